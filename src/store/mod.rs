@@ -1,1 +1,194 @@
-//! (in progress)
+//! The event log, stored in redb: one file per log.
+//!
+//! Appends are batched in one write transaction (all or nothing, with an
+//! optional expected version per event); reads go by seq, by stream or by
+//! type through indexes. Stream and type names are interned to small ids;
+//! the names live in memory so that decoding an event allocates only its
+//! id, data and metadata.
+
+mod append;
+mod codec;
+mod error;
+mod names;
+mod read;
+mod snapshots;
+mod tables;
+mod verify;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+
+use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+
+pub use append::{AppendSummary, Appender};
+pub use error::StoreError;
+pub use read::LogStats;
+pub use verify::{VerifyProgress, VerifyReport};
+
+use names::Names;
+use tables::*;
+
+/// The redb page cache: bounded, so memory does not grow with the file.
+const CACHE_BYTES: usize = 16 * 1024 * 1024;
+
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// An open event log.
+pub struct EventLog {
+    db: Database,
+    path: PathBuf,
+    names: RwLock<Arc<Names>>,
+}
+
+impl std::fmt::Debug for EventLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EventLog").field("path", &self.path).finish()
+    }
+}
+
+impl EventLog {
+    /// Opens an existing log.
+    pub fn open(path: impl AsRef<Path>) -> Result<EventLog> {
+        let path = path.as_ref();
+        match std::fs::metadata(path) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(StoreError::Invalid(format!(
+                    "{} does not exist",
+                    path.display()
+                )));
+            }
+            Err(e) => return Err(StoreError::storage(format!("{}: {e}", path.display()))),
+            Ok(meta) if meta.is_dir() => {
+                return Err(StoreError::Invalid(format!(
+                    "{} is a directory, not an eventscope log",
+                    path.display()
+                )));
+            }
+            Ok(meta) if meta.len() == 0 => {
+                return Err(StoreError::Empty {
+                    path: path.to_path_buf(),
+                });
+            }
+            Ok(_) => {}
+        }
+        let db = Database::builder()
+            .set_cache_size(CACHE_BYTES)
+            .open(path)
+            .map_err(|e| StoreError::opening(path, e))?;
+        EventLog::from_db(db, path)
+    }
+
+    /// Opens the log at `path`, creating an empty one if there is no file.
+    pub fn create(path: impl AsRef<Path>) -> Result<EventLog> {
+        let path = path.as_ref();
+        if path.exists() {
+            return EventLog::open(path);
+        }
+        let db = Database::builder()
+            .set_cache_size(CACHE_BYTES)
+            .create(path)
+            .map_err(|e| StoreError::opening(path, e))?;
+        let txn = db.begin_write()?;
+        {
+            let mut meta = txn.open_table(META)?;
+            meta.insert(META_MAGIC, MAGIC)?;
+            meta.insert(META_FORMAT, FORMAT_VERSION.to_le_bytes().as_slice())?;
+            meta.insert(META_LAST_SEQ, 0u64.to_le_bytes().as_slice())?;
+            // Create every table now, so readers never meet a missing one.
+            txn.open_table(EVENTS)?;
+            txn.open_table(STREAM_INDEX)?;
+            txn.open_table(TYPE_INDEX)?;
+            txn.open_table(STREAMS)?;
+            txn.open_table(STREAM_NAMES)?;
+            txn.open_table(TYPES)?;
+            txn.open_table(TYPE_NAMES)?;
+            txn.open_table(SNAPSHOTS)?;
+        }
+        txn.commit()?;
+        EventLog::from_db(db, path)
+    }
+
+    fn from_db(db: Database, path: &Path) -> Result<EventLog> {
+        let not_a_log = || StoreError::NotALog {
+            path: path.to_path_buf(),
+        };
+        let txn = db.begin_read()?;
+        let meta = match txn.open_table(META) {
+            Ok(meta) => meta,
+            Err(redb::TableError::TableDoesNotExist(_)) => return Err(not_a_log()),
+            Err(e) => return Err(e.into()),
+        };
+        match meta.get(META_MAGIC)? {
+            Some(magic) if magic.value() == MAGIC => {}
+            _ => return Err(not_a_log()),
+        }
+        let format = meta
+            .get(META_FORMAT)?
+            .and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
+            .map(u32::from_le_bytes)
+            .ok_or_else(not_a_log)?;
+        if format > FORMAT_VERSION {
+            return Err(StoreError::NewerFormat {
+                path: path.to_path_buf(),
+                found: format!("log format {format}, this build reads up to {FORMAT_VERSION}"),
+            });
+        }
+        let names = Names::load(&txn)?;
+        drop(meta);
+        drop(txn);
+        Ok(EventLog {
+            db,
+            path: path.to_path_buf(),
+            names: RwLock::new(Arc::new(names)),
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The last seq in the log; 0 when empty. Also the number of events.
+    pub fn last_seq(&self) -> Result<u64> {
+        let txn = self.db.begin_read()?;
+        read_u64(&txn.open_table(META)?, META_LAST_SEQ)
+    }
+
+    /// The interned names, as of the last append.
+    fn names(&self) -> Arc<Names> {
+        match self.names.read() {
+            Ok(names) => names.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    fn set_names(&self, names: Names) {
+        let names = Arc::new(names);
+        match self.names.write() {
+            Ok(mut slot) => *slot = names,
+            Err(poisoned) => *poisoned.into_inner() = names,
+        }
+    }
+}
+
+fn read_u64(meta: &impl ReadableTable<&'static str, &'static [u8]>, key: &str) -> Result<u64> {
+    Ok(meta
+        .get(key)?
+        .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
+        .map(u64::from_le_bytes)
+        .unwrap_or(0))
+}
+
+fn read_i64(
+    meta: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &str,
+) -> Result<Option<i64>> {
+    Ok(meta
+        .get(key)?
+        .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
+        .map(i64::from_le_bytes))
+}
+
+/// The number of entries in a table, as u64.
+fn table_len(table: &impl ReadableTableMetadata) -> Result<u64> {
+    Ok(table.len()?)
+}

@@ -1,0 +1,293 @@
+//! The stored form of an event: a compact binary envelope around the JSON
+//! payload, guarded by a CRC-32 that also covers the event's seq, so damage
+//! redb cannot see (a flipped byte inside a value, a value under the wrong
+//! key) is reported instead of shown as data.
+//!
+//! ```text
+//! crc32 (4, LE) | flags (1) | stream id | version | type id   (varints)
+//! time (8, LE nanos) | [id len, id] | data len, data | [metadata len, metadata]
+//! ```
+//! `flags` bit 0: the id is the derived `<stream>/<version>` and not stored;
+//! bit 1: metadata present.
+
+use std::sync::Arc;
+
+use crate::event::{Event, Json, Timestamp, derived_id};
+
+const FLAG_DERIVED_ID: u8 = 1;
+const FLAG_METADATA: u8 = 2;
+
+/// The parts of an event the store encodes, by reference.
+pub struct EventParts<'a> {
+    pub seq: u64,
+    pub stream_id: u32,
+    pub stream: &'a str,
+    pub version: u64,
+    pub type_id: u32,
+    pub time: Timestamp,
+    pub id: Option<&'a str>,
+    pub data: &'a str,
+    pub metadata: Option<&'a str>,
+}
+
+/// Encodes into `out` (cleared first).
+pub fn encode(parts: &EventParts<'_>, out: &mut Vec<u8>) {
+    out.clear();
+    out.extend_from_slice(&[0; 4]);
+    let derived = match parts.id {
+        None => true,
+        Some(id) => is_derived_id(id, parts.stream, parts.version),
+    };
+    let mut flags = 0;
+    if derived {
+        flags |= FLAG_DERIVED_ID;
+    }
+    if parts.metadata.is_some() {
+        flags |= FLAG_METADATA;
+    }
+    out.push(flags);
+    put_varint(out, u64::from(parts.stream_id));
+    put_varint(out, parts.version);
+    put_varint(out, u64::from(parts.type_id));
+    out.extend_from_slice(&parts.time.unix_nanos().to_le_bytes());
+    if let (false, Some(id)) = (derived, parts.id) {
+        put_bytes(out, id.as_bytes());
+    }
+    put_bytes(out, parts.data.as_bytes());
+    if let Some(metadata) = parts.metadata {
+        put_bytes(out, metadata.as_bytes());
+    }
+    let crc = checksum(parts.seq, &out[4..]);
+    out[..4].copy_from_slice(&crc.to_le_bytes());
+}
+
+fn is_derived_id(id: &str, stream: &str, version: u64) -> bool {
+    id.strip_prefix(stream)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .and_then(|number| number.parse::<u64>().ok())
+        .is_some_and(|v| v == version && id.len() == derived_id(stream, version).len())
+}
+
+fn checksum(seq: u64, body: &[u8]) -> u32 {
+    let mut hasher = crc32fast::Hasher::new();
+    hasher.update(&seq.to_le_bytes());
+    hasher.update(body);
+    hasher.finalize()
+}
+
+/// Why a stored event could not be decoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DecodeError {
+    /// The bytes do not match their checksum.
+    Checksum,
+    /// The checksum matched but the layout is impossible, or names an
+    /// unknown stream or type.
+    Malformed,
+}
+
+/// The raw fields of a stored event, before names are resolved.
+pub struct Decoded<'a> {
+    pub stream_id: u32,
+    pub version: u64,
+    pub type_id: u32,
+    pub time: Timestamp,
+    pub id: Option<&'a str>,
+    pub data: &'a str,
+    pub metadata: Option<&'a str>,
+}
+
+/// Checks the checksum and splits the envelope, borrowing from `bytes`.
+pub fn decode_raw(seq: u64, bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
+    let (crc, body) = bytes.split_at_checked(4).ok_or(DecodeError::Checksum)?;
+    let stored = u32::from_le_bytes(crc.try_into().map_err(|_| DecodeError::Checksum)?);
+    if checksum(seq, body) != stored {
+        return Err(DecodeError::Checksum);
+    }
+    let mut reader = Reader { bytes: body };
+    let flags = reader.byte()?;
+    let stream_id = u32::try_from(reader.varint()?).map_err(|_| DecodeError::Malformed)?;
+    let version = reader.varint()?;
+    let type_id = u32::try_from(reader.varint()?).map_err(|_| DecodeError::Malformed)?;
+    let time = Timestamp::from_unix_nanos(i64::from_le_bytes(
+        reader.take(8)?.try_into().map_err(|_| DecodeError::Malformed)?,
+    ));
+    let id = if flags & FLAG_DERIVED_ID == 0 {
+        Some(reader.str()?)
+    } else {
+        None
+    };
+    let data = reader.str()?;
+    let metadata = if flags & FLAG_METADATA != 0 {
+        Some(reader.str()?)
+    } else {
+        None
+    };
+    if !reader.bytes.is_empty() {
+        return Err(DecodeError::Malformed);
+    }
+    Ok(Decoded {
+        stream_id,
+        version,
+        type_id,
+        time,
+        id,
+        data,
+        metadata,
+    })
+}
+
+/// Decodes a stored event, resolving interned names through `streams` and
+/// `types` (indexed by id).
+pub fn decode(
+    seq: u64,
+    bytes: &[u8],
+    streams: &[Arc<str>],
+    types: &[Arc<str>],
+) -> Result<Event, DecodeError> {
+    let raw = decode_raw(seq, bytes)?;
+    let stream = streams
+        .get(raw.stream_id as usize)
+        .ok_or(DecodeError::Malformed)?
+        .clone();
+    let event_type = types
+        .get(raw.type_id as usize)
+        .ok_or(DecodeError::Malformed)?
+        .clone();
+    let id = match raw.id {
+        Some(id) => id.to_owned(),
+        None => derived_id(&stream, raw.version),
+    };
+    Ok(Event {
+        seq,
+        stream,
+        version: raw.version,
+        event_type,
+        id,
+        time: raw.time,
+        data: Json::from_trusted(raw.data),
+        metadata: raw.metadata.map(Json::from_trusted),
+    })
+}
+
+fn put_varint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    put_varint(out, bytes.len() as u64);
+    out.extend_from_slice(bytes);
+}
+
+struct Reader<'a> {
+    bytes: &'a [u8],
+}
+
+impl<'a> Reader<'a> {
+    fn byte(&mut self) -> Result<u8, DecodeError> {
+        let (&first, rest) = self.bytes.split_first().ok_or(DecodeError::Malformed)?;
+        self.bytes = rest;
+        Ok(first)
+    }
+
+    fn varint(&mut self) -> Result<u64, DecodeError> {
+        let mut value = 0u64;
+        for shift in (0..64).step_by(7) {
+            let byte = self.byte()?;
+            value |= u64::from(byte & 0x7f) << shift;
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(DecodeError::Malformed)
+    }
+
+    fn take(&mut self, len: usize) -> Result<&'a [u8], DecodeError> {
+        let (taken, rest) = self
+            .bytes
+            .split_at_checked(len)
+            .ok_or(DecodeError::Malformed)?;
+        self.bytes = rest;
+        Ok(taken)
+    }
+
+    fn str(&mut self) -> Result<&'a str, DecodeError> {
+        let len = usize::try_from(self.varint()?).map_err(|_| DecodeError::Malformed)?;
+        std::str::from_utf8(self.take(len)?).map_err(|_| DecodeError::Malformed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts<'a>(id: Option<&'a str>, metadata: Option<&'a str>) -> EventParts<'a> {
+        EventParts {
+            seq: 42,
+            stream_id: 3,
+            stream: "customer-7",
+            version: 300,
+            type_id: 1,
+            time: Timestamp::from_unix_millis(1_700_000_000_123),
+            id,
+            data: r#"{"name":"Ada"}"#,
+            metadata,
+        }
+    }
+
+    #[test]
+    fn round_trips_with_and_without_optional_parts() {
+        let streams: Vec<Arc<str>> = ["a", "b", "c", "customer-7"].map(Arc::from).to_vec();
+        let types: Vec<Arc<str>> = ["X", "CustomerRegistered"].map(Arc::from).to_vec();
+        for (id, metadata) in [
+            (None, None),
+            (Some("evt-1"), Some(r#"{"correlation_id":"c"}"#)),
+            (Some("customer-7/300"), None),
+        ] {
+            let mut bytes = Vec::new();
+            encode(&parts(id, metadata), &mut bytes);
+            let event = decode(42, &bytes, &streams, &types).unwrap();
+            assert_eq!(&*event.stream, "customer-7");
+            assert_eq!(event.version, 300);
+            assert_eq!(&*event.event_type, "CustomerRegistered");
+            assert_eq!(event.id, id.unwrap_or("customer-7/300"));
+            assert_eq!(event.data.as_str(), r#"{"name":"Ada"}"#);
+            assert_eq!(event.metadata.as_ref().map(Json::as_str), metadata);
+            assert_eq!(event.time.unix_millis(), 1_700_000_000_123);
+        }
+    }
+
+    #[test]
+    fn a_derived_id_is_not_stored_but_a_lookalike_is() {
+        let mut derived = Vec::new();
+        encode(&parts(Some("customer-7/300"), None), &mut derived);
+        let mut lookalike = Vec::new();
+        encode(&parts(Some("customer-7/0300"), None), &mut lookalike);
+        assert!(derived.len() < lookalike.len());
+        let streams: Vec<Arc<str>> = ["a", "b", "c", "customer-7"].map(Arc::from).to_vec();
+        let types: Vec<Arc<str>> = ["X", "Y"].map(Arc::from).to_vec();
+        assert_eq!(
+            decode(42, &lookalike, &streams, &types).unwrap().id,
+            "customer-7/0300"
+        );
+    }
+
+    #[test]
+    fn every_flipped_bit_is_caught() {
+        let mut bytes = Vec::new();
+        encode(&parts(Some("evt-1"), Some("{}")), &mut bytes);
+        for index in 0..bytes.len() {
+            for bit in 0..8 {
+                let mut damaged = bytes.clone();
+                damaged[index] ^= 1 << bit;
+                assert!(decode_raw(42, &damaged).is_err(), "byte {index} bit {bit}");
+            }
+        }
+        assert!(decode_raw(43, &bytes).is_err(), "a value under the wrong seq");
+        assert!(decode_raw(42, &bytes[..bytes.len() - 1]).is_err());
+        assert!(decode_raw(42, &[]).is_err());
+    }
+}

@@ -1,0 +1,133 @@
+//! What can go wrong with a log, each as one sentence a person can act on.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A failure of the store. Every variant reads as one clear sentence.
+#[derive(Debug)]
+pub enum StoreError {
+    /// Another process holds the file's lock.
+    Locked { path: PathBuf },
+    /// The file exists but is empty.
+    Empty { path: PathBuf },
+    /// The file is not a redb database, or a redb database that is not an
+    /// eventscope log.
+    NotALog { path: PathBuf },
+    /// The file was written by a newer eventscope (or a newer redb).
+    NewerFormat { path: PathBuf, found: String },
+    /// redb reports the file as corrupt, or it cannot be read.
+    Damaged { path: PathBuf, detail: String },
+    /// A stored event does not match its checksum, or is malformed.
+    EventDamaged { seq: u64 },
+    /// An append expected a stream version it did not find.
+    Conflict {
+        stream: String,
+        expected: u64,
+        actual: u64,
+    },
+    /// A request the log cannot answer, such as an unknown stream.
+    Invalid(String),
+    /// Any other failure of the storage engine or the file system.
+    Storage(String),
+}
+
+impl StoreError {
+    pub(crate) fn storage(error: impl fmt::Display) -> StoreError {
+        StoreError::Storage(error.to_string())
+    }
+
+    /// Maps redb's failure to open `path` onto one of ours.
+    pub(crate) fn opening(path: &Path, error: redb::DatabaseError) -> StoreError {
+        let path = path.to_path_buf();
+        match error {
+            redb::DatabaseError::DatabaseAlreadyOpen | redb::DatabaseError::LockProtocolMismatch => {
+                StoreError::Locked { path }
+            }
+            redb::DatabaseError::UpgradeRequired(version) => StoreError::NewerFormat {
+                path,
+                found: format!("redb file format {version}"),
+            },
+            redb::DatabaseError::Storage(redb::StorageError::Corrupted(detail)) => {
+                StoreError::Damaged { path, detail }
+            }
+            redb::DatabaseError::Storage(redb::StorageError::Io(io))
+                if io.kind() == std::io::ErrorKind::UnexpectedEof =>
+            {
+                StoreError::Damaged {
+                    path,
+                    detail: "the file ends early (truncated)".into(),
+                }
+            }
+            redb::DatabaseError::Storage(redb::StorageError::Io(io))
+                if io.kind() == std::io::ErrorKind::InvalidData =>
+            {
+                StoreError::NotALog { path }
+            }
+            other => StoreError::Damaged {
+                path,
+                detail: other.to_string(),
+            },
+        }
+    }
+}
+
+impl fmt::Display for StoreError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StoreError::Locked { path } => write!(
+                f,
+                "{} is locked: another process has it open; close that process and try again",
+                path.display()
+            ),
+            StoreError::Empty { path } => write!(
+                f,
+                "{} is an empty file, not an eventscope log",
+                path.display()
+            ),
+            StoreError::NotALog { path } => {
+                write!(f, "{} is not an eventscope log", path.display())
+            }
+            StoreError::NewerFormat { path, found } => write!(
+                f,
+                "{} was written by a newer version of eventscope ({found}); upgrade eventscope to open it",
+                path.display()
+            ),
+            StoreError::Damaged { path, detail } => {
+                write!(f, "{} is damaged: {detail}", path.display())
+            }
+            StoreError::EventDamaged { seq } => write!(
+                f,
+                "event {seq} is damaged: its stored bytes do not match their checksum"
+            ),
+            StoreError::Conflict {
+                stream,
+                expected,
+                actual,
+            } => write!(
+                f,
+                "version conflict on {stream}: expected the next version to be {expected}, but it is {actual}"
+            ),
+            StoreError::Invalid(message) => f.write_str(message),
+            StoreError::Storage(message) => write!(f, "storage error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for StoreError {}
+
+macro_rules! storage_error_from {
+    ($($source:ty),*) => {$(
+        impl From<$source> for StoreError {
+            fn from(error: $source) -> StoreError {
+                StoreError::storage(error)
+            }
+        }
+    )*};
+}
+
+storage_error_from!(
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);

@@ -1,0 +1,193 @@
+//! Reading: by seq range (either direction), by stream, by type, and the
+//! log's summary figures.
+
+use std::ops::{ControlFlow, RangeInclusive};
+
+use redb::{ReadTransaction, ReadableDatabase, ReadableTable};
+
+use super::append::time_span;
+use super::codec;
+use super::names::Names;
+use super::tables::*;
+use super::{EventLog, Result, StoreError, read_i64, read_u64, table_len};
+use crate::event::{Event, Timestamp};
+
+/// The summary figures of a log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LogStats {
+    pub events: u64,
+    pub streams: u64,
+    /// Each event type and its count, most frequent first.
+    pub types: Vec<(String, u64)>,
+    /// The earliest and latest event time.
+    pub time_span: Option<(Timestamp, Timestamp)>,
+}
+
+impl EventLog {
+    fn read_txn(&self) -> Result<ReadTransaction> {
+        Ok(self.db.begin_read()?)
+    }
+
+    /// One event by seq.
+    pub fn get(&self, seq: u64) -> Result<Option<Event>> {
+        let names = self.names();
+        let txn = self.read_txn()?;
+        let events = txn.open_table(EVENTS)?;
+        let Some(bytes) = events.get(seq)? else {
+            return Ok(None);
+        };
+        decode(seq, bytes.value(), &names).map(Some)
+    }
+
+    /// Calls `visit` with each event whose seq is in `seqs`, in order, until
+    /// it breaks. One read transaction: a consistent view.
+    pub fn scan(
+        &self,
+        seqs: RangeInclusive<u64>,
+        mut visit: impl FnMut(Event) -> ControlFlow<()>,
+    ) -> Result<()> {
+        let names = self.names();
+        let txn = self.read_txn()?;
+        let events = txn.open_table(EVENTS)?;
+        for entry in events.range(seqs)? {
+            let (seq, bytes) = entry?;
+            let event = decode(seq.value(), bytes.value(), &names)?;
+            if visit(event).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    /// Up to `limit` events from `from` onwards (or, `backwards`, from
+    /// `from` down).
+    pub fn read(&self, from: u64, limit: usize, backwards: bool) -> Result<Vec<Event>> {
+        let names = self.names();
+        let txn = self.read_txn()?;
+        let events = txn.open_table(EVENTS)?;
+        let range = if backwards {
+            events.range(..=from)?
+        } else {
+            events.range(from..)?
+        };
+        let mut out = Vec::with_capacity(limit.min(1024));
+        let mut take = |entry: Result<_, redb::StorageError>| -> Result<bool> {
+            let (seq, bytes): (redb::AccessGuard<u64>, redb::AccessGuard<&[u8]>) = entry?;
+            out.push(decode(seq.value(), bytes.value(), &names)?);
+            Ok(out.len() < limit)
+        };
+        if backwards {
+            for entry in range.rev() {
+                if !take(entry)? {
+                    break;
+                }
+            }
+        } else {
+            for entry in range {
+                if !take(entry)? {
+                    break;
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    /// The current version of a stream; 0 when it has no events.
+    pub fn stream_version(&self, stream: &str) -> Result<u64> {
+        let txn = self.read_txn()?;
+        let streams = txn.open_table(STREAMS)?;
+        Ok(streams.get(stream)?.map_or(0, |v| v.value().1))
+    }
+
+    /// The events of one stream, in version order.
+    pub fn read_stream(&self, stream: &str) -> Result<Vec<Event>> {
+        let names = self.names();
+        let txn = self.read_txn()?;
+        let Some(stream_id) = txn.open_table(STREAMS)?.get(stream)?.map(|v| v.value().0) else {
+            return Ok(Vec::new());
+        };
+        let index = txn.open_table(STREAM_INDEX)?;
+        let events = txn.open_table(EVENTS)?;
+        let mut out = Vec::new();
+        for entry in index.range((stream_id, 0)..=(stream_id, u64::MAX))? {
+            let (_, seq) = entry?;
+            let seq = seq.value();
+            let bytes = events.get(seq)?.ok_or(StoreError::EventDamaged { seq })?;
+            out.push(decode(seq, bytes.value(), &names)?);
+        }
+        Ok(out)
+    }
+
+    /// The seqs of a stream's events, in order (none for an unknown stream).
+    pub fn seqs_of_stream(&self, stream: &str) -> Result<Vec<u64>> {
+        let txn = self.read_txn()?;
+        let Some(stream_id) = txn.open_table(STREAMS)?.get(stream)?.map(|v| v.value().0) else {
+            return Ok(Vec::new());
+        };
+        let index = txn.open_table(STREAM_INDEX)?;
+        let mut out = Vec::new();
+        for entry in index.range((stream_id, 0)..=(stream_id, u64::MAX))? {
+            out.push(entry?.1.value());
+        }
+        Ok(out)
+    }
+
+    /// The seqs of every event of a type, in order, from the type index.
+    pub fn seqs_of_type(&self, event_type: &str) -> Result<Vec<u64>> {
+        let txn = self.read_txn()?;
+        let Some(type_id) = txn.open_table(TYPES)?.get(event_type)?.map(|v| v.value().0) else {
+            return Ok(Vec::new());
+        };
+        let index = txn.open_table(TYPE_INDEX)?;
+        let mut out = Vec::new();
+        for entry in index.range((type_id, 0)..=(type_id, u64::MAX))? {
+            out.push(entry?.0.value().1);
+        }
+        Ok(out)
+    }
+
+    /// Every stream name with its current version, in name order.
+    pub fn streams(&self) -> Result<Vec<(String, u64)>> {
+        let txn = self.read_txn()?;
+        let mut out = Vec::new();
+        for entry in txn.open_table(STREAMS)?.iter()? {
+            let (name, value) = entry?;
+            out.push((name.value().to_string(), value.value().1));
+        }
+        Ok(out)
+    }
+
+    /// Event count, stream count, counts by type and the time span.
+    pub fn stats(&self) -> Result<LogStats> {
+        let txn = self.read_txn()?;
+        let meta = txn.open_table(META)?;
+        let mut types = Vec::new();
+        for entry in txn.open_table(TYPES)?.iter()? {
+            let (name, value) = entry?;
+            types.push((name.value().to_string(), value.value().1));
+        }
+        types.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(LogStats {
+            events: read_u64(&meta, META_LAST_SEQ)?,
+            streams: table_len(&txn.open_table(STREAMS)?)?,
+            types,
+            time_span: time_span(
+                read_i64(&meta, META_FIRST_TIME)?,
+                read_i64(&meta, META_LAST_TIME)?,
+            ),
+        })
+    }
+
+    /// The number of events of each type is also kept; this is the number
+    /// of distinct types.
+    pub fn type_count(&self) -> Result<u64> {
+        let txn = self.read_txn()?;
+        table_len(&txn.open_table(TYPES)?)
+    }
+}
+
+pub(super) fn decode(seq: u64, bytes: &[u8], names: &Names) -> Result<Event> {
+    codec::decode(seq, bytes, &names.streams, &names.types)
+        .map_err(|_| StoreError::EventDamaged { seq })
+}
+

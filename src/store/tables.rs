@@ -1,0 +1,46 @@
+//! Every redb table of a log, in one place. Nothing outside `store/` opens a
+//! table. Names carry a version: a change of layout gets a new name.
+
+use redb::TableDefinition;
+
+/// Meta key -> value: the magic, the format version and the log's summary
+/// figures (see the `META_*` keys).
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta-1");
+
+/// seq -> encoded event (see `codec.rs`).
+pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events-1");
+
+/// (stream id, version) -> seq.
+pub const STREAM_INDEX: TableDefinition<(u32, u64), u64> = TableDefinition::new("stream-index-1");
+
+/// (type id, seq) -> nothing: the seqs of each event type, in order.
+pub const TYPE_INDEX: TableDefinition<(u32, u64), ()> = TableDefinition::new("type-index-1");
+
+/// stream name -> (stream id, current version).
+pub const STREAMS: TableDefinition<&str, (u32, u64)> = TableDefinition::new("streams-1");
+
+/// stream id -> stream name.
+pub const STREAM_NAMES: TableDefinition<u32, &str> = TableDefinition::new("stream-names-1");
+
+/// type name -> (type id, event count).
+pub const TYPES: TableDefinition<&str, (u32, u64)> = TableDefinition::new("types-1");
+
+/// type id -> type name.
+pub const TYPE_NAMES: TableDefinition<u32, &str> = TableDefinition::new("type-names-1");
+
+/// (projection name, projection version, seq) -> saved projection state.
+/// A cache: it can always be thrown away and rebuilt from the events.
+pub const SNAPSHOTS: TableDefinition<(&str, u32, u64), &[u8]> =
+    TableDefinition::new("snapshots-1");
+
+/// Marks a redb file as an eventscope log.
+pub const META_MAGIC: &str = "magic";
+pub const MAGIC: &[u8] = b"eventscope log";
+/// The layout version this build writes (u32, little endian).
+pub const META_FORMAT: &str = "format";
+pub const FORMAT_VERSION: u32 = 1;
+/// The last seq written (u64 LE); 0 for an empty log.
+pub const META_LAST_SEQ: &str = "last-seq";
+/// The earliest and latest event time (i64 nanoseconds, LE).
+pub const META_FIRST_TIME: &str = "first-time";
+pub const META_LAST_TIME: &str = "last-time";
