@@ -18,8 +18,13 @@ fn sample() -> Vec<NewEvent> {
     vec![
         event("customer-1", "CustomerRegistered", 0, r#"{"name":"Ada"}"#),
         event("customer-2", "CustomerRegistered", 1, r#"{"name":"Grace"}"#),
-        event("customer-1", "CustomerAddressChanged", 2, r#"{"city":"Leeds"}"#)
-            .with_metadata(Json::parse_text(r#"{"correlation_id":"c-1"}"#).unwrap()),
+        event(
+            "customer-1",
+            "CustomerAddressChanged",
+            2,
+            r#"{"city":"Leeds"}"#,
+        )
+        .with_metadata(Json::parse_text(r#"{"correlation_id":"c-1"}"#).unwrap()),
         event("order-1", "OrderPlaced", 3, r#"{"customer":"customer-1"}"#).with_id("evt-own"),
     ]
 }
@@ -70,11 +75,24 @@ fn reads_by_stream_type_and_direction() {
     assert_eq!(log.seqs_of_type("CustomerRegistered").unwrap(), [1, 2]);
     assert_eq!(log.seqs_of_type("Unknown").unwrap(), Vec::<u64>::new());
     assert_eq!(log.seqs_of_stream("order-1").unwrap(), [4]);
-    let back: Vec<u64> = log.read(3, 2, true).unwrap().iter().map(|e| e.seq).collect();
+    let back: Vec<u64> = log
+        .read(3, 2, true)
+        .unwrap()
+        .iter()
+        .map(|e| e.seq)
+        .collect();
     assert_eq!(back, [3, 2]);
-    let forward: Vec<u64> = log.read(2, 10, false).unwrap().iter().map(|e| e.seq).collect();
+    let forward: Vec<u64> = log
+        .read(2, 10, false)
+        .unwrap()
+        .iter()
+        .map(|e| e.seq)
+        .collect();
     assert_eq!(forward, [2, 3, 4]);
-    assert_eq!(log.get(3).unwrap().unwrap().correlation_id().as_deref(), Some("c-1"));
+    assert_eq!(
+        log.get(3).unwrap().unwrap().correlation_id().as_deref(),
+        Some("c-1")
+    );
     assert!(log.get(99).unwrap().is_none());
 }
 
@@ -115,7 +133,11 @@ fn a_version_conflict_writes_nothing() {
     assert_eq!(log.stats().unwrap().streams, 3);
     drop(log);
     let reopened = EventLog::open(dir.path().join("log.redb")).unwrap();
-    assert_eq!(all(&reopened), before, "nothing of the batch reached the file");
+    assert_eq!(
+        all(&reopened),
+        before,
+        "nothing of the batch reached the file"
+    );
     // A correct expectation is accepted, and new names survive reopening.
     reopened
         .append([event("customer-9", "CustomerRegistered", 7, "{}").expecting_version(1)])
@@ -129,7 +151,8 @@ fn names_added_by_one_handle_are_read_after_reopening() {
     let path = dir.path().join("log.redb");
     let log = EventLog::create(&path).unwrap();
     log.append(sample()).unwrap();
-    log.append([event("account-1", "AccountOpened", 9, "{}")]).unwrap();
+    log.append([event("account-1", "AccountOpened", 9, "{}")])
+        .unwrap();
     drop(log);
     let log = EventLog::open(&path).unwrap();
     let events = all(&log);
@@ -169,14 +192,20 @@ fn a_flipped_byte_inside_an_event_is_reported_as_damage() {
     drop(log);
     flip_byte_of(&path, b"Grace");
     let log = EventLog::open(&path).unwrap();
-    assert!(matches!(log.get(2), Err(StoreError::EventDamaged { seq: 2 })));
+    assert!(matches!(
+        log.get(2),
+        Err(StoreError::EventDamaged { seq: 2 })
+    ));
     assert!(log.get(1).unwrap().is_some(), "undamaged events still read");
     let err = log.scan(1..=4, |_| ControlFlow::Continue(())).unwrap_err();
     assert_eq!(
         err.to_string(),
         "event 2 is damaged: its stored bytes do not match their checksum"
     );
-    assert!(matches!(log.verify(|_| {}), Err(StoreError::EventDamaged { seq: 2 })));
+    assert!(matches!(
+        log.verify(|_| {}),
+        Err(StoreError::EventDamaged { seq: 2 })
+    ));
 }
 
 /// Flips one bit of the only occurrence of `needle` in the file.
@@ -195,12 +224,18 @@ fn files_that_are_not_logs_say_so() {
     let dir = tempfile::tempdir().unwrap();
     let empty = dir.path().join("empty.redb");
     std::fs::write(&empty, b"").unwrap();
-    assert!(matches!(EventLog::open(&empty), Err(StoreError::Empty { .. })));
+    assert!(matches!(
+        EventLog::open(&empty),
+        Err(StoreError::Empty { .. })
+    ));
 
     let text = dir.path().join("notes.txt");
     std::fs::write(&text, "hello, this is not a database\n".repeat(200)).unwrap();
     let err = EventLog::open(&text).unwrap_err();
-    assert!(matches!(err, StoreError::NotALog { .. } | StoreError::Damaged { .. }), "{err}");
+    assert!(
+        matches!(err, StoreError::NotALog { .. } | StoreError::Damaged { .. }),
+        "{err}"
+    );
 
     let other = dir.path().join("other.redb");
     {
@@ -212,7 +247,10 @@ fn files_that_are_not_logs_say_so() {
             .unwrap();
         txn.commit().unwrap();
     }
-    assert!(matches!(EventLog::open(&other), Err(StoreError::NotALog { .. })));
+    assert!(matches!(
+        EventLog::open(&other),
+        Err(StoreError::NotALog { .. })
+    ));
 
     let missing = dir.path().join("missing.redb");
     let err = EventLog::open(&missing).unwrap_err();
@@ -263,4 +301,64 @@ fn a_second_open_in_the_same_process_is_locked() {
     let err = EventLog::open(&path).unwrap_err();
     assert!(matches!(err, StoreError::Locked { .. }), "{err}");
     assert!(err.to_string().contains("is locked"));
+}
+
+#[test]
+fn many_batches_across_block_and_chunk_boundaries_read_back_exactly() {
+    let (_dir, log) = new_log();
+    let mut expected = Vec::new();
+    let mut n = 0;
+    // Odd batch sizes so batches end inside blocks and type chunks.
+    for batch_size in [1usize, 63, 2, 130, 4095, 1, 4200, 77] {
+        let batch: Vec<NewEvent> = (0..batch_size)
+            .map(|_| {
+                n += 1;
+                let kind = if n % 5 == 0 { "Rare" } else { "Common" };
+                event(
+                    &format!("s-{}", n % 37),
+                    kind,
+                    n as i64,
+                    &format!("{{\"n\":{n}}}"),
+                )
+            })
+            .collect();
+        expected.extend(log.append(batch).unwrap());
+    }
+    let total = expected.len() as u64;
+    assert_eq!(all(&log), expected);
+    assert_eq!(log.verify(|_| {}).unwrap().events, total);
+    for seq in [1, 64, 65, 66, 4096, 4097, total] {
+        assert_eq!(
+            log.get(seq).unwrap().as_ref(),
+            Some(&expected[seq as usize - 1])
+        );
+    }
+    assert!(log.get(total + 1).unwrap().is_none());
+    assert!(log.get(0).unwrap().is_none());
+    let rare: Vec<u64> = expected
+        .iter()
+        .filter(|e| &*e.event_type == "Rare")
+        .map(|e| e.seq)
+        .collect();
+    assert_eq!(log.seqs_of_type("Rare").unwrap(), rare);
+    let common = log.seqs_of_type("Common").unwrap();
+    assert_eq!(common.len() as u64 + rare.len() as u64, total);
+    let stream: Vec<&eventscope::Event> = expected.iter().filter(|e| &*e.stream == "s-5").collect();
+    let read = log.read_stream("s-5").unwrap();
+    assert_eq!(read.len(), stream.len());
+    assert!(read.iter().zip(1..).all(|(e, v)| e.version == v));
+    let back: Vec<u64> = log
+        .read(200, 150, true)
+        .unwrap()
+        .iter()
+        .map(|e| e.seq)
+        .collect();
+    assert_eq!(back, (51..=200).rev().collect::<Vec<u64>>());
+    let mut window = Vec::new();
+    log.scan(60..=70, |e| {
+        window.push(e.seq);
+        ControlFlow::Continue(())
+    })
+    .unwrap();
+    assert_eq!(window, (60..=70).collect::<Vec<u64>>());
 }

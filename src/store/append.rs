@@ -1,10 +1,11 @@
 //! Appending: a batch of events in one write transaction, all or nothing.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
-use redb::{ReadableTable, Table};
+use redb::{ReadableTable, Table, WriteTransaction};
+use rustc_hash::FxHashMap as HashMap;
 
+use super::blocks::{self, BLOCK_EVENTS, TYPE_CHUNK};
 use super::codec::{self, EventParts};
 use super::names::Names;
 use super::tables::*;
@@ -26,142 +27,158 @@ impl AppendSummary {
     }
 }
 
-#[derive(Clone, Copy)]
+/// Where one appended event went.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Appended {
+    pub seq: u64,
+    pub version: u64,
+}
+
 struct StreamState {
     id: u32,
     version: u64,
     new: bool,
+    /// Seqs appended to this stream in this batch.
+    added: Vec<u64>,
 }
 
-#[derive(Clone, Copy)]
 struct TypeState {
     id: u32,
     count: u64,
     new: bool,
+    added: Vec<u64>,
 }
 
 /// Appends events inside one write transaction; see [`EventLog::append_with`].
 pub struct Appender<'txn> {
     events: Table<'txn, u64, &'static [u8]>,
-    stream_index: Table<'txn, (u32, u64), u64>,
-    type_index: Table<'txn, (u32, u64), ()>,
     streams_table: Table<'txn, &'static str, (u32, u64)>,
     streams: HashMap<Arc<str>, StreamState>,
     types: HashMap<Arc<str>, TypeState>,
     names: Names,
     last_seq: u64,
+    /// The tail block being filled, and its number.
+    block: Vec<u8>,
+    block_no: u64,
+    record: Vec<u8>,
     first_time: Option<i64>,
     last_time: Option<i64>,
-    buffer: Vec<u8>,
 }
 
 impl Appender<'_> {
-    /// Appends one event and returns it as stored. A version conflict
-    /// fails the whole batch.
-    pub fn push(&mut self, event: NewEvent) -> Result<Event> {
-        let (stream, stream_state) = self.stream(&event.stream)?;
-        let version = stream_state.version + 1;
+    /// Appends one event. A version conflict fails the whole batch.
+    pub fn push(&mut self, event: &NewEvent) -> Result<Appended> {
+        let seq = self.last_seq + 1;
+        let state = self.stream(&event.stream)?;
+        let version = state.version + 1;
         if let Some(expected) = event.expected_version
             && expected != version
         {
             return Err(StoreError::Conflict {
-                stream: event.stream,
+                stream: event.stream.clone(),
                 expected,
                 actual: version,
             });
         }
-        let (event_type, type_state) = self.event_type(&event.event_type);
-        let seq = self.last_seq + 1;
+        state.version = version;
+        state.added.push(seq);
+        let stream_id = state.id;
+        let type_state = self.event_type(&event.event_type);
+        type_state.count += 1;
+        type_state.added.push(seq);
+        let type_id = type_state.id;
         codec::encode(
             &EventParts {
                 seq,
-                stream_id: stream_state.id,
-                stream: &stream,
+                stream_id,
+                stream: &event.stream,
                 version,
-                type_id: type_state.id,
+                type_id,
                 time: event.time,
                 id: event.id.as_deref(),
                 data: event.data.as_str(),
                 metadata: event.metadata.as_ref().map(|m| m.as_str()),
             },
-            &mut self.buffer,
+            &mut self.record,
         );
-        self.events.insert(seq, self.buffer.as_slice())?;
-        self.stream_index.insert((stream_state.id, version), seq)?;
-        self.type_index.insert((type_state.id, seq), ())?;
+        if blocks::block_of(seq) != self.block_no {
+            self.flush_block()?;
+            self.block_no = blocks::block_of(seq);
+        }
+        blocks::push_record(&mut self.block, &self.record);
 
         self.last_seq = seq;
         let nanos = event.time.unix_nanos();
         self.first_time = Some(self.first_time.map_or(nanos, |t| t.min(nanos)));
         self.last_time = Some(self.last_time.map_or(nanos, |t| t.max(nanos)));
-        if let Some(state) = self.streams.get_mut(&stream) {
-            state.version = version;
-        }
-        if let Some(state) = self.types.get_mut(&event_type) {
-            state.count += 1;
-        }
-        Ok(Event {
-            seq,
-            id: event.id.unwrap_or_else(|| derived_id(&stream, version)),
-            stream,
-            version,
-            event_type,
-            time: event.time,
-            data: event.data,
-            metadata: event.metadata,
-        })
+        Ok(Appended { seq, version })
     }
 
     /// The current version of `stream` as this batch sees it.
     pub fn stream_version(&mut self, stream: &str) -> Result<u64> {
-        Ok(self.stream(stream)?.1.version)
+        Ok(self.stream(stream)?.version)
     }
 
-    fn stream(&mut self, name: &str) -> Result<(Arc<str>, StreamState)> {
-        if let Some((key, state)) = self.streams.get_key_value(name) {
-            return Ok((key.clone(), *state));
+    fn flush_block(&mut self) -> Result<()> {
+        if !self.block.is_empty() {
+            self.events.insert(self.block_no, self.block.as_slice())?;
+            self.block.clear();
         }
-        let state = match self.streams_table.get(name)? {
-            Some(stored) => {
-                let (id, version) = stored.value();
-                StreamState {
-                    id,
-                    version,
-                    new: false,
+        Ok(())
+    }
+
+    fn stream(&mut self, name: &str) -> Result<&mut StreamState> {
+        if !self.streams.contains_key(name) {
+            let (id, version, new) = match self.streams_table.get(name)? {
+                Some(stored) => {
+                    let (id, version) = stored.value();
+                    (id, version, false)
                 }
-            }
-            None => {
-                let id = u32::try_from(self.names.streams.len()).map_err(|_| {
-                    StoreError::Invalid("the log cannot hold more than 2^32 streams".into())
-                })?;
-                let name: Arc<str> = Arc::from(name);
-                self.names.streams.push(name);
-                StreamState {
+                None => {
+                    let id = u32::try_from(self.names.streams.len()).map_err(|_| {
+                        StoreError::Invalid("a log holds at most 2^32 streams".into())
+                    })?;
+                    self.names.streams.push(Arc::from(name));
+                    (id, 0, true)
+                }
+            };
+            let key = self
+                .names
+                .streams
+                .get(id as usize)
+                .cloned()
+                .ok_or_else(|| StoreError::Invalid(format!("stream {name} has no name entry")))?;
+            let state = StreamState {
+                id,
+                version,
+                new,
+                added: Vec::new(),
+            };
+            self.streams.insert(key, state);
+        }
+        self.streams
+            .get_mut(name)
+            .ok_or_else(|| StoreError::Invalid(format!("stream {name} vanished")))
+    }
+
+    fn event_type(&mut self, name: &str) -> &mut TypeState {
+        if !self.types.contains_key(name) {
+            let id = self.names.types.len() as u32;
+            let key: Arc<str> = Arc::from(name);
+            self.names.types.push(key.clone());
+            self.types.insert(
+                key,
+                TypeState {
                     id,
-                    version: 0,
+                    count: 0,
                     new: true,
-                }
-            }
-        };
-        let key = self.names.streams[state.id as usize].clone();
-        self.streams.insert(key.clone(), state);
-        Ok((key, state))
-    }
-
-    fn event_type(&mut self, name: &str) -> (Arc<str>, TypeState) {
-        if let Some((key, state)) = self.types.get_key_value(name) {
-            return (key.clone(), *state);
+                    added: Vec::new(),
+                },
+            );
         }
-        let id = self.names.types.len() as u32;
-        let key: Arc<str> = Arc::from(name);
-        self.names.types.push(key.clone());
-        let state = TypeState {
-            id,
-            count: 0,
-            new: true,
-        };
-        self.types.insert(key.clone(), state);
-        (key, state)
+        self.types
+            .get_mut(name)
+            .expect("the type was inserted above")
     }
 }
 
@@ -172,7 +189,19 @@ impl EventLog {
         let mut written = Vec::new();
         self.append_with(|appender| {
             for event in events {
-                written.push(appender.push(event)?);
+                let Appended { seq, version } = appender.push(&event)?;
+                written.push(Event {
+                    seq,
+                    id: event
+                        .id
+                        .unwrap_or_else(|| derived_id(&event.stream, version)),
+                    stream: Arc::from(event.stream),
+                    version,
+                    event_type: Arc::from(event.event_type),
+                    time: event.time,
+                    data: event.data,
+                    metadata: event.metadata,
+                });
             }
             Ok::<_, StoreError>(())
         })?;
@@ -186,45 +215,60 @@ impl EventLog {
         fill: impl FnOnce(&mut Appender<'_>) -> Result<(), E>,
     ) -> Result<AppendSummary, E> {
         let txn = self.db.begin_write().map_err(StoreError::from)?;
-        let (summary, names) = {
-            let mut meta = txn.open_table(META).map_err(StoreError::from)?;
-            let last_seq = read_u64(&meta, META_LAST_SEQ)?;
-            let mut appender = Appender {
-                events: txn.open_table(EVENTS).map_err(StoreError::from)?,
-                stream_index: txn.open_table(STREAM_INDEX).map_err(StoreError::from)?,
-                type_index: txn.open_table(TYPE_INDEX).map_err(StoreError::from)?,
-                streams_table: txn.open_table(STREAMS).map_err(StoreError::from)?,
-                streams: HashMap::new(),
-                types: load_types(&txn.open_table(TYPES).map_err(StoreError::from)?)?,
-                names: (*self.names()).clone(),
-                last_seq,
-                first_time: read_i64(&meta, META_FIRST_TIME)?,
-                last_time: read_i64(&meta, META_LAST_TIME)?,
-                buffer: Vec::with_capacity(256),
-            };
-            if let Err(error) = fill(&mut appender) {
-                drop(appender);
-                drop(meta);
-                txn.abort().map_err(StoreError::from)?;
-                return Err(error);
+        let outcome = self.fill_and_finish(&txn, fill);
+        match outcome {
+            Ok((summary, names)) => {
+                txn.commit().map_err(StoreError::from)?;
+                self.set_names(names);
+                Ok(summary)
             }
-            let summary = AppendSummary {
-                first_seq: last_seq + 1,
-                last_seq: appender.last_seq,
-            };
-            finish(&txn, &mut meta, &mut appender)?;
-            (summary, std::mem::take(&mut appender.names))
+            Err(error) => {
+                txn.abort().map_err(StoreError::from)?;
+                Err(error)
+            }
+        }
+    }
+
+    fn fill_and_finish<E: From<StoreError>>(
+        &self,
+        txn: &WriteTransaction,
+        fill: impl FnOnce(&mut Appender<'_>) -> Result<(), E>,
+    ) -> Result<(AppendSummary, Names), E> {
+        let mut meta = txn.open_table(META).map_err(StoreError::from)?;
+        let last_seq = read_u64(&meta, META_LAST_SEQ)?;
+        let events = txn.open_table(EVENTS).map_err(StoreError::from)?;
+        let block_no = blocks::block_of(last_seq + 1);
+        let block = match events.get(block_no).map_err(StoreError::from)? {
+            Some(stored) => stored.value().to_vec(),
+            None => Vec::with_capacity(BLOCK_EVENTS as usize * 256),
         };
-        txn.commit().map_err(StoreError::from)?;
-        self.set_names(names);
-        Ok(summary)
+        let mut appender = Appender {
+            events,
+            streams_table: txn.open_table(STREAMS).map_err(StoreError::from)?,
+            streams: HashMap::default(),
+            types: load_types(&txn.open_table(TYPES).map_err(StoreError::from)?)?,
+            names: (*self.names()).clone(),
+            last_seq,
+            block,
+            block_no,
+            record: Vec::with_capacity(256),
+            first_time: read_i64(&meta, META_FIRST_TIME)?,
+            last_time: read_i64(&meta, META_LAST_TIME)?,
+        };
+        fill(&mut appender)?;
+        let summary = AppendSummary {
+            first_seq: last_seq + 1,
+            last_seq: appender.last_seq,
+        };
+        finish(txn, &mut meta, &mut appender)?;
+        Ok((summary, std::mem::take(&mut appender.names)))
     }
 }
 
 fn load_types(
     table: &impl ReadableTable<&'static str, (u32, u64)>,
 ) -> Result<HashMap<Arc<str>, TypeState>> {
-    let mut types = HashMap::new();
+    let mut types = HashMap::default();
     for entry in table.iter()? {
         let (name, value) = entry?;
         let (id, count) = value.value();
@@ -234,20 +278,41 @@ fn load_types(
                 id,
                 count,
                 new: false,
+                added: Vec::new(),
             },
         );
     }
     Ok(types)
 }
 
-/// Writes the batch's stream versions, new names, type counts and summary.
+/// Writes the tail block, the indexes, stream versions, new names, type
+/// counts and the summary figures.
 fn finish(
-    txn: &redb::WriteTransaction,
+    txn: &WriteTransaction,
     meta: &mut Table<'_, &'static str, &'static [u8]>,
     appender: &mut Appender<'_>,
 ) -> Result<()> {
+    appender.flush_block()?;
+
+    // Streams in id order, so the index inserts run sequentially.
+    let mut touched: Vec<(&Arc<str>, &StreamState)> = appender
+        .streams
+        .iter()
+        .filter(|(_, s)| !s.added.is_empty())
+        .collect();
+    touched.sort_unstable_by_key(|(_, s)| s.id);
+    let mut stream_index = txn.open_table(STREAM_INDEX)?;
     let mut stream_names = txn.open_table(STREAM_NAMES)?;
-    for (name, state) in &appender.streams {
+    let mut list = Vec::new();
+    for (name, state) in touched {
+        list.clear();
+        if let Some(stored) = stream_index.get(state.id)? {
+            list.extend_from_slice(stored.value());
+        }
+        for &seq in &state.added {
+            blocks::push_seq(&mut list, seq);
+        }
+        stream_index.insert(state.id, list.as_slice())?;
         appender
             .streams_table
             .insert(&**name, (state.id, state.version))?;
@@ -255,14 +320,40 @@ fn finish(
             stream_names.insert(state.id, &**name)?;
         }
     }
+
     let mut types = txn.open_table(TYPES)?;
     let mut type_names = txn.open_table(TYPE_NAMES)?;
+    let mut type_index = txn.open_table(TYPE_INDEX)?;
     for (name, state) in &appender.types {
+        if state.added.is_empty() {
+            continue;
+        }
+        // The type's seqs fill chunks of TYPE_CHUNK; the batch continues
+        // the last chunk the log already had.
+        let mut position = state.count - state.added.len() as u64;
+        let mut chunk_no = position / TYPE_CHUNK as u64;
+        list.clear();
+        if position % TYPE_CHUNK as u64 != 0
+            && let Some(stored) = type_index.get((state.id, chunk_no as u32))?
+        {
+            list.extend_from_slice(stored.value());
+        }
+        for &seq in &state.added {
+            if position / TYPE_CHUNK as u64 != chunk_no {
+                type_index.insert((state.id, chunk_no as u32), list.as_slice())?;
+                list.clear();
+                chunk_no = position / TYPE_CHUNK as u64;
+            }
+            blocks::push_seq(&mut list, seq);
+            position += 1;
+        }
+        type_index.insert((state.id, chunk_no as u32), list.as_slice())?;
         types.insert(&**name, (state.id, state.count))?;
         if state.new {
             type_names.insert(state.id, &**name)?;
         }
     }
+
     meta.insert(META_LAST_SEQ, appender.last_seq.to_le_bytes().as_slice())?;
     if let Some(first) = appender.first_time {
         meta.insert(META_FIRST_TIME, first.to_le_bytes().as_slice())?;

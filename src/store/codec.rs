@@ -109,7 +109,10 @@ pub fn decode_raw(seq: u64, bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
     let version = reader.varint()?;
     let type_id = u32::try_from(reader.varint()?).map_err(|_| DecodeError::Malformed)?;
     let time = Timestamp::from_unix_nanos(i64::from_le_bytes(
-        reader.take(8)?.try_into().map_err(|_| DecodeError::Malformed)?,
+        reader
+            .take(8)?
+            .try_into()
+            .map_err(|_| DecodeError::Malformed)?,
     ));
     let id = if flags & FLAG_DERIVED_ID == 0 {
         Some(reader.str()?)
@@ -286,7 +289,10 @@ mod tests {
                 assert!(decode_raw(42, &damaged).is_err(), "byte {index} bit {bit}");
             }
         }
-        assert!(decode_raw(43, &bytes).is_err(), "a value under the wrong seq");
+        assert!(
+            decode_raw(43, &bytes).is_err(),
+            "a value under the wrong seq"
+        );
         assert!(decode_raw(42, &bytes[..bytes.len() - 1]).is_err());
         assert!(decode_raw(42, &[]).is_err());
     }

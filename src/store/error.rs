@@ -40,9 +40,8 @@ impl StoreError {
     pub(crate) fn opening(path: &Path, error: redb::DatabaseError) -> StoreError {
         let path = path.to_path_buf();
         match error {
-            redb::DatabaseError::DatabaseAlreadyOpen | redb::DatabaseError::LockProtocolMismatch => {
-                StoreError::Locked { path }
-            }
+            redb::DatabaseError::DatabaseAlreadyOpen
+            | redb::DatabaseError::LockProtocolMismatch => StoreError::Locked { path },
             redb::DatabaseError::UpgradeRequired(version) => StoreError::NewerFormat {
                 path,
                 found: format!("redb file format {version}"),

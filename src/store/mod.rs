@@ -7,6 +7,7 @@
 //! id, data and metadata.
 
 mod append;
+mod blocks;
 mod codec;
 mod error;
 mod names;
@@ -20,7 +21,7 @@ use std::sync::{Arc, RwLock};
 
 use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
 
-pub use append::{AppendSummary, Appender};
+pub use append::{AppendSummary, Appended, Appender};
 pub use error::StoreError;
 pub use read::LogStats;
 pub use verify::{VerifyProgress, VerifyReport};
@@ -42,7 +43,9 @@ pub struct EventLog {
 
 impl std::fmt::Debug for EventLog {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EventLog").field("path", &self.path).finish()
+        f.debug_struct("EventLog")
+            .field("path", &self.path)
+            .finish()
     }
 }
 

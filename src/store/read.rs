@@ -6,10 +6,10 @@ use std::ops::{ControlFlow, RangeInclusive};
 use redb::{ReadTransaction, ReadableDatabase, ReadableTable};
 
 use super::append::time_span;
-use super::codec;
 use super::names::Names;
 use super::tables::*;
 use super::{EventLog, Result, StoreError, read_i64, read_u64, table_len};
+use super::{blocks, codec};
 use crate::event::{Event, Timestamp};
 
 /// The summary figures of a log.
@@ -32,11 +32,7 @@ impl EventLog {
     pub fn get(&self, seq: u64) -> Result<Option<Event>> {
         let names = self.names();
         let txn = self.read_txn()?;
-        let events = txn.open_table(EVENTS)?;
-        let Some(bytes) = events.get(seq)? else {
-            return Ok(None);
-        };
-        decode(seq, bytes.value(), &names).map(Some)
+        event_at(&txn.open_table(EVENTS)?, seq, &names)
     }
 
     /// Calls `visit` with each event whose seq is in `seqs`, in order, until
@@ -46,14 +42,27 @@ impl EventLog {
         seqs: RangeInclusive<u64>,
         mut visit: impl FnMut(Event) -> ControlFlow<()>,
     ) -> Result<()> {
+        let (from, to) = (*seqs.start(), *seqs.end());
+        if from > to {
+            return Ok(());
+        }
         let names = self.names();
         let txn = self.read_txn()?;
         let events = txn.open_table(EVENTS)?;
-        for entry in events.range(seqs)? {
-            let (seq, bytes) = entry?;
-            let event = decode(seq.value(), bytes.value(), &names)?;
-            if visit(event).is_break() {
-                break;
+        for entry in events.range(blocks::block_of(from)..=blocks::block_of(to))? {
+            let (block_no, block) = entry?;
+            let mut seq = blocks::first_seq_of(block_no.value());
+            for record in blocks::records(block.value()) {
+                if seq > to {
+                    return Ok(());
+                }
+                if seq >= from {
+                    let record = record.map_err(|_| StoreError::EventDamaged { seq })?;
+                    if visit(decode(seq, record, &names)?).is_break() {
+                        return Ok(());
+                    }
+                }
+                seq += 1;
             }
         }
         Ok(())
@@ -62,30 +71,37 @@ impl EventLog {
     /// Up to `limit` events from `from` onwards (or, `backwards`, from
     /// `from` down).
     pub fn read(&self, from: u64, limit: usize, backwards: bool) -> Result<Vec<Event>> {
+        let mut out = Vec::with_capacity(limit.min(1024));
+        if limit == 0 {
+            return Ok(out);
+        }
+        if !backwards {
+            self.scan(from..=u64::MAX, |event| {
+                out.push(event);
+                if out.len() < limit {
+                    ControlFlow::Continue(())
+                } else {
+                    ControlFlow::Break(())
+                }
+            })?;
+            return Ok(out);
+        }
         let names = self.names();
         let txn = self.read_txn()?;
         let events = txn.open_table(EVENTS)?;
-        let range = if backwards {
-            events.range(..=from)?
-        } else {
-            events.range(from..)?
-        };
-        let mut out = Vec::with_capacity(limit.min(1024));
-        let mut take = |entry: Result<_, redb::StorageError>| -> Result<bool> {
-            let (seq, bytes): (redb::AccessGuard<u64>, redb::AccessGuard<&[u8]>) = entry?;
-            out.push(decode(seq.value(), bytes.value(), &names)?);
-            Ok(out.len() < limit)
-        };
-        if backwards {
-            for entry in range.rev() {
-                if !take(entry)? {
-                    break;
+        for entry in events.range(..=blocks::block_of(from))?.rev() {
+            let (block_no, block) = entry?;
+            let first = blocks::first_seq_of(block_no.value());
+            let records: Vec<_> = blocks::records(block.value()).collect();
+            for (offset, record) in records.into_iter().enumerate().rev() {
+                let seq = first + offset as u64;
+                if seq > from {
+                    continue;
                 }
-            }
-        } else {
-            for entry in range {
-                if !take(entry)? {
-                    break;
+                let record = record.map_err(|_| StoreError::EventDamaged { seq })?;
+                out.push(decode(seq, record, &names)?);
+                if out.len() >= limit {
+                    return Ok(out);
                 }
             }
         }
@@ -103,33 +119,18 @@ impl EventLog {
     pub fn read_stream(&self, stream: &str) -> Result<Vec<Event>> {
         let names = self.names();
         let txn = self.read_txn()?;
-        let Some(stream_id) = txn.open_table(STREAMS)?.get(stream)?.map(|v| v.value().0) else {
-            return Ok(Vec::new());
-        };
-        let index = txn.open_table(STREAM_INDEX)?;
         let events = txn.open_table(EVENTS)?;
         let mut out = Vec::new();
-        for entry in index.range((stream_id, 0)..=(stream_id, u64::MAX))? {
-            let (_, seq) = entry?;
-            let seq = seq.value();
-            let bytes = events.get(seq)?.ok_or(StoreError::EventDamaged { seq })?;
-            out.push(decode(seq, bytes.value(), &names)?);
+        for seq in stream_seqs(&txn, stream)? {
+            let event = event_at(&events, seq, &names)?;
+            out.push(event.ok_or(StoreError::EventDamaged { seq })?);
         }
         Ok(out)
     }
 
     /// The seqs of a stream's events, in order (none for an unknown stream).
     pub fn seqs_of_stream(&self, stream: &str) -> Result<Vec<u64>> {
-        let txn = self.read_txn()?;
-        let Some(stream_id) = txn.open_table(STREAMS)?.get(stream)?.map(|v| v.value().0) else {
-            return Ok(Vec::new());
-        };
-        let index = txn.open_table(STREAM_INDEX)?;
-        let mut out = Vec::new();
-        for entry in index.range((stream_id, 0)..=(stream_id, u64::MAX))? {
-            out.push(entry?.1.value());
-        }
-        Ok(out)
+        stream_seqs(&self.read_txn()?, stream)
     }
 
     /// The seqs of every event of a type, in order, from the type index.
@@ -140,8 +141,8 @@ impl EventLog {
         };
         let index = txn.open_table(TYPE_INDEX)?;
         let mut out = Vec::new();
-        for entry in index.range((type_id, 0)..=(type_id, u64::MAX))? {
-            out.push(entry?.0.value().1);
+        for entry in index.range((type_id, 0)..=(type_id, u32::MAX))? {
+            out.extend(blocks::seqs(entry?.1.value()));
         }
         Ok(out)
     }
@@ -186,8 +187,38 @@ impl EventLog {
     }
 }
 
+fn stream_seqs(txn: &ReadTransaction, stream: &str) -> Result<Vec<u64>> {
+    let Some(stream_id) = txn.open_table(STREAMS)?.get(stream)?.map(|v| v.value().0) else {
+        return Ok(Vec::new());
+    };
+    let index = txn.open_table(STREAM_INDEX)?;
+    let seqs = index.get(stream_id)?;
+    Ok(seqs.map_or_else(Vec::new, |list| blocks::seqs(list.value()).collect()))
+}
+
+/// The event at `seq`, found in its block.
+fn event_at(
+    events: &impl ReadableTable<u64, &'static [u8]>,
+    seq: u64,
+    names: &Names,
+) -> Result<Option<Event>> {
+    if seq == 0 {
+        return Ok(None);
+    }
+    let Some(block) = events.get(blocks::block_of(seq))? else {
+        return Ok(None);
+    };
+    let offset = (seq - blocks::first_seq_of(blocks::block_of(seq))) as usize;
+    match blocks::records(block.value()).nth(offset) {
+        None => Ok(None),
+        Some(record) => {
+            let record = record.map_err(|_| StoreError::EventDamaged { seq })?;
+            decode(seq, record, names).map(Some)
+        }
+    }
+}
+
 pub(super) fn decode(seq: u64, bytes: &[u8], names: &Names) -> Result<Event> {
     codec::decode(seq, bytes, &names.streams, &names.types)
         .map_err(|_| StoreError::EventDamaged { seq })
 }
-

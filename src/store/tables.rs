@@ -7,14 +7,20 @@ use redb::TableDefinition;
 /// figures (see the `META_*` keys).
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta-1");
 
-/// seq -> encoded event (see `codec.rs`).
-pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("events-1");
+/// block number -> the encoded events of seqs `block * BLOCK_EVENTS + 1 ..=
+/// (block + 1) * BLOCK_EVENTS`, each length-prefixed (see `blocks.rs`,
+/// `codec.rs`). Blocks, not one entry per event: a redb insert costs about
+/// as much as encoding a whole block, so this makes imports several times
+/// faster and scans touch fewer entries.
+pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("event-blocks-1");
 
-/// (stream id, version) -> seq.
-pub const STREAM_INDEX: TableDefinition<(u32, u64), u64> = TableDefinition::new("stream-index-1");
+/// stream id -> the seqs of its events in version order (u64 LE each), so
+/// version `v` is at index `v - 1`.
+pub const STREAM_INDEX: TableDefinition<u32, &[u8]> = TableDefinition::new("stream-seqs-1");
 
-/// (type id, seq) -> nothing: the seqs of each event type, in order.
-pub const TYPE_INDEX: TableDefinition<(u32, u64), ()> = TableDefinition::new("type-index-1");
+/// (type id, chunk number) -> up to `TYPE_CHUNK` seqs of that type, in
+/// order (u64 LE each).
+pub const TYPE_INDEX: TableDefinition<(u32, u32), &[u8]> = TableDefinition::new("type-seqs-1");
 
 /// stream name -> (stream id, current version).
 pub const STREAMS: TableDefinition<&str, (u32, u64)> = TableDefinition::new("streams-1");
@@ -30,8 +36,7 @@ pub const TYPE_NAMES: TableDefinition<u32, &str> = TableDefinition::new("type-na
 
 /// (projection name, projection version, seq) -> saved projection state.
 /// A cache: it can always be thrown away and rebuilt from the events.
-pub const SNAPSHOTS: TableDefinition<(&str, u32, u64), &[u8]> =
-    TableDefinition::new("snapshots-1");
+pub const SNAPSHOTS: TableDefinition<(&str, u32, u64), &[u8]> = TableDefinition::new("snapshots-1");
 
 /// Marks a redb file as an eventscope log.
 pub const META_MAGIC: &str = "magic";

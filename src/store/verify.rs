@@ -1,9 +1,8 @@
 //! `verify`: reads every event and index entry and checks that they agree.
 
-use std::collections::HashMap;
+use redb::{ReadableDatabase, ReadableTable};
 
-use redb::{ReadableDatabase, ReadableTable, ReadableTableMetadata};
-
+use super::blocks::{self, TYPE_CHUNK};
 use super::codec::decode_raw;
 use super::tables::*;
 use super::{EventLog, Result, StoreError, read_u64};
@@ -28,6 +27,10 @@ fn fault(seq: u64, what: impl std::fmt::Display) -> StoreError {
     StoreError::Invalid(format!("verify failed at event {seq}: {what}"))
 }
 
+fn fault_in(what: impl std::fmt::Display) -> StoreError {
+    StoreError::Invalid(format!("verify failed: {what}"))
+}
+
 impl EventLog {
     /// Checks every event's checksum, that seqs are 1..n with no gap, that
     /// each stream's versions are 1..n with no gap, and that the stream and
@@ -37,80 +40,122 @@ impl EventLog {
         let names = self.names();
         let txn = self.db.begin_read()?;
         let total = read_u64(&txn.open_table(META)?, META_LAST_SEQ)?;
-        let events = txn.open_table(EVENTS)?;
-        let stream_index = txn.open_table(STREAM_INDEX)?;
-        let type_index = txn.open_table(TYPE_INDEX)?;
-        let mut versions: HashMap<u32, u64> = HashMap::new();
-        let mut type_counts: HashMap<u32, u64> = HashMap::new();
-        let mut expected_seq = 1;
-        for entry in events.iter()? {
-            let (seq, bytes) = entry?;
-            let seq = seq.value();
-            if seq != expected_seq {
-                return Err(fault(expected_seq, format!("missing; next is {seq}")));
+        // Per seq (index seq - 1): its stream and type, to check the indexes.
+        let mut stream_of = Vec::with_capacity(total.min(1 << 24) as usize);
+        let mut type_of = Vec::with_capacity(total.min(1 << 24) as usize);
+        let mut versions = vec![0u64; names.streams.len()];
+        let mut type_counts = vec![0u64; names.types.len()];
+        let mut next_seq = 1;
+        for entry in txn.open_table(EVENTS)?.iter()? {
+            let (block_no, block) = entry?;
+            let block_no = block_no.value();
+            if blocks::first_seq_of(block_no) != next_seq {
+                return Err(fault(next_seq, "missing: its block is not in the log"));
             }
-            let raw = decode_raw(seq, bytes.value()).map_err(|_| StoreError::EventDamaged { seq })?;
-            if raw.stream_id as usize >= names.streams.len() {
-                return Err(fault(seq, "names an unknown stream"));
+            for record in blocks::records(block.value()) {
+                let seq = next_seq;
+                let record = record.map_err(|_| StoreError::EventDamaged { seq })?;
+                let raw = decode_raw(seq, record).map_err(|_| StoreError::EventDamaged { seq })?;
+                let stream = raw.stream_id as usize;
+                let version = versions
+                    .get_mut(stream)
+                    .ok_or_else(|| fault(seq, "names an unknown stream"))?;
+                if raw.version != *version + 1 {
+                    return Err(fault(
+                        seq,
+                        format!(
+                            "{} has version {} after version {}",
+                            names.streams[stream], raw.version, version
+                        ),
+                    ));
+                }
+                *version = raw.version;
+                *type_counts
+                    .get_mut(raw.type_id as usize)
+                    .ok_or_else(|| fault(seq, "names an unknown type"))? += 1;
+                stream_of.push(raw.stream_id);
+                type_of.push(raw.type_id);
+                if seq % 16_384 == 0 {
+                    progress(VerifyProgress { done: seq, total });
+                }
+                next_seq += 1;
             }
-            if raw.type_id as usize >= names.types.len() {
-                return Err(fault(seq, "names an unknown type"));
+            if next_seq <= total && next_seq != blocks::first_seq_of(block_no + 1) {
+                return Err(fault(next_seq, "missing: its block ends early"));
             }
-            let version = versions.entry(raw.stream_id).or_insert(0);
-            if raw.version != *version + 1 {
-                return Err(fault(
-                    seq,
-                    format!(
-                        "{} has version {} after version {}",
-                        names.streams[raw.stream_id as usize], raw.version, version
-                    ),
-                ));
-            }
-            *version = raw.version;
-            *type_counts.entry(raw.type_id).or_insert(0) += 1;
-            match stream_index.get((raw.stream_id, raw.version))? {
-                Some(indexed) if indexed.value() == seq => {}
-                _ => return Err(fault(seq, "the stream index does not point at it")),
-            }
-            if type_index.get((raw.type_id, seq))?.is_none() {
-                return Err(fault(seq, "missing from the type index"));
-            }
-            if seq % 4096 == 0 {
-                progress(VerifyProgress { done: seq, total });
-            }
-            expected_seq += 1;
         }
-        let count = expected_seq - 1;
+        let count = next_seq - 1;
         if count != total {
             return Err(fault(
                 count + 1,
                 format!("missing; the log says it holds {total} events"),
             ));
         }
-        let index_entries = stream_index.len()? + type_index.len()?;
-        if stream_index.len()? != count || type_index.len()? != count {
-            return Err(StoreError::Invalid(format!(
-                "verify failed: the indexes hold {index_entries} entries for {count} events"
+
+        let mut index_entries = 0;
+        for entry in txn.open_table(STREAM_INDEX)?.iter()? {
+            let (id, list) = entry?;
+            let id = id.value();
+            let mut previous = 0;
+            let mut length = 0;
+            for seq in blocks::seqs(list.value()) {
+                if seq <= previous || stream_of.get((seq - 1) as usize) != Some(&id) {
+                    return Err(fault(seq, "the stream index disagrees with the event"));
+                }
+                previous = seq;
+                length += 1;
+            }
+            if versions.get(id as usize) != Some(&length) {
+                return Err(fault_in(format!(
+                    "the stream index of stream id {id} holds {length} events"
+                )));
+            }
+            index_entries += length;
+        }
+        for entry in txn.open_table(TYPE_INDEX)?.iter()? {
+            let (key, list) = entry?;
+            let (id, chunk) = key.value();
+            let seqs: Vec<u64> = blocks::seqs(list.value()).collect();
+            let counted = type_counts.get(id as usize).copied().unwrap_or(0);
+            let expected_len = counted
+                .saturating_sub(u64::from(chunk) * TYPE_CHUNK as u64)
+                .min(TYPE_CHUNK as u64);
+            if seqs.len() as u64 != expected_len {
+                return Err(fault_in(format!(
+                    "type index chunk {chunk} of type id {id} holds {} seqs",
+                    seqs.len()
+                )));
+            }
+            for seq in seqs {
+                if type_of.get((seq - 1) as usize) != Some(&id) {
+                    return Err(fault(seq, "the type index disagrees with the event"));
+                }
+                index_entries += 1;
+            }
+        }
+        if index_entries != 2 * count {
+            return Err(fault_in(format!(
+                "the indexes hold {index_entries} entries for {count} events"
             )));
         }
         for entry in txn.open_table(STREAMS)?.iter()? {
             let (name, value) = entry?;
             let (id, version) = value.value();
-            if versions.get(&id).copied().unwrap_or(0) != version {
-                return Err(StoreError::Invalid(format!(
-                    "verify failed: {} is recorded at version {version} but its events end at {}",
-                    name.value(),
-                    versions.get(&id).copied().unwrap_or(0)
+            let counted = versions.get(id as usize).copied().unwrap_or(0);
+            if counted != version {
+                return Err(fault_in(format!(
+                    "{} is recorded at version {version} but its events end at {counted}",
+                    name.value()
                 )));
             }
         }
         for entry in txn.open_table(TYPES)?.iter()? {
             let (name, value) = entry?;
             let (id, recorded) = value.value();
-            let counted = type_counts.get(&id).copied().unwrap_or(0);
+            let counted = type_counts.get(id as usize).copied().unwrap_or(0);
             if counted != recorded {
-                return Err(StoreError::Invalid(format!(
-                    "verify failed: {} is counted {recorded} times but occurs {counted} times",
+                return Err(fault_in(format!(
+                    "{} is counted {recorded} times but occurs {counted} times",
                     name.value()
                 )));
             }
@@ -118,8 +163,8 @@ impl EventLog {
         progress(VerifyProgress { done: count, total });
         Ok(VerifyReport {
             events: count,
-            streams: versions.len() as u64,
-            types: type_counts.len() as u64,
+            streams: versions.iter().filter(|&&v| v > 0).count() as u64,
+            types: type_counts.iter().filter(|&&c| c > 0).count() as u64,
             index_entries,
         })
     }

@@ -1,0 +1,123 @@
+//! Event blocks: consecutive encoded events stored under one key, each
+//! prefixed by its length. Block `b` holds seqs `b * BLOCK_EVENTS + 1` up to
+//! `(b + 1) * BLOCK_EVENTS`; only the last block of a log may be shorter.
+
+use super::codec::DecodeError;
+
+/// Events per block: large enough that the per-insert cost of the B-tree
+/// is spread thin, small enough that rewriting the tail block for a
+/// one-event append stays cheap.
+pub const BLOCK_EVENTS: u64 = 64;
+
+/// Seqs of one type per type-index chunk.
+pub const TYPE_CHUNK: usize = 4096;
+
+/// The block that holds `seq` (1-based).
+pub fn block_of(seq: u64) -> u64 {
+    seq.saturating_sub(1) / BLOCK_EVENTS
+}
+
+/// The first seq stored in `block`.
+pub fn first_seq_of(block: u64) -> u64 {
+    block * BLOCK_EVENTS + 1
+}
+
+/// Appends one encoded event to a block.
+pub fn push_record(block: &mut Vec<u8>, record: &[u8]) {
+    let mut len = record.len() as u64;
+    while len >= 0x80 {
+        block.push((len as u8) | 0x80);
+        len >>= 7;
+    }
+    block.push(len as u8);
+    block.extend_from_slice(record);
+}
+
+/// The records of a block, in order. A damaged length prefix surfaces as
+/// an error for the record where the damage is met.
+pub struct Records<'a> {
+    bytes: &'a [u8],
+}
+
+pub fn records(block: &[u8]) -> Records<'_> {
+    Records { bytes: block }
+}
+
+impl<'a> Iterator for Records<'a> {
+    type Item = Result<&'a [u8], DecodeError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.bytes.is_empty() {
+            return None;
+        }
+        let mut len = 0u64;
+        let mut used = 0;
+        for (i, &byte) in self.bytes.iter().enumerate().take(10) {
+            len |= u64::from(byte & 0x7f) << (7 * i);
+            if byte & 0x80 == 0 {
+                used = i + 1;
+                break;
+            }
+        }
+        let record = usize::try_from(len)
+            .ok()
+            .filter(|_| used > 0)
+            .and_then(|len| self.bytes.get(used..used.checked_add(len)?));
+        match record {
+            Some(record) => {
+                self.bytes = &self.bytes[used + record.len()..];
+                Some(Ok(record))
+            }
+            None => {
+                self.bytes = &[];
+                Some(Err(DecodeError::Malformed))
+            }
+        }
+    }
+}
+
+/// Appends seqs to an index value.
+pub fn push_seq(list: &mut Vec<u8>, seq: u64) {
+    list.extend_from_slice(&seq.to_le_bytes());
+}
+
+/// The seqs of an index value.
+pub fn seqs(list: &[u8]) -> impl Iterator<Item = u64> + '_ {
+    list.chunks_exact(8).map(|chunk| {
+        let mut bytes = [0; 8];
+        bytes.copy_from_slice(chunk);
+        u64::from_le_bytes(bytes)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocks_split_records_back_out() {
+        let mut block = Vec::new();
+        let long = vec![7u8; 300];
+        push_record(&mut block, b"one");
+        push_record(&mut block, &long);
+        push_record(&mut block, b"");
+        let parts: Vec<&[u8]> = records(&block).map(Result::unwrap).collect();
+        assert_eq!(parts, [b"one".as_slice(), long.as_slice(), b"".as_slice()]);
+    }
+
+    #[test]
+    fn a_length_running_past_the_end_is_an_error() {
+        let mut block = Vec::new();
+        push_record(&mut block, b"abc");
+        block[0] = 10;
+        assert!(records(&block).next().unwrap().is_err());
+    }
+
+    #[test]
+    fn seqs_map_to_blocks() {
+        assert_eq!(block_of(1), 0);
+        assert_eq!(block_of(BLOCK_EVENTS), 0);
+        assert_eq!(block_of(BLOCK_EVENTS + 1), 1);
+        assert_eq!(first_seq_of(1), BLOCK_EVENTS + 1);
+    }
+}
