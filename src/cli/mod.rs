@@ -1,5 +1,9 @@
 //! Command-line arguments and the dispatch to each command.
 
+mod info;
+mod progress;
+mod verify;
+
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -21,11 +25,16 @@ pub struct Cli {
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {}
+pub enum Command {
+    Info(info::Args),
+    Verify(verify::Args),
+}
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Some(Command::Info(args)) => info::run(args),
+        Some(Command::Verify(args)) => verify::run(args),
         None => anyhow::bail!("the explorer is not built yet"),
     }
 }
