@@ -330,22 +330,22 @@ fn finish(
         }
         // The type's seqs fill chunks of TYPE_CHUNK; the batch continues
         // the last chunk the log already had.
-        let mut position = state.count - state.added.len() as u64;
-        let mut chunk_no = position / TYPE_CHUNK as u64;
+        let start = state.count - state.added.len() as u64;
+        let chunk = TYPE_CHUNK as u64;
+        let mut chunk_no = start / chunk;
         list.clear();
-        if position % TYPE_CHUNK as u64 != 0
+        if !start.is_multiple_of(chunk)
             && let Some(stored) = type_index.get((state.id, chunk_no as u32))?
         {
             list.extend_from_slice(stored.value());
         }
-        for &seq in &state.added {
-            if position / TYPE_CHUNK as u64 != chunk_no {
+        for (position, &seq) in (start..).zip(&state.added) {
+            if position / chunk != chunk_no {
                 type_index.insert((state.id, chunk_no as u32), list.as_slice())?;
                 list.clear();
-                chunk_no = position / TYPE_CHUNK as u64;
+                chunk_no = position / chunk;
             }
             blocks::push_seq(&mut list, seq);
-            position += 1;
         }
         type_index.insert((state.id, chunk_no as u32), list.as_slice())?;
         types.insert(&**name, (state.id, state.count))?;

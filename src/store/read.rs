@@ -51,8 +51,8 @@ impl EventLog {
         let events = txn.open_table(EVENTS)?;
         for entry in events.range(blocks::block_of(from)..=blocks::block_of(to))? {
             let (block_no, block) = entry?;
-            let mut seq = blocks::first_seq_of(block_no.value());
-            for record in blocks::records(block.value()) {
+            let first = blocks::first_seq_of(block_no.value());
+            for (seq, record) in (first..).zip(blocks::records(block.value())) {
                 if seq > to {
                     return Ok(());
                 }
@@ -62,7 +62,6 @@ impl EventLog {
                         return Ok(());
                     }
                 }
-                seq += 1;
             }
         }
         Ok(())
