@@ -82,6 +82,17 @@ impl Command {
         self.body.name()
     }
 
+    /// Checks that the stream is of the kind the command changes (parsing
+    /// does this; a command built in code may not have been).
+    pub fn check_stream(&self) -> Result<(), CommandError> {
+        match self.body.spec() {
+            Some(spec) => check_stream(spec, &self.stream),
+            None => Err(CommandError::UnknownCommand {
+                name: self.name().to_string(),
+            }),
+        }
+    }
+
     /// Reads either form: JSON when the text starts with `{`, else the short form.
     pub fn parse(text: &str) -> Result<Command, CommandError> {
         if text.trim_start().starts_with('{') {

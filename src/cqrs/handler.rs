@@ -13,6 +13,7 @@ use serde_json::{Map, Value};
 
 use super::command::{Command, Origin};
 use super::decide::decide;
+use super::error::CommandError;
 use super::model::{HistoryError, HistoryProblem};
 use super::outcome::{Handled, Step, StepOutcome};
 use super::policy;
@@ -37,25 +38,44 @@ impl<'s, S: EventStore + ?Sized> CommandHandler<'s, S> {
 
     /// Decides `command` and appends its events; with `with_policies`, then
     /// runs the commands policies issue in reaction, in order, until none is
-    /// left. Rejections and conflicts are outcomes, not errors; errors are
-    /// failures to read, rebuild or write.
+    /// left. Rejections and conflicts are outcomes, not errors. An error means
+    /// the command itself could not be read, rebuilt or written, so nothing
+    /// was; a failure in a later step is reported in
+    /// [`Handled::interrupted`] instead, beside the steps already written.
     pub fn handle(&self, command: Command, with_policies: bool) -> Result<Handled, HandleError> {
-        let mut pending = VecDeque::from([command]);
-        let mut steps = Vec::new();
-        while let Some(command) = pending.pop_front() {
-            if steps.len() == MAX_STEPS {
-                return Err(HandleError::RunawayPolicies { steps: MAX_STEPS });
-            }
-            let step = self.step(command)?;
+        let mut step = self.step(command)?;
+        let mut handled = Handled {
+            steps: Vec::new(),
+            interrupted: None,
+        };
+        let mut pending = VecDeque::new();
+        loop {
             if with_policies && let StepOutcome::Accepted { events, .. } = &step.outcome {
                 pending.extend(events.iter().filter_map(policy::react));
             }
-            steps.push(step);
+            handled.steps.push(step);
+            let Some(command) = pending.pop_front() else {
+                break;
+            };
+            if handled.steps.len() == MAX_STEPS {
+                handled.interrupted = Some(format!(
+                    "policies kept issuing commands: stopped after {MAX_STEPS} steps"
+                ));
+                break;
+            }
+            step = match self.step(command) {
+                Ok(step) => step,
+                Err(error) => {
+                    handled.interrupted = Some(error.to_string());
+                    break;
+                }
+            };
         }
-        Ok(Handled { steps })
+        Ok(handled)
     }
 
     fn step(&self, command: Command) -> Result<Step, HandleError> {
+        command.check_stream().map_err(HandleError::Command)?;
         let decided = decide(self.store, &command)?;
         // Appends continue from what the sender saw, so a stale view conflicts.
         let base = command.expected_version.unwrap_or(decided.version());
@@ -126,6 +146,8 @@ fn metadata(command: &str, correlation_id: &str, causation_id: &str) -> Json {
 /// A command that could not be handled at all (as opposed to one refused).
 #[derive(Debug)]
 pub enum HandleError {
+    /// A command built in code for a stream it does not apply to.
+    Command(CommandError),
     Read {
         stream: String,
         source: anyhow::Error,
@@ -139,9 +161,6 @@ pub enum HandleError {
         event_type: &'static str,
         problem: HistoryProblem,
     },
-    RunawayPolicies {
-        steps: usize,
-    },
 }
 
 impl From<HistoryError> for HandleError {
@@ -153,6 +172,7 @@ impl From<HistoryError> for HandleError {
 impl fmt::Display for HandleError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            HandleError::Command(error) => error.fmt(f),
             HandleError::Read { stream, source } => write!(f, "cannot read {stream}: {source}"),
             HandleError::History(error) => error.fmt(f),
             HandleError::Write(error) => write!(f, "cannot append the events: {error}"),
@@ -166,10 +186,6 @@ impl fmt::Display for HandleError {
                 "the write model of {stream} cannot apply the {event_type} it just decided: \
                  the event {problem} (a bug in the decider)"
             ),
-            HandleError::RunawayPolicies { steps } => write!(
-                f,
-                "policies kept issuing commands: stopped after {steps} steps"
-            ),
         }
     }
 }
@@ -181,7 +197,8 @@ impl std::error::Error for HandleError {
             HandleError::History(error) => Some(error),
             HandleError::Write(error) => Some(error.as_ref()),
             HandleError::Encode(error) => Some(error),
-            HandleError::Inconsistent { .. } | HandleError::RunawayPolicies { .. } => None,
+            HandleError::Command(error) => Some(error),
+            HandleError::Inconsistent { .. } => None,
         }
     }
 }

@@ -12,6 +12,9 @@ use crate::event::Event;
 #[derive(Clone, Debug, PartialEq)]
 pub struct Handled {
     pub steps: Vec<Step>,
+    /// Why the chain stopped before its policies were done, if it did; the
+    /// steps before it stay written.
+    pub interrupted: Option<String>,
 }
 
 /// One command decided and, if accepted, appended in its own batch.
@@ -122,10 +125,14 @@ impl Handled {
     }
 
     pub fn to_json(&self) -> Value {
-        json!({
+        let mut value = json!({
             "accepted": self.is_accepted(),
             "steps": self.steps.iter().map(Step::to_json).collect::<Vec<_>>(),
-        })
+        });
+        if let (Some(reason), Value::Object(object)) = (&self.interrupted, &mut value) {
+            object.insert("interrupted".into(), reason.as_str().into());
+        }
+        value
     }
 }
 

@@ -238,3 +238,92 @@ fn a_store_that_cannot_be_read_is_an_error_naming_the_stream() {
     assert!(matches!(error, HandleError::Read { ref stream, .. } if stream == "account-3"));
     assert_eq!(error.to_string(), "cannot read account-3: disk on fire");
 }
+
+#[test]
+fn a_command_built_for_the_wrong_kind_of_stream_is_not_handled() {
+    use crate::cqrs::{AccountCommand, CommandBody};
+    let store = store_with(vec![]);
+    let owner = "Ada".to_string();
+    let misplaced = Command::new(
+        "customer-9",
+        CommandBody::Account(AccountCommand::Open { owner }),
+    );
+    let error = CommandHandler::new(&store, now())
+        .handle(misplaced, true)
+        .unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "OpenAccount applies to account-<n> streams, not `customer-9`"
+    );
+    assert!(store.is_empty().unwrap());
+}
+
+/// Reads fail for one stream only.
+struct UnreadableStream<'a> {
+    inner: &'a MemoryStore,
+    stream: &'a str,
+}
+
+impl EventStore for UnreadableStream<'_> {
+    fn read_stream(&self, stream: &str) -> anyhow::Result<Vec<Event>> {
+        anyhow::ensure!(stream != self.stream, "disk on fire");
+        self.inner.read_stream(stream)
+    }
+
+    fn append(&self, events: Vec<NewEvent>) -> Result<Vec<Event>, AppendError> {
+        self.inner.append(events)
+    }
+}
+
+#[test]
+fn a_later_step_that_fails_is_reported_beside_the_steps_already_written() {
+    // Paying reads only the order; the shipping policy then needs the customer.
+    let store = store_with(vec![
+        ("customer-7", registered()),
+        ("order-5", placed()),
+        ("order-5", payment_requested(3000)),
+    ]);
+    let flaky = UnreadableStream {
+        inner: &store,
+        stream: "customer-7",
+    };
+    let handled = CommandHandler::new(&flaky, now())
+        .handle(command("PayOrder order-5 amount=3000"), true)
+        .unwrap();
+    assert!(handled.is_accepted());
+    assert_eq!(handled.steps.len(), 1);
+    assert_eq!(
+        handled.interrupted.as_deref(),
+        Some("cannot read customer-7: disk on fire")
+    );
+    assert_eq!(
+        handled.to_json()["interrupted"],
+        "cannot read customer-7: disk on fire"
+    );
+    assert_eq!(store.len().unwrap(), 4);
+}
+
+#[test]
+fn the_json_report_shows_each_step_and_who_issued_it() {
+    let store = store_with(vec![("customer-7", registered())]);
+    let handled = CommandHandler::new(&store, now())
+        .handle(
+            command("PlaceOrder order-5 customer=customer-7 item=BOOK:1:100"),
+            true,
+        )
+        .unwrap();
+    let report = handled.to_json();
+    assert_eq!(report["accepted"], true);
+    let steps = report["steps"].as_array().unwrap();
+    assert_eq!(steps.len(), 2);
+    assert_eq!(steps[0]["issued_by"], "user");
+    assert_eq!(steps[0]["outcome"]["accepted"][0]["type"], "OrderPlaced");
+    assert_eq!(
+        steps[0]["outcome"]["accepted"][0]["time"],
+        now().to_string()
+    );
+    assert_eq!(steps[1]["issued_by"]["event"], "order-5/1");
+    assert_eq!(steps[1]["command"]["type"], "RequestPayment");
+    assert_eq!(steps[1]["after"]["status"], "payment_requested");
+    assert!(report.get("interrupted").is_none());
+}
