@@ -1,0 +1,202 @@
+//! The body of a command: what it asks for, typed, grouped by the kind of
+//! stream it changes; and its `data` object in the JSON form.
+
+use serde_json::{Value, json};
+
+use super::error::CommandError;
+use super::fields::DataFields;
+use super::spec::{self, CommandSpec, command_spec};
+use crate::domain::retail::{Address, CUSTOMER_PREFIX};
+
+/// What the command asks for, grouped by the kind of stream it changes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CommandBody {
+    Customer(CustomerCommand),
+    Order(OrderCommand),
+    Account(AccountCommand),
+}
+
+/// Commands on a `customer-<n>` stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CustomerCommand {
+    Register {
+        name: String,
+        email: String,
+        address: Address,
+    },
+    ChangeAddress {
+        address: Address,
+    },
+    ChangeEmail {
+        email: String,
+    },
+    Deactivate {
+        reason: String,
+    },
+}
+
+/// Commands on an `order-<n>` stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OrderCommand {
+    Place {
+        customer: String,
+        items: Vec<OrderLine>,
+    },
+    RequestPayment,
+    Pay {
+        amount: i64,
+    },
+    Ship,
+    Cancel {
+        reason: String,
+    },
+}
+
+/// One line of an order as asked for; the decider checks the numbers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrderLine {
+    pub sku: String,
+    pub qty: i64,
+    /// Unit price in cents.
+    pub price: i64,
+}
+
+/// Commands on an `account-<n>` stream.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum AccountCommand {
+    Open { owner: String },
+    Deposit { amount: i64 },
+    Withdraw { amount: i64 },
+    Close,
+}
+
+impl CommandBody {
+    /// The command's name, e.g. `PlaceOrder`.
+    pub fn name(&self) -> &'static str {
+        use spec::*;
+        match self {
+            CommandBody::Customer(command) => match command {
+                CustomerCommand::Register { .. } => REGISTER_CUSTOMER,
+                CustomerCommand::ChangeAddress { .. } => CHANGE_CUSTOMER_ADDRESS,
+                CustomerCommand::ChangeEmail { .. } => CHANGE_CUSTOMER_EMAIL,
+                CustomerCommand::Deactivate { .. } => DEACTIVATE_CUSTOMER,
+            },
+            CommandBody::Order(command) => match command {
+                OrderCommand::Place { .. } => PLACE_ORDER,
+                OrderCommand::RequestPayment => REQUEST_PAYMENT,
+                OrderCommand::Pay { .. } => PAY_ORDER,
+                OrderCommand::Ship => SHIP_ORDER,
+                OrderCommand::Cancel { .. } => CANCEL_ORDER,
+            },
+            CommandBody::Account(command) => match command {
+                AccountCommand::Open { .. } => OPEN_ACCOUNT,
+                AccountCommand::Deposit { .. } => DEPOSIT,
+                AccountCommand::Withdraw { .. } => WITHDRAW,
+                AccountCommand::Close => CLOSE_ACCOUNT,
+            },
+        }
+    }
+
+    /// The catalogue entry for this command.
+    pub fn spec(&self) -> Option<&'static CommandSpec> {
+        command_spec(self.name())
+    }
+
+    /// The `data` object of the JSON form.
+    pub fn data(&self) -> Value {
+        match self {
+            CommandBody::Customer(command) => match command {
+                CustomerCommand::Register {
+                    name,
+                    email,
+                    address,
+                } => json!({"name": name, "email": email, "address": address_json(address)}),
+                CustomerCommand::ChangeAddress { address } => {
+                    json!({"address": address_json(address)})
+                }
+                CustomerCommand::ChangeEmail { email } => json!({"email": email}),
+                CustomerCommand::Deactivate { reason } => json!({"reason": reason}),
+            },
+            CommandBody::Order(command) => match command {
+                OrderCommand::Place { customer, items } => {
+                    let items: Vec<Value> = items
+                        .iter()
+                        .map(|line| json!({"sku": line.sku, "qty": line.qty, "price": line.price}))
+                        .collect();
+                    json!({"customer": customer, "items": items})
+                }
+                OrderCommand::Pay { amount } => json!({"amount": amount}),
+                OrderCommand::Cancel { reason } => json!({"reason": reason}),
+                OrderCommand::RequestPayment | OrderCommand::Ship => json!({}),
+            },
+            CommandBody::Account(command) => match command {
+                AccountCommand::Open { owner } => json!({"owner": owner}),
+                AccountCommand::Deposit { amount } | AccountCommand::Withdraw { amount } => {
+                    json!({"amount": amount})
+                }
+                AccountCommand::Close => json!({}),
+            },
+        }
+    }
+
+    /// Builds the body of the command `spec` from its checked fields.
+    pub(crate) fn from_data(
+        spec: &'static CommandSpec,
+        data: &DataFields<'_>,
+    ) -> Result<CommandBody, CommandError> {
+        use spec::*;
+        let body = match spec.name {
+            REGISTER_CUSTOMER => CommandBody::Customer(CustomerCommand::Register {
+                name: data.text("name")?,
+                email: data.email("email")?,
+                address: data.address("address")?,
+            }),
+            CHANGE_CUSTOMER_ADDRESS => CommandBody::Customer(CustomerCommand::ChangeAddress {
+                address: data.address("address")?,
+            }),
+            CHANGE_CUSTOMER_EMAIL => CommandBody::Customer(CustomerCommand::ChangeEmail {
+                email: data.email("email")?,
+            }),
+            DEACTIVATE_CUSTOMER => CommandBody::Customer(CustomerCommand::Deactivate {
+                reason: data.text("reason")?,
+            }),
+            PLACE_ORDER => CommandBody::Order(OrderCommand::Place {
+                customer: data.stream_ref("customer", CUSTOMER_PREFIX)?,
+                items: data.items("items")?,
+            }),
+            REQUEST_PAYMENT => CommandBody::Order(OrderCommand::RequestPayment),
+            PAY_ORDER => CommandBody::Order(OrderCommand::Pay {
+                amount: data.cents("amount")?,
+            }),
+            SHIP_ORDER => CommandBody::Order(OrderCommand::Ship),
+            CANCEL_ORDER => CommandBody::Order(OrderCommand::Cancel {
+                reason: data.text("reason")?,
+            }),
+            OPEN_ACCOUNT => CommandBody::Account(AccountCommand::Open {
+                owner: data.text("owner")?,
+            }),
+            DEPOSIT => CommandBody::Account(AccountCommand::Deposit {
+                amount: data.cents("amount")?,
+            }),
+            WITHDRAW => CommandBody::Account(AccountCommand::Withdraw {
+                amount: data.cents("amount")?,
+            }),
+            CLOSE_ACCOUNT => CommandBody::Account(AccountCommand::Close),
+            other => {
+                return Err(CommandError::UnknownCommand {
+                    name: other.to_string(),
+                });
+            }
+        };
+        Ok(body)
+    }
+}
+
+fn address_json(address: &Address) -> Value {
+    json!({
+        "street": address.street,
+        "city": address.city,
+        "postcode": address.postcode,
+        "country": address.country,
+    })
+}

@@ -1,0 +1,204 @@
+//! Command handling: decide on the streams as read, append with the expected
+//! version, then (optionally) let policies react to what was written.
+//!
+//! Each step is its own batch, so a policy's command sees the events before
+//! it exactly as any other writer would, and its append is version-checked
+//! too. Only the target stream is version-checked: a stream read only to
+//! inform the decision (the customer, for an order) may change meanwhile.
+
+use std::collections::VecDeque;
+use std::fmt;
+
+use serde_json::{Map, Value};
+
+use super::command::{Command, Origin};
+use super::decide::decide;
+use super::error::CommandError;
+use super::model::{HistoryError, HistoryProblem};
+use super::outcome::{Handled, Step, StepOutcome};
+use super::policy;
+use super::store::{AppendError, EventStore};
+use crate::event::{Json, NewEvent, Timestamp, derived_id};
+
+/// The most steps one command may lead to; guards against policies that
+/// keep reacting to each other.
+pub const MAX_STEPS: usize = 32;
+
+/// Handles commands against one store, stamping events with one time.
+pub struct CommandHandler<'s, S: EventStore + ?Sized> {
+    store: &'s S,
+    now: Timestamp,
+}
+
+impl<'s, S: EventStore + ?Sized> CommandHandler<'s, S> {
+    /// `now` is the time written on every event, so tests stay deterministic.
+    pub fn new(store: &'s S, now: Timestamp) -> Self {
+        CommandHandler { store, now }
+    }
+
+    /// Decides `command` and appends its events; with `with_policies`, then
+    /// runs the commands policies issue in reaction, in order, until none is
+    /// left. Rejections and conflicts are outcomes, not errors. An error means
+    /// the command itself could not be read, rebuilt or written, so nothing
+    /// was; a failure in a later step is reported in
+    /// [`Handled::interrupted`] instead, beside the steps already written.
+    pub fn handle(&self, command: Command, with_policies: bool) -> Result<Handled, HandleError> {
+        let mut step = self.step(command)?;
+        let mut handled = Handled {
+            steps: Vec::new(),
+            interrupted: None,
+        };
+        let mut pending = VecDeque::new();
+        loop {
+            if with_policies && let StepOutcome::Accepted { events, .. } = &step.outcome {
+                pending.extend(events.iter().filter_map(policy::react));
+            }
+            handled.steps.push(step);
+            let Some(command) = pending.pop_front() else {
+                break;
+            };
+            if handled.steps.len() == MAX_STEPS {
+                handled.interrupted = Some(format!(
+                    "policies kept issuing commands: stopped after {MAX_STEPS} steps"
+                ));
+                break;
+            }
+            step = match self.step(command) {
+                Ok(step) => step,
+                Err(error) => {
+                    handled.interrupted = Some(error.to_string());
+                    break;
+                }
+            };
+        }
+        Ok(handled)
+    }
+
+    fn step(&self, command: Command) -> Result<Step, HandleError> {
+        command.check_stream().map_err(HandleError::Command)?;
+        let decided = decide(self.store, &command)?;
+        // Appends continue from what the sender saw, so a stale view conflicts.
+        let base = command.expected_version.unwrap_or(decided.version());
+        let command_id = command
+            .id
+            .clone()
+            .unwrap_or_else(|| format!("cmd:{}", derived_id(&command.stream, base + 1)));
+        let (causation_id, correlation_id) = match &command.origin {
+            Origin::User => (command_id.clone(), command.correlation_id.clone()),
+            Origin::Policy { event_id, .. } => (event_id.clone(), command.correlation_id.clone()),
+        };
+        let correlation_id = correlation_id.unwrap_or_else(|| causation_id.clone());
+
+        let outcome = match decided.decision {
+            Err(rejection) => StepOutcome::Rejected(rejection),
+            Ok(events) => {
+                let metadata = metadata(command.name(), &correlation_id, &causation_id);
+                let mut batch = Vec::with_capacity(events.len());
+                for (version, event) in (base + 1..).zip(&events) {
+                    let data = event.to_json().map_err(HandleError::Encode)?;
+                    batch.push(
+                        NewEvent::new(&command.stream, event.event_type(), self.now, data)
+                            .with_id(derived_id(&command.stream, version))
+                            .with_metadata(metadata.clone())
+                            .expecting_version(version),
+                    );
+                }
+                match self.store.append(batch) {
+                    Ok(events) => StepOutcome::Accepted {
+                        events,
+                        after: decided.after,
+                    },
+                    Err(AppendError::Conflict {
+                        stream,
+                        expected,
+                        actual,
+                    }) => StepOutcome::Conflict {
+                        stream,
+                        expected,
+                        actual,
+                    },
+                    Err(AppendError::Other(error)) => return Err(HandleError::Write(error)),
+                }
+            }
+        };
+        Ok(Step {
+            command,
+            command_id,
+            correlation_id,
+            causation_id,
+            streams_read: decided.streams_read,
+            before: decided.before,
+            outcome,
+        })
+    }
+}
+
+/// The metadata every written event carries: its flow and its cause, and the
+/// command that wrote it (so a flow view can name the step).
+fn metadata(command: &str, correlation_id: &str, causation_id: &str) -> Json {
+    let mut object = Map::new();
+    object.insert("correlation_id".into(), correlation_id.into());
+    object.insert("causation_id".into(), causation_id.into());
+    object.insert("command".into(), command.into());
+    Json::from_value(&Value::Object(object))
+}
+
+/// A command that could not be handled at all (as opposed to one refused).
+#[derive(Debug)]
+pub enum HandleError {
+    /// A command built in code for a stream it does not apply to.
+    Command(CommandError),
+    Read {
+        stream: String,
+        source: anyhow::Error,
+    },
+    History(HistoryError),
+    Write(anyhow::Error),
+    Encode(serde_json::Error),
+    /// A decider produced an event its own write model cannot apply.
+    Inconsistent {
+        stream: String,
+        event_type: &'static str,
+        problem: HistoryProblem,
+    },
+}
+
+impl From<HistoryError> for HandleError {
+    fn from(error: HistoryError) -> HandleError {
+        HandleError::History(error)
+    }
+}
+
+impl fmt::Display for HandleError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            HandleError::Command(error) => error.fmt(f),
+            HandleError::Read { stream, source } => write!(f, "cannot read {stream}: {source}"),
+            HandleError::History(error) => error.fmt(f),
+            HandleError::Write(error) => write!(f, "cannot append the events: {error}"),
+            HandleError::Encode(error) => write!(f, "cannot encode an event: {error}"),
+            HandleError::Inconsistent {
+                stream,
+                event_type,
+                problem,
+            } => write!(
+                f,
+                "the write model of {stream} cannot apply the {event_type} it just decided: \
+                 the event {problem} (a bug in the decider)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for HandleError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            HandleError::Read { source, .. } => Some(source.as_ref()),
+            HandleError::History(error) => Some(error),
+            HandleError::Write(error) => Some(error.as_ref()),
+            HandleError::Encode(error) => Some(error),
+            HandleError::Command(error) => Some(error),
+            HandleError::Inconsistent { .. } => None,
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Tests of the write side: given / when / then per domain, handling and
+//! policies, and the two command forms.
+
+mod bank;
+mod customer;
+mod fixtures;
+mod handling;
+mod harness;
+mod history;
+mod order;
+mod parsing;
+mod policies;
+mod short_form;
