@@ -28,25 +28,35 @@ pub(super) fn compact(text: &str) -> Json {
     Json::from_trusted(out)
 }
 
+/// The index just past the string whose opening quote is at `open`.
+fn string_end(bytes: &[u8], open: usize) -> usize {
+    let mut index = open + 1;
+    while let Some(rest) = bytes.get(index..) {
+        match rest.iter().position(|&b| b == b'"' || b == b'\\') {
+            // An escape: skip it and the character it escapes.
+            Some(found) if rest[found] == b'\\' => index += found + 2,
+            Some(found) => return index + found + 1,
+            None => break,
+        }
+    }
+    bytes.len()
+}
+
 /// Appends valid JSON text with the whitespace outside strings removed.
 pub(super) fn push_compact(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
     let mut run_start = 0;
-    let mut in_string = false;
-    let mut escaped = false;
-    for (index, byte) in text.bytes().enumerate() {
-        if in_string {
-            match byte {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => in_string = false,
-                _ => {}
-            }
-        } else if byte == b'"' {
-            in_string = true;
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        if byte == b'"' {
+            index = string_end(bytes, index);
         } else if is_json_whitespace(byte) {
             // Whitespace is ASCII, so both ends of the run are char boundaries.
             out.push_str(&text[run_start..index]);
-            run_start = index + 1;
+            index += 1;
+            run_start = index;
+        } else {
+            index += 1;
         }
     }
     out.push_str(&text[run_start..]);

@@ -1,17 +1,66 @@
 //! Reading and writing event logs as text, streaming: one event at a time,
 //! never the whole file in memory.
 //!
-//! Two formats:
-//! - [`Format::Native`]: JSONL with the event's own field names (see
-//!   `native.rs` for a line). On import `seq` is accepted and ignored (the
-//!   store assigns it), `version` becomes [`NewEvent::expected_version`],
-//!   `id`, `data` (default `{}`) and `metadata` are optional, unknown fields
-//!   are refused. Export writes every key in a fixed order, so import then
-//!   export of an export gives the same bytes.
-//! - [`Format::CloudEvents`]: CloudEvents 1.0 structured JSON; see
-//!   [`cloudevents`](self::cloudevents) for how attributes and metadata map.
-//!   Written one object per line; read either that way or as one JSON array
-//!   (which may span many lines), told apart by a first non-blank `[`.
+//! Two formats, told apart by the caller ([`Format`]).
+//!
+//! # Native
+//!
+//! JSONL, one event per line, with the event's own field names:
+//!
+//! ```text
+//! {"seq":1,"stream":"customer-1","version":1,"type":"CustomerRegistered","id":"e-1",
+//!  "time":"2024-03-01T09:30:00Z","data":{...},"metadata":{"correlation_id":"c-1"}}
+//! ```
+//!
+//! On import `seq` is accepted and ignored (the store assigns it), `version`
+//! becomes [`NewEvent::expected_version`], `id`, `data` (default `{}`) and
+//! `metadata` are optional, unknown fields are refused. Export writes these
+//! keys in this order (`metadata` only when present), compact, with times in
+//! UTC, so exporting what an export imports gives the same bytes.
+//!
+//! # CloudEvents
+//!
+//! CloudEvents 1.0, structured JSON mode. Read either one object per line or
+//! one JSON array (which may span many lines, and is still read one element
+//! at a time), told apart by a first non-blank `[`. Written one object per
+//! line, attributes always in this order:
+//!
+//! ```text
+//! {"specversion":"1.0","id":"e-1","source":"eventscope","type":"CustomerRegistered",
+//!  "subject":"customer-1","time":"2024-03-01T09:30:00Z","datacontenttype":"application/json",
+//!  "sequence":"00000000000000000001","streamversion":1,"correlationid":"c-1",
+//!  ...other extensions...,"eventscopemetadata":"{...}","data":{...}}
+//! ```
+//!
+//! | event field        | CloudEvents attribute                                        |
+//! |--------------------|--------------------------------------------------------------|
+//! | `stream`           | `subject` (required on import)                               |
+//! | `type`, `id`       | `type`, `id` (required)                                      |
+//! | `time`             | `time` (required on import)                                  |
+//! | `data`             | `data` (JSON; `{}` when absent); `data_base64` is refused    |
+//! | `seq`              | extension `sequence`, a 20-digit zero-padded string so it orders as text; ignored on import (the store assigns it) |
+//! | `version`          | extension `streamversion`, an integer; on import (integer or digit string) it becomes the expected version |
+//!
+//! `datacontenttype` is written as `application/json`; on import any JSON
+//! type (`application/json`, `text/json`, `*+json`) is accepted and dropped,
+//! any other type refused. `specversion` must be `"1.0"`.
+//!
+//! Metadata is mapped so that one export/import cycle loses nothing:
+//! - `source`: the metadata's `source` string, else `"eventscope"`; on import
+//!   a `source` of `"eventscope"` is dropped, any other is kept in metadata.
+//! - `dataschema`: the metadata's `dataschema` string, and back.
+//! - `correlation_id` / `causation_id` <-> extensions `correlationid` /
+//!   `causationid`.
+//! - other members whose name is a valid attribute name (`a-z0-9`, at most
+//!   20 characters, not one of the names above) and whose value is a string
+//!   without escapes, a boolean or a 32-bit integer become extensions of
+//!   the same name; on import every unknown attribute is kept in metadata
+//!   under its own name.
+//! - everything else (objects, arrays, floats, `null`, other names, and
+//!   metadata that is not an object at all) goes into one extension,
+//!   `eventscopemetadata`, holding that JSON as a string; import unpacks it.
+//!
+//! # Reading and writing
 //!
 //! Reading is push-based: [`read_events`] hands each event to a sink (e.g. an
 //! append inside one store transaction) and names the line of whatever

@@ -1,10 +1,5 @@
 //! The native format: one JSON object per line with the event's own field
-//! names, in this order:
-//!
-//! ```text
-//! {"seq":1,"stream":"customer-1","version":1,"type":"CustomerRegistered","id":"e-1",
-//!  "time":"2024-03-01T09:30:00Z","data":{...},"metadata":{"correlation_id":"c-1"}}
-//! ```
+//! names (described on the parent module).
 
 use std::fmt::Write as _;
 

@@ -222,7 +222,8 @@ fn metadata(chunk: &Chunk<'_>, parts: &[MetadataPart<'_>]) -> Result<Option<Json
             return Ok(Some(compact(whole.get())));
         }
     }
-    let mut out = String::from("{");
+    let mut out = String::with_capacity(64);
+    out.push('{');
     let mut push_member = |key: &str, value: &str| {
         if out.len() > 1 {
             out.push(',');
