@@ -1,5 +1,7 @@
 //! Command-line arguments and the dispatch to each command.
 
+mod export;
+mod import;
 mod info;
 mod progress;
 mod verify;
@@ -26,6 +28,8 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Import(import::Args),
+    Export(export::Args),
     Info(info::Args),
     Verify(verify::Args),
 }
@@ -33,6 +37,8 @@ pub enum Command {
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Some(Command::Import(args)) => import::run(args),
+        Some(Command::Export(args)) => export::run(args),
         Some(Command::Info(args)) => info::run(args),
         Some(Command::Verify(args)) => verify::run(args),
         None => anyhow::bail!("the explorer is not built yet"),

@@ -11,56 +11,12 @@ use serde_json::value::RawValue;
 
 use crate::event::Json;
 
-fn is_json_whitespace(byte: u8) -> bool {
-    matches!(byte, b' ' | b'\t' | b'\n' | b'\r')
-}
-
 /// Valid JSON text with the whitespace outside strings removed.
-///
-/// Unlike a parse and re-serialise, this keeps numbers and escapes exactly as
-/// written, and costs one scan (none when there is no whitespace at all).
 pub(super) fn compact(text: &str) -> Json {
-    if !text.bytes().any(is_json_whitespace) {
-        return Json::from_trusted(text);
-    }
-    let mut out = String::with_capacity(text.len());
-    push_compact(&mut out, text);
-    Json::from_trusted(out)
+    Json::compact_trusted(text)
 }
 
-/// The index just past the string whose opening quote is at `open`.
-fn string_end(bytes: &[u8], open: usize) -> usize {
-    let mut index = open + 1;
-    while let Some(rest) = bytes.get(index..) {
-        match rest.iter().position(|&b| b == b'"' || b == b'\\') {
-            // An escape: skip it and the character it escapes.
-            Some(found) if rest[found] == b'\\' => index += found + 2,
-            Some(found) => return index + found + 1,
-            None => break,
-        }
-    }
-    bytes.len()
-}
-
-/// Appends valid JSON text with the whitespace outside strings removed.
-pub(super) fn push_compact(out: &mut String, text: &str) {
-    let bytes = text.as_bytes();
-    let mut run_start = 0;
-    let mut index = 0;
-    while let Some(&byte) = bytes.get(index) {
-        if byte == b'"' {
-            index = string_end(bytes, index);
-        } else if is_json_whitespace(byte) {
-            // Whitespace is ASCII, so both ends of the run are char boundaries.
-            out.push_str(&text[run_start..index]);
-            index += 1;
-            run_start = index;
-        } else {
-            index += 1;
-        }
-    }
-    out.push_str(&text[run_start..]);
-}
+pub(super) use crate::event::push_compact_json as push_compact;
 
 /// The string a raw JSON value holds, or `None` if it is not a string.
 /// Borrows when the string has no escapes, which is the common case.

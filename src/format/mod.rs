@@ -161,12 +161,45 @@ pub fn read_events<R: BufRead, E>(
     format: Format,
     mut sink: impl FnMut(NewEvent) -> Result<(), E>,
 ) -> Result<u64, ReadError<E>> {
+    read_located_events(reader, format, |_, event| sink(event))
+}
+
+/// Where an event was read: its line (1-based) and, inside a CloudEvents
+/// array, its element (1-based).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: u64,
+    pub element: Option<u64>,
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}", self.line)?;
+        if let Some(element) = self.element {
+            write!(f, " (array element {element})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Like [`read_events`], but tells the sink where each event was read, so
+/// that a consumer that fails later (on another thread, say) can still
+/// name the line.
+pub fn read_located_events<R: BufRead, E>(
+    reader: R,
+    format: Format,
+    mut sink: impl FnMut(Position, NewEvent) -> Result<(), E>,
+) -> Result<u64, ReadError<E>> {
     let parse = format.parser();
     let mut lines = LineReader::new(reader);
     let mut count = 0;
     let mut pass = |chunk: &Chunk<'_>| -> Result<(), ReadError<E>> {
         let event = parse(chunk)?;
-        sink(event).map_err(|error| ReadError::Sink {
+        let position = Position {
+            line: chunk.line,
+            element: chunk.element,
+        };
+        sink(position, event).map_err(|error| ReadError::Sink {
             line: chunk.line,
             element: chunk.element,
             error,
