@@ -7,10 +7,11 @@
 //! open orders) or feed many and step through them one at a time.
 
 use std::borrow::Borrow;
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use super::context::Ctx;
+use super::fast_hash::FastMap;
 use super::faults::Fate;
 use super::input::{self, Relevant};
 use super::notification::NotificationConsumer;
@@ -67,10 +68,10 @@ pub struct Simulation {
     last_log_at: u64,
     log: VecDeque<LogEntry>,
     pub(super) schedule: Schedule,
-    pub(super) customer_ids: HashMap<Arc<str>, u32>,
+    pub(super) customer_ids: FastMap<Arc<str>, u32>,
     pub(super) customer_names: Vec<Arc<str>>,
     /// Open orders (placed, not yet shipped or cancelled) -> customer.
-    orders: HashMap<Box<str>, u32>,
+    orders: FastMap<Box<str>, u32>,
     pub(super) source: SourceSystem,
     pub(super) changes: ChangeLog,
     pub(super) notification: NotificationConsumer,
@@ -89,9 +90,9 @@ impl Simulation {
             last_log_at: 0,
             log: VecDeque::new(),
             schedule: Schedule::default(),
-            customer_ids: HashMap::new(),
+            customer_ids: FastMap::default(),
             customer_names: Vec::new(),
-            orders: HashMap::new(),
+            orders: FastMap::default(),
             source: SourceSystem::new(outages),
             changes: ChangeLog::default(),
             notification: NotificationConsumer::default(),
@@ -285,7 +286,7 @@ impl Simulation {
                 at,
                 Occurrence::StateEvent {
                     customer,
-                    change: Box::new(change.clone()),
+                    change: change.clone(),
                     sent_at: now,
                 },
             );
@@ -304,7 +305,7 @@ impl Simulation {
             } => self.notification.on_thin_event(customer, version, &mut ctx),
             Occurrence::StateEvent {
                 customer, change, ..
-            } => self.state_transfer.on_event(customer, *change, &mut ctx),
+            } => self.state_transfer.on_event(customer, change, &mut ctx),
             Occurrence::Answer {
                 customer,
                 attempt,

@@ -28,6 +28,7 @@
 
 mod context;
 mod engine;
+mod fast_hash;
 mod faults;
 mod input;
 mod metrics;

@@ -23,7 +23,7 @@ pub(crate) enum Occurrence {
     /// An event carrying its change reaches the StateTransfer consumer.
     StateEvent {
         customer: u32,
-        change: Box<Change>,
+        change: Change,
         sent_at: u64,
     },
     /// The answer (or failure) of a call to the source's query API reaches

@@ -55,6 +55,10 @@ impl StateTransferConsumer {
         if version <= r.record.version {
             return; // old or duplicate
         }
+        if version == r.record.version + 1 && r.held.is_empty() {
+            self.apply(customer, &change, ctx); // the usual case: next in line
+            return;
+        }
         match r.held.binary_search_by_key(&version, |h| h.version) {
             Ok(_) => return, // duplicate of a held event
             Err(position) => r.held.insert(position, change),

@@ -10,7 +10,7 @@ use crate::simulation::{SeqRange, SimParams, Simulation};
 #[test]
 #[ignore = "measures speed; run by hand in release"]
 fn prints_events_per_second_on_a_million_events() {
-    let steps: Vec<(u32, u8)> = (0..330_000u32)
+    let steps: Vec<(u32, u8)> = (0..440_000u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) % 20_000, (i % 4) as u8))
         .collect();
     let log = busy_log(20_000, &steps).build();
@@ -21,11 +21,22 @@ fn prints_events_per_second_on_a_million_events() {
         outages: vec![SeqRange::new(200_000, 230_000)],
         ..SimParams::default()
     };
-    let started = Instant::now();
-    let report = Simulation::run(params, &log).unwrap();
-    let seconds = started.elapsed().as_secs_f64();
+    let runs: usize = std::env::var("SIM_RUNS")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(3);
+    let mut seconds = f64::MAX;
+    let mut report = None;
+    for _ in 0..runs {
+        let started = Instant::now();
+        report = Some(Simulation::run(params.clone(), &log).unwrap());
+        let took = started.elapsed().as_secs_f64();
+        eprintln!("run: {took:.3} s");
+        seconds = seconds.min(took);
+    }
+    let report = report.unwrap();
     println!(
-        "{} events in {seconds:.3} s: {:.0} events/s\n{}",
+        "{} events in {seconds:.3} s (best of {runs}): {:.0} events/s\n{}",
         log.len(),
         log.len() as f64 / seconds,
         report.to_table()
