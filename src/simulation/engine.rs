@@ -10,45 +10,28 @@ use std::borrow::Borrow;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use super::context::Ctx;
 use super::fast_hash::FastMap;
-use super::faults::Fate;
 use super::input::{self, Relevant};
 use super::notification::NotificationConsumer;
 use super::params::{ParamError, SimParams};
 use super::record::Change;
 use super::report::Report;
-use super::schedule::{Occurrence, Schedule};
+use super::schedule::Schedule;
 use super::source::{Outages, SourceSystem};
 use super::staleness::ChangeLog;
 use super::state_transfer::StateTransferConsumer;
-use super::views::Flow;
 use crate::event::Event;
-
-/// A consumer's view of the rest of the simulation, borrowing only the
-/// fields the consumers do not own.
-macro_rules! ctx {
-    ($sim:ident) => {
-        Ctx {
-            now: $sim.now,
-            params: &$sim.params,
-            schedule: &mut $sim.schedule,
-            source: &$sim.source,
-            changes: &mut $sim.changes,
-        }
-    };
-}
 
 /// A log event waiting for its time.
 #[derive(Debug)]
-struct LogEntry {
-    at: u64,
-    seq: u64,
-    action: LogAction,
+pub(super) struct LogEntry {
+    pub at: u64,
+    pub seq: u64,
+    pub action: LogAction,
 }
 
 #[derive(Debug)]
-enum LogAction {
+pub(super) enum LogAction {
     /// The source changes a customer and publishes it.
     Change {
         customer: u32,
@@ -66,7 +49,7 @@ pub struct Simulation {
     pub(super) params: SimParams,
     pub(super) now: u64,
     last_log_at: u64,
-    log: VecDeque<LogEntry>,
+    pub(super) log: VecDeque<LogEntry>,
     pub(super) schedule: Schedule,
     pub(super) customer_ids: FastMap<Arc<str>, u32>,
     pub(super) customer_names: Vec<Arc<str>>,
@@ -81,6 +64,7 @@ pub struct Simulation {
 }
 
 impl Simulation {
+    /// An empty simulation; fails on parameters it cannot run with.
     pub fn new(params: SimParams) -> Result<Simulation, ParamError> {
         params.validate()?;
         let outages = Outages::from_params(&params);
@@ -228,105 +212,5 @@ impl Simulation {
         self.notification.add_customer();
         self.state_transfer.add_customer();
         id
-    }
-
-    fn run_log_entry(&mut self) {
-        let Some(entry) = self.log.pop_front() else {
-            return;
-        };
-        self.now = self.now.max(entry.at);
-        match entry.action {
-            LogAction::Change {
-                customer,
-                change,
-                thin_len,
-                full_len,
-            } => self.publish(entry.seq, customer, change, thin_len, full_len),
-            LogAction::Ship { customer } => {
-                let mut ctx = ctx!(self);
-                self.notification.on_work(customer, &mut ctx);
-                let mut ctx = ctx!(self);
-                self.state_transfer.on_work(customer, &mut ctx);
-            }
-        }
-    }
-
-    /// The source applies the change and publishes it on both buses; the
-    /// bus treats both messages alike (one fate per log position).
-    fn publish(&mut self, seq: u64, customer: u32, change: Change, thin_len: u64, full_len: u64) {
-        let now = self.now;
-        self.source.apply(customer, &change);
-        self.changes.changed(customer, change.version, now);
-        let fate = Fate::of(&self.params, seq);
-        let copies = fate.copies_sent();
-        for (counters, len) in [
-            (&mut self.notification.counters, thin_len),
-            (&mut self.state_transfer.counters, full_len),
-        ] {
-            counters.bus_messages += copies;
-            counters.bus_bytes += copies * len;
-        }
-        if fate.dropped {
-            return;
-        }
-        let arrival = now + self.params.bus_latency_ms;
-        let deliveries = std::iter::once(arrival + fate.extra_delay_ms)
-            .chain(fate.duplicate_delay_ms.map(|d| arrival + d));
-        for at in deliveries {
-            self.schedule.push(
-                at,
-                Occurrence::Notify {
-                    customer,
-                    kind: change.kind,
-                    version: change.version,
-                    sent_at: now,
-                },
-            );
-            self.schedule.push(
-                at,
-                Occurrence::StateEvent {
-                    customer,
-                    change: change.clone(),
-                    sent_at: now,
-                },
-            );
-        }
-    }
-
-    fn run_scheduled(&mut self) {
-        let Some(scheduled) = self.schedule.pop() else {
-            return;
-        };
-        self.now = self.now.max(scheduled.at);
-        let mut ctx = ctx!(self);
-        match scheduled.what {
-            Occurrence::Notify {
-                customer, version, ..
-            } => self.notification.on_thin_event(customer, version, &mut ctx),
-            Occurrence::StateEvent {
-                customer, change, ..
-            } => self.state_transfer.on_event(customer, change, &mut ctx),
-            Occurrence::Answer {
-                customer,
-                attempt,
-                reply,
-                ..
-            } => self
-                .notification
-                .on_answer(customer, attempt, reply, &mut ctx),
-            Occurrence::Retry { customer, attempt } => {
-                self.notification.on_retry(customer, attempt, &mut ctx)
-            }
-            Occurrence::WorkTimeout { flow, customer } => match flow {
-                Flow::Notification => self.notification.on_work_timeout(customer, ctx.now),
-                Flow::StateTransfer => self.state_transfer.on_work_timeout(customer, ctx.now),
-            },
-            Occurrence::GapTimeout {
-                customer,
-                generation,
-            } => self
-                .state_transfer
-                .on_gap_timeout(customer, generation, &mut ctx),
-        }
     }
 }

@@ -24,6 +24,7 @@ pub struct FlowMetrics {
     /// From a change at the source to the consumer's view reaching it; a
     /// change not reached yet counts with its age so far.
     pub mean_staleness_ms: f64,
+    /// The largest staleness, counted the same way.
     pub max_staleness_ms: u64,
     /// Size of what the consumer keeps about customers, as JSON.
     pub replica_bytes: u64,

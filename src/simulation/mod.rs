@@ -30,6 +30,7 @@ mod context;
 mod engine;
 mod fast_hash;
 mod faults;
+mod happenings;
 mod input;
 mod metrics;
 mod notification;

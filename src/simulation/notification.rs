@@ -100,14 +100,14 @@ impl NotificationConsumer {
                     );
                     return;
                 }
-                c.calls_open -= 1;
+                c.calls_open = c.calls_open.saturating_sub(1);
                 if c.calls_open == 0 {
                     c.waiting.all_failed(counters);
                 }
             }
             Reply::NotFound { bytes } => {
                 counters.fetched_bytes += u64::from(bytes);
-                c.calls_open -= 1;
+                c.calls_open = c.calls_open.saturating_sub(1);
                 if c.calls_open == 0 {
                     c.waiting.all_failed(counters);
                 }
@@ -118,7 +118,7 @@ impl NotificationConsumer {
                 bytes,
             } => {
                 counters.fetched_bytes += u64::from(bytes);
-                c.calls_open -= 1;
+                c.calls_open = c.calls_open.saturating_sub(1);
                 if version > c.cache.version {
                     let before = entry_len(&c.cache, stream_len);
                     c.cache.version = version;

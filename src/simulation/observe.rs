@@ -11,6 +11,7 @@ use super::schedule::{Occurrence, Reply};
 use super::views::{CustomerView, Flow, InFlight, MessageKind, Party};
 
 impl Simulation {
+    /// The parameters this run was given.
     pub fn params(&self) -> &SimParams {
         &self.params
     }

@@ -95,7 +95,9 @@ impl SimParams {
 pub struct RetryPolicy {
     /// Calls made for one need before giving up, the first included.
     pub max_attempts: u32,
+    /// Wait after the first failure; it doubles after each further one.
     pub first_backoff_ms: u64,
+    /// The longest wait between two attempts.
     pub max_backoff_ms: u64,
 }
 
@@ -122,15 +124,19 @@ impl RetryPolicy {
 /// Log positions `first..=last`. Written `A..=B`, `A..B` (end excluded) or `A`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SeqRange {
+    /// First log position in the range.
     pub first: u64,
+    /// Last log position in the range (included).
     pub last: u64,
 }
 
 impl SeqRange {
+    /// The positions `first..=last`.
     pub fn new(first: u64, last: u64) -> SeqRange {
         SeqRange { first, last }
     }
 
+    /// Whether log position `seq` is in the range.
     pub fn contains(&self, seq: u64) -> bool {
         (self.first..=self.last).contains(&seq)
     }
@@ -167,10 +173,15 @@ impl FromStr for SeqRange {
 /// A parameter a run cannot use.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ParamError {
+    /// A drop, duplicate or reorder rate outside 0..=1 (or NaN).
     RateOutOfRange { name: &'static str, value: f64 },
+    /// Log positions must be at least 1 ms apart.
     ZeroEventInterval,
+    /// A consumer must be allowed at least one call.
     ZeroAttempts,
+    /// An outage whose first seq comes after its last.
     EmptyOutage(SeqRange),
+    /// Text that does not read as a seq range.
     BadSeqRange(String),
 }
 

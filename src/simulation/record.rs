@@ -15,13 +15,18 @@ use crate::domain::retail;
 /// The kinds of change the source publishes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
 pub enum ChangeKind {
+    /// `CustomerRegistered`: name, email and address.
     Registered,
+    /// `CustomerAddressChanged`: the address.
     AddressChanged,
+    /// `CustomerEmailChanged`: the email.
     EmailChanged,
+    /// `CustomerDeactivated`: nothing shipping keeps but the fact.
     Deactivated,
 }
 
 impl ChangeKind {
+    /// The kind of a retail event type, if it is a customer change.
     pub fn from_event_type(event_type: &str) -> Option<ChangeKind> {
         match event_type {
             retail::CUSTOMER_REGISTERED => Some(ChangeKind::Registered),
@@ -32,6 +37,7 @@ impl ChangeKind {
         }
     }
 
+    /// The event type this kind is published as.
     pub fn event_type(self) -> &'static str {
         match self {
             ChangeKind::Registered => retail::CUSTOMER_REGISTERED,

@@ -10,12 +10,15 @@ use super::params::SimParams;
 /// Both flows' measurements for one run, and what the run was given.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Report {
+    /// Thin events plus calls to the source.
     pub notification: FlowMetrics,
+    /// Events that carry their data into a replica.
     pub state_transfer: FlowMetrics,
     /// Events fed to the simulation.
     pub events: u64,
     /// Events it needed but could not use.
     pub skipped_events: u64,
+    /// What the run was given.
     pub params: SimParams,
 }
 

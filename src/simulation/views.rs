@@ -18,6 +18,7 @@ pub enum Flow {
 }
 
 impl Flow {
+    /// Both flows, in the order they are shown.
     pub const ALL: [Flow; 2] = [Flow::Notification, Flow::StateTransfer];
 
     pub(crate) fn index(self) -> usize {
@@ -27,6 +28,7 @@ impl Flow {
         }
     }
 
+    /// The name used in output and on screen.
     pub fn name(self) -> &'static str {
         match self {
             Flow::Notification => "Notification",
@@ -68,6 +70,7 @@ pub enum MessageKind {
 /// A message on its way, for drawing it between the two parties.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InFlight {
+    /// Which side's bus or call it belongs to.
     pub flow: Flow,
     pub kind: MessageKind,
     /// The customer it is about.
@@ -76,7 +79,9 @@ pub struct InFlight {
     pub version: u64,
     pub from: Party,
     pub to: Party,
+    /// Virtual ms it left (for an answer: when the source answered).
     pub sent_at: u64,
+    /// Virtual ms it arrives (for a call: when it reaches the source).
     pub arrives_at: u64,
 }
 
