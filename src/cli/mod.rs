@@ -1,9 +1,11 @@
 //! Command-line arguments and the dispatch to each command.
 
+mod exec;
 mod export;
 mod import;
 mod info;
 mod progress;
+mod simulate;
 mod verify;
 
 use std::io::Write;
@@ -31,6 +33,8 @@ pub enum Command {
     Import(import::Args),
     Export(export::Args),
     Info(info::Args),
+    Exec(exec::Args),
+    Simulate(simulate::Args),
     Verify(verify::Args),
 }
 
@@ -40,6 +44,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Import(args)) => import::run(args),
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Info(args)) => info::run(args),
+        Some(Command::Exec(args)) => exec::run(args),
+        Some(Command::Simulate(args)) => simulate::run(args),
         Some(Command::Verify(args)) => verify::run(args),
         None => anyhow::bail!("the explorer is not built yet"),
     }
