@@ -13,6 +13,7 @@ const fn product(sku: &'static str, price: i64) -> Product {
     Product { sku, price }
 }
 
+/// Everything the shop sells.
 pub const PRODUCTS: [Product; 30] = [
     product("BOOK-SICP", 4_750),
     product("BOOK-DDD", 5_499),

@@ -1,6 +1,8 @@
 //! Built-in names and e-mail addresses for generated customers and account
 //! owners: people from several countries, so a log reads like a real shop's.
 
+use super::rng::SplitMix64;
+
 /// Given names from several countries.
 pub const FIRST_NAMES: [&str; 64] = [
     "Ada", "Alan", "Grace", "Amara", "Chidi", "Ngozi", "Kwame", "Zanele", "Sofia", "Mateo",
@@ -98,6 +100,14 @@ pub struct PersonName {
 }
 
 impl PersonName {
+    /// A name drawn from the built-in lists.
+    pub fn random(rng: &mut SplitMix64) -> PersonName {
+        PersonName {
+            first: rng.index(FIRST_NAMES.len()) as u8,
+            last: rng.index(LAST_NAMES.len()) as u8,
+        }
+    }
+
     pub fn first(self) -> &'static str {
         FIRST_NAMES[usize::from(self.first) % FIRST_NAMES.len()]
     }

@@ -2,6 +2,7 @@
 //! streets and postcodes, written the way each country writes them.
 
 use super::retail::Address;
+use super::rng::SplitMix64;
 
 /// Where the house number goes in a street line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -25,6 +26,7 @@ pub struct Place {
 use NumberStyle::{After, Before};
 
 // One place per line reads better than rustfmt's layout.
+/// The cities addresses are drawn from.
 #[rustfmt::skip]
 pub const PLACES: [Place; 16] = [
     Place { city: "London", country: "United Kingdom", style: Before,
@@ -87,6 +89,20 @@ pub struct AddressCode {
 }
 
 impl AddressCode {
+    /// An address drawn from the built-in places.
+    pub fn random(rng: &mut SplitMix64) -> AddressCode {
+        let place = rng.index(PLACES.len());
+        let highest = match PLACES[place].style {
+            NumberStyle::Before => 240,
+            NumberStyle::After => 120,
+        };
+        AddressCode {
+            place: place as u8,
+            street: rng.index(PLACES[place].streets.len()) as u8,
+            number: rng.between(1, highest) as u16,
+        }
+    }
+
     pub fn place(self) -> &'static Place {
         &PLACES[usize::from(self.place) % PLACES.len()]
     }

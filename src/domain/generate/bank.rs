@@ -4,7 +4,7 @@
 
 use super::envelope::{Cause, Envelope, Header, Pace};
 use crate::domain::bank;
-use crate::domain::people::{FIRST_NAMES, LAST_NAMES, PersonName};
+use crate::domain::people::PersonName;
 use crate::domain::rng::SplitMix64;
 use crate::event::NewEvent;
 
@@ -130,10 +130,7 @@ impl BankEvents {
             active_slot: None,
         });
         let number = self.accounts.len() as u32;
-        let owner = PersonName {
-            first: self.rng.index(FIRST_NAMES.len()) as u8,
-            last: self.rng.index(LAST_NAMES.len()) as u8,
-        };
+        let owner = PersonName::random(&mut self.rng);
         let version = self.record(number, 0);
         let header = self.header(number, bank::ACCOUNT_OPENED, version);
         let amount = 100 * self.rng.between(10, 1_000) as i64;

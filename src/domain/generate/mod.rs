@@ -11,6 +11,7 @@
 
 mod bank;
 mod envelope;
+mod orders;
 mod retail;
 mod shapes;
 

@@ -7,10 +7,10 @@
 //! with the number of events.
 
 use super::envelope::{Cause, Envelope, Header, Pace};
+use super::orders::{OpenOrder, Stage, Step, random_items};
 use super::shapes::{ItemJson, Placed, Registered, WithAddress};
-use crate::domain::catalogue::PRODUCTS;
-use crate::domain::people::{FIRST_NAMES, LAST_NAMES, PersonName};
-use crate::domain::places::{AddressCode, NumberStyle, PLACES};
+use crate::domain::people::PersonName;
+use crate::domain::places::AddressCode;
 use crate::domain::retail;
 use crate::domain::rng::SplitMix64;
 use crate::event::NewEvent;
@@ -31,15 +31,6 @@ const DEACTIVATION_REASONS: [&str; 4] = [
     "duplicate account merged",
     "suspected fraud",
 ];
-const CANCELLED_BEFORE_PAYMENT: [&str; 3] = [
-    "customer changed their mind",
-    "item out of stock",
-    "duplicate order",
-];
-const CANCELLED_AT_PAYMENT: [&str; 2] = ["payment declined", "payment not received within 7 days"];
-const CANCELLED_AFTER_PAYMENT: &str = "item out of stock; payment refunded";
-const CANCELLED_CUSTOMER_GONE: &str = "customer account deactivated";
-
 #[derive(Clone, Copy, Debug)]
 struct Customer {
     name: PersonName,
@@ -48,24 +39,6 @@ struct Customer {
     version: u32,
     /// Index in the list of active customers; `None` once deactivated.
     active_slot: Option<u32>,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Stage {
-    Placed,
-    PaymentRequested,
-    PaymentReceived,
-}
-
-#[derive(Clone, Copy, Debug)]
-struct OpenOrder {
-    number: u64,
-    customer: u32,
-    version: u64,
-    stage: Stage,
-    total: i64,
-    flow: u64,
-    last_event: u64,
 }
 
 /// An endless, deterministic stream of retail events for one seed.
@@ -121,20 +94,6 @@ impl RetailEvents {
         self.flows
     }
 
-    fn random_address(&mut self) -> AddressCode {
-        let place = self.rng.index(PLACES.len());
-        let streets = PLACES[place].streets.len();
-        let highest = match PLACES[place].style {
-            NumberStyle::Before => 240,
-            NumberStyle::After => 120,
-        };
-        AddressCode {
-            place: place as u8,
-            street: self.rng.index(streets) as u8,
-            number: self.rng.between(1, highest) as u16,
-        }
-    }
-
     /// A random active customer's number (there is always one: new actions
     /// register customers until there are several).
     fn pick_active(&mut self) -> u32 {
@@ -168,12 +127,9 @@ impl RetailEvents {
 
     fn register(&mut self) -> NewEvent {
         let number = self.customers.len() as u32 + 1;
-        let name = PersonName {
-            first: self.rng.index(FIRST_NAMES.len()) as u8,
-            last: self.rng.index(LAST_NAMES.len()) as u8,
-        };
+        let name = PersonName::random(&mut self.rng);
         let email_variant = self.rng.below(4) as u8;
-        let address = self.random_address();
+        let address = AddressCode::random(&mut self.rng);
         self.customers.push(Customer {
             name,
             email_variant,
@@ -200,10 +156,10 @@ impl RetailEvents {
             // A move within the same city.
             AddressCode {
                 place: old.place,
-                ..self.random_address()
+                ..AddressCode::random(&mut self.rng)
             }
         } else {
-            self.random_address()
+            AddressCode::random(&mut self.rng)
         };
         if new == old {
             new.number = new.number % 200 + 1;
@@ -251,26 +207,6 @@ impl RetailEvents {
             .seal(&mut self.rng, Pace::Independent, header, &payload)
     }
 
-    /// One to four different products, mostly one of each; returns how
-    /// many of `items` are filled.
-    fn random_items(&mut self, items: &mut [ItemJson; 4]) -> usize {
-        let count = 1 + self.rng.weighted(&[45, 30, 17, 8]);
-        let mut filled = 0;
-        while filled < count {
-            let product = PRODUCTS[self.rng.index(PRODUCTS.len())];
-            if items[..filled].iter().any(|item| item.sku == product.sku) {
-                continue;
-            }
-            items[filled] = ItemJson {
-                sku: product.sku,
-                qty: 1 + self.rng.weighted(&[75, 18, 7]) as u32,
-                price: product.price,
-            };
-            filled += 1;
-        }
-        filled
-    }
-
     fn place_order(&mut self) -> NewEvent {
         let customer = self.pick_active();
         self.orders_placed += 1;
@@ -281,7 +217,7 @@ impl RetailEvents {
             qty: 0,
             price: 0,
         }; 4];
-        let count = self.random_items(&mut items);
+        let count = random_items(&mut self.rng, &mut items);
         let items = &items[..count];
         let total = items
             .iter()
@@ -314,8 +250,16 @@ impl RetailEvents {
 
     fn advance_order(&mut self) -> NewEvent {
         let slot = self.rng.index(self.open_orders.len());
-        let mut order = self.open_orders[slot];
+        let order = self.open_orders[slot];
         let customer = self.customers[(order.customer as usize).saturating_sub(1)];
+        let step = order.next_step(customer.active_slot.is_some(), &mut self.rng);
+        let number = self.envelope.next_number();
+        match order.after(step, number) {
+            Some(advanced) => self.open_orders[slot] = advanced,
+            None => {
+                self.open_orders.swap_remove(slot);
+            }
+        }
         let header = |event_type| Header {
             stream: retail::order_stream(order.number),
             event_type,
@@ -323,66 +267,31 @@ impl RetailEvents {
             flow: order.flow,
             cause: Cause::Event(order.last_event),
         };
-        let cancel_reason = if customer.active_slot.is_none() {
-            Some(CANCELLED_CUSTOMER_GONE)
-        } else {
-            match order.stage {
-                Stage::Placed if self.rng.chance(70) => {
-                    self.rng.pick(&CANCELLED_BEFORE_PAYMENT).copied()
-                }
-                Stage::PaymentRequested if self.rng.chance(80) => {
-                    self.rng.pick(&CANCELLED_AT_PAYMENT).copied()
-                }
-                Stage::PaymentReceived if self.rng.chance(30) => Some(CANCELLED_AFTER_PAYMENT),
-                _ => None,
-            }
-        };
-        let rng = &mut self.rng;
-        let event = match (cancel_reason, order.stage) {
-            (Some(reason), _) => {
-                let payload = retail::OrderCancelled {
-                    reason: reason.to_string(),
-                };
-                let header = header(retail::ORDER_CANCELLED);
-                self.envelope.seal(rng, Pace::Independent, header, &payload)
-            }
-            (None, Stage::Placed) => {
+        let (rng, envelope, pace) = (&mut self.rng, &mut self.envelope, Pace::Independent);
+        match step {
+            Step::RequestPayment => {
                 let payload = retail::PaymentRequested {
                     amount: order.total,
                 };
-                let header = header(retail::PAYMENT_REQUESTED);
-                self.envelope.seal(rng, Pace::Independent, header, &payload)
+                envelope.seal(rng, pace, header(retail::PAYMENT_REQUESTED), &payload)
             }
-            (None, Stage::PaymentRequested) => {
+            Step::ReceivePayment => {
                 let payload = retail::PaymentReceived {
                     amount: order.total,
                 };
-                let header = header(retail::PAYMENT_RECEIVED);
-                self.envelope.seal(rng, Pace::Independent, header, &payload)
+                envelope.seal(rng, pace, header(retail::PAYMENT_RECEIVED), &payload)
             }
-            (None, Stage::PaymentReceived) => {
+            Step::Ship => {
                 let payload = WithAddress(customer.address);
-                let header = header(retail::ORDER_SHIPPED);
-                self.envelope.seal(rng, Pace::Independent, header, &payload)
+                envelope.seal(rng, pace, header(retail::ORDER_SHIPPED), &payload)
             }
-        };
-        let next_stage = match (cancel_reason, order.stage) {
-            (None, Stage::Placed) => Some(Stage::PaymentRequested),
-            (None, Stage::PaymentRequested) => Some(Stage::PaymentReceived),
-            _ => None,
-        };
-        match next_stage {
-            Some(stage) => {
-                order.stage = stage;
-                order.version += 1;
-                order.last_event = self.envelope.next_number() - 1;
-                self.open_orders[slot] = order;
-            }
-            None => {
-                self.open_orders.swap_remove(slot);
+            Step::Cancel(reason) => {
+                let payload = retail::OrderCancelled {
+                    reason: reason.to_string(),
+                };
+                envelope.seal(rng, pace, header(retail::ORDER_CANCELLED), &payload)
             }
         }
-        event
     }
 }
 
