@@ -2,6 +2,7 @@
 
 mod exec;
 mod export;
+mod generate;
 mod import;
 mod info;
 mod progress;
@@ -33,6 +34,7 @@ pub enum Command {
     Import(import::Args),
     Export(export::Args),
     Info(info::Args),
+    Generate(generate::Args),
     Exec(exec::Args),
     Simulate(simulate::Args),
     Verify(verify::Args),
@@ -44,6 +46,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Import(args)) => import::run(args),
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Info(args)) => info::run(args),
+        Some(Command::Generate(args)) => generate::run(args),
         Some(Command::Exec(args)) => exec::run(args),
         Some(Command::Simulate(args)) => simulate::run(args),
         Some(Command::Verify(args)) => verify::run(args),
