@@ -128,7 +128,7 @@ fn bad_input_names_the_line_and_changes_nothing() {
         ),
         (
             "missing stream",
-            format!("{{\"type\":\"X\",\"time\":\"2024-03-04T09:30:00Z\"}}\n").into_bytes(),
+            b"{\"type\":\"X\",\"time\":\"2024-03-04T09:30:00Z\"}\n".to_vec(),
             "line 1",
         ),
         (
