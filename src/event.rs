@@ -334,7 +334,9 @@ mod tests {
             id: "e1".into(),
             time: Timestamp::EPOCH,
             data: Json::empty_object(),
-            metadata: Some(Json::parse_text(r#"{"correlation_id":"c1","causation_id":7}"#).unwrap()),
+            metadata: Some(
+                Json::parse_text(r#"{"correlation_id":"c1","causation_id":7}"#).unwrap(),
+            ),
         };
         assert_eq!(event.correlation_id().as_deref(), Some("c1"));
         assert_eq!(event.causation_id(), None);

@@ -38,4 +38,3 @@ pub fn report(error: &anyhow::Error) {
         let _ = writeln!(stderr, "  caused by: {cause}");
     }
 }
-
