@@ -35,3 +35,6 @@ pub use replay::{
 pub use source::{EventSource, MemoryLog, MemorySnapshots, SnapshotStore};
 pub use traits::{Projection, ProjectionError};
 pub use travel::{Start, TravelReport, travel};
+
+#[cfg(test)]
+mod tests;

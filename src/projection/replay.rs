@@ -139,7 +139,7 @@ pub fn rebuild(
         source
             .scan(1, total, &mut |event| {
                 run.fold(event)?;
-                if run.done % CHECK_EVERY == 0 {
+                if run.done.is_multiple_of(CHECK_EVERY) {
                     if run.cancel_requested() {
                         run.cancelled = true;
                         return ControlFlow::Break(());
