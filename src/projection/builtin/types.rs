@@ -7,12 +7,11 @@
 //! (fine buckets merge into coarse ones) and depends only on the events
 //! seen, so a snapshot resumes it exactly. Never parses payloads.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value, json};
 
 use crate::event::{Event, Timestamp};
 use crate::projection::codec::{Reader, Writer};
+use crate::projection::path::Path;
 use crate::projection::traits::{Projection, ProjectionError};
 
 /// Bucket widths in seconds: 1s 5s 10s 30s 1m 5m 15m 30m 1h 3h 6h 12h 1d 7d 28d 364d.
@@ -33,8 +32,11 @@ pub struct TypeCounts {
     /// In order of first appearance; few enough that a linear search wins.
     by_type: Vec<(Box<str>, u64)>,
     width_level: usize,
-    /// Bucket start (unix seconds) -> events.
-    buckets: BTreeMap<i64, u64>,
+    /// Start (unix seconds) of the bucket counted in `buckets[0]`.
+    origin: i64,
+    /// Events per bucket from `origin` on, empty ones included: at most
+    /// [`MAX_BUCKETS`], so a dense vector beats a map.
+    buckets: Vec<u64>,
 }
 
 impl TypeCounts {
@@ -42,12 +44,15 @@ impl TypeCounts {
 
     /// The bucket width in seconds and the non-empty buckets, oldest first.
     pub fn rate(&self) -> (i64, Vec<(Timestamp, u64)>) {
-        let buckets = self
-            .buckets
-            .iter()
-            .map(|(start, count)| (bucket_time(*start), *count))
-            .collect();
-        (self.width(), buckets)
+        (self.width(), self.non_empty().collect())
+    }
+
+    fn non_empty(&self) -> impl Iterator<Item = (Timestamp, u64)> + '_ {
+        let width = self.width();
+        (0i64..)
+            .zip(&self.buckets)
+            .filter(|(_, count)| **count > 0)
+            .map(move |(index, count)| (bucket_time(self.origin + index * width), *count))
     }
 
     fn width(&self) -> i64 {
@@ -67,27 +72,73 @@ impl TypeCounts {
 
     fn count_time(&mut self, time: Timestamp) {
         let seconds = time.unix_nanos().div_euclid(NANOS_PER_SECOND);
-        let width = self.width();
-        *self
-            .buckets
-            .entry(seconds - seconds.rem_euclid(width))
-            .or_default() += 1;
-        while self.span() > MAX_BUCKETS && self.width_level + 1 < WIDTHS.len() {
+        // Widen first, so that a far-off time never allocates a huge vector.
+        while self.span_with(seconds) > MAX_BUCKETS && self.width_level + 1 < WIDTHS.len() {
             self.width_level += 1;
-            let width = self.width();
-            let mut coarse = BTreeMap::new();
-            for (start, count) in std::mem::take(&mut self.buckets) {
-                *coarse.entry(start - start.rem_euclid(width)).or_default() += count;
+            let fine_width = WIDTHS[self.width_level - 1];
+            let fine_origin = self.origin;
+            for (index, count) in (0i64..).zip(std::mem::take(&mut self.buckets)) {
+                if count > 0 {
+                    self.add_to_bucket(fine_origin + index * fine_width, count);
+                }
             }
-            self.buckets = coarse;
         }
+        self.add_to_bucket(seconds, 1);
     }
 
-    /// How many buckets lie between the first and the last, inclusive.
-    fn span(&self) -> i64 {
-        match (self.buckets.keys().next(), self.buckets.keys().next_back()) {
-            (Some(first), Some(last)) => (last - first) / self.width() + 1,
-            _ => 0,
+    /// How many buckets the chart would span with `seconds` counted.
+    fn span_with(&self, seconds: i64) -> i64 {
+        let width = self.width();
+        let start = seconds - seconds.rem_euclid(width);
+        if self.buckets.is_empty() {
+            return 1;
+        }
+        let last = self.origin + (self.buckets.len() as i64 - 1) * width;
+        let (first, last) = (self.origin.min(start), last.max(start));
+        (last - first) / width + 1
+    }
+
+    /// Adds `count` to the bucket holding `seconds`, growing the vector at
+    /// either end as needed.
+    fn add_to_bucket(&mut self, seconds: i64, count: u64) {
+        let width = self.width();
+        let start = seconds - seconds.rem_euclid(width);
+        if self.buckets.is_empty() {
+            self.origin = start;
+        }
+        if start < self.origin {
+            let missing = ((self.origin - start) / width) as usize;
+            self.buckets.splice(0..0, std::iter::repeat_n(0, missing));
+            self.origin = start;
+        }
+        let index = ((start - self.origin) / width) as usize;
+        if index >= self.buckets.len() {
+            self.buckets.resize(index + 1, 0);
+        }
+        self.buckets[index] += count;
+    }
+
+    /// One top-level member of the state.
+    fn section(&self, key: &str) -> Option<Value> {
+        match key {
+            "total" => Some(json!(self.total)),
+            "by_type" => {
+                let mut by_type: Vec<_> = self.by_type.iter().collect();
+                by_type.sort();
+                let by_type: Map<String, Value> = by_type
+                    .into_iter()
+                    .map(|(name, count)| (name.to_string(), json!(count)))
+                    .collect();
+                Some(Value::Object(by_type))
+            }
+            "over_time" => {
+                let counts: Map<String, Value> = self
+                    .non_empty()
+                    .map(|(start, count)| (start.to_string(), json!(count)))
+                    .collect();
+                Some(json!({"bucket_seconds": self.width(), "counts": counts}))
+            }
+            _ => None,
         }
     }
 }
@@ -113,22 +164,27 @@ impl Projection for TypeCounts {
     }
 
     fn state(&self) -> Value {
-        let mut by_type: Vec<_> = self.by_type.iter().collect();
-        by_type.sort();
-        let by_type: Map<String, Value> = by_type
-            .into_iter()
-            .map(|(name, count)| (name.to_string(), json!(count)))
-            .collect();
-        let counts: Map<String, Value> = self
-            .buckets
-            .iter()
-            .map(|(start, count)| (bucket_time(*start).to_string(), json!(count)))
-            .collect();
-        json!({
-            "total": self.total,
-            "by_type": by_type,
-            "over_time": {"bucket_seconds": self.width(), "counts": counts},
-        })
+        let sections = ["total", "by_type", "over_time"];
+        Value::Object(
+            sections
+                .into_iter()
+                .filter_map(|key| Some((key.to_string(), self.section(key)?)))
+                .collect(),
+        )
+    }
+
+    fn get(&self, path: &Path) -> Option<Value> {
+        match (path.first_key(), path.key_at(1)) {
+            (Some("by_type"), Some(event_type)) => {
+                let (_, count) = self
+                    .by_type
+                    .iter()
+                    .find(|(name, _)| &**name == event_type)?;
+                path.skip(2).lookup(&json!(count)).cloned()
+            }
+            (Some(section), _) => path.skip(1).lookup(&self.section(section)?).cloned(),
+            (None, _) => path.lookup(&self.state()).cloned(),
+        }
     }
 
     fn save(&self) -> Vec<u8> {
@@ -140,9 +196,9 @@ impl Projection for TypeCounts {
             w.u64(*count);
         }
         w.u64(self.width_level as u64);
+        w.i64(self.origin);
         w.u64(self.buckets.len() as u64);
-        for (start, count) in &self.buckets {
-            w.i64(*start);
+        for count in &self.buckets {
             w.u64(*count);
         }
         w.finish()
@@ -161,15 +217,17 @@ impl Projection for TypeCounts {
                 "bucket level {width_level} is unknown"
             )));
         }
-        let mut buckets = BTreeMap::new();
+        let origin = r.i64()?;
+        let mut buckets = Vec::new();
         for _ in 0..r.count()? {
-            buckets.insert(r.i64()?, r.u64()?);
+            buckets.push(r.u64()?);
         }
         r.finish()?;
         *self = TypeCounts {
             total,
             by_type,
             width_level,
+            origin,
             buckets,
         };
         Ok(())
@@ -212,5 +270,21 @@ mod tests {
         assert!(width >= 3_600, "width {width}");
         assert!(buckets.len() as i64 <= MAX_BUCKETS);
         assert_eq!(buckets.iter().map(|(_, n)| n).sum::<u64>(), 240);
+    }
+
+    #[test]
+    fn times_far_apart_and_out_of_order_stay_within_the_bucket_limit() {
+        let mut types = TypeCounts::default();
+        let seconds = [0, -40 * 365 * 86_400, 3, 100 * 365 * 86_400, 5];
+        for (seq, second) in (1..).zip(seconds) {
+            types
+                .apply(&event_at(seq, "s-1", "A", "{}", second))
+                .unwrap();
+        }
+        let (width, buckets) = types.rate();
+        assert_eq!(width, 31_449_600);
+        assert!(types.buckets.len() as i64 <= MAX_BUCKETS);
+        assert_eq!(buckets.iter().map(|(_, n)| n).sum::<u64>(), 5);
+        assert!(buckets.windows(2).all(|w| w[0].0 < w[1].0));
     }
 }
