@@ -45,8 +45,8 @@ impl StreamNames {
     /// The key of `name`, interning its prefix when new.
     pub fn key(&mut self, name: &str) -> StreamKey {
         let (prefix, number) = split(name);
-        let id = match self.ids.get(prefix) {
-            Some(id) => *id,
+        let id = match self.id_of(prefix) {
+            Some(id) => id,
             None => {
                 let id = self.prefixes.len() as u32;
                 self.prefixes.push(prefix.into());
@@ -60,8 +60,17 @@ impl StreamNames {
     /// The key of `name` if its prefix is known.
     pub fn find(&self, name: &str) -> Option<StreamKey> {
         let (prefix, number) = split(name);
-        let id = *self.ids.get(prefix)?;
+        let id = self.id_of(prefix)?;
         Some(StreamKey { prefix: id, number })
+    }
+
+    fn id_of(&self, prefix: &str) -> Option<u32> {
+        // Logs have a handful of prefixes: comparing a few beats hashing.
+        let first = self.prefixes.iter().take(4).position(|p| **p == *prefix);
+        match first {
+            Some(index) => Some(index as u32),
+            None => self.ids.get(prefix).copied(),
+        }
     }
 
     pub fn name(&self, key: StreamKey) -> String {
@@ -119,17 +128,29 @@ impl StreamNames {
 }
 
 /// Values per stream, iterated in a stable order.
+///
+/// Numbered streams (`order-1`, `order-2` ...) are mostly dense, so each
+/// prefix keeps a vector indexed by number: one lookup is one memory access.
+/// Numbers far beyond the vector's end go to an ordered map instead, so a
+/// stray `order-99999999999` costs one entry, not gigabytes. Invariant: a
+/// key whose number is below its prefix's vector length lives in the vector.
 #[derive(Clone, Debug)]
 pub struct StreamMap<V> {
     pub names: StreamNames,
-    entries: BTreeMap<StreamKey, V>,
+    dense: Vec<Vec<Option<V>>>,
+    /// Always Some once created; Option only so both sides share a slot type.
+    sparse: BTreeMap<StreamKey, Option<V>>,
 }
+
+/// How far past a vector's end a number may land and still grow it.
+const DENSE_SLACK: u64 = 4_096;
 
 impl<V> Default for StreamMap<V> {
     fn default() -> Self {
         StreamMap {
             names: StreamNames::default(),
-            entries: BTreeMap::new(),
+            dense: Vec::new(),
+            sparse: BTreeMap::new(),
         }
     }
 }
@@ -138,29 +159,92 @@ impl<V> StreamMap<V> {
     /// The entry of `stream`, created with `make` when absent.
     pub fn entry(&mut self, stream: &str, make: impl FnOnce() -> V) -> &mut V {
         let key = self.names.key(stream);
-        self.entries.entry(key).or_insert_with(make)
+        self.slot(key).get_or_insert_with(make)
     }
 
     pub fn insert(&mut self, stream: &str, value: V) {
         let key = self.names.key(stream);
-        self.entries.insert(key, value);
+        self.insert_key(key, value);
     }
 
+    fn insert_key(&mut self, key: StreamKey, value: V) {
+        *self.slot(key) = Some(value);
+    }
+
+    /// The slot of `key`, in the vector when the number is near enough.
+    fn slot(&mut self, key: StreamKey) -> &mut Option<V> {
+        let prefix = key.prefix as usize;
+        if self.dense.len() <= prefix {
+            self.dense.resize_with(prefix + 1, Vec::new);
+        }
+        let length = self.dense[prefix].len() as u64;
+        if key.number != NO_NUMBER && key.number < length.saturating_mul(2).max(DENSE_SLACK) {
+            if key.number >= length {
+                self.grow(key.prefix, key.number as usize + 1);
+            }
+            return &mut self.dense[prefix][key.number as usize];
+        }
+        self.sparse.entry(key).or_insert(None)
+    }
+
+    /// Grows a prefix's vector to `length`, moving in sparse entries it now covers.
+    fn grow(&mut self, prefix: u32, length: usize) {
+        let vector = &mut self.dense[prefix as usize];
+        let old_length = vector.len() as u64;
+        vector.resize_with(length, || None);
+        let low = StreamKey {
+            prefix,
+            number: old_length,
+        };
+        let high = StreamKey {
+            prefix,
+            number: length as u64,
+        };
+        let moved: Vec<StreamKey> = self.sparse.range(low..high).map(|(key, _)| *key).collect();
+        for key in moved {
+            if let Some(value) = self.sparse.remove(&key) {
+                vector[key.number as usize] = value;
+            }
+        }
+    }
     pub fn get(&self, stream: &str) -> Option<&V> {
-        self.entries.get(&self.names.find(stream)?)
+        self.get_key(self.names.find(stream)?)
+    }
+
+    fn get_key(&self, key: StreamKey) -> Option<&V> {
+        let vector = self.dense.get(key.prefix as usize);
+        match vector.and_then(|v| v.get(key.number as usize)) {
+            Some(slot) if key.number != NO_NUMBER => slot.as_ref(),
+            _ => self.sparse.get(&key)?.as_ref(),
+        }
+    }
+
+    /// Entries of one prefix in number order: the vector, then the map.
+    fn prefix_entries(&self, prefix: u32) -> impl Iterator<Item = (StreamKey, &V)> + '_ {
+        let vector = self.dense.get(prefix as usize).map_or(&[][..], |v| &v[..]);
+        let dense = (0u64..)
+            .zip(vector)
+            .filter_map(move |(number, slot)| Some((StreamKey { prefix, number }, slot.as_ref()?)));
+        let low = StreamKey {
+            prefix,
+            number: vector.len() as u64,
+        };
+        let high = StreamKey {
+            prefix,
+            number: NO_NUMBER,
+        };
+        let sparse = self
+            .sparse
+            .range(low..=high)
+            .filter_map(|(key, slot)| Some((*key, slot.as_ref()?)));
+        dense.chain(sparse)
     }
 
     /// Entries ordered by prefix text, then number.
     pub fn iter(&self) -> impl Iterator<Item = (String, &V)> + '_ {
         self.names.sorted_ids().into_iter().flat_map(move |prefix| {
-            let low = StreamKey { prefix, number: 0 };
-            let high = StreamKey {
-                prefix,
-                number: NO_NUMBER,
-            };
-            self.entries
-                .range(low..=high)
-                .map(move |(key, value)| (self.names.name(*key), value))
+            self.prefix_entries(prefix)
+                .map(move |(key, value)| (self.names.name(key), value))
         })
     }
 
@@ -169,12 +253,19 @@ impl<V> StreamMap<V> {
         self.names.name(key)
     }
 
+    /// Saves names, then entries in key order with each number written as
+    /// the step from the one before (one byte for dense streams).
     pub fn save(&self, w: &mut Writer, mut save_value: impl FnMut(&mut Writer, &V)) {
         self.names.save(w);
-        w.u64(self.entries.len() as u64);
-        for (key, value) in &self.entries {
-            self.names.save_key(w, *key);
-            save_value(w, value);
+        for prefix in 0..self.names.prefixes.len() as u32 {
+            let entries: Vec<_> = self.prefix_entries(prefix).collect();
+            w.u64(entries.len() as u64);
+            let mut previous = 0;
+            for (key, value) in entries {
+                w.u64(key.number - previous);
+                previous = key.number;
+                save_value(w, value);
+            }
         }
     }
 
@@ -183,17 +274,19 @@ impl<V> StreamMap<V> {
         mut restore_value: impl FnMut(&mut Reader<'_>, &StreamNames) -> Result<V, ProjectionError>,
     ) -> Result<StreamMap<V>, ProjectionError> {
         let names = StreamNames::restore(r)?;
-        let count = r.count()?;
-        let mut entries = Vec::with_capacity(count);
-        for _ in 0..count {
-            let key = names.restore_key(r)?;
-            entries.push((key, restore_value(r, &names)?));
+        let mut map = StreamMap::default();
+        for prefix in 0..names.prefixes.len() as u32 {
+            let mut number = 0u64;
+            for _ in 0..r.count()? {
+                number = number
+                    .checked_add(r.u64()?)
+                    .ok_or_else(|| ProjectionError::Snapshot("a stream number overflows".into()))?;
+                let value = restore_value(r, &names)?;
+                map.insert_key(StreamKey { prefix, number }, value);
+            }
         }
-        // Saved in key order, so this is a linear bulk build.
-        Ok(StreamMap {
-            names,
-            entries: entries.into_iter().collect(),
-        })
+        map.names = names;
+        Ok(map)
     }
 }
 
@@ -246,5 +339,42 @@ mod tests {
             map.iter().collect::<Vec<_>>()
         );
         assert_eq!(back.get("customer-2"), Some(&0));
+    }
+
+    #[test]
+    fn far_numbers_go_sparse_and_move_into_the_vector_when_it_reaches_them() {
+        let mut map = StreamMap::default();
+        map.insert("x-10000", "far");
+        map.insert("x-18446744073709551614", "farthest");
+        for n in 0..=5_000 {
+            map.insert(&format!("x-{n}"), "near");
+        }
+        map.insert("x-9000", "grown");
+        *map.entry("x-10000", || "new") = "moved";
+        assert_eq!(map.get("x-10000"), Some(&"moved"));
+        assert_eq!(map.get("x-9000"), Some(&"grown"));
+        assert_eq!(map.get("x-9001"), None);
+        let names: Vec<String> = map.iter().map(|(name, _)| name).collect();
+        assert_eq!(names.len(), 5_004);
+        assert_eq!(
+            &names[5_001..],
+            ["x-9000", "x-10000", "x-18446744073709551614"]
+        );
+        let mut w = Writer::new();
+        map.save(&mut w, |w, v| w.str(v));
+        let bytes = w.finish();
+        let back = StreamMap::restore(&mut Reader::new(&bytes), |r, _| {
+            Ok(match r.str()? {
+                "near" => "near",
+                "grown" => "grown",
+                "moved" => "moved",
+                _ => "farthest",
+            })
+        })
+        .unwrap();
+        assert_eq!(
+            back.iter().collect::<Vec<_>>(),
+            map.iter().collect::<Vec<_>>()
+        );
     }
 }
