@@ -73,7 +73,10 @@ pub fn blame(
     };
     let mut tracker = Tracker::new(projection.get(path));
     let replayed = replay_range(source, projection.as_mut(), from, at, &mut |p, event| {
-        tracker.see(event.seq, p.get(path));
+        // Only events whose scope meets the path can change its value.
+        if p.scope(event).iter().any(|scope| overlaps(scope, path)) {
+            tracker.see(event.seq, p.get(path));
+        }
     })?;
     Ok(tracker.finish(start, replayed))
 }
@@ -165,6 +168,11 @@ fn latest_differing_snapshot(
         }
     }
     Ok(best)
+}
+
+/// Whether one path lies within the other.
+fn overlaps(a: &Path, b: &Path) -> bool {
+    a.segments().iter().zip(b.segments()).all(|(x, y)| x == y)
 }
 
 fn restore(projection: &mut dyn Projection, bytes: &[u8]) -> Result<(), ReplayError> {

@@ -2,12 +2,12 @@
 
 use std::collections::BTreeSet;
 use std::fmt;
+use std::ops::ControlFlow;
 
 use serde_json::Value;
 
 use super::error::ReplayError;
 use super::path::{Path, Segment};
-use super::replay::replay_range;
 use super::source::{EventSource, SnapshotStore};
 use super::traits::Projection;
 use super::travel::travel;
@@ -44,8 +44,14 @@ impl fmt::Display for Change {
 /// The changes that turn `old` into `new`. Object members are compared by
 /// key (in key order), array elements by index.
 pub fn diff(old: &Value, new: &Value) -> Vec<Change> {
+    diff_under(&Path::root(), Some(old), Some(new))
+}
+
+/// The changes between two values found at `path` (None where there is no
+/// value), with paths that start at `path`.
+pub fn diff_under(path: &Path, old: Option<&Value>, new: Option<&Value>) -> Vec<Change> {
     let mut changes = Vec::new();
-    diff_into(&mut Vec::new(), old, new, &mut changes);
+    compare(&mut path.0.clone(), old, new, &mut changes);
     changes
 }
 
@@ -96,7 +102,8 @@ fn compare(
 }
 
 /// What event `seq` changed in fresh `projection`'s state: the diff between
-/// its states as at `seq - 1` and `seq`.
+/// its states as at `seq - 1` and `seq`, looked at only within the
+/// projection's [`Projection::scope`] of the event.
 pub fn diff_at(
     source: &dyn EventSource,
     snapshots: Option<&dyn SnapshotStore>,
@@ -108,9 +115,28 @@ pub fn diff_at(
         return Err(ReplayError::PastEnd { seq, last_seq });
     }
     let (mut projection, _) = travel(source, snapshots, projection, seq - 1)?;
-    let before = projection.state();
-    replay_range(source, projection.as_mut(), seq, seq, &mut |_, _| {})?;
-    Ok(diff(&before, &projection.state()))
+    let mut event = None;
+    source
+        .scan(seq, seq, &mut |found| {
+            event = Some(found.clone());
+            ControlFlow::Break(())
+        })
+        .map_err(ReplayError::Source)?;
+    let Some(event) = event else {
+        return Err(ReplayError::PastEnd { seq, last_seq });
+    };
+    let scopes = projection.scope(&event);
+    let before: Vec<Option<Value>> = scopes.iter().map(|scope| projection.get(scope)).collect();
+    projection
+        .apply(&event)
+        .map_err(|error| ReplayError::event(projection.name(), &event, error))?;
+    Ok(scopes
+        .iter()
+        .zip(before)
+        .flat_map(|(scope, before)| {
+            diff_under(scope, before.as_ref(), projection.get(scope).as_ref())
+        })
+        .collect())
 }
 
 #[cfg(test)]

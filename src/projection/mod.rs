@@ -25,7 +25,7 @@ mod testing;
 
 pub use blame::{Blame, blame};
 pub use builtin::{applicable, builtin, names};
-pub use diff::{Change, diff, diff_at};
+pub use diff::{Change, diff, diff_at, diff_under};
 pub use error::ReplayError;
 pub use merge_patch::merge_patch;
 pub use path::{Path, PathError, Segment};

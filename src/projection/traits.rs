@@ -40,6 +40,13 @@ pub trait Projection: Send {
         None
     }
 
+    /// Paths of the state under which `event` may change anything, disjoint
+    /// from one another; computed from the event alone. The default, the
+    /// root, is always right; narrower answers make diffs and blame cheap.
+    fn scope(&self, _event: &Event) -> Vec<Path> {
+        vec![Path::root()]
+    }
+
     /// The state in a compact form for snapshots.
     fn save(&self) -> Vec<u8>;
 

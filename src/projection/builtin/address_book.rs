@@ -72,6 +72,10 @@ impl Projection for AddressBook {
         path.first_key().map(str::to_string)
     }
 
+    fn scope(&self, event: &Event) -> Vec<Path> {
+        vec![Path::keys([&*event.stream])]
+    }
+
     fn save(&self) -> Vec<u8> {
         let mut w = Writer::new();
         self.addresses.save(&mut w, |w, address| address.save(w));

@@ -105,6 +105,13 @@ impl Projection for Balances {
         }
     }
 
+    fn scope(&self, event: &Event) -> Vec<Path> {
+        vec![
+            Path::keys(["accounts", &*event.stream]),
+            Path::keys(["total"]),
+        ]
+    }
+
     fn save(&self) -> Vec<u8> {
         let mut w = Writer::new();
         self.accounts.save(&mut w, |w, account| {

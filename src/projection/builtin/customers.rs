@@ -111,6 +111,10 @@ impl Projection for Customers {
         path.first_key().map(str::to_string)
     }
 
+    fn scope(&self, event: &Event) -> Vec<Path> {
+        vec![Path::keys([&*event.stream])]
+    }
+
     fn save(&self) -> Vec<u8> {
         let mut w = Writer::new();
         self.customers.save(&mut w, |w, customer| {

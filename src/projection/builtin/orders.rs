@@ -175,6 +175,14 @@ impl Projection for Orders {
         }
     }
 
+    fn scope(&self, event: &Event) -> Vec<Path> {
+        vec![
+            Path::keys(["orders", &*event.stream]),
+            Path::keys(["revenue_by_day"]),
+            Path::keys(["revenue_total"]),
+        ]
+    }
+
     fn save(&self) -> Vec<u8> {
         let mut w = Writer::new();
         let names = &self.orders.names;

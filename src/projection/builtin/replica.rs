@@ -76,6 +76,10 @@ impl Projection for Replica {
         path.first_key().map(str::to_string)
     }
 
+    fn scope(&self, event: &Event) -> Vec<Path> {
+        vec![Path::keys([&*event.stream])]
+    }
+
     fn save(&self) -> Vec<u8> {
         let mut w = Writer::new();
         self.entities

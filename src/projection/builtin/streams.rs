@@ -91,6 +91,10 @@ impl Projection for Streams {
         path.first_key().map(str::to_string)
     }
 
+    fn scope(&self, event: &Event) -> Vec<Path> {
+        vec![Path::keys([&*event.stream])]
+    }
+
     fn save(&self) -> Vec<u8> {
         let mut w = Writer::new();
         w.u64(self.types.len() as u64);

@@ -13,6 +13,31 @@ use crate::projection::*;
 /// blame through snapshots or genesis.
 pub struct WithoutStreamHint(pub Box<dyn Projection>);
 
+/// A projection that gives no hints at all: no stream and the whole state
+/// as every event's scope.
+pub struct WithoutHints(pub WithoutStreamHint);
+
+impl Projection for WithoutHints {
+    fn name(&self) -> &'static str {
+        self.0.name()
+    }
+    fn version(&self) -> u32 {
+        self.0.version()
+    }
+    fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {
+        self.0.apply(event)
+    }
+    fn state(&self) -> Value {
+        self.0.state()
+    }
+    fn save(&self) -> Vec<u8> {
+        self.0.save()
+    }
+    fn restore(&mut self, bytes: &[u8]) -> Result<(), ProjectionError> {
+        self.0.restore(bytes)
+    }
+}
+
 impl Projection for WithoutStreamHint {
     fn name(&self) -> &'static str {
         self.0.name()
@@ -28,6 +53,9 @@ impl Projection for WithoutStreamHint {
     }
     fn get(&self, path: &Path) -> Option<Value> {
         self.0.get(path)
+    }
+    fn scope(&self, event: &Event) -> Vec<Path> {
+        self.0.scope(event)
     }
     fn save(&self) -> Vec<u8> {
         self.0.save()
@@ -199,6 +227,9 @@ proptest! {
                 prop_assert_eq!(by_genesis.changed_at, expected, "{} {} at {} from genesis", name, path, at);
                 let by_snapshots = blame(&log, Some(&store), hidden(), path, at).unwrap();
                 prop_assert_eq!(by_snapshots.changed_at, expected, "{} {} at {} by snapshots", name, path, at);
+                let unhinted = Box::new(WithoutHints(WithoutStreamHint(builtin(name).unwrap())));
+                let by_everything = blame(&log, Some(&store), unhinted, path, at).unwrap();
+                prop_assert_eq!(by_everything.changed_at, expected, "{} {} at {} unhinted", name, path, at);
             }
         }
     }
@@ -211,6 +242,19 @@ proptest! {
             let mut restored = builtin(name).unwrap();
             restored.restore(&projection.save()).unwrap();
             prop_assert_eq!(restored.state(), projection.state(), "{}", name);
+        }
+    }
+
+    #[test]
+    fn a_diff_within_the_scope_equals_the_diff_of_whole_states(steps in steps()) {
+        let log = build_log(&steps);
+        for name in names() {
+            for seq in 1..=log.events().len() as u64 {
+                let scoped = diff_at(&log, None, builtin(name).unwrap(), seq).unwrap();
+                let unhinted = Box::new(WithoutHints(WithoutStreamHint(builtin(name).unwrap())));
+                let whole = diff_at(&log, None, unhinted, seq).unwrap();
+                prop_assert_eq!(scoped, whole, "{} at {}", name, seq);
+            }
         }
     }
 }
