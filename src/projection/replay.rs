@@ -42,11 +42,14 @@ pub struct SnapshotPolicy {
 
 impl Default for SnapshotPolicy {
     fn default() -> Self {
-        // 10k events replay in a few milliseconds; 64 bytes an event keeps
-        // the snapshots of a large state within ~64 MiB per million events.
+        // 10k events replay in a few milliseconds. At 32 bytes an event, a
+        // 3 MB state (a million retail events) is saved every ~100k events:
+        // time travel replays ~50k events after a ~3 ms restore, and the
+        // snapshots of a projection stay within ~32 MB per million events,
+        // costing the rebuild ~30 ns an event to write.
         SnapshotPolicy {
             min_interval: 10_000,
-            bytes_per_event: 64,
+            bytes_per_event: 32,
         }
     }
 }

@@ -101,10 +101,14 @@ impl Projection for Streams {
         for event_type in &self.types {
             w.str(event_type);
         }
+        // Times as steps from the entry before: a few bytes instead of nine.
+        let mut previous = 0i64;
         self.streams.save(&mut w, |w, info| {
             w.u64(info.version);
             w.u64(u64::from(info.last_type));
-            w.i64(info.last_time.unix_nanos());
+            let time = info.last_time.unix_nanos();
+            w.i64(time.wrapping_sub(previous));
+            previous = time;
         });
         w.finish()
     }
@@ -115,12 +119,16 @@ impl Projection for Streams {
         for _ in 0..r.count()? {
             types.push(r.str()?.into());
         }
+        let mut previous = 0i64;
         let streams = StreamMap::restore(&mut r, |r, _| {
+            let version = r.u64()?;
+            let last_type = u32::try_from(r.u64()?)
+                .map_err(|_| ProjectionError::Snapshot("a type index is too large".into()))?;
+            previous = previous.wrapping_add(r.i64()?);
             Ok(StreamInfo {
-                version: r.u64()?,
-                last_type: u32::try_from(r.u64()?)
-                    .map_err(|_| ProjectionError::Snapshot("a type index is too large".into()))?,
-                last_time: Timestamp::from_unix_nanos(r.i64()?),
+                version,
+                last_type,
+                last_time: Timestamp::from_unix_nanos(previous),
             })
         })?;
         r.finish()?;
