@@ -1,7 +1,7 @@
 //! eventscope: a terminal explorer that makes event-driven architecture
 //! visible.
 //!
-//! The layers, from the bottom: [`event`] (plain data), [`format`] (logs as
+//! The layers, from the bottom: [`event`] (plain data), [`format`](mod@format) (logs as
 //! text), [`store`] (the redb log), [`projection`] (read models, replay, time
 //! travel), [`cqrs`] (commands and write models), [`simulation`]
 //! (notification vs state transfer), [`domain`] (the sample domains), and
@@ -12,6 +12,7 @@ pub mod cqrs;
 pub mod domain;
 pub mod event;
 pub mod format;
+pub mod ingest;
 pub mod projection;
 pub mod simulation;
 pub mod store;

@@ -19,7 +19,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let log = EventLog::open(&args.log)?;
+    let log = EventLog::open_read_only(&args.log)?;
     let stats = log.stats()?;
     let file_bytes = std::fs::metadata(&args.log)
         .with_context(|| format!("cannot read the size of {}", args.log.display()))?

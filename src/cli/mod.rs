@@ -1,7 +1,12 @@
 //! Command-line arguments and the dispatch to each command.
 
+mod exec;
+mod export;
+mod generate;
+mod import;
 mod info;
 mod progress;
+mod simulate;
 mod verify;
 
 use std::io::Write;
@@ -26,14 +31,24 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    Import(import::Args),
+    Export(export::Args),
     Info(info::Args),
+    Generate(generate::Args),
+    Exec(exec::Args),
+    Simulate(simulate::Args),
     Verify(verify::Args),
 }
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
+        Some(Command::Import(args)) => import::run(args),
+        Some(Command::Export(args)) => export::run(args),
         Some(Command::Info(args)) => info::run(args),
+        Some(Command::Generate(args)) => generate::run(args),
+        Some(Command::Exec(args)) => exec::run(args),
+        Some(Command::Simulate(args)) => simulate::run(args),
         Some(Command::Verify(args)) => verify::run(args),
         None => anyhow::bail!("the explorer is not built yet"),
     }

@@ -17,7 +17,7 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let log = EventLog::open(&args.log)?;
+    let log = EventLog::open_read_only(&args.log)?;
     let mut progress = Progress::new("verifying");
     let report = log.verify(|p| progress.update(p.done, Some(p.total)));
     progress.finish();

@@ -62,3 +62,29 @@ impl From<anyhow::Error> for AppendError {
         AppendError::Other(error)
     }
 }
+
+/// The redb log is the write side's store.
+impl EventStore for crate::store::EventLog {
+    fn read_stream(&self, stream: &str) -> anyhow::Result<Vec<Event>> {
+        Ok(crate::store::EventLog::read_stream(self, stream)?)
+    }
+
+    fn append(&self, events: Vec<NewEvent>) -> Result<Vec<Event>, AppendError> {
+        match crate::store::EventLog::append(self, events) {
+            Ok(written) => Ok(written),
+            // The store names the version the event expected to receive
+            // and the one it would have; the write side speaks of the
+            // stream version before the event.
+            Err(crate::store::StoreError::Conflict {
+                stream,
+                expected,
+                actual,
+            }) => Err(AppendError::Conflict {
+                stream,
+                expected: expected.saturating_sub(1),
+                actual: actual.saturating_sub(1),
+            }),
+            Err(other) => Err(AppendError::Other(other.into())),
+        }
+    }
+}

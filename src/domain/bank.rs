@@ -36,3 +36,8 @@ pub struct MoneyWithdrawn {
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct AccountClosed {}
+
+/// The stream of account `n`: `account-<n>`.
+pub fn account_stream(n: u64) -> String {
+    format!("{ACCOUNT_PREFIX}{n}")
+}

@@ -102,3 +102,13 @@ pub fn order_total(items: &[Item]) -> i64 {
         .map(|item| i64::from(item.qty).saturating_mul(item.price))
         .fold(0, i64::saturating_add)
 }
+
+/// The stream of customer `n`: `customer-<n>`.
+pub fn customer_stream(n: u64) -> String {
+    format!("{CUSTOMER_PREFIX}{n}")
+}
+
+/// The stream of order `n`: `order-<n>`.
+pub fn order_stream(n: u64) -> String {
+    format!("{ORDER_PREFIX}{n}")
+}

@@ -1,1 +1,284 @@
-//! (in progress)
+//! Reading and writing event logs as text, streaming: one event at a time,
+//! never the whole file in memory.
+//!
+//! Two formats, told apart by the caller ([`Format`]).
+//!
+//! # Native
+//!
+//! JSONL, one event per line, with the event's own field names:
+//!
+//! ```text
+//! {"seq":1,"stream":"customer-1","version":1,"type":"CustomerRegistered","id":"e-1",
+//!  "time":"2024-03-01T09:30:00Z","data":{...},"metadata":{"correlation_id":"c-1"}}
+//! ```
+//!
+//! On import `seq` is accepted and ignored (the store assigns it), `version`
+//! becomes [`NewEvent::expected_version`], `id`, `data` (default `{}`) and
+//! `metadata` are optional, unknown fields are refused. Export writes these
+//! keys in this order (`metadata` only when present), compact, with times in
+//! UTC, so exporting what an export imports gives the same bytes.
+//!
+//! # CloudEvents
+//!
+//! CloudEvents 1.0, structured JSON mode. Read either one object per line or
+//! one JSON array (which may span many lines, and is still read one element
+//! at a time), told apart by a first non-blank `[`. Written one object per
+//! line, attributes always in this order:
+//!
+//! ```text
+//! {"specversion":"1.0","id":"e-1","source":"eventscope","type":"CustomerRegistered",
+//!  "subject":"customer-1","time":"2024-03-01T09:30:00Z","datacontenttype":"application/json",
+//!  "sequence":"00000000000000000001","streamversion":1,"correlationid":"c-1",
+//!  ...other extensions...,"eventscopemetadata":"{...}","data":{...}}
+//! ```
+//!
+//! | event field        | CloudEvents attribute                                        |
+//! |--------------------|--------------------------------------------------------------|
+//! | `stream`           | `subject` (required on import)                               |
+//! | `type`, `id`       | `type`, `id` (required)                                      |
+//! | `time`             | `time` (required on import)                                  |
+//! | `data`             | `data` (JSON; `{}` when absent); `data_base64` is refused    |
+//! | `seq`              | extension `sequence`, a 20-digit zero-padded string so it orders as text; ignored on import (the store assigns it) |
+//! | `version`          | extension `streamversion`, an integer; on import (integer or digit string) it becomes the expected version |
+//!
+//! `datacontenttype` is written as `application/json`; on import any JSON
+//! type (`application/json`, `text/json`, `*+json`) is accepted and dropped,
+//! any other type refused. `specversion` must be `"1.0"`.
+//!
+//! Metadata is mapped so that one export/import cycle loses nothing:
+//! - `source`: the metadata's `source` string, else `"eventscope"`; on import
+//!   a `source` of `"eventscope"` is dropped, any other is kept in metadata.
+//! - `dataschema`: the metadata's `dataschema` string, and back.
+//! - `correlation_id` / `causation_id` <-> extensions `correlationid` /
+//!   `causationid`.
+//! - other members whose name is a valid attribute name (`a-z0-9`, at most
+//!   20 characters, not one of the names above) and whose value is a string
+//!   without escapes, a boolean or a 32-bit integer become extensions of
+//!   the same name; on import every unknown attribute is kept in metadata
+//!   under its own name.
+//! - everything else (objects, arrays, floats, `null`, other names, and
+//!   metadata that is not an object at all) goes into one extension,
+//!   `eventscopemetadata`, holding that JSON as a string; import unpacks it.
+//!
+//! # Reading and writing
+//!
+//! Reading is push-based: [`read_events`] hands each event to a sink (e.g. an
+//! append inside one store transaction) and names the line of whatever
+//! stops it. Writing goes through [`EventWriter`], or [`write_event`] into a
+//! `String` for callers that want the text.
+
+mod array;
+mod cloudevents;
+mod error;
+mod fields;
+mod json_text;
+mod lines;
+mod native;
+
+#[cfg(test)]
+mod tests;
+
+use std::fmt;
+use std::io::{self, BufRead, Write};
+use std::str::FromStr;
+
+pub use error::{FormatError, FormatErrorKind, ReadError};
+
+use crate::event::{Event, NewEvent};
+use array::ArraySplitter;
+use lines::{Chunk, LineReader};
+
+/// A text format for event logs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Format {
+    /// JSONL with the event's own field names.
+    #[default]
+    Native,
+    /// CloudEvents 1.0, structured JSON.
+    CloudEvents,
+}
+
+impl Format {
+    pub const ALL: [Format; 2] = [Format::Native, Format::CloudEvents];
+
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Native => "native",
+            Format::CloudEvents => "cloudevents",
+        }
+    }
+
+    fn parser(self) -> fn(&Chunk<'_>) -> Result<NewEvent, FormatError> {
+        match self {
+            Format::Native => native::parse,
+            Format::CloudEvents => cloudevents::parse,
+        }
+    }
+}
+
+impl fmt::Display for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A format name that is not one of [`Format::ALL`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownFormat(pub String);
+
+impl fmt::Display for UnknownFormat {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "unknown format `{}`: use `native` or `cloudevents`",
+            self.0
+        )
+    }
+}
+
+impl std::error::Error for UnknownFormat {}
+
+impl FromStr for Format {
+    type Err = UnknownFormat;
+
+    fn from_str(text: &str) -> Result<Format, UnknownFormat> {
+        Format::ALL
+            .into_iter()
+            .find(|format| format.name().eq_ignore_ascii_case(text))
+            .ok_or_else(|| UnknownFormat(text.to_string()))
+    }
+}
+
+/// Reads every event in `reader`, handing each to `sink` in order, and
+/// returns how many were handed over.
+///
+/// Stops at the first line that is not an event, or the first event the
+/// sink refuses; the error names the line. Blank lines are skipped; `\r\n`
+/// line ends and a leading byte-order mark are accepted.
+pub fn read_events<R: BufRead, E>(
+    reader: R,
+    format: Format,
+    mut sink: impl FnMut(NewEvent) -> Result<(), E>,
+) -> Result<u64, ReadError<E>> {
+    read_located_events(reader, format, |_, event| sink(event))
+}
+
+/// Where an event was read: its line (1-based) and, inside a CloudEvents
+/// array, its element (1-based).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Position {
+    pub line: u64,
+    pub element: Option<u64>,
+}
+
+impl std::fmt::Display for Position {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "line {}", self.line)?;
+        if let Some(element) = self.element {
+            write!(f, " (array element {element})")?;
+        }
+        Ok(())
+    }
+}
+
+/// Like [`read_events`], but tells the sink where each event was read, so
+/// that a consumer that fails later (on another thread, say) can still
+/// name the line.
+pub fn read_located_events<R: BufRead, E>(
+    reader: R,
+    format: Format,
+    mut sink: impl FnMut(Position, NewEvent) -> Result<(), E>,
+) -> Result<u64, ReadError<E>> {
+    let parse = format.parser();
+    let mut lines = LineReader::new(reader);
+    let mut count = 0;
+    let mut pass = |chunk: &Chunk<'_>| -> Result<(), ReadError<E>> {
+        let event = parse(chunk)?;
+        let position = Position {
+            line: chunk.line,
+            element: chunk.element,
+        };
+        sink(position, event).map_err(|error| ReadError::Sink {
+            line: chunk.line,
+            element: chunk.element,
+            error,
+        })?;
+        count += 1;
+        Ok(())
+    };
+    let mut array = None::<ArraySplitter>;
+    let mut seen_first = false;
+    let mut last_line = 0;
+    while let Some((line, text)) = lines.next_line()? {
+        last_line = line;
+        if let Some(splitter) = &mut array {
+            splitter.feed(text, line, &mut pass)?;
+            continue;
+        }
+        let trimmed = text.trim_ascii_start();
+        if trimmed.is_empty() {
+            continue;
+        }
+        // Only the first non-blank line can open an array.
+        if !seen_first && format == Format::CloudEvents && trimmed.starts_with('[') {
+            array
+                .insert(ArraySplitter::new())
+                .feed(text, line, &mut pass)?;
+            continue;
+        }
+        seen_first = true;
+        pass(&Chunk::line(text, line))?;
+    }
+    if let Some(splitter) = &array {
+        splitter.finish(last_line)?;
+    }
+    Ok(count)
+}
+
+/// Appends `event` to `out` as one line in `format`, `\n` included.
+pub fn write_event(out: &mut String, format: Format, event: &Event) {
+    match format {
+        Format::Native => native::write(event, out),
+        Format::CloudEvents => cloudevents::write(event, out),
+    }
+}
+
+/// Writes events one line each. Wrap a file in a `BufWriter`: each event is
+/// one `write_all`.
+pub struct EventWriter<W: Write> {
+    out: W,
+    format: Format,
+    line: String,
+    written: u64,
+}
+
+impl<W: Write> EventWriter<W> {
+    pub fn new(out: W, format: Format) -> Self {
+        EventWriter {
+            out,
+            format,
+            line: String::with_capacity(1024),
+            written: 0,
+        }
+    }
+
+    pub fn write(&mut self, event: &Event) -> io::Result<()> {
+        self.line.clear();
+        write_event(&mut self.line, self.format, event);
+        self.out.write_all(self.line.as_bytes())?;
+        self.written += 1;
+        Ok(())
+    }
+
+    /// Events written so far.
+    pub fn written(&self) -> u64 {
+        self.written
+    }
+
+    /// Flushes and hands back the output.
+    pub fn finish(mut self) -> io::Result<W> {
+        self.out.flush()?;
+        Ok(self.out)
+    }
+}

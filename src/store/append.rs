@@ -214,7 +214,7 @@ impl EventLog {
         &self,
         fill: impl FnOnce(&mut Appender<'_>) -> Result<(), E>,
     ) -> Result<AppendSummary, E> {
-        let txn = self.db.begin_write().map_err(StoreError::from)?;
+        let txn = self.db.begin_write()?;
         let outcome = self.fill_and_finish(&txn, fill);
         match outcome {
             Ok((summary, names)) => {

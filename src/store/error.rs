@@ -42,6 +42,10 @@ impl StoreError {
         match error {
             redb::DatabaseError::DatabaseAlreadyOpen
             | redb::DatabaseError::LockProtocolMismatch => StoreError::Locked { path },
+            redb::DatabaseError::RepairAborted => StoreError::Damaged {
+                path,
+                detail: "it was cut short or not closed cleanly, and needs a repair".into(),
+            },
             redb::DatabaseError::UpgradeRequired(version) => StoreError::NewerFormat {
                 path,
                 found: format!("redb file format {version}"),

@@ -19,7 +19,10 @@ mod verify;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
-use redb::{Database, ReadableDatabase, ReadableTable, ReadableTableMetadata};
+use redb::{
+    Database, ReadOnlyDatabase, ReadTransaction, ReadableDatabase, ReadableTable,
+    ReadableTableMetadata, WriteTransaction,
+};
 
 pub use append::{AppendSummary, Appended, Appender};
 pub use error::StoreError;
@@ -34,9 +37,34 @@ const CACHE_BYTES: usize = 16 * 1024 * 1024;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// The database, opened for writing or, for commands that only read,
+/// read-only: then the file is not modified at all, not even its header.
+enum Db {
+    Writable(Database),
+    ReadOnly(ReadOnlyDatabase),
+}
+
+impl Db {
+    fn begin_read(&self) -> Result<ReadTransaction> {
+        Ok(match self {
+            Db::Writable(db) => db.begin_read()?,
+            Db::ReadOnly(db) => db.begin_read()?,
+        })
+    }
+
+    fn begin_write(&self) -> Result<WriteTransaction> {
+        match self {
+            Db::Writable(db) => Ok(db.begin_write()?),
+            Db::ReadOnly(_) => Err(StoreError::Invalid(
+                "this log was opened read-only and cannot be changed".into(),
+            )),
+        }
+    }
+}
+
 /// An open event log.
 pub struct EventLog {
-    db: Database,
+    db: Db,
     path: PathBuf,
     names: RwLock<Arc<Names>>,
 }
@@ -50,35 +78,27 @@ impl std::fmt::Debug for EventLog {
 }
 
 impl EventLog {
-    /// Opens an existing log.
+    /// Opens an existing log for reading and writing.
     pub fn open(path: impl AsRef<Path>) -> Result<EventLog> {
         let path = path.as_ref();
-        match std::fs::metadata(path) {
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                return Err(StoreError::Invalid(format!(
-                    "{} does not exist",
-                    path.display()
-                )));
-            }
-            Err(e) => return Err(StoreError::storage(format!("{}: {e}", path.display()))),
-            Ok(meta) if meta.is_dir() => {
-                return Err(StoreError::Invalid(format!(
-                    "{} is a directory, not an eventscope log",
-                    path.display()
-                )));
-            }
-            Ok(meta) if meta.len() == 0 => {
-                return Err(StoreError::Empty {
-                    path: path.to_path_buf(),
-                });
-            }
-            Ok(_) => {}
-        }
+        check_file(path)?;
         let db = Database::builder()
             .set_cache_size(CACHE_BYTES)
             .open(path)
             .map_err(|e| StoreError::opening(path, e))?;
-        EventLog::from_db(db, path)
+        EventLog::from_db(Db::Writable(db), path)
+    }
+
+    /// Opens an existing log for reading only; the file is left exactly as
+    /// it is. Other read-only openers may share it.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<EventLog> {
+        let path = path.as_ref();
+        check_file(path)?;
+        let db = Database::builder()
+            .set_cache_size(CACHE_BYTES)
+            .open_read_only(path)
+            .map_err(|e| StoreError::opening(path, e))?;
+        EventLog::from_db(Db::ReadOnly(db), path)
     }
 
     /// Opens the log at `path`, creating an empty one if there is no file.
@@ -108,10 +128,10 @@ impl EventLog {
             txn.open_table(SNAPSHOTS)?;
         }
         txn.commit()?;
-        EventLog::from_db(db, path)
+        EventLog::from_db(Db::Writable(db), path)
     }
 
-    fn from_db(db: Database, path: &Path) -> Result<EventLog> {
+    fn from_db(db: Db, path: &Path) -> Result<EventLog> {
         let not_a_log = || StoreError::NotALog {
             path: path.to_path_buf(),
         };
@@ -170,6 +190,25 @@ impl EventLog {
             Ok(mut slot) => *slot = names,
             Err(poisoned) => *poisoned.into_inner() = names,
         }
+    }
+}
+
+/// Refuses paths that cannot hold a log, with a sentence saying why.
+fn check_file(path: &Path) -> Result<()> {
+    match std::fs::metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Err(StoreError::Invalid(format!(
+            "{} does not exist",
+            path.display()
+        ))),
+        Err(e) => Err(StoreError::storage(format!("{}: {e}", path.display()))),
+        Ok(meta) if meta.is_dir() => Err(StoreError::Invalid(format!(
+            "{} is a directory, not an eventscope log",
+            path.display()
+        ))),
+        Ok(meta) if meta.len() == 0 => Err(StoreError::Empty {
+            path: path.to_path_buf(),
+        }),
+        Ok(_) => Ok(()),
     }
 }
 

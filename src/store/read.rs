@@ -3,7 +3,7 @@
 
 use std::ops::{ControlFlow, RangeInclusive};
 
-use redb::{ReadTransaction, ReadableDatabase, ReadableTable};
+use redb::{ReadTransaction, ReadableTable};
 
 use super::append::time_span;
 use super::names::Names;
@@ -25,7 +25,7 @@ pub struct LogStats {
 
 impl EventLog {
     fn read_txn(&self) -> Result<ReadTransaction> {
-        Ok(self.db.begin_read()?)
+        self.db.begin_read()
     }
 
     /// One event by seq.

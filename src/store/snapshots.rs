@@ -1,7 +1,7 @@
 //! Projection snapshots: a cache of saved states keyed by (projection,
 //! projection version, seq). Never touches the events.
 
-use redb::{ReadableDatabase, ReadableTable};
+use redb::ReadableTable;
 
 use super::tables::SNAPSHOTS;
 use super::{EventLog, Result};

@@ -1,6 +1,6 @@
 //! `verify`: reads every event and index entry and checks that they agree.
 
-use redb::{ReadableDatabase, ReadableTable};
+use redb::ReadableTable;
 
 use super::blocks::{self, TYPE_CHUNK};
 use super::codec::decode_raw;

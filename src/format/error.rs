@@ -1,0 +1,194 @@
+//! What can go wrong reading a log, said so that a person can find and fix
+//! the place in the file.
+
+use std::fmt;
+use std::io;
+
+/// A line (or array element) that is not a readable event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatError {
+    /// 1-based line of the input where the problem is.
+    pub line: u64,
+    /// 1-based byte column in that line, when known.
+    pub column: Option<u64>,
+    /// 1-based position of the event in a CloudEvents JSON array; `None`
+    /// for one-event-per-line input.
+    pub element: Option<u64>,
+    pub kind: FormatErrorKind,
+}
+
+/// The ways a line can fail to be an event.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormatErrorKind {
+    /// Not JSON, or not shaped like an event (a missing, unknown or repeated
+    /// field, a value of the wrong type), in serde_json's words.
+    Json(String),
+    /// The bytes are not UTF-8; `byte` is the 1-based offset in the line.
+    InvalidUtf8 { byte: u64 },
+    /// A field that must hold a string holds something else.
+    NotAString { field: &'static str },
+    /// A field that must name something is `""`.
+    Empty { field: &'static str },
+    /// The time is not RFC 3339 (the message quotes it).
+    BadTime(String),
+    /// A version is not a positive integer; `found` is the JSON as written.
+    BadVersion { field: &'static str, found: String },
+    /// A CloudEvent of another spec version; `found` is the JSON as written.
+    UnsupportedSpecVersion(String),
+    /// A CloudEvent whose data is not JSON; `found` is the JSON as written.
+    UnsupportedContentType(String),
+    /// A CloudEvent carrying binary data (`data_base64`).
+    Base64Data,
+    /// The `eventscopemetadata` extension does not hold what eventscope
+    /// writes there; says why.
+    BadPackedMetadata(&'static str),
+    /// A CloudEvents JSON array with something out of place.
+    UnexpectedInArray { found: char, expected: &'static str },
+    /// A CloudEvents JSON array the input ends inside of.
+    UnclosedArray,
+}
+
+/// Keeps quoted input short enough for a one-line message.
+pub(super) fn excerpt(text: &str) -> String {
+    const LIMIT: usize = 40;
+    match text.char_indices().nth(LIMIT) {
+        Some((cut, _)) => format!("{}...", &text[..cut]),
+        None => text.to_string(),
+    }
+}
+
+impl fmt::Display for FormatErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use FormatErrorKind::*;
+        match self {
+            Json(message) => f.write_str(message),
+            InvalidUtf8 { byte } => write!(f, "invalid UTF-8 at byte {byte}"),
+            NotAString { field } => write!(f, "`{field}` must be a string"),
+            Empty { field } => write!(f, "`{field}` must not be empty"),
+            BadTime(message) => f.write_str(message),
+            BadVersion { field, found } => {
+                write!(f, "`{field}` must be a positive integer, not `{found}`")
+            }
+            UnsupportedSpecVersion(found) => write!(
+                f,
+                "`specversion` is `{found}`, but only CloudEvents 1.0 (\"1.0\") is supported"
+            ),
+            UnsupportedContentType(found) => write!(
+                f,
+                "`datacontenttype` is `{found}`, but eventscope reads only JSON data \
+                 (application/json or a +json type)"
+            ),
+            Base64Data => f.write_str(
+                "`data_base64` (binary data) is not supported: eventscope events carry JSON in `data`",
+            ),
+            BadPackedMetadata(why) => write!(f, "`eventscopemetadata` {why}"),
+            UnexpectedInArray { found, expected } => {
+                write!(f, "expected {expected} in the JSON array, found `{found}`")
+            }
+            UnclosedArray => f.write_str("the input ends inside the JSON array: `]` is missing"),
+        }
+    }
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}", self.line)?;
+        if let Some(column) = self.column {
+            write!(f, ", column {column}")?;
+        }
+        if let Some(element) = self.element {
+            write!(f, " (array element {element})")?;
+        }
+        write!(f, ": {}", self.kind)
+    }
+}
+
+impl std::error::Error for FormatError {}
+
+/// Why reading a log stopped. Nothing after the failing line was read.
+#[derive(Debug)]
+pub enum ReadError<E> {
+    /// The input could not be read (`line` is the line being read).
+    Io { line: u64, error: io::Error },
+    /// The input holds something that is not an event.
+    Format(FormatError),
+    /// The sink refused the event read from `line` (e.g. a version conflict).
+    Sink {
+        line: u64,
+        element: Option<u64>,
+        error: E,
+    },
+}
+
+impl<E: fmt::Display> fmt::Display for ReadError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReadError::Io { line, error } => write!(f, "reading line {line}: {error}"),
+            ReadError::Format(error) => error.fmt(f),
+            ReadError::Sink {
+                line,
+                element,
+                error,
+            } => {
+                write!(f, "line {line}")?;
+                if let Some(element) = element {
+                    write!(f, " (array element {element})")?;
+                }
+                write!(f, ": {error}")
+            }
+        }
+    }
+}
+
+impl<E: std::error::Error + 'static> std::error::Error for ReadError<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ReadError::Io { error, .. } => Some(error),
+            ReadError::Format(error) => Some(error),
+            ReadError::Sink { error, .. } => Some(error),
+        }
+    }
+}
+
+impl<E> From<FormatError> for ReadError<E> {
+    fn from(error: FormatError) -> Self {
+        ReadError::Format(error)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_name_line_column_and_element() {
+        let error = FormatError {
+            line: 12,
+            column: Some(30),
+            element: None,
+            kind: FormatErrorKind::Json("missing field `type`".into()),
+        };
+        assert_eq!(
+            error.to_string(),
+            "line 12, column 30: missing field `type`"
+        );
+        let in_array = FormatError {
+            line: 3,
+            column: None,
+            element: Some(2),
+            kind: FormatErrorKind::InvalidUtf8 { byte: 17 },
+        };
+        assert_eq!(
+            in_array.to_string(),
+            "line 3 (array element 2): invalid UTF-8 at byte 17"
+        );
+    }
+
+    #[test]
+    fn long_input_is_shortened_in_messages() {
+        let long = "x".repeat(100);
+        let shown = excerpt(&long);
+        assert!(shown.len() < 50 && shown.ends_with("..."), "{shown}");
+        assert_eq!(excerpt("short"), "short");
+    }
+}

@@ -1,0 +1,143 @@
+//! Checks on single fields shared by both formats: each turns a raw JSON value
+//! into the typed value an event needs, or an error placed at that value.
+
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+
+use super::error::{FormatError, FormatErrorKind, excerpt};
+use super::json_text::{positive_integer, raw_string};
+use super::lines::Chunk;
+use crate::event::Timestamp;
+
+/// Deserializes an optional raw value, keeping an explicit `null` as
+/// `Some("null")` so that it is checked rather than taken as absent.
+pub(super) fn present<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<&'de RawValue>, D::Error> {
+    <&RawValue>::deserialize(deserializer).map(Some)
+}
+
+/// A non-empty string field.
+pub(super) fn name(
+    chunk: &Chunk<'_>,
+    field: &'static str,
+    raw: &RawValue,
+) -> Result<String, FormatError> {
+    let text = raw_string(raw)
+        .ok_or_else(|| chunk.error_at(raw.get(), FormatErrorKind::NotAString { field }))?;
+    if text.is_empty() {
+        return Err(chunk.error_at(raw.get(), FormatErrorKind::Empty { field }));
+    }
+    Ok(text.into_owned())
+}
+
+/// An RFC 3339 time, converted to UTC.
+pub(super) fn time(
+    chunk: &Chunk<'_>,
+    field: &'static str,
+    raw: &RawValue,
+) -> Result<Timestamp, FormatError> {
+    let text = raw_string(raw)
+        .ok_or_else(|| chunk.error_at(raw.get(), FormatErrorKind::NotAString { field }))?;
+    Timestamp::parse_rfc3339(&text)
+        .map_err(|error| chunk.error_at(raw.get(), FormatErrorKind::BadTime(error.to_string())))
+}
+
+/// Whether a version may also be written as a string of digits, as
+/// CloudEvents producers often write extension values.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Quoted {
+    Refused,
+    Accepted,
+}
+
+/// A stream version: a positive integer.
+pub(super) fn version(
+    chunk: &Chunk<'_>,
+    field: &'static str,
+    raw: &RawValue,
+    quoted: Quoted,
+) -> Result<u64, FormatError> {
+    let text = raw.get();
+    let digits = match (
+        quoted,
+        text.strip_prefix('"').and_then(|t| t.strip_suffix('"')),
+    ) {
+        (Quoted::Accepted, Some(inner)) => inner,
+        _ => text,
+    };
+    positive_integer(digits).ok_or_else(|| {
+        chunk.error_at(
+            text,
+            FormatErrorKind::BadVersion {
+                field,
+                found: excerpt(text),
+            },
+        )
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw(text: &str) -> Box<RawValue> {
+        RawValue::from_string(text.to_string()).unwrap()
+    }
+
+    fn kind<T: std::fmt::Debug>(result: Result<T, FormatError>) -> FormatErrorKind {
+        result.unwrap_err().kind
+    }
+
+    #[test]
+    fn names_must_be_non_empty_strings() {
+        let chunk = Chunk::line("", 1);
+        assert_eq!(name(&chunk, "stream", &raw("\"s-1\"")).unwrap(), "s-1");
+        assert_eq!(
+            kind(name(&chunk, "stream", &raw("1"))),
+            FormatErrorKind::NotAString { field: "stream" }
+        );
+        assert_eq!(
+            kind(name(&chunk, "type", &raw("\"\""))),
+            FormatErrorKind::Empty { field: "type" }
+        );
+    }
+
+    #[test]
+    fn versions_are_positive_integers_and_strings_only_when_allowed() {
+        let chunk = Chunk::line("", 1);
+        assert_eq!(
+            version(&chunk, "version", &raw("3"), Quoted::Refused).unwrap(),
+            3
+        );
+        assert_eq!(
+            version(&chunk, "v", &raw("\"3\""), Quoted::Accepted).unwrap(),
+            3
+        );
+        for bad in ["0", "-1", "\"3\"", "1.5", "null"] {
+            let error = kind(version(&chunk, "version", &raw(bad), Quoted::Refused));
+            assert_eq!(
+                error,
+                FormatErrorKind::BadVersion {
+                    field: "version",
+                    found: bad.into()
+                }
+            );
+        }
+    }
+
+    #[test]
+    fn times_are_rfc3339_strings() {
+        let chunk = Chunk::line("", 1);
+        let t = time(&chunk, "time", &raw("\"2024-03-01T10:30:00+01:00\"")).unwrap();
+        assert_eq!(t.to_string(), "2024-03-01T09:30:00Z");
+        let bad = kind(time(&chunk, "time", &raw("\"yesterday\"")));
+        assert!(
+            matches!(&bad, FormatErrorKind::BadTime(m) if m.contains("`yesterday` is not an RFC 3339 time"))
+        );
+        assert_eq!(
+            kind(time(&chunk, "time", &raw("5"))),
+            FormatErrorKind::NotAString { field: "time" }
+        );
+    }
+}

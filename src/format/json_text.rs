@@ -1,0 +1,219 @@
+//! Small tools over JSON text that serde_json has already checked: compacting,
+//! reading a string or a positive integer out of a raw value, escaping, and
+//! listing an object's members without building a `Value` tree.
+
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use crate::event::Json;
+
+/// Valid JSON text with the whitespace outside strings removed.
+pub(super) fn compact(text: &str) -> Json {
+    Json::compact_trusted(text)
+}
+
+pub(super) use crate::event::push_compact_json as push_compact;
+
+/// The string a raw JSON value holds, or `None` if it is not a string.
+/// Borrows when the string has no escapes, which is the common case.
+pub(super) fn raw_string(raw: &RawValue) -> Option<Cow<'_, str>> {
+    let text = raw.get();
+    let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+    if inner.contains('\\') {
+        serde_json::from_str::<String>(text).ok().map(Cow::Owned)
+    } else {
+        Some(Cow::Borrowed(inner))
+    }
+}
+
+/// A positive integer written as plain decimal digits (no sign, fraction or
+/// exponent), as a version must be.
+pub(super) fn positive_integer(text: &str) -> Option<u64> {
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    text.parse::<u64>().ok().filter(|&n| n > 0)
+}
+
+/// Appends `text` as a JSON string literal, escaped exactly as serde_json
+/// escapes it, so output written here and by serde_json agrees byte for byte.
+pub(super) fn push_json_string(out: &mut String, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    let mut run_start = 0;
+    for (index, byte) in text.bytes().enumerate() {
+        let escape: Option<&str> = match byte {
+            b'"' => Some("\\\""),
+            b'\\' => Some("\\\\"),
+            b'\n' => Some("\\n"),
+            b'\r' => Some("\\r"),
+            b'\t' => Some("\\t"),
+            0x08 => Some("\\b"),
+            0x0c => Some("\\f"),
+            0x00..=0x1f => None,
+            _ => continue,
+        };
+        out.push_str(&text[run_start..index]);
+        run_start = index + 1;
+        match escape {
+            Some(escape) => out.push_str(escape),
+            None => {
+                out.push_str("\\u00");
+                out.push(char::from(HEX[usize::from(byte >> 4)]));
+                out.push(char::from(HEX[usize::from(byte & 0xf)]));
+            }
+        }
+    }
+    out.push_str(&text[run_start..]);
+    out.push('"');
+}
+
+/// An object key, borrowed from the input when it has no escapes.
+pub(super) struct Key<'a>(pub Cow<'a, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor)
+    }
+}
+
+/// An object's members in order, values left as raw text.
+pub(super) type Members<'a> = Vec<(Cow<'a, str>, &'a RawValue)>;
+
+struct ObjectMembers<'a>(Members<'a>);
+
+impl<'de> Deserialize<'de> for ObjectMembers<'de> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> Visitor<'de> for MembersVisitor {
+            type Value = ObjectMembers<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut members = Vec::new();
+                while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
+                    members.push((key, map.next_value::<&'de RawValue>()?));
+                }
+                Ok(ObjectMembers(members))
+            }
+        }
+        deserializer.deserialize_map(MembersVisitor)
+    }
+}
+
+/// The members of `text` if it is one JSON object, else `None`.
+pub(super) fn object_members(text: &str) -> Option<Members<'_>> {
+    serde_json::from_str::<ObjectMembers<'_>>(text)
+        .ok()
+        .map(|members| members.0)
+}
+
+/// Appends `{"key":value,...}` built from members whose values are compact.
+pub(super) fn push_object<'a>(
+    out: &mut String,
+    members: impl IntoIterator<Item = (&'a str, &'a str)>,
+) {
+    out.push('{');
+    for (index, (key, value)) in members.into_iter().enumerate() {
+        if index > 0 {
+            out.push(',');
+        }
+        push_json_string(out, key);
+        out.push(':');
+        out.push_str(value);
+    }
+    out.push('}');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn raw(text: &str) -> Box<RawValue> {
+        RawValue::from_string(text.to_string()).unwrap()
+    }
+
+    #[test]
+    fn compact_drops_whitespace_outside_strings_only() {
+        let text = "{ \"a b\" : [1, \"x\\\" y\"],\r\n\t\"c\":\" \" }";
+        assert_eq!(compact(text).as_str(), r#"{"a b":[1,"x\" y"],"c":" "}"#);
+    }
+
+    #[test]
+    fn compact_keeps_numbers_and_escapes_as_written() {
+        assert_eq!(compact(r#"[1.50,"\u0041"]"#).as_str(), r#"[1.50,"\u0041"]"#);
+    }
+
+    #[test]
+    fn raw_strings_are_decoded_and_non_strings_refused() {
+        assert_eq!(raw_string(&raw(r#""plain""#)).as_deref(), Some("plain"));
+        assert_eq!(
+            raw_string(&raw(r#""a\nb\u0041""#)).as_deref(),
+            Some("a\nbA")
+        );
+        assert_eq!(raw_string(&raw("12")), None);
+        assert_eq!(raw_string(&raw("null")), None);
+    }
+
+    #[test]
+    fn positive_integers_are_plain_digits_above_zero() {
+        assert_eq!(positive_integer("12"), Some(12));
+        for bad in [
+            "0",
+            "-1",
+            "1.0",
+            "1e3",
+            "",
+            "\"3\"",
+            "99999999999999999999999",
+        ] {
+            assert_eq!(positive_integer(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn members_keep_order_and_raw_values() {
+        let members = object_members(r#"{"b":[1, 2],"a\u0041":"x"}"#).unwrap();
+        let listed: Vec<(&str, &str)> =
+            members.iter().map(|(k, v)| (k.as_ref(), v.get())).collect();
+        assert_eq!(listed, vec![("b", "[1, 2]"), ("aA", "\"x\"")]);
+        assert!(object_members("[1]").is_none());
+        assert!(object_members("{} x").is_none());
+    }
+
+    proptest! {
+        #[test]
+        fn escaping_matches_serde_json(text in any::<String>()) {
+            let mut ours = String::new();
+            push_json_string(&mut ours, &text);
+            prop_assert_eq!(ours, serde_json::to_string(&text).unwrap());
+        }
+
+        #[test]
+        fn compact_equals_a_reparse_of_pretty_json(text in any::<String>(), n in any::<i64>()) {
+            let value = serde_json::json!({"s": text, "list": [n, {"t": text}]});
+            let pretty = serde_json::to_string_pretty(&value).unwrap();
+            let compacted = compact(&pretty);
+            prop_assert_eq!(compacted.as_str(), value.to_string());
+        }
+    }
+}

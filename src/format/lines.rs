@@ -1,0 +1,214 @@
+//! Reading input a line at a time into one reused buffer, and placing errors
+//! found inside a piece of text (a line, or an array element spanning lines)
+//! at a line and column of the input.
+
+use std::io::BufRead;
+
+use super::error::{FormatError, FormatErrorKind, ReadError};
+
+/// Lines of UTF-8 text without their `\n` or `\r\n` ends.
+pub(super) struct LineReader<R> {
+    reader: R,
+    buffer: Vec<u8>,
+    line: u64,
+}
+
+impl<R: BufRead> LineReader<R> {
+    pub(super) fn new(reader: R) -> Self {
+        LineReader {
+            reader,
+            buffer: Vec::with_capacity(1024),
+            line: 0,
+        }
+    }
+
+    /// The next line and its 1-based number, or `None` at the end of the input.
+    pub(super) fn next_line<E>(&mut self) -> Result<Option<(u64, &str)>, ReadError<E>> {
+        self.buffer.clear();
+        let read = self
+            .reader
+            .read_until(b'\n', &mut self.buffer)
+            .map_err(|error| ReadError::Io {
+                line: self.line + 1,
+                error,
+            })?;
+        if read == 0 {
+            return Ok(None);
+        }
+        self.line += 1;
+        let mut bytes = self.buffer.as_slice();
+        if let Some(rest) = bytes.strip_suffix(b"\n") {
+            bytes = rest.strip_suffix(b"\r").unwrap_or(rest);
+        }
+        if self.line == 1 {
+            // A byte-order mark some editors put first is not part of the JSON.
+            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+        }
+        match std::str::from_utf8(bytes) {
+            Ok(text) => Ok(Some((self.line, text))),
+            Err(error) => Err(ReadError::Format(FormatError {
+                line: self.line,
+                column: None,
+                element: None,
+                kind: FormatErrorKind::InvalidUtf8 {
+                    byte: error.valid_up_to() as u64 + 1,
+                },
+            })),
+        }
+    }
+}
+
+/// A piece of input holding one event, and where it starts.
+pub(super) struct Chunk<'a> {
+    pub text: &'a str,
+    /// Line and 1-based column of the first byte of `text`.
+    pub line: u64,
+    pub column: u64,
+    /// 1-based position in a JSON array, if the event came from one.
+    pub element: Option<u64>,
+}
+
+impl<'a> Chunk<'a> {
+    /// A whole line.
+    pub(super) fn line(text: &'a str, line: u64) -> Self {
+        Chunk {
+            text,
+            line,
+            column: 1,
+            element: None,
+        }
+    }
+
+    fn error(&self, line: u64, column: Option<u64>, kind: FormatErrorKind) -> FormatError {
+        FormatError {
+            line,
+            column,
+            element: self.element,
+            kind,
+        }
+    }
+
+    /// An error about `part`, a slice of this chunk's text (e.g. a raw
+    /// value), placed at the start of `part`.
+    pub(super) fn error_at(&self, part: &str, kind: FormatErrorKind) -> FormatError {
+        let offset = (part.as_ptr() as usize)
+            .checked_sub(self.text.as_ptr() as usize)
+            .filter(|&offset| offset <= self.text.len());
+        let Some(offset) = offset else {
+            return self.error(self.line, None, kind);
+        };
+        let before = &self.text.as_bytes()[..offset];
+        let newlines = before.iter().filter(|&&b| b == b'\n').count() as u64;
+        let column = match before.iter().rposition(|&b| b == b'\n') {
+            Some(last_newline) => (offset - last_newline) as u64,
+            None => self.column + offset as u64,
+        };
+        self.error(self.line + newlines, Some(column), kind)
+    }
+
+    /// An error with no better place than the chunk as a whole.
+    pub(super) fn error_here(&self, kind: FormatErrorKind) -> FormatError {
+        self.error(self.line, None, kind)
+    }
+
+    /// A serde_json error from parsing this chunk's text, with its position
+    /// moved from the chunk to the input and removed from the message.
+    pub(super) fn serde_error(&self, error: &serde_json::Error) -> FormatError {
+        let message = error.to_string();
+        let (serde_line, serde_column) = (error.line() as u64, error.column() as u64);
+        if serde_line == 0 {
+            return self.error_here(FormatErrorKind::Json(message));
+        }
+        let suffix = format!(" at line {serde_line} column {serde_column}");
+        let message = message
+            .strip_suffix(&suffix)
+            .map(str::to_string)
+            .unwrap_or(message);
+        let line = self.line + serde_line - 1;
+        let column = if serde_line == 1 {
+            self.column + serde_column.saturating_sub(1)
+        } else {
+            serde_column
+        };
+        self.error(line, Some(column), FormatErrorKind::Json(message))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(input: &[u8]) -> Vec<Result<String, String>> {
+        let mut reader = LineReader::new(input);
+        let mut out = Vec::new();
+        loop {
+            match reader.next_line::<String>() {
+                Ok(Some((_, text))) => out.push(Ok(text.to_string())),
+                Ok(None) => return out,
+                Err(error) => {
+                    out.push(Err(error.to_string()));
+                    return out;
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn line_ends_and_byte_order_mark_are_removed() {
+        let got = lines(b"\xEF\xBB\xBFa\r\nb\n\nc");
+        let want: Vec<Result<String, String>> = vec![
+            Ok("a".into()),
+            Ok("b".into()),
+            Ok("".into()),
+            Ok("c".into()),
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn invalid_utf8_names_line_and_byte() {
+        let got = lines(b"ok\n{\"a\":\"\xFF\"}\n");
+        assert_eq!(
+            got.last().unwrap().as_ref().unwrap_err(),
+            "line 2: invalid UTF-8 at byte 7"
+        );
+    }
+
+    #[test]
+    fn errors_inside_a_chunk_are_placed_in_the_input() {
+        let text = "{\"a\":\n  \"bad\"}";
+        let chunk = Chunk {
+            text,
+            line: 10,
+            column: 5,
+            element: Some(2),
+        };
+        let at_bad = chunk.error_at(&text[8..], FormatErrorKind::UnclosedArray);
+        assert_eq!(
+            (at_bad.line, at_bad.column, at_bad.element),
+            (11, Some(3), Some(2))
+        );
+        let at_a = chunk.error_at(&text[1..], FormatErrorKind::UnclosedArray);
+        assert_eq!((at_a.line, at_a.column), (10, Some(6)));
+        let foreign = chunk.error_at("elsewhere", FormatErrorKind::UnclosedArray);
+        assert_eq!((foreign.line, foreign.column), (10, None));
+    }
+
+    #[test]
+    fn serde_positions_are_moved_to_the_input() {
+        let text = "{\"a\":\n  }";
+        let error = serde_json::from_str::<serde_json::Value>(text).unwrap_err();
+        let chunk = Chunk {
+            text,
+            line: 4,
+            column: 9,
+            element: None,
+        };
+        let placed = chunk.serde_error(&error);
+        assert_eq!(
+            (placed.line, placed.column),
+            (5, Some(error.column() as u64))
+        );
+        assert!(!placed.to_string().contains(" at line "), "{placed}");
+    }
+}

@@ -1,0 +1,143 @@
+//! Importing a text log into the store: all or nothing, in one write
+//! transaction, with parsing on a second thread so that reading the text
+//! and writing the B-trees overlap.
+
+use std::io::BufRead;
+use std::path::Path;
+use std::sync::mpsc;
+use std::thread;
+
+use crate::event::NewEvent;
+use crate::format::{self, Format, Position, ReadError};
+use crate::store::{AppendSummary, EventLog, StoreError};
+
+/// Events travel from the parser to the writer in batches of this many.
+const BATCH: usize = 4096;
+/// Batches in flight: bounds memory whatever the input size.
+const BATCHES_IN_FLIGHT: usize = 4;
+
+type Batch = Vec<(Position, NewEvent)>;
+
+/// Why an import wrote nothing.
+#[derive(Debug)]
+pub enum ImportError {
+    /// The text could not be read (the error names the line).
+    Read(String),
+    /// The store refused an event (e.g. a version conflict) at a position.
+    Rejected { at: Position, error: StoreError },
+    /// The store failed.
+    Store(StoreError),
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ImportError::Read(message) => f.write_str(message),
+            ImportError::Rejected { at, error } => write!(f, "{at}: {error}"),
+            ImportError::Store(error) => error.fmt(f),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+impl From<StoreError> for ImportError {
+    fn from(error: StoreError) -> ImportError {
+        ImportError::Store(error)
+    }
+}
+
+/// Imports every event of `reader` into `log` in one transaction. On any
+/// error nothing is written. `progress` is called with the events written
+/// so far, once per batch.
+pub fn import<R: BufRead + Send>(
+    log: &EventLog,
+    reader: R,
+    format: Format,
+    mut progress: impl FnMut(u64),
+) -> Result<AppendSummary, ImportError> {
+    let (sender, receiver) = mpsc::sync_channel::<Result<Batch, String>>(BATCHES_IN_FLIGHT);
+    thread::scope(|scope| {
+        scope.spawn(move || parse(reader, format, sender));
+        let mut written = 0;
+        log.append_with(|appender| {
+            for batch in receiver {
+                let batch = batch.map_err(ImportError::Read)?;
+                written += batch.len() as u64;
+                for (at, event) in batch {
+                    appender
+                        .push(&event)
+                        .map_err(|error| ImportError::Rejected { at, error })?;
+                }
+                progress(written);
+            }
+            Ok(())
+        })
+        // Returning drops the receiver, which stops the parser early.
+    })
+}
+
+/// The parser's side: sends batches, then `Err` with the message if the
+/// text is bad. Stops quietly when the writer has gone.
+fn parse<R: BufRead>(reader: R, format: Format, sender: mpsc::SyncSender<Result<Batch, String>>) {
+    let mut batch = Vec::with_capacity(BATCH);
+    let outcome =
+        format::read_located_events(reader, format, |at, event| -> Result<(), WriterGone> {
+            batch.push((at, event));
+            if batch.len() == BATCH {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                sender.send(Ok(full)).map_err(|_| WriterGone)?;
+            }
+            Ok(())
+        });
+    let _ = match outcome {
+        Ok(_) => sender.send(Ok(batch)),
+        Err(ReadError::Sink { .. }) => Ok(()),
+        Err(error) => sender.send(Err(error.to_string())),
+    };
+}
+
+#[derive(Debug)]
+struct WriterGone;
+
+impl std::fmt::Display for WriterGone {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the writer stopped")
+    }
+}
+
+/// Imports a file into a log created for it at `db`, if `db` does not
+/// exist; a failed import then removes the file again, so nothing is left.
+pub fn import_file(
+    source: &Path,
+    db: &Path,
+    format: Format,
+    progress: impl FnMut(u64),
+) -> anyhow::Result<AppendSummary> {
+    let file = std::fs::File::open(source)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", source.display()))?;
+    import_into(std::io::BufReader::new(file), db, format, progress)
+}
+
+/// Imports from any reader into the log at `db`, creating it if needed,
+/// and removing it again if it was created and the import failed.
+pub fn import_into<R: BufRead + Send>(
+    reader: R,
+    db: &Path,
+    format: Format,
+    progress: impl FnMut(u64),
+) -> anyhow::Result<AppendSummary> {
+    let existed = db.exists();
+    let log = EventLog::create(db)?;
+    let outcome = import(&log, reader, format, progress);
+    drop(log);
+    match outcome {
+        Ok(summary) => Ok(summary),
+        Err(error) => {
+            if !existed {
+                let _ = std::fs::remove_file(db);
+            }
+            Err(anyhow::anyhow!("{error} (nothing was imported)"))
+        }
+    }
+}

@@ -1,0 +1,314 @@
+//! The command line, run as a user runs it: exit codes, messages, files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn eventscope(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_eventscope"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+const GOOD: &str = r#"{"stream":"customer-1","type":"CustomerRegistered","time":"2024-03-01T09:30:00Z","data":{"name":"Ada Lovelace","address":{"city":"London"}},"metadata":{"correlation_id":"flow-1"}}
+{"stream":"customer-1","version":2,"type":"CustomerAddressChanged","id":"evt-2","time":"2024-03-02T10:30:00+01:00","data":{"address":{"city":"Leeds"}}}
+{"stream":"order-1","type":"OrderPlaced","time":"2024-03-03T09:30:00.5Z","data":{"customer":"customer-1","items":[],"total":0,"note":"tab\there \u001b[31m red"},"metadata":{"correlation_id":"flow-2","causation_id":"cmd-9","extra":{"nested":[1,2]}}}
+"#;
+
+struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        Fixture {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    fn write(&self, name: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, contents).unwrap();
+        path
+    }
+
+    /// A log holding GOOD.
+    fn log(&self, name: &str) -> PathBuf {
+        let input = self.write(&format!("{name}.jsonl"), GOOD);
+        let db = self.path(name);
+        let out = eventscope(&["import", s(&input), "--db", s(&db)]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        db
+    }
+
+    fn export(&self, db: &Path, format: &str) -> String {
+        let out = eventscope(&["export", "--db", s(db), "--format", format]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    }
+}
+
+#[test]
+fn import_export_round_trips_are_identical_in_both_formats() {
+    let f = Fixture::new();
+    for format in ["native", "cloudevents"] {
+        let first_db = f.log(&format!("first-{format}"));
+        let first = f.export(&first_db, format);
+        let exported = f.write(&format!("exported.{format}"), &first);
+        let second_db = f.path(&format!("second-{format}"));
+        let out = eventscope(&[
+            "import",
+            s(&exported),
+            "--db",
+            s(&second_db),
+            "--format",
+            format,
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let second = f.export(&second_db, format);
+        assert_eq!(first, second, "{format}");
+        assert_eq!(first.lines().count(), 3);
+    }
+}
+
+#[test]
+fn every_field_survives_an_export() {
+    let f = Fixture::new();
+    let db = f.log("log");
+    let native = f.export(&db, "native");
+    let lines: Vec<serde_json::Value> = native
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[1]["id"], "evt-2");
+    assert_eq!(lines[1]["version"], 2);
+    assert_eq!(lines[1]["time"], "2024-03-02T09:30:00Z", "converted to UTC");
+    assert_eq!(lines[2]["time"], "2024-03-03T09:30:00.5Z");
+    assert_eq!(lines[2]["data"]["note"], "tab\there \u{1b}[31m red");
+    assert_eq!(lines[2]["metadata"]["extra"]["nested"][1], 2);
+    assert_eq!(lines[0]["id"], "customer-1/1", "a derived id");
+    let ce = f.export(&db, "cloudevents");
+    let first: serde_json::Value = serde_json::from_str(ce.lines().next().unwrap()).unwrap();
+    assert_eq!(first["subject"], "customer-1");
+    assert_eq!(first["specversion"], "1.0");
+    assert_eq!(first["streamversion"], 1);
+}
+
+/// Bad input of every kind: exit 1, the line named, the log as it was.
+#[test]
+fn bad_input_names_the_line_and_changes_nothing() {
+    let f = Fixture::new();
+    let db = f.log("log");
+    let before = f.export(&db, "native");
+    let valid =
+        r#"{"stream":"customer-2","type":"CustomerRegistered","time":"2024-03-04T09:30:00Z"}"#;
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("bad JSON", format!("{valid}\n{{\"stream\": \n").into_bytes(), "line 2"),
+        (
+            "missing type",
+            format!("{valid}\n{valid}\n{{\"stream\":\"x\",\"time\":\"2024-03-04T09:30:00Z\"}}\n")
+                .into_bytes(),
+            "line 3",
+        ),
+        (
+            "missing stream",
+            format!("{{\"type\":\"X\",\"time\":\"2024-03-04T09:30:00Z\"}}\n").into_bytes(),
+            "line 1",
+        ),
+        (
+            "wrong version",
+            format!(
+                "{valid}\n{{\"stream\":\"customer-1\",\"version\":2,\"type\":\"X\",\"time\":\"2024-03-04T09:30:00Z\"}}\n"
+            )
+            .into_bytes(),
+            "line 2",
+        ),
+        (
+            "invalid UTF-8",
+            [valid.as_bytes(), b"\n", &valid.as_bytes()[..40], b"\xff\xfe", &valid.as_bytes()[40..], b"\n"].concat(),
+            "line 2",
+        ),
+        (
+            "bad time",
+            b"{\"stream\":\"s\",\"type\":\"X\",\"time\":\"yesterday\"}\n".to_vec(),
+            "line 1",
+        ),
+    ];
+    for (what, input, line) in cases {
+        let file = f.write("bad.jsonl", input);
+        let out = eventscope(&["import", s(&file), "--db", s(&db)]);
+        assert_eq!(out.status.code(), Some(1), "{what}");
+        let message = stderr(&out);
+        let first = message.lines().next().unwrap_or_default();
+        assert!(first.contains(line), "{what}: {message}");
+        assert!(first.starts_with("error: "), "{what}: {message}");
+        assert_eq!(
+            f.export(&db, "native"),
+            before,
+            "{what}: the log is as it was"
+        );
+    }
+}
+
+#[test]
+fn a_failed_import_into_a_new_path_leaves_no_file() {
+    let f = Fixture::new();
+    let bad = f.write("bad.jsonl", "{\"stream\":\"s\"}\n");
+    let db = f.path("new.redb");
+    let out = eventscope(&["import", s(&bad), "--db", s(&db)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!db.exists());
+}
+
+#[test]
+fn import_reads_standard_input() {
+    let f = Fixture::new();
+    let db = f.path("log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eventscope"))
+        .args(["import", "-", "--db", s(&db)])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(GOOD.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(f.export(&db, "native").lines().count(), 3);
+}
+
+#[test]
+fn read_only_commands_leave_the_file_byte_for_byte() {
+    let f = Fixture::new();
+    let db = f.log("log");
+    let before = std::fs::read(&db).unwrap();
+    for args in [
+        vec!["info", s(&db)],
+        vec!["info", s(&db), "--json"],
+        vec!["verify", s(&db)],
+        vec!["export", "--db", s(&db)],
+    ] {
+        let out = eventscope(&args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+}
+
+#[test]
+fn info_reports_counts_in_text_and_json() {
+    let f = Fixture::new();
+    let db = f.log("log");
+    let out = eventscope(&["info", s(&db), "--json"]);
+    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(info["events"], 3);
+    assert_eq!(info["streams"], 2);
+    assert_eq!(info["types"]["OrderPlaced"], 1);
+    assert_eq!(info["first_time"], "2024-03-01T09:30:00Z");
+    let text = stdout(&eventscope(&["info", s(&db)]));
+    assert!(text.contains("events     3"), "{text}");
+    assert!(text.contains("CustomerAddressChanged"), "{text}");
+}
+
+#[test]
+fn damaged_and_foreign_files_get_one_clear_line() {
+    let f = Fixture::new();
+    let db = f.log("log");
+    let empty = f.write("empty.redb", b"");
+    let text = f.write("notes.txt", "not a log\n".repeat(500));
+    let truncated = f.path("truncated.redb");
+    let bytes = std::fs::read(&db).unwrap();
+    std::fs::write(&truncated, &bytes[..bytes.len() / 3]).unwrap();
+    let flipped = f.path("flipped.redb");
+    let mut damaged = bytes.clone();
+    let at = damaged
+        .windows(b"Ada Lovelace".len())
+        .position(|w| w == b"Ada Lovelace")
+        .unwrap();
+    damaged[at + 2] ^= 0x20;
+    std::fs::write(&flipped, &damaged).unwrap();
+
+    for (path, expected) in [
+        (&empty, "is an empty file"),
+        (&text, "not an eventscope log"),
+        (&truncated, ""),
+        (&f.path("missing.redb"), "does not exist"),
+    ] {
+        let out = eventscope(&["info", s(path)]);
+        assert_eq!(out.status.code(), Some(1), "{}", path.display());
+        let message = stderr(&out);
+        let first = message.lines().next().unwrap_or_default();
+        assert!(first.starts_with("error: "), "{message}");
+        assert!(first.contains(expected), "{message}");
+        assert!(!message.contains("panicked"), "{message}");
+    }
+    // A flipped byte inside an event: counts still read, the event is
+    // reported as damaged wherever it is read, never shown.
+    for args in [
+        vec!["export", "--db", s(&flipped)],
+        vec!["verify", s(&flipped)],
+    ] {
+        let out = eventscope(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&out).contains("event 1 is damaged"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(!stdout(&out).contains("Ada"), "damaged data is never shown");
+    }
+}
+
+#[test]
+fn a_log_held_open_by_another_process_is_locked() {
+    let f = Fixture::new();
+    let db = f.log("log");
+    let held = eventscope::store::EventLog::open(&db).unwrap();
+    for args in [vec!["info", s(&db)], vec!["export", "--db", s(&db)]] {
+        let out = eventscope(&args);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains("is locked"), "{}", stderr(&out));
+    }
+    let input = f.write("more.jsonl", GOOD);
+    let out = eventscope(&["import", s(&input), "--db", s(&db)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("is locked"), "{}", stderr(&out));
+    drop(held);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(eventscope(&["import"]).status.code(), Some(2));
+    assert_eq!(eventscope(&["info"]).status.code(), Some(2));
+    assert_eq!(
+        eventscope(&["export", "--db", "x", "--format", "xml"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        eventscope(&["no-such-command", "x", "y"]).status.code(),
+        Some(2)
+    );
+    assert!(eventscope(&["import", "--help"]).status.success());
+}
