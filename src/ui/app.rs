@@ -209,6 +209,11 @@ impl App {
             .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
     }
 
+    /// How far page up/down moves the list: the rows it shows.
+    pub fn page_size(&self) -> usize {
+        self.list_rows().max(1)
+    }
+
     /// Rows of events the list shows at the current size.
     pub(crate) fn list_rows(&self) -> usize {
         views::log::list_rows(self.size)

@@ -31,6 +31,11 @@ impl ProjectionsState {
 }
 
 impl App {
+    /// Shows the projection named `name` in the projections view.
+    pub fn select_projection(&mut self, name: &str) -> Result<(), String> {
+        Err(format!("no projection named `{name}`"))
+    }
+
     pub(crate) fn projections_action(&mut self, _action: Action) {}
 
     pub(crate) fn projection_picker_action(&mut self, _action: Action, _selected: usize) {

@@ -17,10 +17,9 @@ use crate::store::EventLog;
 /// How often the input thread sends a tick while no key arrives.
 const TICK: Duration = Duration::from_millis(250);
 
-/// Opens the explorer on the log at `path` and runs it until the user
-/// quits. The terminal is restored on every exit path, panics included.
-pub fn run(path: &std::path::Path) -> anyhow::Result<()> {
-    let log = EventLog::open(path)?;
+/// Runs the explorer on `log` until the user quits. The terminal is
+/// restored on every exit path, panics included.
+pub fn run(log: EventLog) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel();
     let mut app = App::new(Arc::new(log), tx.clone());
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;

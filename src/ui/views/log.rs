@@ -18,7 +18,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::{bands, screen};
 use crate::event::Event;
@@ -82,15 +82,39 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
 /// The widths of the list's columns.
 struct Columns {
     seq: usize,
-    long_time: bool,
+    time: TimeWidth,
     stream: usize,
+}
+
+/// How much of an event's time the list has room for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum TimeWidth {
+    /// `09:30:00`
+    Clock,
+    /// `03-01 09:30:00`
+    Day,
+    /// `2024-03-01 09:30:00`
+    Full,
+}
+
+impl TimeWidth {
+    fn chars(self) -> usize {
+        match self {
+            TimeWidth::Clock => 8,
+            TimeWidth::Day => 14,
+            TimeWidth::Full => 19,
+        }
+    }
 }
 
 fn columns(app: &App, width: usize) -> Columns {
     let seq = app.list.total.max(1).to_string().len().max(3);
-    let long_time = width >= 70;
-    let time = if long_time { 19 } else { 8 };
-    let rest = width.saturating_sub(2 + seq + 1 + time + 1);
+    let time = match width {
+        70.. => TimeWidth::Full,
+        50.. => TimeWidth::Day,
+        _ => TimeWidth::Clock,
+    };
+    let rest = width.saturating_sub(2 + seq + 1 + time.chars() + 1);
     let longest = app
         .window
         .iter()
@@ -100,17 +124,21 @@ fn columns(app: &App, width: usize) -> Columns {
         .unwrap_or(6);
     Columns {
         seq,
-        long_time,
+        time,
         stream: longest.clamp(6, (rest * 2 / 5).max(6)),
     }
 }
 
-/// `2024-03-01 09:30:00` or `09:30:00`.
-fn short_time(event: &Event, long: bool) -> String {
+/// The event's time in `width`: `2024-03-01 09:30:00`, `03-01 09:30:00`
+/// or `09:30:00`.
+fn short_time(event: &Event, width: TimeWidth) -> String {
     let text = event.time.to_string();
-    let date = text.get(..10).unwrap_or("");
     let clock = text.get(11..19).unwrap_or(&text);
-    if long { format!("{date} {clock}") } else { clock.to_string() }
+    match width {
+        TimeWidth::Full => format!("{} {clock}", text.get(..10).unwrap_or("")),
+        TimeWidth::Day => format!("{} {clock}", text.get(5..10).unwrap_or("")),
+        TimeWidth::Clock => clock.to_string(),
+    }
 }
 
 fn render_list(app: &App, frame: &mut Frame, area: Rect) {
@@ -132,7 +160,7 @@ fn render_list(app: &App, frame: &mut Frame, area: Rect) {
             "time",
             "stream",
             sw = cols.seq,
-            tw = if cols.long_time { 19 } else { 8 },
+            tw = cols.time.chars(),
             ssw = cols.stream
         ),
         t.muted,
@@ -149,12 +177,12 @@ fn render_list(app: &App, frame: &mut Frame, area: Rect) {
         ];
         match &row.event {
             Ok(event) => {
-                spans.push(Span::styled(format!("{} ", short_time(event, cols.long_time)), t.time));
+                spans.push(Span::styled(format!("{} ", short_time(event, cols.time)), t.time));
                 spans.push(Span::styled(
                     format!("{:<w$} ", widgets::fit(&printable(&event.stream), cols.stream), w = cols.stream),
                     t.stream,
                 ));
-                let room = width.saturating_sub(2 + cols.seq + 1 + if cols.long_time { 20 } else { 9 } + cols.stream + 1);
+                let room = width.saturating_sub(2 + cols.seq + 1 + cols.time.chars() + 1 + cols.stream + 1);
                 spans.push(Span::styled(widgets::fit(&printable(&event.event_type), room), t.event_type));
             }
             Err(problem) => spans.push(Span::styled(printable(problem).into_owned(), t.error)),
@@ -214,7 +242,8 @@ fn render_flow(app: &App, frame: &mut Frame, area: Rect) {
     let lines: Vec<Line> = match flow {
         Some(flow) => {
             let at = flow.lines.iter().position(|l| Some(l.event.seq) == selected).unwrap_or(0);
-            let skip = at.saturating_sub(inner.height.saturating_sub(1) as usize / 2);
+            let rows = inner.height as usize;
+            let skip = if at < rows { 0 } else { at - rows / 2 };
             let mut lines: Vec<Line> = flow
                 .lines
                 .iter()
@@ -245,5 +274,7 @@ fn render_flow(app: &App, frame: &mut Frame, area: Rect) {
             t.muted,
         ))],
     };
-    frame.render_widget(Paragraph::new(lines), inner);
+    let paragraph = Paragraph::new(lines);
+    let paragraph = if flow.is_none() { paragraph.wrap(Wrap { trim: true }) } else { paragraph };
+    frame.render_widget(paragraph, inner);
 }
