@@ -214,14 +214,23 @@ fn render_detail(app: &App, frame: &mut Frame, area: Rect) {
         .skip(detail.scroll)
         .take(inner.height as usize)
         .map(|(i, line)| {
-            let drawn = match line {
+            let here = focused && i == detail.cursor;
+            let mut drawn = match line {
                 DetailLine::Field(label, value) => Line::from(vec![
+                    Span::raw(" "),
                     Span::styled(format!("{label:<9}"), t.muted),
                     Span::raw(printable(value).into_owned()),
                 ]),
                 DetailLine::Tree(tree) => json::tree_line(tree, None),
             };
-            if focused && i == detail.cursor { drawn.style(t.selected) } else { drawn }
+            if here {
+                // The margin shows the cursor, so it stays visible without colour.
+                if let Some(first) = drawn.spans.first_mut() {
+                    *first = Span::raw("▶");
+                }
+                drawn = drawn.style(t.selected);
+            }
+            drawn
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
