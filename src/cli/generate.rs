@@ -5,11 +5,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use eventscope::Event;
 use eventscope::domain::Domain;
 use eventscope::domain::generate::generate;
 use eventscope::format::{Format, write_event};
 use eventscope::store::{EventLog, StoreError};
-use eventscope::Event;
 
 use super::progress::Progress;
 

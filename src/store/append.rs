@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use redb::{ReadableTable, Table, WriteTransaction};
+use redb::{ReadableTable, ReadableTableMetadata, Table, WriteTransaction};
 use rustc_hash::FxHashMap as HashMap;
 
 use super::blocks::{self, BLOCK_EVENTS, TYPE_CHUNK};
@@ -37,9 +37,9 @@ pub struct Appended {
 struct StreamState {
     id: u32,
     version: u64,
-    new: bool,
-    /// Seqs appended to this stream in this batch.
-    added: Vec<u64>,
+    /// The stream's seqs: those stored before the batch, then its own.
+    seqs: Vec<u8>,
+    touched: bool,
 }
 
 struct TypeState {
@@ -52,8 +52,11 @@ struct TypeState {
 /// Appends events inside one write transaction; see [`EventLog::append_with`].
 pub struct Appender<'txn> {
     events: Table<'txn, u64, &'static [u8]>,
-    streams_table: Table<'txn, &'static str, (u32, u64)>,
+    streams_table: Table<'txn, &'static str, (u32, &'static [u8])>,
     streams: HashMap<Arc<str>, StreamState>,
+    /// Whether the log had no streams when the batch began: then every
+    /// stream not yet seen in the batch is new, and needs no lookup.
+    fresh: bool,
     types: HashMap<Arc<str>, TypeState>,
     names: Names,
     last_seq: u64,
@@ -81,7 +84,8 @@ impl Appender<'_> {
             });
         }
         state.version = version;
-        state.added.push(seq);
+        state.touched = true;
+        blocks::push_seq(&mut state.seqs, seq);
         let stream_id = state.id;
         let type_state = self.event_type(&event.event_type);
         type_state.count += 1;
@@ -129,17 +133,22 @@ impl Appender<'_> {
 
     fn stream(&mut self, name: &str) -> Result<&mut StreamState> {
         if !self.streams.contains_key(name) {
-            let (id, version, new) = match self.streams_table.get(name)? {
+            let stored = if self.fresh {
+                None
+            } else {
+                self.streams_table.get(name)?
+            };
+            let (id, seqs) = match stored {
                 Some(stored) => {
-                    let (id, version) = stored.value();
-                    (id, version, false)
+                    let (id, seqs) = stored.value();
+                    (id, seqs.to_vec())
                 }
                 None => {
                     let id = u32::try_from(self.names.streams.len()).map_err(|_| {
                         StoreError::Invalid("a log holds at most 2^32 streams".into())
                     })?;
                     self.names.streams.push(Arc::from(name));
-                    (id, 0, true)
+                    (id, Vec::new())
                 }
             };
             let key = self
@@ -150,9 +159,9 @@ impl Appender<'_> {
                 .ok_or_else(|| StoreError::Invalid(format!("stream {name} has no name entry")))?;
             let state = StreamState {
                 id,
-                version,
-                new,
-                added: Vec::new(),
+                version: (seqs.len() / 8) as u64,
+                seqs,
+                touched: false,
             };
             self.streams.insert(key, state);
         }
@@ -242,9 +251,11 @@ impl EventLog {
             Some(stored) => stored.value().to_vec(),
             None => Vec::with_capacity(BLOCK_EVENTS as usize * 256),
         };
+        let streams_table = txn.open_table(STREAMS).map_err(StoreError::from)?;
         let mut appender = Appender {
             events,
-            streams_table: txn.open_table(STREAMS).map_err(StoreError::from)?,
+            fresh: streams_table.is_empty().map_err(StoreError::from)?,
+            streams_table,
             streams: HashMap::default(),
             types: load_types(&txn.open_table(TYPES).map_err(StoreError::from)?)?,
             names: (*self.names()).clone(),
@@ -294,33 +305,17 @@ fn finish(
 ) -> Result<()> {
     appender.flush_block()?;
 
-    // Streams in id order, so the index inserts run sequentially.
-    let mut touched: Vec<(&Arc<str>, &StreamState)> = appender
-        .streams
-        .iter()
-        .filter(|(_, s)| !s.added.is_empty())
-        .collect();
-    touched.sort_unstable_by_key(|(_, s)| s.id);
-    let mut stream_index = txn.open_table(STREAM_INDEX)?;
-    let mut stream_names = txn.open_table(STREAM_NAMES)?;
-    let mut list = Vec::new();
+    // In name order, so the B-tree is written front to back, not at random.
+    let mut touched: Vec<(&Arc<str>, &StreamState)> =
+        appender.streams.iter().filter(|(_, s)| s.touched).collect();
+    touched.sort_unstable_by(|a, b| a.0.cmp(b.0));
     for (name, state) in touched {
-        list.clear();
-        if let Some(stored) = stream_index.get(state.id)? {
-            list.extend_from_slice(stored.value());
-        }
-        for &seq in &state.added {
-            blocks::push_seq(&mut list, seq);
-        }
-        stream_index.insert(state.id, list.as_slice())?;
         appender
             .streams_table
-            .insert(&**name, (state.id, state.version))?;
-        if state.new {
-            stream_names.insert(state.id, &**name)?;
-        }
+            .insert(&**name, (state.id, state.seqs.as_slice()))?;
     }
 
+    let mut list = Vec::new();
     let mut types = txn.open_table(TYPES)?;
     let mut type_names = txn.open_table(TYPE_NAMES)?;
     let mut type_index = txn.open_table(TYPE_INDEX)?;

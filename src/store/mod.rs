@@ -119,10 +119,8 @@ impl EventLog {
             meta.insert(META_LAST_SEQ, 0u64.to_le_bytes().as_slice())?;
             // Create every table now, so readers never meet a missing one.
             txn.open_table(EVENTS)?;
-            txn.open_table(STREAM_INDEX)?;
             txn.open_table(TYPE_INDEX)?;
             txn.open_table(STREAMS)?;
-            txn.open_table(STREAM_NAMES)?;
             txn.open_table(TYPES)?;
             txn.open_table(TYPE_NAMES)?;
             txn.open_table(SNAPSHOTS)?;

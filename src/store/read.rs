@@ -111,7 +111,9 @@ impl EventLog {
     pub fn stream_version(&self, stream: &str) -> Result<u64> {
         let txn = self.read_txn()?;
         let streams = txn.open_table(STREAMS)?;
-        Ok(streams.get(stream)?.map_or(0, |v| v.value().1))
+        Ok(streams
+            .get(stream)?
+            .map_or(0, |v| (v.value().1.len() / 8) as u64))
     }
 
     /// The events of one stream, in version order.
@@ -152,7 +154,7 @@ impl EventLog {
         let mut out = Vec::new();
         for entry in txn.open_table(STREAMS)?.iter()? {
             let (name, value) = entry?;
-            out.push((name.value().to_string(), value.value().1));
+            out.push((name.value().to_string(), (value.value().1.len() / 8) as u64));
         }
         Ok(out)
     }
@@ -187,12 +189,9 @@ impl EventLog {
 }
 
 fn stream_seqs(txn: &ReadTransaction, stream: &str) -> Result<Vec<u64>> {
-    let Some(stream_id) = txn.open_table(STREAMS)?.get(stream)?.map(|v| v.value().0) else {
-        return Ok(Vec::new());
-    };
-    let index = txn.open_table(STREAM_INDEX)?;
-    let seqs = index.get(stream_id)?;
-    Ok(seqs.map_or_else(Vec::new, |list| blocks::seqs(list.value()).collect()))
+    let streams = txn.open_table(STREAMS)?;
+    let entry = streams.get(stream)?;
+    Ok(entry.map_or_else(Vec::new, |v| blocks::seqs(v.value().1).collect()))
 }
 
 /// The event at `seq`, found in its block.

@@ -14,19 +14,16 @@ pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta-1");
 /// faster and scans touch fewer entries.
 pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("event-blocks-1");
 
-/// stream id -> the seqs of its events in version order (u64 LE each), so
-/// version `v` is at index `v - 1`.
-pub const STREAM_INDEX: TableDefinition<u32, &[u8]> = TableDefinition::new("stream-seqs-1");
-
 /// (type id, chunk number) -> up to `TYPE_CHUNK` seqs of that type, in
 /// order (u64 LE each).
 pub const TYPE_INDEX: TableDefinition<(u32, u32), &[u8]> = TableDefinition::new("type-seqs-1");
 
-/// stream name -> (stream id, current version).
-pub const STREAMS: TableDefinition<&str, (u32, u64)> = TableDefinition::new("streams-1");
-
-/// stream id -> stream name.
-pub const STREAM_NAMES: TableDefinition<u32, &str> = TableDefinition::new("stream-names-1");
+/// stream name -> (stream id, the seqs of its events in version order, u64
+/// LE each). Version `v` is at index `v - 1`, so the current version is the
+/// length / 8. One table serves name -> id, the id's name (read at open),
+/// the version and the stream index: one insert per stream an append
+/// touches.
+pub const STREAMS: TableDefinition<&str, (u32, &[u8])> = TableDefinition::new("streams-1");
 
 /// type name -> (type id, event count).
 pub const TYPES: TableDefinition<&str, (u32, u64)> = TableDefinition::new("types-1");

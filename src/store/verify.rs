@@ -93,21 +93,26 @@ impl EventLog {
         }
 
         let mut index_entries = 0;
-        for entry in txn.open_table(STREAM_INDEX)?.iter()? {
-            let (id, list) = entry?;
-            let id = id.value();
+        for entry in txn.open_table(STREAMS)?.iter()? {
+            let (name, value) = entry?;
+            let (id, list) = value.value();
             let mut previous = 0;
             let mut length = 0;
-            for seq in blocks::seqs(list.value()) {
+            for seq in blocks::seqs(list) {
                 if seq <= previous || stream_of.get((seq - 1) as usize) != Some(&id) {
                     return Err(fault(seq, "the stream index disagrees with the event"));
                 }
                 previous = seq;
                 length += 1;
             }
+            if names.streams.get(id as usize).map(|n| &**n) != Some(name.value()) {
+                return Err(fault_in(format!("stream id {id} has two names")));
+            }
             if versions.get(id as usize) != Some(&length) {
                 return Err(fault_in(format!(
-                    "the stream index of stream id {id} holds {length} events"
+                    "{} is indexed with {length} events, but {} of its events are stored",
+                    name.value(),
+                    versions.get(id as usize).copied().unwrap_or(0)
                 )));
             }
             index_entries += length;
@@ -137,17 +142,6 @@ impl EventLog {
             return Err(fault_in(format!(
                 "the indexes hold {index_entries} entries for {count} events"
             )));
-        }
-        for entry in txn.open_table(STREAMS)?.iter()? {
-            let (name, value) = entry?;
-            let (id, version) = value.value();
-            let counted = versions.get(id as usize).copied().unwrap_or(0);
-            if counted != version {
-                return Err(fault_in(format!(
-                    "{} is recorded at version {version} but its events end at {counted}",
-                    name.value()
-                )));
-            }
         }
         for entry in txn.open_table(TYPES)?.iter()? {
             let (name, value) = entry?;

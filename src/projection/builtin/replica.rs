@@ -1,0 +1,144 @@
+//! `replica`: every stream's entity as the merge of its events' payloads
+//! (JSON Merge Patch, RFC 7386), the way a consumer fed by Event-Carried
+//! State Transfer keeps its local copy.
+//!
+//! An event whose type ends in `Deleted`, `Removed` or `Deactivated` is
+//! merged like any other and then marks its entity with `"_deleted": true`.
+//! The mark is an ordinary field: a later payload may set or clear it. A
+//! payload that is not an object replaces the entity whole, as RFC 7386 says.
+
+use serde_json::{Value, json};
+
+use crate::event::Event;
+use crate::projection::codec::{Reader, Writer};
+use crate::projection::merge_patch::merge_patch;
+use crate::projection::path::Path;
+use crate::projection::streams_table::StreamMap;
+use crate::projection::traits::{Projection, ProjectionError};
+
+/// The field that marks a deleted entity.
+pub const DELETED_FIELD: &str = "_deleted";
+
+const DELETING_SUFFIXES: [&str; 3] = ["Deleted", "Removed", "Deactivated"];
+
+/// Whether events of this type end their entity's life.
+pub fn is_deleting(event_type: &str) -> bool {
+    DELETING_SUFFIXES
+        .iter()
+        .any(|suffix| event_type.ends_with(suffix))
+}
+
+/// Each stream's merged payloads.
+#[derive(Clone, Debug, Default)]
+pub struct Replica {
+    entities: StreamMap<Value>,
+}
+
+impl Replica {
+    pub const NAME: &'static str = "replica";
+}
+
+impl Projection for Replica {
+    fn name(&self) -> &'static str {
+        Self::NAME
+    }
+
+    fn version(&self) -> u32 {
+        1
+    }
+
+    fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {
+        let entity = self.entities.entry(&event.stream, || json!({}));
+        merge_patch(entity, event.data.value());
+        if is_deleting(&event.event_type) {
+            merge_patch(entity, json!({ DELETED_FIELD: true }));
+        }
+        Ok(())
+    }
+
+    fn state(&self) -> Value {
+        Value::Object(
+            self.entities
+                .iter()
+                .map(|(name, entity)| (name, entity.clone()))
+                .collect(),
+        )
+    }
+
+    fn get(&self, path: &Path) -> Option<Value> {
+        match path.first_key() {
+            Some(stream) => path.skip(1).lookup(self.entities.get(stream)?).cloned(),
+            None => path.lookup(&self.state()).cloned(),
+        }
+    }
+
+    fn stream_of(&self, path: &Path) -> Option<String> {
+        path.first_key().map(str::to_string)
+    }
+
+    fn scope(&self, event: &Event) -> Vec<Path> {
+        vec![Path::keys([&*event.stream])]
+    }
+
+    fn save(&self) -> Vec<u8> {
+        let mut w = Writer::new();
+        self.entities
+            .save(&mut w, |w, entity| w.str(&entity.to_string()));
+        w.finish()
+    }
+
+    fn restore(&mut self, bytes: &[u8]) -> Result<(), ProjectionError> {
+        let mut r = Reader::new(bytes);
+        let entities = StreamMap::restore(&mut r, |r, _| {
+            serde_json::from_str(r.str()?).map_err(|e| ProjectionError::Snapshot(e.to_string()))
+        })?;
+        r.finish()?;
+        self.entities = entities;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::projection::testing::LogBuilder;
+
+    #[test]
+    fn payloads_merge_per_stream_and_deletions_are_marked() {
+        let mut log = LogBuilder::new();
+        log.push(
+            "customer-1",
+            "CustomerRegistered",
+            json!({"name": "Ada", "address": {"city": "Paris", "street": "Rue 1"}}),
+        )
+        .push("customer-2", "CustomerRegistered", json!({"name": "Bob"}))
+        .push(
+            "customer-1",
+            "CustomerAddressChanged",
+            json!({"address": {"city": "Lyon"}}),
+        )
+        .push(
+            "customer-2",
+            "CustomerDeactivated",
+            json!({"reason": "moved away"}),
+        );
+        let mut replica = Replica::default();
+        for event in log.events() {
+            replica.apply(event).unwrap();
+        }
+        assert_eq!(
+            replica.state(),
+            json!({
+                "customer-1": {"name": "Ada", "address": {"city": "Lyon", "street": "Rue 1"}},
+                "customer-2": {"name": "Bob", "reason": "moved away", "_deleted": true},
+            })
+        );
+    }
+
+    #[test]
+    fn deleting_types_are_recognised_by_suffix() {
+        assert!(is_deleting("AccountRemoved"));
+        assert!(is_deleting("CustomerDeactivated"));
+        assert!(!is_deleting("AccountClosed"));
+    }
+}

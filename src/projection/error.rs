@@ -1,0 +1,79 @@
+//! Why a rebuild, time travel, diff or blame could not finish.
+
+use std::fmt;
+
+use super::traits::ProjectionError;
+use crate::event::Event;
+
+/// An engine failure, naming the event or the part that failed.
+#[derive(Debug)]
+pub enum ReplayError {
+    /// A projection could not fold an event in.
+    Event {
+        projection: &'static str,
+        seq: u64,
+        event_type: String,
+        stream: String,
+        error: ProjectionError,
+    },
+    /// The event log could not be read.
+    Source(anyhow::Error),
+    /// The snapshot store could not be read or written.
+    Snapshots {
+        projection: &'static str,
+        error: anyhow::Error,
+    },
+    /// A seq after the end of the log was asked for.
+    PastEnd { seq: u64, last_seq: u64 },
+}
+
+impl ReplayError {
+    pub(crate) fn event(projection: &'static str, event: &Event, error: ProjectionError) -> Self {
+        ReplayError::Event {
+            projection,
+            seq: event.seq,
+            event_type: event.event_type.to_string(),
+            stream: event.stream.to_string(),
+            error,
+        }
+    }
+}
+
+impl fmt::Display for ReplayError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ReplayError::Event {
+                projection,
+                seq,
+                event_type,
+                stream,
+                error,
+            } => write!(
+                f,
+                "projection `{projection}` stopped at event {seq} ({event_type} in {stream}): {error}"
+            ),
+            ReplayError::Source(error) => write!(f, "the event log cannot be read: {error:#}"),
+            ReplayError::Snapshots { projection, error } => {
+                write!(
+                    f,
+                    "the snapshots of `{projection}` cannot be used: {error:#}"
+                )
+            }
+            ReplayError::PastEnd { seq, last_seq } => {
+                write!(
+                    f,
+                    "seq {seq} is past the end of the log (the last is {last_seq})"
+                )
+            }
+        }
+    }
+}
+
+impl std::error::Error for ReplayError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            ReplayError::Event { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! What the engine reads from: an ordered event log and a snapshot cache.
+//!
+//! The redb store implements both traits; [`MemoryLog`] and
+//! [`MemorySnapshots`] implement them in memory for tests and small logs.
+
+use std::collections::BTreeMap;
+use std::ops::ControlFlow;
+use std::sync::{Mutex, MutexGuard};
+
+use crate::event::Event;
+
+/// An ordered, gapless log of events numbered from 1.
+pub trait EventSource {
+    /// The seq of the last event, 0 when the log is empty.
+    fn last_seq(&self) -> anyhow::Result<u64>;
+
+    /// Calls `f` for each event with from <= seq <= to, in order; stops early on Break.
+    fn scan(
+        &self,
+        from: u64,
+        to: u64,
+        f: &mut dyn FnMut(&Event) -> ControlFlow<()>,
+    ) -> anyhow::Result<()>;
+
+    /// Calls `f` for each event of `stream` with seq <= to, in order; stops
+    /// early on Break.
+    ///
+    /// The default scans the whole range and filters; a store with a
+    /// (stream, version) index should override it, which makes blame of a
+    /// stream's fields independent of the log's length.
+    fn scan_stream(
+        &self,
+        stream: &str,
+        to: u64,
+        f: &mut dyn FnMut(&Event) -> ControlFlow<()>,
+    ) -> anyhow::Result<()> {
+        self.scan(1, to, &mut |event| {
+            if &*event.stream == stream {
+                f(event)
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+    }
+}
+
+/// A cache of saved projection states, keyed by (projection, version, seq).
+///
+/// Snapshots can always be rebuilt from the log, so losing them loses only time.
+pub trait SnapshotStore {
+    /// The snapshot of `projection` at `version` with the highest seq <= `at_or_below`.
+    fn nearest(
+        &self,
+        projection: &str,
+        version: u32,
+        at_or_below: u64,
+    ) -> anyhow::Result<Option<(u64, Vec<u8>)>>;
+
+    fn put(&self, projection: &str, version: u32, seq: u64, state: &[u8]) -> anyhow::Result<()>;
+
+    /// Removes snapshots of `projection` whose version differs from `keep_version`.
+    fn discard_other_versions(&self, projection: &str, keep_version: u32) -> anyhow::Result<()>;
+}
+
+/// A log held in memory: events in seq order, seq i at index i - 1.
+#[derive(Clone, Debug, Default)]
+pub struct MemoryLog {
+    events: Vec<Event>,
+}
+
+impl MemoryLog {
+    /// Wraps events whose seqs are 1, 2, 3 ... in order.
+    pub fn new(events: Vec<Event>) -> anyhow::Result<MemoryLog> {
+        for (index, event) in events.iter().enumerate() {
+            let expected = index as u64 + 1;
+            anyhow::ensure!(
+                event.seq == expected,
+                "event {} has seq {} where {expected} was expected",
+                event.id,
+                event.seq
+            );
+        }
+        Ok(MemoryLog { events })
+    }
+
+    pub fn events(&self) -> &[Event] {
+        &self.events
+    }
+}
+
+impl EventSource for MemoryLog {
+    fn last_seq(&self) -> anyhow::Result<u64> {
+        Ok(self.events.len() as u64)
+    }
+
+    fn scan(
+        &self,
+        from: u64,
+        to: u64,
+        f: &mut dyn FnMut(&Event) -> ControlFlow<()>,
+    ) -> anyhow::Result<()> {
+        let start = from.max(1) as usize - 1;
+        let end = (to.min(self.events.len() as u64) as usize).max(start);
+        for event in &self.events[start..end] {
+            if f(event).is_break() {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Snapshots held in memory.
+#[derive(Debug, Default)]
+pub struct MemorySnapshots {
+    entries: Mutex<BTreeMap<(String, u32, u64), Vec<u8>>>,
+}
+
+impl MemorySnapshots {
+    pub fn new() -> MemorySnapshots {
+        MemorySnapshots::default()
+    }
+
+    fn entries(&self) -> MutexGuard<'_, BTreeMap<(String, u32, u64), Vec<u8>>> {
+        // A panic while holding the lock cannot leave the map half-written.
+        self.entries
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// The seqs of the snapshots held for `projection` at `version`.
+    pub fn seqs(&self, projection: &str, version: u32) -> Vec<u64> {
+        self.entries()
+            .keys()
+            .filter(|(name, v, _)| name == projection && *v == version)
+            .map(|(_, _, seq)| *seq)
+            .collect()
+    }
+
+    /// How many snapshots are held, over all projections.
+    pub fn len(&self) -> usize {
+        self.entries().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries().is_empty()
+    }
+}
+
+impl SnapshotStore for MemorySnapshots {
+    fn nearest(
+        &self,
+        projection: &str,
+        version: u32,
+        at_or_below: u64,
+    ) -> anyhow::Result<Option<(u64, Vec<u8>)>> {
+        let entries = self.entries();
+        let low = (projection.to_string(), version, 0);
+        let high = (projection.to_string(), version, at_or_below);
+        Ok(entries
+            .range(low..=high)
+            .next_back()
+            .map(|((_, _, seq), bytes)| (*seq, bytes.clone())))
+    }
+
+    fn put(&self, projection: &str, version: u32, seq: u64, state: &[u8]) -> anyhow::Result<()> {
+        self.entries()
+            .insert((projection.to_string(), version, seq), state.to_vec());
+        Ok(())
+    }
+
+    fn discard_other_versions(&self, projection: &str, keep_version: u32) -> anyhow::Result<()> {
+        self.entries()
+            .retain(|(name, version, _), _| name != projection || *version == keep_version);
+        Ok(())
+    }
+}

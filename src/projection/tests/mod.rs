@@ -1,0 +1,5 @@
+//! Engine tests across the module: rebuild, time travel, diff and blame.
+
+mod engine;
+mod laws;
+mod moving_customer;

@@ -1,0 +1,101 @@
+//! The [`Projection`] trait: a read model as a pure fold over events.
+
+use std::fmt;
+
+use serde_json::Value;
+
+use super::path::Path;
+use crate::event::Event;
+
+/// A read model built by folding events in seq order.
+///
+/// Object safe, so the engine can rebuild a mix of projections in one pass.
+pub trait Projection: Send {
+    /// The registry name, e.g. `customers`.
+    fn name(&self) -> &'static str;
+
+    /// Bumped whenever `apply` or the snapshot encoding changes, which makes
+    /// older snapshots unusable.
+    fn version(&self) -> u32;
+
+    /// Folds one event in. An event this projection reads but cannot
+    /// understand (a malformed payload) is an error; events it does not
+    /// care about are ignored.
+    fn apply(&mut self, event: &Event) -> Result<(), ProjectionError>;
+
+    /// The whole state as JSON, for display. Maps are in a stable order.
+    fn state(&self) -> Value;
+
+    /// The value at `path` in [`Projection::state`], or None when there is
+    /// none. Built-ins answer without building the whole state, which keeps
+    /// blame fast.
+    fn get(&self, path: &Path) -> Option<Value> {
+        path.lookup(&self.state()).cloned()
+    }
+
+    /// The one stream whose events alone decide the value at `path`, if
+    /// there is one (e.g. `customer-7` for `customer-7.email`). Lets blame
+    /// read only that stream.
+    fn stream_of(&self, _path: &Path) -> Option<String> {
+        None
+    }
+
+    /// Paths of the state under which `event` may change anything, disjoint
+    /// from one another; computed from the event alone. The default, the
+    /// root, is always right; narrower answers make diffs and blame cheap.
+    fn scope(&self, _event: &Event) -> Vec<Path> {
+        vec![Path::root()]
+    }
+
+    /// The state in a compact form for snapshots.
+    fn save(&self) -> Vec<u8>;
+
+    /// Replaces the whole state with one produced by [`Projection::save`]
+    /// of the same name and version.
+    fn restore(&mut self, bytes: &[u8]) -> Result<(), ProjectionError>;
+}
+
+/// Why a projection could not go on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ProjectionError {
+    /// The payload does not have the shape of the event type it claims.
+    Payload {
+        expected: &'static str,
+        reason: String,
+    },
+    /// A snapshot could not be read back (damaged, or from other code).
+    Snapshot(String),
+}
+
+impl ProjectionError {
+    pub fn payload(expected: &'static str, reason: impl fmt::Display) -> ProjectionError {
+        ProjectionError::Payload {
+            expected,
+            reason: reason.to_string(),
+        }
+    }
+}
+
+impl fmt::Display for ProjectionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ProjectionError::Payload { expected, reason } => {
+                write!(f, "the payload is not a valid {expected}: {reason}")
+            }
+            ProjectionError::Snapshot(reason) => write!(f, "the snapshot cannot be read: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for ProjectionError {}
+
+/// Reads an event's payload as the borrowed view `T` of `expected`.
+pub(crate) fn read_payload<'a, T: serde::Deserialize<'a>>(
+    event: &'a Event,
+    expected: &'static str,
+) -> Result<T, ProjectionError> {
+    event
+        .data
+        .parse_borrowed()
+        .map_err(|e| ProjectionError::payload(expected, e))
+}
