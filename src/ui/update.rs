@@ -40,7 +40,9 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Msg> {
         return Some(Msg::Action(action));
     }
     match (&app.overlay, key.code) {
-        (Overlay::Prompt { .. }, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+        (Overlay::Prompt { .. }, KeyCode::Char(c))
+            if !key.modifiers.contains(KeyModifiers::CONTROL) =>
+        {
             Some(Msg::Input(c))
         }
         _ => None,
@@ -238,7 +240,11 @@ impl App {
             .iter()
             .position(|&(v, f)| v == self.view && (v == View::Projections || f == self.focus))
             .unwrap_or(0);
-        let next = if forward { (now + 1) % 3 } else { (now + 2) % 3 };
+        let next = if forward {
+            (now + 1) % 3
+        } else {
+            (now + 2) % 3
+        };
         let (view, focus) = order[next];
         self.show(view, focus);
     }
@@ -249,7 +255,8 @@ impl App {
         self.focus = focus;
         if entering_projections {
             let seq = self.selected_seq();
-            self.projections.follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
+            self.projections
+                .follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
         }
     }
 
@@ -269,7 +276,13 @@ impl App {
             forward,
         };
         let (generation, cancel) = self.jobs.slot(Job::Search).start();
-        jobs::spawn_search(self.log.clone(), self.tx.clone(), generation, cancel, request);
+        jobs::spawn_search(
+            self.log.clone(),
+            self.tx.clone(),
+            generation,
+            cancel,
+            request,
+        );
     }
 
     fn search_finished(&mut self, found: Result<Option<u64>, String>, wrapped: bool) {
