@@ -97,7 +97,7 @@ fn a_rebuild_finishes_saves_snapshots_and_the_paths_agree() {
     open_projections(&mut h, 30);
     h.keys("r");
     let screen = h.screen(120, 40);
-    assert!(screen.contains("rebuilt 36 events"), "{screen}");
+    assert!(screen.contains("rebuilt 36 events,"), "{screen}");
     assert!(
         screen.contains("time travel from the snapshot at #"),
         "{screen}"

@@ -24,12 +24,14 @@ fn snapshot(name: &str, drive: impl Fn(&mut Harness)) {
 fn without_durations(screen: &str) -> String {
     screen
         .lines()
-        .map(|line| match (line.find(" events in "), line.find(", ")) {
-            (Some(start), Some(end)) if line.contains("rebuilt") && end > start => {
-                let start = start + " events in ".len();
+        .map(|line| match line.find("took ") {
+            Some(start) => {
+                let start = start + "took ".len();
+                // Up to the pane's border, so that the padding goes too.
+                let end = line[start..].find('│').map_or(line.len(), |n| start + n);
                 format!("{}<time>{}", &line[..start], &line[end..])
             }
-            _ => line.to_string(),
+            None => line.to_string(),
         })
         .collect::<Vec<_>>()
         .join("\n")

@@ -17,7 +17,6 @@ mod projections;
 mod prompt;
 mod rate;
 mod run;
-mod source;
 pub mod theme;
 mod update;
 mod views;

@@ -11,7 +11,6 @@ use std::time::Duration;
 use serde_json::Value;
 
 use super::msg::Msg;
-use super::source::LogSource;
 use crate::projection::{
     self, Change, Path, Progress, Projection, RebuildOptions, RebuildOutcome, SnapshotPolicy, Start,
 };
@@ -97,7 +96,7 @@ fn state_at(
     seq: u64,
     held: Option<(u64, Box<dyn Projection>)>,
 ) -> Result<StateAt, String> {
-    let source = LogSource(log);
+    let source = log;
     if seq == 0 {
         let projection = fresh(name)?;
         let value = projection.state();
@@ -118,7 +117,7 @@ fn state_at(
         }
         _ => {
             let (projection, report) =
-                projection::travel(&source, Some(&source), fresh(name)?, seq - 1)
+                projection::travel(source, Some(source), fresh(name)?, seq - 1)
                     .map_err(|e| e.to_string())?;
             let how = match report.start {
                 Start::Genesis => format!(
@@ -195,7 +194,7 @@ pub fn spawn_rebuild(
 ) {
     std::thread::spawn(move || {
         let outcome = (|| {
-            let source = LogSource(&log);
+            let source = &*log;
             let total = log.last_seq().map_err(|e| e.to_string())?;
             // Small logs get snapshots too, so that time travel from one shows.
             let policy = SnapshotPolicy {
@@ -203,15 +202,19 @@ pub fn spawn_rebuild(
                 ..SnapshotPolicy::default()
             };
             let options = RebuildOptions {
-                snapshots: Some((&source, policy)),
+                snapshots: Some((source, policy)),
                 cancel: Some(&cancel),
                 report_every: Duration::from_millis(100),
             };
             let mut projections = [fresh(name)?];
-            projection::rebuild(&source, &mut projections, &options, &mut |progress| {
-                send(&tx, generation, ProjectionMsg::RebuildProgress(progress));
-            })
-            .map_err(|e| e.to_string())
+            let outcome =
+                projection::rebuild(source, &mut projections, &options, &mut |progress| {
+                    send(&tx, generation, ProjectionMsg::RebuildProgress(progress));
+                })
+                .map_err(|e| e.to_string())?;
+            // Snapshots are written as a cache; make them last past this run.
+            log.persist_snapshots().map_err(|e| e.to_string())?;
+            Ok(outcome)
         })();
         send(&tx, generation, ProjectionMsg::Rebuilt(outcome));
     });
@@ -228,8 +231,8 @@ pub fn spawn_blame(
 ) {
     std::thread::spawn(move || {
         let result = (|| {
-            let source = LogSource(&log);
-            let blame = projection::blame(&source, Some(&source), fresh(name)?, &path, seq)
+            let source = &*log;
+            let blame = projection::blame(source, Some(source), fresh(name)?, &path, seq)
                 .map_err(|e| e.to_string())?;
             Ok(blame.changed_at)
         })();
@@ -255,11 +258,11 @@ pub fn spawn_check(
 ) {
     std::thread::spawn(move || {
         let result = (|| {
-            let source = LogSource(&log);
-            let (with, report) = projection::travel(&source, Some(&source), fresh(name)?, seq)
+            let source = &*log;
+            let (with, report) = projection::travel(source, Some(source), fresh(name)?, seq)
                 .map_err(|e| e.to_string())?;
             let (genesis, genesis_report) =
-                projection::travel(&source, None, fresh(name)?, seq).map_err(|e| e.to_string())?;
+                projection::travel(source, None, fresh(name)?, seq).map_err(|e| e.to_string())?;
             let differences = projection::diff(&genesis.state(), &with.state());
             Ok(if differences.is_empty() {
                 Agreement::Agree {

@@ -437,7 +437,14 @@ impl App {
         }
         let p = &mut self.projections;
         match msg {
-            ProjectionMsg::State(Ok(state)) if Some(state.seq) == p.wanted => p.show_state(state),
+            ProjectionMsg::State(Ok(state)) if Some(state.seq) == p.wanted => {
+                p.show_state(state);
+                // Bring the first change into view, a third of the way down.
+                let rows = super::views::projections::tree_rows(self.size).max(1);
+                if p.cursor < p.scroll || p.cursor >= p.scroll + rows {
+                    p.scroll = p.cursor.saturating_sub(rows / 3);
+                }
+            }
             ProjectionMsg::State(Ok(_)) => {}
             ProjectionMsg::State(Err(problem)) => p.problem = Some(problem),
             ProjectionMsg::Rebuilt(outcome) => {

@@ -208,13 +208,16 @@ fn render_engine(app: &App, frame: &mut Frame, area: Rect) {
                     rebuild.started.elapsed()
                 )));
             }
-            Some(Ok(RebuildOutcome::Completed(report))) => lines.push(Line::from(Span::styled(
-                format!(
-                    "rebuilt {} events in {:.1?}, {} snapshot(s) saved",
-                    report.done, report.elapsed, report.snapshots_saved
-                ),
-                t.info,
-            ))),
+            Some(Ok(RebuildOutcome::Completed(report))) => {
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "rebuilt {} events, {} snapshot(s) saved",
+                        report.done, report.snapshots_saved
+                    ),
+                    t.info,
+                )));
+                lines.push(Line::raw(format!("took {:.1?}", report.elapsed)));
+            }
             Some(Ok(RebuildOutcome::Cancelled(report))) => lines.push(Line::raw(format!(
                 "rebuild cancelled at {} of {} events after {:.1?}",
                 report.done, report.total, report.elapsed
