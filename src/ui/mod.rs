@@ -1,1 +1,63 @@
-//! (in progress)
+//! The terminal explorer, built the Elm way: an [`App`] state, messages
+//! ([`Msg`]) from keys, ticks and worker threads, [`map_key`] driven by one
+//! keymap table, [`update`] with no terminal I/O, and [`render`] with no
+//! side effects. [`run`] wires them to a real terminal; [`render_text`]
+//! draws one screen as text.
+
+mod app;
+pub mod escape;
+mod flow;
+mod jobs;
+mod json_tree;
+pub mod keymap;
+mod list;
+mod msg;
+mod projection_jobs;
+mod projections;
+mod prompt;
+mod rate;
+mod run;
+pub mod theme;
+mod update;
+mod views;
+mod widgets;
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+pub use app::{App, Detail, DetailLine, Focus, Notice, Overlay, PromptKind, View};
+pub use flow::{Flow, FlowEvent, FlowLine};
+pub use json_tree::{LineKind, TreeLine};
+pub use msg::{Job, Msg};
+pub use run::{run, settle};
+pub use update::{map_key, update};
+pub use views::render;
+pub use views::{MIN_HEIGHT, MIN_WIDTH};
+
+/// Draws one screen of `width` x `height` as plain text: one line per row,
+/// trailing spaces trimmed. The same drawing code as the terminal.
+pub fn render_text(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = match Terminal::new(TestBackend::new(width, height)) {
+        Ok(terminal) => terminal,
+        Err(never) => match never {},
+    };
+    if terminal.draw(|frame| render(app, frame)).is_err() {
+        return String::new();
+    }
+    buffer_text(terminal.backend().buffer())
+}
+
+/// A buffer's symbols as lines, trailing spaces trimmed.
+pub fn buffer_text(buffer: &ratatui::buffer::Buffer) -> String {
+    let width = buffer.area.width as usize;
+    if width == 0 {
+        return String::new();
+    }
+    let mut out = String::new();
+    for row in buffer.content.chunks(width) {
+        let line: String = row.iter().map(|cell| cell.symbol()).collect();
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}

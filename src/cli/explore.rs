@@ -1,0 +1,157 @@
+//! `eventscope [LOG]`: the terminal explorer; `eventscope render LOG`: one
+//! of its screens as plain text.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::Context;
+use eventscope::format::Format;
+use eventscope::ingest;
+use eventscope::store::{EventLog, StoreError};
+use eventscope::ui::{self, App, Msg, keymap::Action};
+
+/// The bundled sample, opened when no log is named.
+const SAMPLE: &str = include_str!("../../sample-data/retail.jsonl");
+
+/// A log imported for this run only; removed when dropped.
+struct TemporaryLog(PathBuf);
+
+impl TemporaryLog {
+    fn path_for(name: &str) -> PathBuf {
+        std::env::temp_dir().join(format!("eventscope-{}-{name}.redb", std::process::id()))
+    }
+}
+
+impl Drop for TemporaryLog {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+/// Opens `log` (a redb log, or a JSONL file imported into a temporary log;
+/// none: the bundled retail sample). The temporary log, if any, lives as
+/// long as the returned guard.
+fn open(log: Option<&Path>) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> {
+    let import = |name: &str, text: Box<dyn std::io::BufRead + Send>| -> anyhow::Result<_> {
+        let temporary = TemporaryLog(TemporaryLog::path_for(name));
+        let _ = std::fs::remove_file(&temporary.0);
+        ingest::import_into(text, &temporary.0, Format::Native, |_| {})?;
+        let log = EventLog::open(&temporary.0)?;
+        Ok((log, Some(temporary)))
+    };
+    let Some(path) = log else {
+        return import("sample", Box::new(SAMPLE.as_bytes()));
+    };
+    match EventLog::open(path) {
+        Ok(log) => Ok((log, None)),
+        Err(StoreError::NotALog { .. }) if is_text(path) => {
+            let file = std::fs::File::open(path)
+                .with_context(|| format!("cannot read {}", path.display()))?;
+            let name = path
+                .file_stem()
+                .map_or("log".into(), |s| s.to_string_lossy().into_owned());
+            import(&name, Box::new(std::io::BufReader::new(file))).with_context(|| {
+                format!("{} is neither a log nor importable JSONL", path.display())
+            })
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+fn is_text(path: &Path) -> bool {
+    matches!(
+        path.extension().and_then(|e| e.to_str()),
+        Some("jsonl" | "json" | "ndjson")
+    )
+}
+
+/// Runs the explorer on `log` until the user quits.
+pub fn run(log: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let (log, _temporary) = open(log.as_deref())?;
+    ui::run(log)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Which view `render` draws.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum RenderView {
+    Log,
+    Projections,
+}
+
+/// Draw one screen of the explorer as plain text on stdout.
+#[derive(Debug, clap::Args)]
+pub struct RenderArgs {
+    /// The redb log (or JSONL file).
+    pub log: PathBuf,
+    /// The view to draw.
+    #[arg(long, value_enum, default_value = "log")]
+    pub view: RenderView,
+    /// The seq to put the cursor on.
+    #[arg(long)]
+    pub at: Option<u64>,
+    /// The projection to show in the projections view.
+    #[arg(long)]
+    pub projection: Option<String>,
+    /// The screen size, WIDTHxHEIGHT.
+    #[arg(long, default_value = "100x30", value_parser = parse_size)]
+    pub size: (u16, u16),
+}
+
+fn parse_size(text: &str) -> Result<(u16, u16), String> {
+    let (w, h) = text
+        .split_once(['x', 'X'])
+        .ok_or_else(|| format!("`{text}` is not a size: write it as WIDTHxHEIGHT, e.g. 100x30"))?;
+    let number = |s: &str| {
+        s.trim()
+            .parse::<u16>()
+            .ok()
+            .filter(|n| (1..=1000).contains(n))
+            .ok_or_else(|| format!("`{s}` is not a width or height between 1 and 1000"))
+    };
+    Ok((number(w)?, number(h)?))
+}
+
+/// Writes one screen of the explorer as plain text to stdout.
+pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
+    let (log, _temporary) = open(Some(&args.log))?;
+    let (tx, rx) = mpsc::channel();
+    let mut app = App::new(Arc::new(log), tx);
+    let (width, height) = args.size;
+    let send = |app: &mut App, msg: Msg| {
+        ui::update(app, msg);
+        ui::settle(app, &rx, Duration::from_secs(600));
+    };
+    send(&mut app, Msg::Resize(width, height));
+    if let Some(seq) = args.at {
+        send(&mut app, Msg::Action(Action::JumpPrompt));
+        for c in seq.to_string().chars() {
+            send(&mut app, Msg::Input(c));
+        }
+        send(&mut app, Msg::Action(Action::Submit));
+    }
+    if args.view == RenderView::Projections {
+        send(&mut app, Msg::Action(Action::ShowProjections));
+        if let Some(name) = &args.projection {
+            app.select_projection(name).map_err(anyhow::Error::msg)?;
+            ui::settle(&mut app, &rx, Duration::from_secs(600));
+        }
+    }
+    print!("{}", ui::render_text(&app, width, height));
+    Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_are_width_by_height() {
+        assert_eq!(parse_size("80x24"), Ok((80, 24)));
+        assert!(parse_size("80").is_err());
+        assert!(parse_size("0x24").is_err());
+    }
+}

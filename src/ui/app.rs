@@ -1,0 +1,335 @@
+//! The app state: what is open, where the cursor is, what the workers found.
+//! Changed only by [`super::update`]; read by the views.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+use std::sync::mpsc::Sender;
+
+use serde_json::Value;
+
+use super::flow::Flow;
+use super::jobs::{self, Jobs};
+use super::json_tree::{self, TreeLine};
+use super::list::{self, EventList, Row};
+use super::msg::{Job, Msg};
+use super::projections::ProjectionsState;
+use super::rate::RateChart;
+use super::views;
+use crate::event::Event;
+use crate::store::{EventLog, LogStats};
+
+/// The two views.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    Log,
+    Projections,
+}
+
+/// The focused pane of the log view.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Focus {
+    List,
+    Detail,
+}
+
+/// What a one-line prompt asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PromptKind {
+    Jump,
+    Stream,
+    Search,
+}
+
+/// What is drawn over the view and takes the keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    None,
+    Help { scroll: u16 },
+    Prompt { kind: PromptKind, text: String },
+    TypePicker { selected: usize },
+    ProjectionPicker { selected: usize },
+}
+
+/// A message on the status line.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Notice {
+    Info(String),
+    Error(String),
+}
+
+/// One line of the detail pane.
+#[derive(Clone, Debug, PartialEq)]
+pub enum DetailLine {
+    Field(&'static str, String),
+    Tree(TreeLine),
+}
+
+/// The detail pane: the selected event, foldable.
+#[derive(Clone, Debug, Default)]
+pub struct Detail {
+    /// Folded paths; kept while moving so that the same shape stays folded.
+    pub folded: HashSet<String>,
+    pub lines: Vec<DetailLine>,
+    pub cursor: usize,
+    pub scroll: usize,
+}
+
+/// The explorer.
+pub struct App {
+    pub(crate) log: Arc<EventLog>,
+    pub(crate) tx: Sender<Msg>,
+    pub(crate) size: (u16, u16),
+    pub(crate) view: View,
+    pub(crate) focus: Focus,
+    pub(crate) overlay: Overlay,
+    pub(crate) list: EventList,
+    /// The selected position in the list.
+    pub(crate) cursor: usize,
+    /// The first position on screen.
+    pub(crate) top: usize,
+    /// The rows on screen, from `top`.
+    pub(crate) window: Vec<Row>,
+    pub(crate) stats: Result<LogStats, String>,
+    pub(crate) rate: Option<RateChart>,
+    pub(crate) detail: Detail,
+    pub(crate) search: Option<String>,
+    pub(crate) flow: Option<Flow>,
+    pub(crate) streams: Option<Vec<String>>,
+    pub(crate) notice: Option<Notice>,
+    pub(crate) jobs: Jobs,
+    pub(crate) projections: ProjectionsState,
+    pub(crate) quit: bool,
+}
+
+impl App {
+    /// Opens the explorer on `log` at its first event. Results of background
+    /// work are sent on `tx`; feed what arrives on its receiver to
+    /// [`super::update`]. Reading failures become notices, never errors.
+    pub fn new(log: Arc<EventLog>, tx: Sender<Msg>) -> App {
+        let stats = log.stats().map_err(|e| e.to_string());
+        let total = stats.as_ref().map_or(0, |s| s.events);
+        let mut app = App {
+            log,
+            tx,
+            size: (80, 24),
+            view: View::Log,
+            focus: Focus::List,
+            overlay: Overlay::None,
+            list: EventList {
+                total,
+                filter: None,
+            },
+            cursor: 0,
+            top: 0,
+            window: Vec::new(),
+            notice: stats.as_ref().err().cloned().map(Notice::Error),
+            stats,
+            rate: None,
+            detail: Detail::default(),
+            search: None,
+            flow: None,
+            streams: None,
+            jobs: Jobs::default(),
+            projections: ProjectionsState::default(),
+            quit: false,
+        };
+        if total > 0 {
+            let (generation, cancel) = app.jobs.slot(Job::Rate).start();
+            jobs::spawn_rate(app.log.clone(), app.tx.clone(), generation, cancel);
+        }
+        app.projections.init(&app.log);
+        app.selection_changed();
+        app
+    }
+
+    /// The seq of the selected event (none in an empty list).
+    pub fn selected_seq(&self) -> Option<u64> {
+        self.list.seq_at(self.cursor)
+    }
+
+    /// The selected event, if it could be read.
+    pub fn selected_event(&self) -> Option<&Event> {
+        let row = self.window.get(self.cursor.checked_sub(self.top)?)?;
+        row.event.as_ref().ok()
+    }
+
+    pub fn view(&self) -> View {
+        self.view
+    }
+
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    pub fn overlay(&self) -> &Overlay {
+        &self.overlay
+    }
+
+    /// The filter in force, as shown on the status line.
+    pub fn filter_description(&self) -> Option<String> {
+        self.list.filter.as_ref().map(|f| f.kind.describe())
+    }
+
+    /// How many events the list shows.
+    pub fn list_len(&self) -> usize {
+        self.list.len()
+    }
+
+    pub fn notice(&self) -> Option<&Notice> {
+        self.notice.as_ref()
+    }
+
+    pub fn detail(&self) -> &Detail {
+        &self.detail
+    }
+
+    /// The flow of the selected event, once found.
+    pub fn flow(&self) -> Option<&Flow> {
+        self.flow
+            .as_ref()
+            .filter(|f| Some(f.seq) == self.selected_seq())
+    }
+
+    /// Whether any worker is still running.
+    pub fn is_busy(&self) -> bool {
+        self.jobs.any_running()
+    }
+
+    pub fn should_quit(&self) -> bool {
+        self.quit
+    }
+
+    /// The log's path.
+    pub fn log_path(&self) -> String {
+        self.log.path().display().to_string()
+    }
+
+    /// The log's file name, for the header.
+    pub fn log_name(&self) -> String {
+        let path = self.log.path();
+        path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
+    }
+
+    /// How far page up/down moves the list: the rows it shows.
+    pub fn page_size(&self) -> usize {
+        self.list_rows().max(1)
+    }
+
+    /// Rows of events the list shows at the current size.
+    pub(crate) fn list_rows(&self) -> usize {
+        views::log::list_rows(self.size)
+    }
+
+    /// Moves the cursor to `index` (clamped), scrolling to keep it on
+    /// screen, and refreshes what depends on the selection.
+    pub(crate) fn move_to(&mut self, index: usize) {
+        let before = self.selected_seq();
+        self.cursor = index.min(self.list.len().saturating_sub(1));
+        if before != self.selected_seq() {
+            self.selection_changed();
+        } else {
+            self.scroll_into_view();
+        }
+    }
+
+    /// Keeps the cursor inside the window and reads the rows on screen.
+    pub(crate) fn scroll_into_view(&mut self) {
+        let rows = self.list_rows().max(1);
+        if self.cursor < self.top {
+            self.top = self.cursor;
+        } else if self.cursor >= self.top + rows {
+            self.top = self.cursor + 1 - rows;
+        }
+        self.top = self.top.min(self.list.len().saturating_sub(rows));
+        let covered = self.window.first().map(|r| r.seq) == self.list.seq_at(self.top)
+            && self.window.len() >= rows.min(self.list.len() - self.top.min(self.list.len()));
+        if !covered {
+            self.window = list::fetch_window(&self.log, &self.list, self.top, rows);
+        }
+    }
+
+    /// After the selection moved: the window, the detail, the flow and the
+    /// projection follow it.
+    pub(crate) fn selection_changed(&mut self) {
+        self.window.clear();
+        self.scroll_into_view();
+        self.rebuild_detail();
+        self.detail.cursor = 0;
+        self.detail.scroll = 0;
+        self.request_flow();
+        if self.view == View::Projections {
+            let seq = self.selected_seq();
+            self.projections
+                .follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
+        }
+    }
+
+    /// Recomputes the detail lines from the selected event and fold state.
+    pub(crate) fn rebuild_detail(&mut self) {
+        let mut lines = Vec::new();
+        let row = self
+            .cursor
+            .checked_sub(self.top)
+            .and_then(|i| self.window.get(i));
+        match row.map(|r| &r.event) {
+            None => {}
+            Some(Err(problem)) => lines.push(DetailLine::Field("error", problem.clone())),
+            Some(Ok(event)) => {
+                lines.push(DetailLine::Field("seq", event.seq.to_string()));
+                lines.push(DetailLine::Field(
+                    "stream",
+                    format!("{} (version {})", event.stream, event.version),
+                ));
+                lines.push(DetailLine::Field("type", event.event_type.to_string()));
+                lines.push(DetailLine::Field("id", event.id.clone()));
+                lines.push(DetailLine::Field("time", event.time.to_string()));
+                let trees = [
+                    ("data", Some(&event.data)),
+                    ("metadata", event.metadata.as_ref()),
+                ];
+                for (label, json) in trees {
+                    if let Some(json) = json {
+                        let value: Value = json.value();
+                        lines.extend(
+                            json_tree::flatten(Some(label), label, &value, &self.detail.folded)
+                                .into_iter()
+                                .map(DetailLine::Tree),
+                        );
+                    }
+                }
+            }
+        }
+        self.detail.lines = lines;
+        self.detail.cursor = self
+            .detail
+            .cursor
+            .min(self.detail.lines.len().saturating_sub(1));
+    }
+
+    fn request_flow(&mut self) {
+        let Some((seq, correlation_id)) =
+            self.selected_event().map(|e| (e.seq, e.correlation_id()))
+        else {
+            self.jobs.slot(Job::Flow).cancel_running();
+            return;
+        };
+        if let Some(flow) = &mut self.flow
+            && flow.lines.iter().any(|l| l.event.seq == seq)
+        {
+            // Still inside the flow already shown: keep it, marked at the new event.
+            flow.seq = seq;
+            self.jobs.slot(Job::Flow).cancel_running();
+            return;
+        }
+        if correlation_id.is_none() {
+            self.jobs.slot(Job::Flow).cancel_running();
+            self.flow = None;
+            return;
+        }
+        let (generation, cancel) = self.jobs.slot(Job::Flow).start();
+        jobs::spawn_flow(self.log.clone(), self.tx.clone(), generation, cancel, seq);
+    }
+}

@@ -1,0 +1,329 @@
+//! The one keymap: each row binds a key, in a context, to an action, with a
+//! short label for the footer and a sentence for the help overlay. Dispatch,
+//! footer hints and help are all read from [`BINDINGS`], so they cannot
+//! drift apart.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// Where a binding applies. The app decides which contexts are live.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// Anywhere no overlay is open.
+    Global,
+    /// The event list of the log view.
+    List,
+    /// The detail pane of the log view.
+    Detail,
+    /// The projections view.
+    Projections,
+    /// A rebuild is running.
+    Rebuild,
+    /// A one-line prompt (jump, stream, search) is open.
+    Prompt,
+    /// A pick list (types, projections) is open.
+    Picker,
+    /// The help overlay is open.
+    Help,
+}
+
+impl Context {
+    /// The heading of the context in the help overlay.
+    pub fn title(self) -> &'static str {
+        match self {
+            Context::Global => "Everywhere",
+            Context::List => "Log view: the event list",
+            Context::Detail => "Log view: the detail pane",
+            Context::Projections => "Projections view",
+            Context::Rebuild => "While a rebuild runs",
+            Context::Prompt => "In a prompt",
+            Context::Picker => "In a pick list",
+            Context::Help => "In this help",
+        }
+    }
+}
+
+/// What a key asks for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    Top,
+    Bottom,
+    JumpPrompt,
+    TypePicker,
+    StreamPrompt,
+    ClearFilter,
+    SearchPrompt,
+    SearchNext,
+    SearchPrevious,
+    ToggleHelp,
+    Quit,
+    NextFocus,
+    PreviousFocus,
+    ShowLog,
+    ShowProjections,
+    ToggleFold,
+    FoldAll,
+    UnfoldAll,
+    StepBack,
+    StepForward,
+    ProjectionPicker,
+    Rebuild,
+    JumpToBlame,
+    CheckAgreement,
+    Submit,
+    Cancel,
+    Backspace,
+    Complete,
+}
+
+/// A key and the modifiers it needs (Shift is implied by upper-case chars).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+}
+
+impl Key {
+    const fn plain(code: KeyCode) -> Key {
+        Key { code, ctrl: false }
+    }
+
+    const fn ch(c: char) -> Key {
+        Key::plain(KeyCode::Char(c))
+    }
+
+    /// Whether a key event from the terminal is this key.
+    pub fn matches(&self, event: &KeyEvent) -> bool {
+        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
+        ctrl == self.ctrl && event.code == self.code
+    }
+
+    /// How the key is written in hints and help.
+    pub fn name(&self) -> String {
+        let base = match self.code {
+            KeyCode::Char(' ') => "Space".to_string(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::PageUp => "PgUp".into(),
+            KeyCode::PageDown => "PgDn".into(),
+            KeyCode::Home => "Home".into(),
+            KeyCode::End => "End".into(),
+            KeyCode::Tab => "Tab".into(),
+            KeyCode::BackTab => "S-Tab".into(),
+            KeyCode::Enter => "Enter".into(),
+            KeyCode::Esc => "Esc".into(),
+            KeyCode::Backspace => "Bksp".into(),
+            other => format!("{other:?}"),
+        };
+        if self.ctrl { format!("C-{base}") } else { base }
+    }
+}
+
+/// One row of the keymap.
+#[derive(Clone, Copy, Debug)]
+pub struct Binding {
+    pub key: Key,
+    pub context: Context,
+    pub action: Action,
+    /// The footer label; empty: not shown in the footer (still in help).
+    pub label: &'static str,
+    /// What the key does, for the help overlay.
+    pub help: &'static str,
+}
+
+const fn bind(
+    key: Key,
+    context: Context,
+    action: Action,
+    label: &'static str,
+    help: &'static str,
+) -> Binding {
+    Binding {
+        key,
+        context,
+        action,
+        label,
+        help,
+    }
+}
+
+use Action as A;
+use Context as C;
+use KeyCode as K;
+
+/// Every key binding of the explorer: one row per binding, so kept out of
+/// rustfmt's reach.
+#[rustfmt::skip]
+pub const BINDINGS: &[Binding] = &[
+    // The event list.
+    bind(Key::ch('j'), C::List, A::Down, "move", "next event"),
+    bind(Key::ch('k'), C::List, A::Up, "move", "previous event"),
+    bind(Key::plain(K::Down), C::List, A::Down, "move", "next event"),
+    bind(Key::plain(K::Up), C::List, A::Up, "move", "previous event"),
+    bind(Key::plain(K::PageDown), C::List, A::PageDown, "", "one page down"),
+    bind(Key::plain(K::PageUp), C::List, A::PageUp, "", "one page up"),
+    bind(Key::ch('g'), C::List, A::Top, "", "first event"),
+    bind(Key::plain(K::Home), C::List, A::Top, "", "first event"),
+    bind(Key::ch('G'), C::List, A::Bottom, "", "last event"),
+    bind(Key::plain(K::End), C::List, A::Bottom, "", "last event"),
+    bind(Key::ch(':'), C::List, A::JumpPrompt, "jump", "jump to a seq (type the number, Enter)"),
+    bind(Key::ch('/'), C::List, A::SearchPrompt, "search", "search the events' text and data"),
+    bind(Key::ch('n'), C::List, A::SearchNext, "", "next search match"),
+    bind(Key::ch('N'), C::List, A::SearchPrevious, "", "previous search match"),
+    bind(Key::ch('t'), C::List, A::TypePicker, "type", "show only one event type (pick from a list)"),
+    bind(Key::ch('s'), C::List, A::StreamPrompt, "stream", "show only one stream (Tab completes)"),
+    bind(Key::ch('c'), C::List, A::ClearFilter, "clear", "clear the filter: show every event"),
+    // The detail pane.
+    bind(Key::ch('j'), C::Detail, A::Down, "move", "next line of the event"),
+    bind(Key::ch('k'), C::Detail, A::Up, "move", "previous line of the event"),
+    bind(Key::plain(K::Down), C::Detail, A::Down, "move", "next line of the event"),
+    bind(Key::plain(K::Up), C::Detail, A::Up, "move", "previous line of the event"),
+    bind(Key::plain(K::PageDown), C::Detail, A::PageDown, "", "scroll down a page"),
+    bind(Key::plain(K::PageUp), C::Detail, A::PageUp, "", "scroll up a page"),
+    bind(Key::ch(' '), C::Detail, A::ToggleFold, "fold", "fold or unfold the object or array"),
+    bind(Key::plain(K::Enter), C::Detail, A::ToggleFold, "fold", "fold or unfold the object or array"),
+    bind(Key::ch('z'), C::Detail, A::FoldAll, "fold all", "fold every object and array"),
+    bind(Key::ch('Z'), C::Detail, A::UnfoldAll, "", "unfold everything"),
+    // The projections view.
+    bind(Key::ch('l'), C::Projections, A::StepForward, "step", "apply the next event"),
+    bind(Key::plain(K::Right), C::Projections, A::StepForward, "step", "apply the next event"),
+    bind(Key::ch('h'), C::Projections, A::StepBack, "step", "go back one event"),
+    bind(Key::plain(K::Left), C::Projections, A::StepBack, "step", "go back one event"),
+    bind(Key::ch('j'), C::Projections, A::Down, "", "next field of the state"),
+    bind(Key::ch('k'), C::Projections, A::Up, "", "previous field of the state"),
+    bind(Key::plain(K::Down), C::Projections, A::Down, "", "next field of the state"),
+    bind(Key::plain(K::Up), C::Projections, A::Up, "", "previous field of the state"),
+    bind(Key::plain(K::PageDown), C::Projections, A::PageDown, "", "scroll the state down"),
+    bind(Key::plain(K::PageUp), C::Projections, A::PageUp, "", "scroll the state up"),
+    bind(Key::ch(' '), C::Projections, A::ToggleFold, "fold", "fold or unfold the field"),
+    bind(Key::plain(K::Enter), C::Projections, A::ToggleFold, "fold", "fold or unfold the field"),
+    bind(Key::ch('z'), C::Projections, A::FoldAll, "", "fold every object and array"),
+    bind(Key::ch('Z'), C::Projections, A::UnfoldAll, "", "unfold everything"),
+    bind(Key::ch('p'), C::Projections, A::ProjectionPicker, "pick", "pick another projection"),
+    bind(Key::ch('b'), C::Projections, A::JumpToBlame, "blame", "show in the log the event that last set the field"),
+    bind(Key::ch('r'), C::Projections, A::Rebuild, "rebuild", "rebuild the projection from scratch (Esc cancels)"),
+    bind(Key::ch('a'), C::Projections, A::CheckAgreement, "agree?", "check that the snapshot path and the genesis path agree"),
+    bind(Key::plain(K::Esc), C::Rebuild, A::Cancel, "cancel", "cancel the rebuild"),
+    // Prompts and pick lists.
+    bind(Key::plain(K::Enter), C::Prompt, A::Submit, "go", "accept"),
+    bind(Key::plain(K::Esc), C::Prompt, A::Cancel, "cancel", "close the prompt"),
+    bind(Key::plain(K::Tab), C::Prompt, A::Complete, "complete", "complete the stream name"),
+    bind(Key::plain(K::Backspace), C::Prompt, A::Backspace, "", "delete a character"),
+    bind(Key::ch('j'), C::Picker, A::Down, "move", "next entry"),
+    bind(Key::ch('k'), C::Picker, A::Up, "move", "previous entry"),
+    bind(Key::plain(K::Down), C::Picker, A::Down, "move", "next entry"),
+    bind(Key::plain(K::Up), C::Picker, A::Up, "move", "previous entry"),
+    bind(Key::plain(K::Enter), C::Picker, A::Submit, "pick", "pick the entry"),
+    bind(Key::plain(K::Esc), C::Picker, A::Cancel, "cancel", "close the list"),
+    bind(Key::ch('q'), C::Picker, A::Cancel, "", "close the list"),
+    // Help.
+    bind(Key::ch('j'), C::Help, A::Down, "scroll", "scroll down"),
+    bind(Key::ch('k'), C::Help, A::Up, "scroll", "scroll up"),
+    bind(Key::plain(K::Down), C::Help, A::Down, "scroll", "scroll down"),
+    bind(Key::plain(K::Up), C::Help, A::Up, "scroll", "scroll up"),
+    bind(Key::ch('?'), C::Help, A::ToggleHelp, "close", "close the help"),
+    bind(Key::plain(K::Esc), C::Help, A::ToggleHelp, "close", "close the help"),
+    bind(Key::ch('q'), C::Help, A::ToggleHelp, "", "close the help"),
+    // Everywhere.
+    bind(Key::plain(K::Tab), C::Global, A::NextFocus, "focus", "next pane or view"),
+    bind(Key::plain(K::BackTab), C::Global, A::PreviousFocus, "", "previous pane or view"),
+    bind(Key::ch('1'), C::Global, A::ShowLog, "", "the log view"),
+    bind(Key::ch('2'), C::Global, A::ShowProjections, "", "the projections view"),
+    bind(Key::ch('?'), C::Global, A::ToggleHelp, "help", "this help"),
+    bind(Key::ch('q'), C::Global, A::Quit, "quit", "quit"),
+    bind(Key { code: K::Char('c'), ctrl: true, }, C::Global, A::Quit, "", "quit"),
+];
+
+/// The action bound to `key` in the first of `contexts` that binds it.
+pub fn lookup(contexts: &[Context], key: &KeyEvent) -> Option<Action> {
+    contexts.iter().find_map(|&context| {
+        BINDINGS
+            .iter()
+            .find(|b| b.context == context && b.key.matches(key))
+            .map(|b| b.action)
+    })
+}
+
+/// The footer hints for `contexts`: up to `max_keys` keys sharing a label
+/// are joined (`j/k move`), in table order.
+pub fn hints(contexts: &[Context], max_keys: usize) -> Vec<(String, &'static str)> {
+    let mut out: Vec<(String, &'static str)> = Vec::new();
+    for context in contexts {
+        for binding in BINDINGS
+            .iter()
+            .filter(|b| b.context == *context && !b.label.is_empty())
+        {
+            let name = binding.key.name();
+            match out.iter_mut().find(|(_, label)| *label == binding.label) {
+                Some((keys, _)) if keys.split('/').any(|k| k == name) => {}
+                Some((keys, _)) if keys.split('/').count() >= max_keys => {}
+                Some((keys, _)) => {
+                    keys.push('/');
+                    keys.push_str(&name);
+                }
+                None => out.push((name, binding.label)),
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn press(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    #[test]
+    fn the_first_context_that_binds_a_key_wins() {
+        let j = press(KeyCode::Char('j'));
+        assert_eq!(lookup(&[C::Detail, C::Global], &j), Some(A::Down));
+        let q = press(KeyCode::Char('q'));
+        assert_eq!(lookup(&[C::Help], &q), Some(A::ToggleHelp));
+        assert_eq!(lookup(&[C::List, C::Global], &q), Some(A::Quit));
+    }
+
+    #[test]
+    fn shifted_letters_match_without_naming_shift() {
+        let big_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(&[C::List], &big_g), Some(A::Bottom));
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        assert_eq!(lookup(&[C::List, C::Global], &ctrl_c), Some(A::Quit));
+    }
+
+    #[test]
+    fn no_key_is_bound_twice_in_one_context() {
+        for (i, a) in BINDINGS.iter().enumerate() {
+            for b in &BINDINGS[i + 1..] {
+                assert!(
+                    !(a.context == b.context && a.key == b.key),
+                    "{} bound twice in {:?}",
+                    a.key.name(),
+                    a.context
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn hints_join_keys_that_share_a_label() {
+        let hints = hints(&[C::List, C::Global], 4);
+        let movement = hints.iter().find(|(_, label)| *label == "move").unwrap();
+        assert_eq!(movement.0, "j/k/↓/↑");
+        let short = super::hints(&[C::List, C::Global], 2);
+        assert_eq!(short[0].0, "j/k");
+        assert!(
+            hints
+                .iter()
+                .any(|(keys, label)| keys == "?" && *label == "help")
+        );
+    }
+}

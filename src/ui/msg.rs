@@ -1,0 +1,68 @@
+//! Everything that can happen to the app arrives as a [`Msg`]: keys from the
+//! input thread, ticks, and the results of worker threads.
+
+use ratatui::crossterm::event::KeyEvent;
+
+use super::flow::Flow;
+use super::keymap::Action;
+use super::projections::ProjectionMsg;
+use super::rate::RateChart;
+
+/// The kinds of background work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Job {
+    /// Counting events over time for the rate chart.
+    Rate,
+    /// A text search.
+    Search,
+    /// Finding the flow of the selected event.
+    Flow,
+    /// Computing a projection's state at the cursor and what it changed.
+    Projection,
+    /// Rebuilding a projection from scratch.
+    Rebuild,
+    /// Finding which event last set a field.
+    Blame,
+    /// Checking that the snapshot path and the genesis path agree.
+    Check,
+}
+
+/// A message to the app.
+#[derive(Debug)]
+pub enum Msg {
+    /// A key as the terminal sent it; [`super::map_key`] turns it into an
+    /// action or text input.
+    Key(KeyEvent),
+    /// A keymap action.
+    Action(Action),
+    /// A character typed into an open prompt.
+    Input(char),
+    Resize(u16, u16),
+    /// Time passes (redraws gauges and elapsed times).
+    Tick,
+    /// A worker's progress.
+    Progress {
+        job: Job,
+        generation: u64,
+        done: u64,
+        total: u64,
+    },
+    RateReady {
+        generation: u64,
+        chart: Result<RateChart, String>,
+    },
+    SearchDone {
+        generation: u64,
+        /// The seq of the match.
+        found: Result<Option<u64>, String>,
+        wrapped: bool,
+    },
+    FlowReady {
+        generation: u64,
+        flow: Result<Option<Flow>, String>,
+    },
+    Projection {
+        generation: u64,
+        msg: ProjectionMsg,
+    },
+}

@@ -1,0 +1,263 @@
+//! Prompts and pick lists: jump to a seq, filter by stream or type, search.
+
+use std::sync::Arc;
+
+use super::app::{App, Notice, Overlay, PromptKind};
+use super::escape::printable;
+use super::keymap::Action;
+use super::list::{Filter, FilterKind};
+
+/// How many stream names the prompt lists under itself.
+pub const CANDIDATES_SHOWN: usize = 6;
+
+impl App {
+    pub(crate) fn open_prompt(&mut self, kind: PromptKind) {
+        if kind == PromptKind::Stream && self.streams.is_none() {
+            match self.log.streams() {
+                Ok(streams) => {
+                    self.streams = Some(streams.into_iter().map(|(name, _)| name).collect())
+                }
+                Err(e) => {
+                    self.notice = Some(Notice::Error(e.to_string()));
+                    return;
+                }
+            }
+        }
+        self.overlay = Overlay::Prompt {
+            kind,
+            text: String::new(),
+        };
+    }
+
+    pub(crate) fn prompt_input(&mut self, c: char) {
+        if let Overlay::Prompt { kind, text } = &mut self.overlay {
+            let accepted = match kind {
+                PromptKind::Jump => c.is_ascii_digit(),
+                _ => !c.is_control(),
+            };
+            if accepted && text.len() < 256 {
+                text.push(c);
+            }
+        }
+    }
+
+    /// Stream names starting with the prompt's text, in name order.
+    pub fn stream_candidates(&self, prefix: &str) -> &[String] {
+        let Some(streams) = &self.streams else {
+            return &[];
+        };
+        let start = streams.partition_point(|s| s.as_str() < prefix);
+        let end = start + streams[start..].partition_point(|s| s.starts_with(prefix));
+        &streams[start..end]
+    }
+
+    pub(crate) fn prompt_action(&mut self, action: Action) {
+        let Overlay::Prompt { kind, text } = self.overlay.clone() else {
+            return;
+        };
+        match action {
+            Action::Cancel => self.overlay = Overlay::None,
+            Action::Backspace => {
+                if let Overlay::Prompt { text, .. } = &mut self.overlay {
+                    text.pop();
+                }
+            }
+            Action::Complete if kind == PromptKind::Stream => {
+                let completed = longest_common_prefix(self.stream_candidates(&text));
+                if completed.len() > text.len() {
+                    self.overlay = Overlay::Prompt {
+                        kind,
+                        text: completed,
+                    };
+                }
+            }
+            Action::Submit => {
+                self.overlay = Overlay::None;
+                match kind {
+                    PromptKind::Jump => self.jump(&text),
+                    PromptKind::Stream => self.filter_stream(&text),
+                    PromptKind::Search => {
+                        self.search = Some(text);
+                        self.start_search(true);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn jump(&mut self, text: &str) {
+        let Ok(seq) = text.parse::<u64>() else {
+            self.notice = Some(Notice::Error(format!(
+                "`{}` is not a seq: type a number",
+                printable(text)
+            )));
+            return;
+        };
+        if self.list.is_empty() {
+            return;
+        }
+        let (position, exact) = self.list.position_of(seq);
+        self.move_to(position);
+        let shown = self.selected_seq().unwrap_or(0);
+        self.notice = if exact {
+            None
+        } else if seq > self.list.total {
+            Some(Notice::Info(format!(
+                "the log ends at seq {}",
+                self.list.total
+            )))
+        } else {
+            Some(Notice::Info(format!(
+                "seq {seq} is not in the filtered list; showing seq {shown}"
+            )))
+        };
+    }
+
+    fn filter_stream(&mut self, text: &str) {
+        let candidates = self.stream_candidates(text);
+        let exact = candidates.iter().any(|s| s == text);
+        let stream = match candidates {
+            _ if exact => text.to_string(),
+            [only] => only.clone(),
+            [] => {
+                self.notice = Some(Notice::Error(format!(
+                    "no stream named `{}`",
+                    printable(text)
+                )));
+                return;
+            }
+            many => {
+                self.notice = Some(Notice::Error(format!(
+                    "{} streams start with `{}`: type more, or Tab to complete",
+                    many.len(),
+                    printable(text)
+                )));
+                return;
+            }
+        };
+        let seqs = self.log.seqs_of_stream(&stream);
+        self.apply_filter(FilterKind::Stream(stream), seqs);
+    }
+
+    pub(crate) fn open_type_picker(&mut self) {
+        match &self.stats {
+            Ok(stats) if !stats.types.is_empty() => {
+                self.overlay = Overlay::TypePicker { selected: 0 }
+            }
+            Ok(_) => self.notice = Some(Notice::Info("the log has no events".into())),
+            Err(problem) => self.notice = Some(Notice::Error(problem.clone())),
+        }
+    }
+
+    pub(crate) fn type_picker_action(&mut self, action: Action, selected: usize) {
+        let types = self
+            .stats
+            .as_ref()
+            .map(|s| s.types.as_slice())
+            .unwrap_or(&[]);
+        let last = types.len().saturating_sub(1);
+        match action {
+            Action::Down => {
+                self.overlay = Overlay::TypePicker {
+                    selected: (selected + 1).min(last),
+                }
+            }
+            Action::Up => {
+                self.overlay = Overlay::TypePicker {
+                    selected: selected.saturating_sub(1),
+                }
+            }
+            Action::Cancel => self.overlay = Overlay::None,
+            Action::Submit => {
+                self.overlay = Overlay::None;
+                if let Some((name, _)) = types.get(selected) {
+                    let name = name.clone();
+                    let seqs = self.log.seqs_of_type(&name);
+                    self.apply_filter(FilterKind::Type(name), seqs);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Narrows the list, keeping the cursor on or just after the event it
+    /// was on.
+    fn apply_filter(&mut self, kind: FilterKind, seqs: crate::store::Result<Vec<u64>>) {
+        let seqs = match seqs {
+            Ok(seqs) if seqs.is_empty() => {
+                self.notice = Some(Notice::Info(format!("no events with {}", kind.describe())));
+                return;
+            }
+            Ok(seqs) => seqs,
+            Err(e) => {
+                self.notice = Some(Notice::Error(e.to_string()));
+                return;
+            }
+        };
+        let current = self.selected_seq().unwrap_or(0);
+        self.notice = Some(Notice::Info(format!(
+            "showing {} events with {}",
+            seqs.len(),
+            kind.describe()
+        )));
+        self.list.filter = Some(Filter {
+            kind,
+            seqs: Arc::new(seqs),
+        });
+        self.reposition(current);
+    }
+
+    pub(crate) fn clear_filter(&mut self) {
+        if self.list.filter.take().is_some() {
+            let current = self.selected_seq_before_change();
+            self.notice = Some(Notice::Info("filter cleared: every event is shown".into()));
+            self.reposition(current);
+        }
+    }
+
+    /// The seq under the cursor as the window shows it (valid while the
+    /// list changes underneath).
+    fn selected_seq_before_change(&self) -> u64 {
+        self.cursor
+            .checked_sub(self.top)
+            .and_then(|i| self.window.get(i))
+            .map_or(1, |row| row.seq)
+    }
+
+    fn reposition(&mut self, seq: u64) {
+        self.cursor = self.list.position_of(seq).0;
+        self.top = self.cursor.saturating_sub(self.list_rows() / 2);
+        self.selection_changed();
+    }
+}
+
+fn longest_common_prefix(names: &[String]) -> String {
+    let Some(first) = names.first() else {
+        return String::new();
+    };
+    let mut end = first.len();
+    for name in &names[1..] {
+        end = first
+            .char_indices()
+            .zip(name.chars())
+            .take_while(|((_, a), b)| a == b)
+            .last()
+            .map_or(0, |((i, a), _)| i + a.len_utf8())
+            .min(end);
+    }
+    first[..end].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::longest_common_prefix;
+
+    #[test]
+    fn completion_stops_where_names_differ() {
+        let names = ["order-10".to_string(), "order-11".into(), "order-1".into()];
+        assert_eq!(longest_common_prefix(&names), "order-1");
+        assert_eq!(longest_common_prefix(&names[..1]), "order-10");
+        assert_eq!(longest_common_prefix(&[]), "");
+    }
+}

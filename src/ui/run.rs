@@ -1,0 +1,88 @@
+//! The terminal loop: an input thread turns terminal events into messages
+//! (and ticks while idle); the loop applies every message and redraws.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use ratatui::crossterm::event::{self, Event as TermEvent};
+
+use super::app::App;
+use super::msg::Msg;
+use super::{update, views};
+use crate::store::EventLog;
+
+/// How often the input thread sends a tick while no key arrives.
+const TICK: Duration = Duration::from_millis(250);
+
+/// Runs the explorer on `log` until the user quits. The terminal is
+/// restored on every exit path, panics included.
+pub fn run(log: EventLog) -> anyhow::Result<()> {
+    let (tx, rx) = mpsc::channel();
+    let mut app = App::new(Arc::new(log), tx.clone());
+    let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    let stop = Arc::new(AtomicBool::new(false));
+    let input = spawn_input(tx, stop.clone());
+    let result = (|| -> anyhow::Result<()> {
+        let size = terminal.size()?;
+        update(&mut app, Msg::Resize(size.width, size.height));
+        loop {
+            terminal.draw(|frame| views::render(&app, frame))?;
+            let Ok(msg) = rx.recv() else { break };
+            update(&mut app, msg);
+            // Apply whatever else is waiting before drawing again.
+            while let Ok(msg) = rx.try_recv() {
+                update(&mut app, msg);
+            }
+            if app.should_quit() {
+                break;
+            }
+        }
+        Ok(())
+    })();
+    stop.store(true, Ordering::Relaxed);
+    ratatui::restore();
+    let _ = input.join();
+    result
+}
+
+fn spawn_input(tx: Sender<Msg>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        while !stop.load(Ordering::Relaxed) {
+            let msg = match event::poll(TICK) {
+                Ok(true) => match event::read() {
+                    Ok(TermEvent::Key(key)) => Msg::Key(key),
+                    Ok(TermEvent::Resize(width, height)) => Msg::Resize(width, height),
+                    Ok(_) => continue,
+                    Err(_) => break,
+                },
+                Ok(false) => Msg::Tick,
+                Err(_) => break,
+            };
+            if tx.send(msg).is_err() {
+                break;
+            }
+        }
+    })
+}
+
+/// Applies messages from workers until none is running or `timeout`
+/// passes; for drawing one settled screen (the `render` command, tests).
+pub fn settle(app: &mut App, rx: &Receiver<Msg>, timeout: Duration) {
+    let deadline = Instant::now() + timeout;
+    loop {
+        while let Ok(msg) = rx.try_recv() {
+            update(app, msg);
+        }
+        if !app.is_busy() {
+            return;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(msg) => update(app, msg),
+            Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return,
+        }
+    }
+}

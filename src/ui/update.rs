@@ -1,0 +1,303 @@
+//! The Elm-style core: [`map_key`] turns a key into a message using the
+//! keymap, and [`update`] applies a message to the app. No terminal I/O
+//! happens here; slow work is handed to worker threads.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+
+use super::app::{App, DetailLine, Focus, Notice, Overlay, PromptKind, View};
+use super::json_tree;
+use super::keymap::{self, Action, Context};
+use super::msg::{Job, Msg};
+use super::{jobs, views};
+
+impl App {
+    /// The keymap contexts that are live, most specific first.
+    pub fn contexts(&self) -> Vec<Context> {
+        match &self.overlay {
+            Overlay::Help { .. } => vec![Context::Help],
+            Overlay::Prompt { .. } => vec![Context::Prompt],
+            Overlay::TypePicker { .. } | Overlay::ProjectionPicker { .. } => vec![Context::Picker],
+            Overlay::None => match (self.view, self.focus) {
+                (View::Log, Focus::List) => vec![Context::List, Context::Global],
+                (View::Log, Focus::Detail) => vec![Context::Detail, Context::Global],
+                (View::Projections, _) if self.projections.rebuilding() => {
+                    vec![Context::Rebuild, Context::Projections, Context::Global]
+                }
+                (View::Projections, _) => vec![Context::Projections, Context::Global],
+            },
+        }
+    }
+}
+
+/// The message a key stands for here, if any: a keymap action, or a
+/// character for an open prompt.
+pub fn map_key(app: &App, key: KeyEvent) -> Option<Msg> {
+    if key.kind == KeyEventKind::Release {
+        return None;
+    }
+    let contexts = app.contexts();
+    if let Some(action) = keymap::lookup(&contexts, &key) {
+        return Some(Msg::Action(action));
+    }
+    match (&app.overlay, key.code) {
+        (Overlay::Prompt { .. }, KeyCode::Char(c))
+            if !key.modifiers.contains(KeyModifiers::CONTROL) =>
+        {
+            Some(Msg::Input(c))
+        }
+        _ => None,
+    }
+}
+
+/// Applies one message.
+pub fn update(app: &mut App, msg: Msg) {
+    match msg {
+        Msg::Key(key) => {
+            if let Some(msg) = map_key(app, key) {
+                update(app, msg);
+            }
+        }
+        Msg::Action(action) => act(app, action),
+        Msg::Input(c) => app.prompt_input(c),
+        Msg::Resize(width, height) => {
+            app.size = (width, height);
+            app.scroll_into_view();
+            app.keep_detail_cursor_visible();
+        }
+        Msg::Tick => {}
+        Msg::Progress {
+            job,
+            generation,
+            done,
+            total,
+        } => {
+            let slot = app.jobs.slot(job);
+            if slot.is_current(generation) {
+                slot.progress = Some((done, total));
+            }
+        }
+        Msg::RateReady { generation, chart } => {
+            let slot = app.jobs.slot(Job::Rate);
+            if slot.is_current(generation) {
+                slot.finish();
+                match chart {
+                    Ok(chart) => app.rate = Some(chart),
+                    Err(problem) => app.notice = Some(Notice::Error(problem)),
+                }
+            }
+        }
+        Msg::SearchDone {
+            generation,
+            found,
+            wrapped,
+        } => {
+            let slot = app.jobs.slot(Job::Search);
+            if slot.is_current(generation) {
+                slot.finish();
+                app.search_finished(found, wrapped);
+            }
+        }
+        Msg::FlowReady { generation, flow } => {
+            let slot = app.jobs.slot(Job::Flow);
+            if slot.is_current(generation) {
+                slot.finish();
+                match flow {
+                    Ok(flow) => app.flow = flow,
+                    Err(problem) => app.notice = Some(Notice::Error(problem)),
+                }
+            }
+        }
+        Msg::Projection { generation, msg } => app.projection_msg(generation, msg),
+    }
+}
+
+fn act(app: &mut App, action: Action) {
+    match action {
+        Action::Quit => {
+            app.quit = true;
+            return;
+        }
+        Action::ToggleHelp => {
+            app.overlay = match app.overlay {
+                Overlay::Help { .. } => Overlay::None,
+                _ => Overlay::Help { scroll: 0 },
+            };
+            return;
+        }
+        _ => {}
+    }
+    match app.overlay.clone() {
+        Overlay::Help { scroll } => {
+            let scroll = match action {
+                Action::Down => scroll.saturating_add(1),
+                Action::Up => scroll.saturating_sub(1),
+                _ => scroll,
+            };
+            app.overlay = Overlay::Help { scroll };
+        }
+        Overlay::Prompt { .. } => app.prompt_action(action),
+        Overlay::TypePicker { selected } => app.type_picker_action(action, selected),
+        Overlay::ProjectionPicker { selected } => app.projection_picker_action(action, selected),
+        Overlay::None => match action {
+            Action::NextFocus => app.cycle_focus(true),
+            Action::PreviousFocus => app.cycle_focus(false),
+            Action::ShowLog => app.show(View::Log, Focus::List),
+            Action::ShowProjections => app.show(View::Projections, Focus::List),
+            _ => match (app.view, app.focus) {
+                (View::Log, Focus::List) => list_action(app, action),
+                (View::Log, Focus::Detail) => detail_action(app, action),
+                (View::Projections, _) => app.projections_action(action),
+            },
+        },
+    }
+}
+
+fn list_action(app: &mut App, action: Action) {
+    let page = app.list_rows().max(1);
+    match action {
+        Action::Down => app.move_to(app.cursor.saturating_add(1)),
+        Action::Up => app.move_to(app.cursor.saturating_sub(1)),
+        Action::PageDown => app.move_to(app.cursor.saturating_add(page)),
+        Action::PageUp => app.move_to(app.cursor.saturating_sub(page)),
+        Action::Top => app.move_to(0),
+        Action::Bottom => app.move_to(usize::MAX),
+        Action::JumpPrompt => app.open_prompt(PromptKind::Jump),
+        Action::SearchPrompt => app.open_prompt(PromptKind::Search),
+        Action::StreamPrompt => app.open_prompt(PromptKind::Stream),
+        Action::TypePicker => app.open_type_picker(),
+        Action::ClearFilter => app.clear_filter(),
+        Action::SearchNext => app.start_search(true),
+        Action::SearchPrevious => app.start_search(false),
+        _ => {}
+    }
+}
+
+fn detail_action(app: &mut App, action: Action) {
+    let page = views::log::detail_rows(app.size).max(1);
+    let last = app.detail.lines.len().saturating_sub(1);
+    let cursor = app.detail.cursor;
+    match action {
+        Action::Down => app.detail.cursor = cursor.saturating_add(1).min(last),
+        Action::Up => app.detail.cursor = cursor.saturating_sub(1),
+        Action::PageDown => app.detail.cursor = cursor.saturating_add(page).min(last),
+        Action::PageUp => app.detail.cursor = cursor.saturating_sub(page),
+        Action::ToggleFold => {
+            if let Some(DetailLine::Tree(line)) = app.detail.lines.get(cursor)
+                && line.is_foldable()
+            {
+                let path = line.path.clone();
+                if !app.detail.folded.remove(&path) {
+                    app.detail.folded.insert(path.clone());
+                }
+                app.rebuild_detail();
+                // Stay on the node just folded, not on its closing bracket.
+                app.detail.cursor = app
+                    .detail
+                    .lines
+                    .iter()
+                    .position(|l| matches!(l, DetailLine::Tree(t) if t.path == path))
+                    .unwrap_or(0);
+            }
+        }
+        Action::FoldAll => {
+            if let Some(event) = app.selected_event() {
+                let mut all = app.detail.folded.clone();
+                json_tree::container_paths("data", &event.data.value(), &mut all);
+                if let Some(metadata) = &event.metadata {
+                    json_tree::container_paths("metadata", &metadata.value(), &mut all);
+                }
+                app.detail.folded = all;
+                app.rebuild_detail();
+            }
+        }
+        Action::UnfoldAll => {
+            app.detail.folded.clear();
+            app.rebuild_detail();
+        }
+        _ => {}
+    }
+    app.keep_detail_cursor_visible();
+}
+
+impl App {
+    pub(crate) fn keep_detail_cursor_visible(&mut self) {
+        let rows = views::log::detail_rows(self.size).max(1);
+        let detail = &mut self.detail;
+        if detail.cursor < detail.scroll {
+            detail.scroll = detail.cursor;
+        } else if detail.cursor >= detail.scroll + rows {
+            detail.scroll = detail.cursor + 1 - rows;
+        }
+    }
+
+    fn cycle_focus(&mut self, forward: bool) {
+        let order = [
+            (View::Log, Focus::List),
+            (View::Log, Focus::Detail),
+            (View::Projections, Focus::List),
+        ];
+        let now = order
+            .iter()
+            .position(|&(v, f)| v == self.view && (v == View::Projections || f == self.focus))
+            .unwrap_or(0);
+        let next = if forward {
+            (now + 1) % 3
+        } else {
+            (now + 2) % 3
+        };
+        let (view, focus) = order[next];
+        self.show(view, focus);
+    }
+
+    pub(crate) fn show(&mut self, view: View, focus: Focus) {
+        let entering_projections = view == View::Projections && self.view != View::Projections;
+        self.view = view;
+        self.focus = focus;
+        if entering_projections {
+            let seq = self.selected_seq();
+            self.projections
+                .follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
+        }
+    }
+
+    /// Starts a search for the last query from the cursor.
+    pub(crate) fn start_search(&mut self, forward: bool) {
+        let Some(query) = self.search.clone().filter(|q| !q.is_empty()) else {
+            self.notice = Some(Notice::Info("no search yet: press / to search".into()));
+            return;
+        };
+        if self.list.is_empty() {
+            return;
+        }
+        let request = jobs::SearchRequest {
+            query,
+            list: self.list.clone(),
+            from: self.cursor,
+            forward,
+        };
+        let (generation, cancel) = self.jobs.slot(Job::Search).start();
+        jobs::spawn_search(
+            self.log.clone(),
+            self.tx.clone(),
+            generation,
+            cancel,
+            request,
+        );
+    }
+
+    fn search_finished(&mut self, found: Result<Option<u64>, String>, wrapped: bool) {
+        let query = super::escape::printable(self.search.as_deref().unwrap_or("")).into_owned();
+        match found {
+            Ok(Some(seq)) => {
+                self.move_to(self.list.position_of(seq).0);
+                self.notice = Some(Notice::Info(if wrapped {
+                    format!("\"{query}\": found at seq {seq} (search wrapped around)")
+                } else {
+                    format!("\"{query}\": found at seq {seq}")
+                }));
+            }
+            Ok(None) => self.notice = Some(Notice::Info(format!("\"{query}\": no match"))),
+            Err(problem) => self.notice = Some(Notice::Error(problem)),
+        }
+    }
+}

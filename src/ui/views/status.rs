@@ -1,0 +1,83 @@
+//! The status line (where the cursor is, the filter, what is running, the
+//! last notice) and the footer of key hints, read from the keymap.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::ui::app::{App, Notice};
+use crate::ui::escape::printable;
+use crate::ui::keymap;
+use crate::ui::msg::Job;
+use crate::ui::theme::theme;
+
+/// `…/long/path` cut from the start to `width` characters.
+pub fn ellipsize_start(text: &str, width: usize) -> String {
+    let count = text.chars().count();
+    if count <= width {
+        return text.to_string();
+    }
+    let keep = width.saturating_sub(1);
+    let mut out = String::from("…");
+    out.extend(text.chars().skip(count - keep));
+    out
+}
+
+pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
+    let t = theme();
+    let mut parts = vec![printable(&app.log_name()).into_owned()];
+    match app.selected_seq() {
+        Some(seq) => parts.push(format!(
+            "seq {seq} · {} of {}",
+            app.cursor + 1,
+            app.list.len()
+        )),
+        None => parts.push("empty".into()),
+    }
+    if let Some(filter) = app.filter_description() {
+        parts.push(format!("filter {filter}"));
+    }
+    if let Some(query) = &app.search {
+        parts.push(format!("/{}", printable(query)));
+    }
+    if let Some(slot) = app.jobs.get(Job::Search).filter(|s| s.running) {
+        parts.push(match slot.progress {
+            Some((done, total)) if total > 0 => format!("searching… {}%", done * 100 / total),
+            _ => "searching…".into(),
+        });
+    }
+    let mut spans = vec![Span::raw(format!(" {} ", parts.join(" │ ")))];
+    match &app.notice {
+        Some(Notice::Info(text)) => {
+            spans.push(Span::styled(format!(" {} ", printable(text)), t.info))
+        }
+        Some(Notice::Error(text)) => {
+            spans.push(Span::styled(format!(" {} ", printable(text)), t.error))
+        }
+        None => {}
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)).style(t.status), area);
+}
+
+pub fn render_footer(app: &App, frame: &mut Frame, area: Rect) {
+    let t = theme();
+    let mut spans = Vec::new();
+    for (i, (keys, label)) in keymap::hints(&app.contexts(), 2).into_iter().enumerate() {
+        let gap = if i == 0 { "" } else { "  " };
+        spans.push(Span::styled(format!("{gap}{keys}"), t.hint_key));
+        spans.push(Span::styled(format!(" {label}"), t.hint_label));
+    }
+    frame.render_widget(Line::from(spans), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ellipsize_start;
+
+    #[test]
+    fn long_paths_keep_their_end() {
+        assert_eq!(ellipsize_start("/a/b/log.redb", 20), "/a/b/log.redb");
+        assert_eq!(ellipsize_start("/a/b/log.redb", 9), "…log.redb");
+    }
+}

@@ -1,0 +1,174 @@
+//! A small deterministic log and an app driven by keys, for the UI tests.
+#![allow(dead_code)]
+
+use std::sync::Arc;
+use std::sync::mpsc::{self, Receiver};
+use std::time::Duration;
+
+use eventscope::store::EventLog;
+use eventscope::ui::{self, App, Msg};
+use eventscope::{Json, NewEvent, Timestamp};
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use serde_json::json;
+use tempfile::TempDir;
+
+/// The start of the sample's clock: 2024-03-01T09:00:00Z.
+const START_MILLIS: i64 = 1_709_283_600_000;
+
+fn at(minute: i64) -> Timestamp {
+    Timestamp::from_unix_millis(START_MILLIS + minute * 60_000)
+}
+
+fn event(stream: &str, event_type: &str, minute: i64, data: serde_json::Value) -> NewEvent {
+    NewEvent::new(stream, event_type, at(minute), Json::from_value(&data))
+}
+
+fn in_flow(event: NewEvent, flow: &str, cause: &str) -> NewEvent {
+    event.with_metadata(Json::from_value(
+        &json!({"correlation_id": flow, "causation_id": cause}),
+    ))
+}
+
+/// 40 events: 6 customers registered, then orders placed, paid and shipped
+/// in flows (correlation and causation ids), and address changes.
+pub fn sample_events() -> Vec<NewEvent> {
+    let mut events = Vec::new();
+    for n in 1..=6 {
+        events.push(event(
+            &format!("customer-{n}"),
+            "CustomerRegistered",
+            n,
+            json!({"name": format!("Customer {n}"), "email": format!("c{n}@example.com"),
+                   "address": {"street": format!("{n} Main St"), "city": "Oslo", "postcode": "0150", "country": "NO"}}),
+        ));
+    }
+    let mut minute = 10;
+    for n in 1..=8 {
+        let order = format!("order-{n}");
+        let flow = format!("flow-{n}");
+        let customer = format!("customer-{}", (n - 1) % 6 + 1);
+        let placed = in_flow(
+            event(&order, "OrderPlaced", minute, json!({"customer": customer, "items": [{"sku": "A1", "qty": n, "price": 250}], "total": 250 * n})),
+            &flow,
+            &format!("cmd-{n}"),
+        )
+        .with_id(format!("{order}/placed"));
+        let requested = in_flow(
+            event(
+                &order,
+                "PaymentRequested",
+                minute + 1,
+                json!({"amount": 250 * n}),
+            ),
+            &flow,
+            &format!("{order}/placed"),
+        )
+        .with_id(format!("{order}/requested"));
+        let received = in_flow(
+            event(
+                &order,
+                "PaymentReceived",
+                minute + 3,
+                json!({"amount": 250 * n}),
+            ),
+            &flow,
+            &format!("{order}/requested"),
+        )
+        .with_id(format!("{order}/received"));
+        events.extend([placed, requested, received]);
+        if n % 2 == 0 {
+            events.push(
+                in_flow(
+                    event(
+                        &order,
+                        "OrderShipped",
+                        minute + 5,
+                        json!({"address": {"street": "1 Main St", "city": "Oslo"}}),
+                    ),
+                    &flow,
+                    &format!("{order}/placed"),
+                )
+                .with_id(format!("{order}/shipped")),
+            );
+        }
+        minute += 7;
+    }
+    for n in [2, 5] {
+        events.push(event(
+            &format!("customer-{n}"),
+            "CustomerAddressChanged",
+            minute,
+            json!({"address": {"street": "9 Harbour Rd", "city": "Bergen", "postcode": "5003", "country": "NO"}}),
+        ));
+        minute += 2;
+    }
+    events
+}
+
+/// An app on a fresh log, with the channel its workers answer on.
+pub struct Harness {
+    pub app: App,
+    pub rx: Receiver<Msg>,
+    _dir: TempDir,
+}
+
+impl Harness {
+    /// A log named `sample.redb` holding `events`, opened at `width`x`height`.
+    pub fn with_events(events: Vec<NewEvent>, width: u16, height: u16) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let log = EventLog::create(dir.path().join("sample.redb")).unwrap();
+        if !events.is_empty() {
+            log.append(events).unwrap();
+        }
+        let (tx, rx) = mpsc::channel();
+        let app = App::new(Arc::new(log), tx);
+        let mut harness = Harness { app, rx, _dir: dir };
+        harness.send(Msg::Resize(width, height));
+        harness
+    }
+
+    pub fn sample(width: u16, height: u16) -> Harness {
+        Harness::with_events(sample_events(), width, height)
+    }
+
+    /// Applies a message, then everything the workers send until idle.
+    pub fn send(&mut self, msg: Msg) {
+        ui::update(&mut self.app, msg);
+        self.settle();
+    }
+
+    pub fn settle(&mut self) {
+        ui::settle(&mut self.app, &self.rx, Duration::from_secs(10));
+    }
+
+    /// Presses a key through the keymap, as the terminal would.
+    pub fn press(&mut self, code: KeyCode) {
+        let modifiers = match code {
+            KeyCode::Char(c) if c.is_ascii_uppercase() => KeyModifiers::SHIFT,
+            _ => KeyModifiers::NONE,
+        };
+        let key = KeyEvent::new(code, modifiers);
+        if let Some(msg) = ui::map_key(&self.app, key) {
+            self.send(msg);
+        }
+    }
+
+    pub fn keys(&mut self, text: &str) {
+        for c in text.chars() {
+            self.press(KeyCode::Char(c));
+        }
+    }
+
+    pub fn screen(&self, width: u16, height: u16) -> String {
+        ui::render_text(&self.app, width, height)
+    }
+
+    /// The stored event at `seq`, read through the app's log.
+    pub fn app_event(&self, seq: u64) -> eventscope::Event {
+        self.app.event_at(seq).unwrap()
+    }
+
+    pub fn seq(&self) -> u64 {
+        self.app.selected_seq().unwrap()
+    }
+}
