@@ -28,7 +28,11 @@ fn fresh(names: &[&str]) -> Vec<Box<dyn Projection>> {
         .collect()
 }
 
-fn rebuild(log: &EventLog, names: &[&str], snapshots: bool) -> (Duration, Vec<Box<dyn Projection>>) {
+fn rebuild(
+    log: &EventLog,
+    names: &[&str],
+    snapshots: bool,
+) -> (Duration, Vec<Box<dyn Projection>>) {
     let mut projections = fresh(names);
     let options = RebuildOptions {
         snapshots: snapshots.then_some((log as &dyn SnapshotStore, SnapshotPolicy::default())),
@@ -68,11 +72,7 @@ fn main() {
             );
         }
         let (time, _) = rebuild(&log, &ALL_RETAIL, true);
-        row(
-            "the same, saving snapshots",
-            rate(n, time),
-            "",
-        );
+        row("the same, saving snapshots", rate(n, time), "");
         let (count, bytes) = log.snapshot_stats().unwrap();
         row(
             "snapshots saved",
@@ -199,7 +199,9 @@ fn sqlite_comparison(log_path: &std::path::Path, n: u64) {
     // Keep the outputs honest: the order count must agree.
     let out = Command::new("sqlite3")
         .arg(&db)
-        .arg("SELECT count(*) FROM (SELECT DISTINCT stream FROM events WHERE type = 'OrderPlaced');")
+        .arg(
+            "SELECT count(*) FROM (SELECT DISTINCT stream FROM events WHERE type = 'OrderPlaced');",
+        )
         .output()
         .unwrap();
     let sqlite_orders: u64 = String::from_utf8_lossy(&out.stdout).trim().parse().unwrap();
@@ -224,4 +226,3 @@ fn run_sqlite(db: &std::path::Path, script: &str) {
         .unwrap();
     assert!(child.wait().unwrap().success(), "sqlite3 failed");
 }
-

@@ -31,7 +31,9 @@ impl EventSource for EventLog {
         types: &[&str],
         f: &mut dyn FnMut(&Event) -> ControlFlow<()>,
     ) -> anyhow::Result<()> {
-        Ok(EventLog::scan_types(self, from..=to, types, |event| f(&event))?)
+        Ok(EventLog::scan_types(self, from..=to, types, |event| {
+            f(&event)
+        })?)
     }
 
     /// Through the stream index: as fast for the first stream as the last.

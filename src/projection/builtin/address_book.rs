@@ -29,7 +29,10 @@ impl AddressBook {
 }
 
 /// The events that move an address.
-const ADDRESS_TYPES: [&str; 2] = [retail::CUSTOMER_REGISTERED, retail::CUSTOMER_ADDRESS_CHANGED];
+const ADDRESS_TYPES: [&str; 2] = [
+    retail::CUSTOMER_REGISTERED,
+    retail::CUSTOMER_ADDRESS_CHANGED,
+];
 
 impl Projection for AddressBook {
     fn name(&self) -> &'static str {
