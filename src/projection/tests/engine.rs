@@ -209,7 +209,11 @@ fn travel_starts_from_the_nearest_snapshot() {
             .filter(|e| (from..=to).contains(&e.seq) && reads.contains(&&*e.event_type))
             .count() as u64
     };
-    assert_eq!(read_between(1, 95), 94, "the customer's registration is skipped");
+    assert_eq!(
+        read_between(1, 95),
+        94,
+        "the customer's registration is skipped"
+    );
     let (orders, report) = travel(&log, Some(&store), builtin("orders").unwrap(), 95).unwrap();
     assert_eq!(report.start, Start::Snapshot(80));
     assert_eq!(report.replayed, read_between(81, 95));
