@@ -10,7 +10,7 @@ use std::borrow::Borrow;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use super::fast_hash::FastMap;
+use rustc_hash::FxHashMap as FastMap;
 use super::input::{self, Relevant};
 use super::notification::NotificationConsumer;
 use super::params::{ParamError, SimParams};
