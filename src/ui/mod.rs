@@ -5,6 +5,8 @@
 //! draws one screen as text.
 
 mod app;
+mod cqrs;
+mod cqrs_complete;
 pub mod escape;
 mod flow;
 mod jobs;
@@ -15,6 +17,8 @@ mod msg;
 mod projections;
 mod prompt;
 mod rate;
+mod read_models;
+mod read_rows;
 mod run;
 pub mod theme;
 mod update;
@@ -24,6 +28,7 @@ mod widgets;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
+pub use cqrs::Clock;
 pub use app::{App, Detail, DetailLine, Focus, Notice, Overlay, PromptKind, View};
 pub use flow::{Flow, FlowEvent, FlowLine};
 pub use json_tree::{LineKind, TreeLine};

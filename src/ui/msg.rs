@@ -7,6 +7,7 @@ use super::flow::Flow;
 use super::keymap::Action;
 use super::rate::RateChart;
 use super::projections::ProjectionMsg;
+use super::read_models::ReadModelsMsg;
 
 /// The kinds of background work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -19,6 +20,8 @@ pub enum Job {
     Flow,
     /// Computing projection state, rebuilding, checking snapshots.
     Projection,
+    /// Building the CQRS view's read models.
+    ReadModels,
 }
 
 /// A message to the app.
@@ -58,5 +61,9 @@ pub enum Msg {
     Projection {
         generation: u64,
         msg: ProjectionMsg,
+    },
+    ReadModels {
+        generation: u64,
+        msg: ReadModelsMsg,
     },
 }
