@@ -50,9 +50,12 @@ fn open(log: Option<&Path>) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> 
         Err(StoreError::NotALog { .. }) if is_text(path) => {
             let file = std::fs::File::open(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
-            let name = path.file_stem().map_or("log".into(), |s| s.to_string_lossy().into_owned());
-            import(&name, Box::new(std::io::BufReader::new(file)))
-                .with_context(|| format!("{} is neither a log nor importable JSONL", path.display()))
+            let name = path
+                .file_stem()
+                .map_or("log".into(), |s| s.to_string_lossy().into_owned());
+            import(&name, Box::new(std::io::BufReader::new(file))).with_context(|| {
+                format!("{} is neither a log nor importable JSONL", path.display())
+            })
         }
         Err(error) => Err(error.into()),
     }

@@ -14,6 +14,7 @@ mod json_tree;
 pub mod keymap;
 mod list;
 mod msg;
+mod projection_jobs;
 mod projections;
 mod prompt;
 mod rate;
@@ -28,8 +29,8 @@ mod widgets;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
-pub use cqrs::Clock;
 pub use app::{App, Detail, DetailLine, Focus, Notice, Overlay, PromptKind, View};
+pub use cqrs::Clock;
 pub use flow::{Flow, FlowEvent, FlowLine};
 pub use json_tree::{LineKind, TreeLine};
 pub use msg::{Job, Msg};

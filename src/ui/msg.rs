@@ -5,8 +5,8 @@ use ratatui::crossterm::event::KeyEvent;
 
 use super::flow::Flow;
 use super::keymap::Action;
-use super::rate::RateChart;
 use super::projections::ProjectionMsg;
+use super::rate::RateChart;
 use super::read_models::ReadModelsMsg;
 
 /// The kinds of background work.
@@ -18,8 +18,14 @@ pub enum Job {
     Search,
     /// Finding the flow of the selected event.
     Flow,
-    /// Computing projection state, rebuilding, checking snapshots.
+    /// Computing a projection's state at the cursor and what it changed.
     Projection,
+    /// Rebuilding a projection from scratch.
+    Rebuild,
+    /// Finding which event last set a field.
+    Blame,
+    /// Checking that the snapshot path and the genesis path agree.
+    Check,
     /// Building the CQRS view's read models.
     ReadModels,
 }

@@ -42,10 +42,14 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Msg> {
         return Some(Msg::Action(action));
     }
     match (&app.overlay, key.code) {
-        (Overlay::Prompt { .. }, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+        (Overlay::Prompt { .. }, KeyCode::Char(c))
+            if !key.modifiers.contains(KeyModifiers::CONTROL) =>
+        {
             Some(Msg::Input(c))
         }
-        (Overlay::None, KeyCode::Char(c)) if app.editing_command() && !key.modifiers.contains(KeyModifiers::CONTROL) => {
+        (Overlay::None, KeyCode::Char(c))
+            if app.editing_command() && !key.modifiers.contains(KeyModifiers::CONTROL) =>
+        {
             Some(Msg::Input(c))
         }
         _ => None,
@@ -249,7 +253,11 @@ impl App {
             .position(|&(v, f)| v == self.view && (v != View::Log || f == self.focus))
             .unwrap_or(0);
         let n = order.len();
-        let next = if forward { (now + 1) % n } else { (now + n - 1) % n };
+        let next = if forward {
+            (now + 1) % n
+        } else {
+            (now + n - 1) % n
+        };
         let (view, focus) = order[next];
         self.show(view, focus);
     }
@@ -260,7 +268,8 @@ impl App {
         self.focus = focus;
         if entering_projections {
             let seq = self.selected_seq();
-            self.projections.follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
+            self.projections
+                .follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
         }
         if view == View::Cqrs {
             self.entered_cqrs();
@@ -283,7 +292,13 @@ impl App {
             forward,
         };
         let (generation, cancel) = self.jobs.slot(Job::Search).start();
-        jobs::spawn_search(self.log.clone(), self.tx.clone(), generation, cancel, request);
+        jobs::spawn_search(
+            self.log.clone(),
+            self.tx.clone(),
+            generation,
+            cancel,
+            request,
+        );
     }
 
     fn search_finished(&mut self, found: Result<Option<u64>, String>, wrapped: bool) {

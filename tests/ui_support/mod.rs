@@ -163,6 +163,11 @@ impl Harness {
         ui::render_text(&self.app, width, height)
     }
 
+    /// The stored event at `seq`, read through the app's log.
+    pub fn app_event(&self, seq: u64) -> eventscope::Event {
+        self.app.event_at(seq).unwrap()
+    }
+
     pub fn seq(&self) -> u64 {
         self.app.selected_seq().unwrap()
     }
