@@ -328,3 +328,21 @@ fn help_explains_what_the_cqrs_view_shows_and_its_keys() {
         "{screen}"
     );
 }
+
+#[test]
+fn on_an_empty_log_an_account_is_opened_and_an_overdraft_refused() {
+    let mut h = Harness::with_events(Vec::new(), 120, 40);
+    h.keys("3");
+    assert!(h.screen(120, 40).contains("e.g. RegisterCustomer customer-1"));
+    send_command(&mut h, "OpenAccount account-1 owner=Ada");
+    send_command(&mut h, "Deposit account-1 amount=500");
+    let before = every_event(h.app.event_log());
+    send_command(&mut h, "Withdraw account-1 amount=800");
+    assert_eq!(every_event(h.app.event_log()), before);
+    let screen = h.screen(120, 40);
+    assert!(screen.contains("✗ rejected"), "{screen}");
+    let balances = read_model_line(&screen, "balances");
+    assert!(balances.contains("\"balance\":500") && balances.contains("#2/2"), "{screen}");
+    // Only the bank's read model answers about an account.
+    assert!(!screen.contains(" customers "), "{screen}");
+}

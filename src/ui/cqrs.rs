@@ -25,7 +25,7 @@ use crate::domain::Domain;
 use crate::domain::bank::ACCOUNT_PREFIX;
 use crate::domain::retail::{CUSTOMER_PREFIX, ORDER_PREFIX};
 use crate::event::Timestamp;
-use crate::projection::builtin::{BANK, RETAIL};
+use crate::projection::builtin::{BANK, RETAIL, Streams};
 use crate::store::EventLog;
 
 /// The app's clock: the time written on the events of commands, and the
@@ -180,7 +180,8 @@ impl App {
         self.cqrs.example = example(domain, self.streams.as_deref().unwrap_or(&[]));
         let names: Vec<&'static str> = match domain {
             Some(Domain::Retail) => RETAIL.to_vec(),
-            Some(Domain::Bank) => BANK.to_vec(),
+            // One domain read model only: the generic `streams` joins it.
+            Some(Domain::Bank) => BANK.into_iter().chain([Streams::NAME]).collect(),
             None => RETAIL.into_iter().chain(BANK).collect(),
         };
         self.cqrs.read_models = names.into_iter().map(ReadModel::new).collect();

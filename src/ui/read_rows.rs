@@ -8,7 +8,7 @@ use super::cqrs::WriteModelView;
 use super::read_models::ReadModel;
 use crate::domain::bank::ACCOUNT_PREFIX;
 use crate::domain::retail::{CUSTOMER_PREFIX, ORDER_PREFIX};
-use crate::projection::builtin::{AddressBook, Balances, Customers, Orders};
+use crate::projection::builtin::{AddressBook, Balances, Customers, Orders, Streams};
 use crate::projection::{EventSource, Path};
 
 /// One read model's line in the view.
@@ -57,6 +57,7 @@ pub fn rows(
 ) -> Vec<ReadRow> {
     let stream = shown.map(|w| w.stream.as_str());
     let truth = shown.and_then(|w| w.state.as_ref().ok());
+    let version = shown.map_or(0, |w| w.version);
     models
         .iter()
         .enumerate()
@@ -65,7 +66,7 @@ pub fn rows(
             let state = if !model.is_ready() {
                 RowState::Building
             } else {
-                match stream.and_then(|s| query(model.name, s, truth)) {
+                match stream.and_then(|s| query(model.name, s, truth, version)) {
                     Some(query) => RowState::Answer(answer(model, &query, log, last_seq)),
                     None => RowState::Idle(answers(model.name)),
                 }
@@ -97,6 +98,7 @@ fn relevant(model: &str, stream: &str) -> bool {
     match model {
         Customers::NAME | AddressBook::NAME | Orders::NAME => retail,
         Balances::NAME => stream.starts_with(ACCOUNT_PREFIX),
+        Streams::NAME => true,
         _ => false,
     }
 }
@@ -108,11 +110,12 @@ fn answers(model: &str) -> &'static str {
         AddressBook::NAME => "answers: where to ship for a customer",
         Orders::NAME => "answers: an order's status and total (name an order-<n>)",
         Balances::NAME => "answers: an account's balance",
+        Streams::NAME => "answers: a stream's version and last event",
         _ => "",
     }
 }
 
-fn query(model: &str, stream: &str, truth: Option<&Value>) -> Option<Query> {
+fn query(model: &str, stream: &str, truth: Option<&Value>, version: u64) -> Option<Query> {
     let is_customer = stream.starts_with(CUSTOMER_PREFIX);
     // An order's customer, for the customer read models.
     let customer = if is_customer {
@@ -146,6 +149,10 @@ fn query(model: &str, stream: &str, truth: Option<&Value>) -> Option<Query> {
             Some(own(Path::keys(["orders", stream]), truth.cloned()))
         }
         Balances::NAME => Some(own(Path::keys(["accounts", stream]), truth.cloned())),
+        Streams::NAME => Some(own(
+            Path::keys([stream]),
+            Some(serde_json::json!({"version": version})),
+        )),
         _ => None,
     }
 }
@@ -218,10 +225,10 @@ mod tests {
     #[test]
     fn an_order_asks_the_customer_models_about_its_customer() {
         let order = json!({"customer": "customer-3", "status": "placed"});
-        let asked = query(Customers::NAME, "order-9", Some(&order)).unwrap();
+        let asked = query(Customers::NAME, "order-9", Some(&order), 1).unwrap();
         assert_eq!(asked.entity, "customer-3");
         assert_eq!(asked.truth, None);
-        assert!(query(Orders::NAME, "customer-3", None).is_none());
+        assert!(query(Orders::NAME, "customer-3", None, 2).is_none());
         assert!(relevant(Balances::NAME, "account-1") && !relevant(Balances::NAME, "order-1"));
     }
 }
