@@ -333,7 +333,10 @@ fn help_explains_what_the_cqrs_view_shows_and_its_keys() {
 fn on_an_empty_log_an_account_is_opened_and_an_overdraft_refused() {
     let mut h = Harness::with_events(Vec::new(), 120, 40);
     h.keys("3");
-    assert!(h.screen(120, 40).contains("e.g. RegisterCustomer customer-1"));
+    assert!(
+        h.screen(120, 40)
+            .contains("e.g. RegisterCustomer customer-1")
+    );
     send_command(&mut h, "OpenAccount account-1 owner=Ada");
     send_command(&mut h, "Deposit account-1 amount=500");
     let before = every_event(h.app.event_log());
@@ -342,7 +345,25 @@ fn on_an_empty_log_an_account_is_opened_and_an_overdraft_refused() {
     let screen = h.screen(120, 40);
     assert!(screen.contains("✗ rejected"), "{screen}");
     let balances = read_model_line(&screen, "balances");
-    assert!(balances.contains("\"balance\":500") && balances.contains("#2/2"), "{screen}");
+    assert!(
+        balances.contains("\"balance\":500") && balances.contains("#2/2"),
+        "{screen}"
+    );
     // Only the bank's read model answers about an account.
     assert!(!screen.contains(" customers "), "{screen}");
+}
+
+#[test]
+fn the_parse_error_goes_once_the_text_is_edited() {
+    let (mut h, _) = cqrs_view(120, 40);
+    h.keys(":Deposit customer-1 amount=5");
+    h.press(KeyCode::Enter);
+    assert!(h.screen(120, 40).contains("│✗ Deposit applies to"));
+    h.press(KeyCode::Backspace);
+    let screen = h.screen(120, 40);
+    assert!(!screen.contains("│✗ Deposit applies to"), "{screen}");
+    assert!(
+        screen.contains("Deposit account-<n> amount=<cents>"),
+        "{screen}"
+    );
 }

@@ -125,6 +125,19 @@ impl CqrsState {
     pub fn now(&self) -> Timestamp {
         (self.clock)()
     }
+
+    /// Why the text on the command line could not be read, while it is
+    /// still the text that was sent.
+    pub fn input_error(&self) -> Option<&str> {
+        match &self.outcome {
+            Some(Outcome::Unreadable(problem))
+                if self.history.last().map(|sent| sent.as_str()) == Some(self.input.trim()) =>
+            {
+                Some(problem)
+            }
+            _ => None,
+        }
+    }
 }
 
 impl App {

@@ -43,7 +43,8 @@ pub struct Answer {
     pub value: Option<Value>,
     /// An event it has not applied yet changes this answer.
     pub stale: bool,
-    /// Where the read model and the write model disagree: field, read, write.
+    /// Where the read model and the write model disagree: field, read,
+    /// write; one entry with no field when the read model lacks the entity.
     pub differences: Vec<(String, Value, Value)>,
 }
 
@@ -163,7 +164,7 @@ fn answer(model: &ReadModel, query: &Query, log: &dyn EventSource, last_seq: u64
     let differences = match (&value, &query.truth) {
         (Some(read), Some(write)) if stale => differences(read, write),
         (None, Some(write)) if stale && !write.is_null() => {
-            vec![("(all)".to_string(), Value::Null, write.clone())]
+            vec![(String::new(), Value::Null, write.clone())]
         }
         _ => Vec::new(),
     };

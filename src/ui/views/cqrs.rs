@@ -98,9 +98,7 @@ fn render_command(app: &App, frame: &mut Frame, area: Rect) {
 fn hint_line(app: &App) -> Line<'static> {
     let t = theme();
     let state = app.cqrs();
-    if let Some(Outcome::Unreadable(problem)) = &state.outcome
-        && !state.input.is_empty()
-    {
+    if let Some(problem) = state.input_error() {
         return Line::from(Span::styled(format!("✗ {}", printable(problem)), t.error));
     }
     let first = state.input.split_whitespace().next().unwrap_or("");
@@ -378,12 +376,17 @@ fn row_lines(row: &ReadRow, selected: bool, width: usize) -> Vec<Line<'static>> 
                     let fields: Vec<String> = answer
                         .differences
                         .iter()
-                        .map(|d| format!("{}: {}", d.0, compact(pick(d))))
+                        .map(|d| match d.0.as_str() {
+                            "" => compact(pick(d)),
+                            field => format!("{field}: {}", compact(pick(d))),
+                        })
                         .collect();
                     let text = format!("    {label}{}", fields.join(", "));
                     Line::from(Span::styled(fit(&printable(&text), width), t.changed))
                 };
-                lines.push(side("read model:  ", |d| &d.1));
+                if answer.value.is_some() {
+                    lines.push(side("read model:  ", |d| &d.1));
+                }
                 lines.push(side("write model: ", |d| &d.2));
             }
         }
