@@ -110,6 +110,7 @@ pub fn run(log: Option<PathBuf>) -> anyhow::Result<ExitCode> {
 pub enum RenderView {
     Log,
     Projections,
+    Cqrs,
 }
 
 /// Draw one screen of the explorer as plain text on stdout.
@@ -169,6 +170,9 @@ pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
             app.select_projection(name).map_err(anyhow::Error::msg)?;
             ui::settle(&mut app, &rx, Duration::from_secs(600));
         }
+    }
+    if args.view == RenderView::Cqrs {
+        send(&mut app, Msg::Action(Action::ShowCqrs));
     }
     print!("{}", ui::render_text(&app, width, height));
     Ok(ExitCode::SUCCESS)

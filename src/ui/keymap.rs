@@ -16,6 +16,10 @@ pub enum Context {
     Detail,
     /// The projections view.
     Projections,
+    /// The CQRS view, its command line not focused.
+    Cqrs,
+    /// The CQRS view's command line.
+    CommandLine,
     /// A rebuild is running.
     Rebuild,
     /// A one-line prompt (jump, stream, search) is open.
@@ -34,6 +38,8 @@ impl Context {
             Context::List => "Log view: the event list",
             Context::Detail => "Log view: the detail pane",
             Context::Projections => "Projections view",
+            Context::Cqrs => "CQRS view",
+            Context::CommandLine => "CQRS view: the command line",
             Context::Rebuild => "While a rebuild runs",
             Context::Prompt => "In a prompt",
             Context::Picker => "In a pick list",
@@ -77,6 +83,13 @@ pub enum Action {
     Cancel,
     Backspace,
     Complete,
+    ShowCqrs,
+    EditCommand,
+    MoreLag,
+    LessLag,
+    MoreDelay,
+    LessDelay,
+    TogglePolicies,
 }
 
 /// A key and the modifiers it needs (Shift is implied by upper-case chars).
@@ -210,6 +223,25 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ch('r'), C::Projections, A::Rebuild, "rebuild", "rebuild the projection from scratch (Esc cancels)"),
     bind(Key::ch('a'), C::Projections, A::CheckAgreement, "agree?", "check that the snapshot path and the genesis path agree"),
     bind(Key::plain(K::Esc), C::Rebuild, A::Cancel, "cancel", "cancel the rebuild"),
+    // The CQRS view.
+    bind(Key::ch(':'), C::Cqrs, A::EditCommand, "command", "type a command (Tab completes, Enter sends)"),
+    bind(Key::ch('c'), C::Cqrs, A::EditCommand, "command", "type a command (Tab completes, Enter sends)"),
+    bind(Key::plain(K::Enter), C::Cqrs, A::EditCommand, "", "type a command (Tab completes, Enter sends)"),
+    bind(Key::ch('j'), C::Cqrs, A::Down, "", "select the next read model"),
+    bind(Key::ch('k'), C::Cqrs, A::Up, "", "select the previous read model"),
+    bind(Key::plain(K::Down), C::Cqrs, A::Down, "", "select the next read model"),
+    bind(Key::plain(K::Up), C::Cqrs, A::Up, "", "select the previous read model"),
+    bind(Key::ch('+'), C::Cqrs, A::MoreLag, "lag", "the selected read model trails the log by one event more"),
+    bind(Key::ch('-'), C::Cqrs, A::LessLag, "lag", "the selected read model trails by one event less (catches up)"),
+    bind(Key::ch(']'), C::Cqrs, A::MoreDelay, "delay", "the selected read model sees events a second later"),
+    bind(Key::ch('['), C::Cqrs, A::LessDelay, "delay", "the selected read model sees events a second sooner"),
+    bind(Key::ch('p'), C::Cqrs, A::TogglePolicies, "policies", "policies on/off: whether events trigger further commands"),
+    bind(Key::plain(K::Enter), C::CommandLine, A::Submit, "send", "send the command to the write side"),
+    bind(Key::plain(K::Esc), C::CommandLine, A::Cancel, "leave", "leave the command line"),
+    bind(Key::plain(K::Tab), C::CommandLine, A::Complete, "complete", "complete the command, stream or field"),
+    bind(Key::plain(K::Up), C::CommandLine, A::Up, "history", "the previous command sent"),
+    bind(Key::plain(K::Down), C::CommandLine, A::Down, "history", "the next command sent"),
+    bind(Key::plain(K::Backspace), C::CommandLine, A::Backspace, "", "delete a character"),
     // Prompts and pick lists.
     bind(Key::plain(K::Enter), C::Prompt, A::Submit, "go", "accept"),
     bind(Key::plain(K::Esc), C::Prompt, A::Cancel, "cancel", "close the prompt"),
@@ -235,6 +267,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::plain(K::BackTab), C::Global, A::PreviousFocus, "", "previous pane or view"),
     bind(Key::ch('1'), C::Global, A::ShowLog, "", "the log view"),
     bind(Key::ch('2'), C::Global, A::ShowProjections, "", "the projections view"),
+    bind(Key::ch('3'), C::Global, A::ShowCqrs, "", "the CQRS view: send commands, watch both sides"),
     bind(Key::ch('?'), C::Global, A::ToggleHelp, "help", "this help"),
     bind(Key::ch('q'), C::Global, A::Quit, "quit", "quit"),
     bind(Key { code: K::Char('c'), ctrl: true, }, C::Global, A::Quit, "", "quit"),

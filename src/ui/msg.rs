@@ -7,6 +7,7 @@ use super::flow::Flow;
 use super::keymap::Action;
 use super::projections::ProjectionMsg;
 use super::rate::RateChart;
+use super::read_models::ReadModelsMsg;
 
 /// The kinds of background work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -25,6 +26,8 @@ pub enum Job {
     Blame,
     /// Checking that the snapshot path and the genesis path agree.
     Check,
+    /// Building the CQRS view's read models.
+    ReadModels,
 }
 
 /// A message to the app.
@@ -64,5 +67,9 @@ pub enum Msg {
     Projection {
         generation: u64,
         msg: ProjectionMsg,
+    },
+    ReadModels {
+        generation: u64,
+        msg: ReadModelsMsg,
     },
 }

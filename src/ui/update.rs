@@ -24,6 +24,8 @@ impl App {
                     vec![Context::Rebuild, Context::Projections, Context::Global]
                 }
                 (View::Projections, _) => vec![Context::Projections, Context::Global],
+                (View::Cqrs, _) if self.editing_command() => vec![Context::CommandLine],
+                (View::Cqrs, _) => vec![Context::Cqrs, Context::Global],
             },
         }
     }
@@ -45,6 +47,11 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Msg> {
         {
             Some(Msg::Input(c))
         }
+        (Overlay::None, KeyCode::Char(c))
+            if app.editing_command() && !key.modifiers.contains(KeyModifiers::CONTROL) =>
+        {
+            Some(Msg::Input(c))
+        }
         _ => None,
     }
 }
@@ -58,13 +65,14 @@ pub fn update(app: &mut App, msg: Msg) {
             }
         }
         Msg::Action(action) => act(app, action),
+        Msg::Input(c) if app.editing_command() => app.command_input(c),
         Msg::Input(c) => app.prompt_input(c),
         Msg::Resize(width, height) => {
             app.size = (width, height);
             app.scroll_into_view();
             app.keep_detail_cursor_visible();
         }
-        Msg::Tick => {}
+        Msg::Tick => app.cqrs_tick(),
         Msg::Progress {
             job,
             generation,
@@ -108,6 +116,7 @@ pub fn update(app: &mut App, msg: Msg) {
             }
         }
         Msg::Projection { generation, msg } => app.projection_msg(generation, msg),
+        Msg::ReadModels { generation, msg } => app.read_models_msg(generation, msg),
     }
 }
 
@@ -143,10 +152,12 @@ fn act(app: &mut App, action: Action) {
             Action::PreviousFocus => app.cycle_focus(false),
             Action::ShowLog => app.show(View::Log, Focus::List),
             Action::ShowProjections => app.show(View::Projections, Focus::List),
+            Action::ShowCqrs => app.show(View::Cqrs, Focus::List),
             _ => match (app.view, app.focus) {
                 (View::Log, Focus::List) => list_action(app, action),
                 (View::Log, Focus::Detail) => detail_action(app, action),
                 (View::Projections, _) => app.projections_action(action),
+                (View::Cqrs, _) => app.cqrs_action(action),
             },
         },
     }
@@ -235,15 +246,17 @@ impl App {
             (View::Log, Focus::List),
             (View::Log, Focus::Detail),
             (View::Projections, Focus::List),
+            (View::Cqrs, Focus::List),
         ];
         let now = order
             .iter()
-            .position(|&(v, f)| v == self.view && (v == View::Projections || f == self.focus))
+            .position(|&(v, f)| v == self.view && (v != View::Log || f == self.focus))
             .unwrap_or(0);
+        let n = order.len();
         let next = if forward {
-            (now + 1) % 3
+            (now + 1) % n
         } else {
-            (now + 2) % 3
+            (now + n - 1) % n
         };
         let (view, focus) = order[next];
         self.show(view, focus);
@@ -257,6 +270,9 @@ impl App {
             let seq = self.selected_seq();
             self.projections
                 .follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
+        }
+        if view == View::Cqrs {
+            self.entered_cqrs();
         }
     }
 

@@ -32,13 +32,22 @@ const INTRO: &[&str] = &[
      watch its state change: what each event added, removed or changed is marked. Blame shows \
      which event last set a field. Rebuild replays the whole log; snapshots are a cache that \
      makes time travel fast, and must agree with a replay from the first event.",
+    "CQRS view: commands and queries use separate models. A command you type is judged by the \
+     write model, the target stream's state rebuilt from its own events: it becomes new events \
+     (appended to the log) or is rejected with a reason. The read models (projections) are fed \
+     by the same events but may trail behind: give one a lag with + and - (events) or ] and [ \
+     (seconds), send a command, and its answer for the entity is marked STALE until it catches \
+     up. That is eventual consistency. With policies on, an event can trigger the next command \
+     (an order placed asks for payment); the flow pane shows that chain by causation.",
 ];
 
-const ORDER: [Context; 8] = [
+const ORDER: [Context; 10] = [
     Context::Global,
     Context::List,
     Context::Detail,
     Context::Projections,
+    Context::Cqrs,
+    Context::CommandLine,
     Context::Rebuild,
     Context::Prompt,
     Context::Picker,
