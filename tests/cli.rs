@@ -567,3 +567,154 @@ fn verify_names_the_seq_of_a_flipped_byte() {
         )
     );
 }
+
+#[test]
+fn exec_appends_the_command_and_its_policies_or_rejects_untouched() {
+    let f = Fixture::new();
+    let db = retail_sample(&f);
+    let before_bytes = std::fs::read(&db).unwrap();
+    let before = f.export(&db, "native");
+    let count = before.lines().count();
+
+    // Rejected: Marco Rossi (customer-12) is deactivated in the sample.
+    let out = eventscope(&[
+        "exec",
+        s(&db),
+        r#"{"type":"ChangeCustomerEmail","stream":"customer-12","data":{"email":"m@example.com"}}"#,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(message.starts_with("error: rejected: "), "{message}");
+    assert!(message.contains("customer-12"), "{message}");
+    assert_eq!(std::fs::read(&db).unwrap(), before_bytes, "byte for byte");
+
+    // A bad command is a usage-like failure with the reason, also untouched.
+    let out = eventscope(&["exec", s(&db), "Teleport customer-1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("Teleport"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&db).unwrap(), before_bytes);
+
+    // Without policies: only the order is placed.
+    let place = |order: &str, policies: bool| {
+        let command = format!("PlaceOrder {order} customer=customer-2 item=BOOK-1:2:1500");
+        let mut args = vec!["exec", s(&db), command.as_str()];
+        if !policies {
+            args.push("--no-policies");
+        }
+        let out = eventscope(&args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .collect::<Vec<_>>()
+    };
+    let alone = place("order-900", false);
+    assert_eq!(alone.len(), 1);
+    assert_eq!(alone[0]["type"], "OrderPlaced");
+    assert_eq!(alone[0]["data"]["total"], 3000, "the total is computed");
+
+    // With policies: the order requests its payment, in the same flow.
+    let chain = place("order-901", true);
+    let types: Vec<&str> = chain.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["OrderPlaced", "PaymentRequested"]);
+    assert_eq!(chain[1]["metadata"]["causation_id"], chain[0]["id"]);
+    assert_eq!(
+        chain[1]["metadata"]["correlation_id"],
+        chain[0]["metadata"]["correlation_id"]
+    );
+    assert_eq!(chain[1]["data"]["amount"], 3000);
+    assert_eq!(f.export(&db, "native").lines().count(), count + 3);
+    assert!(eventscope(&["verify", s(&db)]).status.success());
+}
+
+#[test]
+fn simulate_reports_both_flows_in_json_and_as_a_table() {
+    let f = Fixture::new();
+    let db = retail_sample(&f);
+    let report = json_of(&eventscope(&["simulate", s(&db), "--json"]));
+    for flow in ["notification", "state_transfer"] {
+        for key in [
+            "bus_messages",
+            "bus_bytes",
+            "remote_calls",
+            "failed_calls",
+            "fetched_bytes",
+            "work_done",
+            "work_delayed",
+            "work_failed",
+            "mean_staleness_ms",
+            "max_staleness_ms",
+            "replica_bytes",
+            "converged",
+        ] {
+            assert!(report[flow].get(key).is_some(), "{flow}.{key}");
+        }
+    }
+    assert_eq!(report["state_transfer"]["remote_calls"], 0);
+    assert_eq!(report["notification"]["converged"], true);
+    let outage = json_of(&eventscope(&[
+        "simulate",
+        s(&db),
+        "--outage",
+        "1..60",
+        "--json",
+    ]));
+    assert!(
+        outage["notification"]["work_delayed"].as_u64()
+            > report["notification"]["work_delayed"].as_u64(),
+        "an outage delays notification work"
+    );
+    assert!(outage["notification"]["failed_calls"].as_u64() > Some(0));
+    assert_eq!(
+        outage["state_transfer"], report["state_transfer"],
+        "state transfer does not notice the source is down"
+    );
+    let table = stdout(&eventscope(&["simulate", s(&db)]));
+    assert!(
+        table.contains("Notification") && table.contains("StateTransfer"),
+        "{table}"
+    );
+    let bad = eventscope(&["simulate", s(&db), "--drop", "2"]);
+    assert_eq!(bad.status.code(), Some(1));
+}
+
+/// An import killed part way leaves the log as it was: the transaction
+/// never commits.
+#[cfg(unix)]
+#[test]
+fn an_import_killed_part_way_changes_nothing() {
+    let f = Fixture::new();
+    let db = f.log("log");
+    let before = f.export(&db, "native");
+    let big = f.path("big.jsonl");
+    // Events for new streams, so they would all be accepted.
+    let out = eventscope(&[
+        "generate",
+        "--domain",
+        "bank",
+        "--events",
+        "400000",
+        "--seed",
+        "3",
+        "-o",
+        s(&big),
+    ]);
+    assert!(out.status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eventscope"))
+        .args(["import", s(&big), "--db", s(&db)])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Let it get well into the file, then kill it without warning.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(
+        !status.success(),
+        "the import was still running when killed"
+    );
+    // Opening for writing lets redb recover; the events are those before.
+    drop(eventscope::store::EventLog::open(&db).unwrap());
+    assert_eq!(f.export(&db, "native"), before);
+    assert!(eventscope(&["verify", s(&db)]).status.success());
+}
