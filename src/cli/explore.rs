@@ -13,6 +13,8 @@ use eventscope::ingest;
 use eventscope::store::{EventLog, StoreError};
 use eventscope::ui::{self, App, Msg, keymap::Action};
 
+use super::simulate::SimArgs;
+
 /// The bundled sample, opened when no log is named.
 const SAMPLE: &str = include_str!("../../sample-data/retail.jsonl");
 
@@ -50,9 +52,12 @@ fn open(log: Option<&Path>) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> 
         Err(StoreError::NotALog { .. }) if is_text(path) => {
             let file = std::fs::File::open(path)
                 .with_context(|| format!("cannot read {}", path.display()))?;
-            let name = path.file_stem().map_or("log".into(), |s| s.to_string_lossy().into_owned());
-            import(&name, Box::new(std::io::BufReader::new(file)))
-                .with_context(|| format!("{} is neither a log nor importable JSONL", path.display()))
+            let name = path
+                .file_stem()
+                .map_or("log".into(), |s| s.to_string_lossy().into_owned());
+            import(&name, Box::new(std::io::BufReader::new(file))).with_context(|| {
+                format!("{} is neither a log nor importable JSONL", path.display())
+            })
         }
         Err(error) => Err(error.into()),
     }
@@ -77,6 +82,8 @@ pub fn run(log: Option<PathBuf>) -> anyhow::Result<ExitCode> {
 pub enum RenderView {
     Log,
     Projections,
+    /// Notification vs StateTransfer, at `--at` with the simulation options.
+    Flows,
 }
 
 /// Draw one screen of the explorer as plain text on stdout.
@@ -96,6 +103,9 @@ pub struct RenderArgs {
     /// The screen size, WIDTHxHEIGHT.
     #[arg(long, default_value = "100x30", value_parser = parse_size)]
     pub size: (u16, u16),
+    /// The simulation's parameters, for the flows view.
+    #[command(flatten)]
+    pub sim: SimArgs,
 }
 
 fn parse_size(text: &str) -> Result<(u16, u16), String> {
@@ -136,6 +146,13 @@ pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
             app.select_projection(name).map_err(anyhow::Error::msg)?;
             ui::settle(&mut app, &rx, Duration::from_secs(600));
         }
+    }
+    if args.view == RenderView::Flows {
+        send(&mut app, Msg::Action(Action::ShowFlows));
+        app.set_flows_params(args.sim.to_params())
+            .map_err(anyhow::Error::msg)?;
+        app.seek_flows(args.at.unwrap_or(0));
+        ui::settle(&mut app, &rx, Duration::from_secs(600));
     }
     print!("{}", ui::render_text(&app, width, height));
     Ok(ExitCode::SUCCESS)

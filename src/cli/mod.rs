@@ -1,6 +1,7 @@
 //! Command-line arguments and the dispatch to each command.
 
 mod exec;
+mod explore;
 mod export;
 mod generate;
 mod import;
@@ -38,6 +39,7 @@ pub enum Command {
     Exec(exec::Args),
     Simulate(simulate::Args),
     Verify(verify::Args),
+    Render(explore::RenderArgs),
 }
 
 /// Runs the parsed command line.
@@ -50,7 +52,8 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Exec(args)) => exec::run(args),
         Some(Command::Simulate(args)) => simulate::run(args),
         Some(Command::Verify(args)) => verify::run(args),
-        None => anyhow::bail!("the explorer is not built yet"),
+        Some(Command::Render(args)) => explore::render(args),
+        None => explore::run(cli.log),
     }
 }
 

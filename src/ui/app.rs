@@ -8,6 +8,7 @@ use std::sync::mpsc::Sender;
 use serde_json::Value;
 
 use super::flow::Flow;
+use super::flows::FlowsState;
 use super::jobs::{self, Jobs};
 use super::json_tree::{self, TreeLine};
 use super::list::{self, EventList, Row};
@@ -18,11 +19,12 @@ use super::views;
 use crate::event::Event;
 use crate::store::{EventLog, LogStats};
 
-/// The two views.
+/// The views.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum View {
     Log,
     Projections,
+    Flows,
 }
 
 /// The focused pane of the log view.
@@ -98,6 +100,7 @@ pub struct App {
     pub(crate) notice: Option<Notice>,
     pub(crate) jobs: Jobs,
     pub(crate) projections: ProjectionsState,
+    pub(crate) flows: FlowsState,
     pub(crate) quit: bool,
 }
 
@@ -131,6 +134,7 @@ impl App {
             streams: None,
             jobs: Jobs::default(),
             projections: ProjectionsState::default(),
+            flows: FlowsState::new(total),
             quit: false,
         };
         if total > 0 {

@@ -7,6 +7,9 @@
 mod app;
 pub mod escape;
 mod flow;
+mod flows;
+mod flows_notes;
+mod flows_run;
 mod jobs;
 mod json_tree;
 pub mod keymap;
@@ -26,6 +29,7 @@ use ratatui::backend::TestBackend;
 
 pub use app::{App, Detail, DetailLine, Focus, Notice, Overlay, PromptKind, View};
 pub use flow::{Flow, FlowEvent, FlowLine};
+pub use flows::{CustomerChoice, FlowsMsg};
 pub use json_tree::{LineKind, TreeLine};
 pub use msg::{Job, Msg};
 pub use run::{run, settle};

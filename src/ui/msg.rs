@@ -4,6 +4,7 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use super::flow::Flow;
+use super::flows::FlowsMsg;
 use super::keymap::Action;
 use super::rate::RateChart;
 use super::projections::ProjectionMsg;
@@ -19,6 +20,8 @@ pub enum Job {
     Flow,
     /// Computing projection state, rebuilding, checking snapshots.
     Projection,
+    /// Running the flows simulation again with new parameters.
+    Flows,
 }
 
 /// A message to the app.
@@ -58,5 +61,9 @@ pub enum Msg {
     Projection {
         generation: u64,
         msg: ProjectionMsg,
+    },
+    Flows {
+        generation: u64,
+        msg: FlowsMsg,
     },
 }

@@ -41,6 +41,8 @@ pub struct Theme {
     pub error: Style,
     pub info: Style,
     pub highlight: Style,
+    /// Something to look at, not yet wrong (a stale copy).
+    pub warning: Style,
 }
 
 impl Theme {
@@ -78,6 +80,7 @@ impl Theme {
             error: Style::new().fg(Color::White).bg(Color::Red).add_modifier(bold),
             info: Style::new().fg(Color::Green),
             highlight: Style::new().fg(Color::Black).bg(Color::Yellow),
+            warning: Style::new().fg(Color::Yellow).add_modifier(bold),
         }
     }
 
@@ -102,7 +105,7 @@ impl Theme {
         theme
     }
 
-    fn roles_mut(&mut self) -> [&mut Style; 30] {
+    fn roles_mut(&mut self) -> [&mut Style; 31] {
         [
             &mut self.header,
             &mut self.tab_active,
@@ -134,6 +137,7 @@ impl Theme {
             &mut self.error,
             &mut self.info,
             &mut self.highlight,
+            &mut self.warning,
         ]
     }
 

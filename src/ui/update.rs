@@ -24,6 +24,7 @@ impl App {
                     vec![Context::Rebuild, Context::Projections, Context::Global]
                 }
                 (View::Projections, _) => vec![Context::Projections, Context::Global],
+                (View::Flows, _) => vec![Context::Flows, Context::Global],
             },
         }
     }
@@ -62,7 +63,7 @@ pub fn update(app: &mut App, msg: Msg) {
             app.scroll_into_view();
             app.keep_detail_cursor_visible();
         }
-        Msg::Tick => {}
+        Msg::Tick => app.flows_tick(),
         Msg::Progress {
             job,
             generation,
@@ -106,6 +107,7 @@ pub fn update(app: &mut App, msg: Msg) {
             }
         }
         Msg::Projection { generation, msg } => app.projection_msg(generation, msg),
+        Msg::Flows { generation, msg } => app.flows_msg(generation, msg),
     }
 }
 
@@ -141,10 +143,12 @@ fn act(app: &mut App, action: Action) {
             Action::PreviousFocus => app.cycle_focus(false),
             Action::ShowLog => app.show(View::Log, Focus::List),
             Action::ShowProjections => app.show(View::Projections, Focus::List),
+            Action::ShowFlows => app.show(View::Flows, Focus::List),
             _ => match (app.view, app.focus) {
                 (View::Log, Focus::List) => list_action(app, action),
                 (View::Log, Focus::Detail) => detail_action(app, action),
                 (View::Projections, _) => app.projections_action(action),
+                (View::Flows, _) => app.flows_action(action),
             },
         },
     }
@@ -233,12 +237,14 @@ impl App {
             (View::Log, Focus::List),
             (View::Log, Focus::Detail),
             (View::Projections, Focus::List),
+            (View::Flows, Focus::List),
         ];
         let now = order
             .iter()
-            .position(|&(v, f)| v == self.view && (v == View::Projections || f == self.focus))
+            .position(|&(v, f)| v == self.view && (v != View::Log || f == self.focus))
             .unwrap_or(0);
-        let next = if forward { (now + 1) % 3 } else { (now + 2) % 3 };
+        let len = order.len();
+        let next = if forward { (now + 1) % len } else { (now + len - 1) % len };
         let (view, focus) = order[next];
         self.show(view, focus);
     }

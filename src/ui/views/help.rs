@@ -32,13 +32,21 @@ const INTRO: &[&str] = &[
      watch its state change: what each event added, removed or changed is marked. Blame shows \
      which event last set a field. Rebuild replays the whole log; snapshots are a cache that \
      makes time travel fast, and must agree with a replay from the first event.",
+    "Flows view: the same log through Event Notification and Event-Carried State Transfer. \
+     Notification sends thin events (•) and the consumer calls the source back (◁ call, \
+     ◆ answer, ✗ failed); StateTransfer sends the data (■) and the consumer keeps a replica. \
+     Take the source down (o) and watch: Notification's calls fail and its shipments wait, \
+     StateTransfer keeps shipping but moves several times the bytes and keeps a copy. Add \
+     drops, duplicates and reordering (d u r) and turn version checks off (v) to see a \
+     replica go wrong. Every change of these runs the log again from the start.",
 ];
 
-const ORDER: [Context; 8] = [
+const ORDER: [Context; 9] = [
     Context::Global,
     Context::List,
     Context::Detail,
     Context::Projections,
+    Context::Flows,
     Context::Rebuild,
     Context::Prompt,
     Context::Picker,

@@ -12,6 +12,7 @@
 //! └──────────────────────────────────────────────────────────┘
 //! ```
 
+pub mod flows;
 pub mod help;
 pub mod log;
 pub mod picker;
@@ -72,6 +73,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     match app.view {
         View::Log => log::render(app, frame, bands.body),
         View::Projections => projections::render(app, frame, bands.body),
+        View::Flows => flows::render(app, frame, bands.body),
     }
     status::render_status(app, frame, bands.status);
     status::render_footer(app, frame, bands.footer);
@@ -106,6 +108,8 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
         tab(" 1 Log ", View::Log),
         Span::styled(" ", t.header),
         tab(" 2 Projections ", View::Projections),
+        Span::styled(" ", t.header),
+        tab(" 3 Flows ", View::Flows),
     ]);
     let used = left.width() as u16;
     frame.render_widget(Paragraph::new("").style(t.header), area);
