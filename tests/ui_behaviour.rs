@@ -70,7 +70,9 @@ fn jumping_goes_to_a_seq_and_says_where_the_log_ends() {
     h.press(KeyCode::Enter);
     let total = sample_events().len() as u64;
     assert_eq!(h.seq(), total);
-    assert!(matches!(h.app.notice(), Some(Notice::Info(text)) if text.contains(&format!("ends at seq {total}"))));
+    assert!(
+        matches!(h.app.notice(), Some(Notice::Info(text)) if text.contains(&format!("ends at seq {total}")))
+    );
     h.keys(":");
     h.press(KeyCode::Esc);
     assert_eq!(h.seq(), total, "Esc leaves the cursor where it was");
@@ -82,10 +84,19 @@ fn the_type_filter_keeps_only_that_type_and_clearing_keeps_the_event() {
     h.keys("t");
     // The picker lists types most frequent first; find OrderShipped's row.
     let screen = h.screen(80, 24);
-    let rows: Vec<&str> = screen.lines().filter(|l| l.contains("▶ ") || l.contains("│  ")).collect();
+    let rows: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.contains("▶ ") || l.contains("│  "))
+        .collect();
     assert!(screen.contains("OrderShipped"), "{screen}");
     let _ = rows;
-    let stats_order = ["OrderPlaced", "PaymentReceived", "PaymentRequested", "CustomerRegistered", "OrderShipped"];
+    let stats_order = [
+        "OrderPlaced",
+        "PaymentReceived",
+        "PaymentRequested",
+        "CustomerRegistered",
+        "OrderShipped",
+    ];
     for _ in 1..stats_order.len() {
         h.keys("j");
     }
@@ -129,7 +140,9 @@ fn an_unknown_stream_is_reported_not_applied() {
     h.keys("snope");
     h.press(KeyCode::Enter);
     assert_eq!(h.app.filter_description(), None);
-    assert!(matches!(h.app.notice(), Some(Notice::Error(text)) if text.contains("no stream named `nope`")));
+    assert!(
+        matches!(h.app.notice(), Some(Notice::Error(text)) if text.contains("no stream named `nope`"))
+    );
 }
 
 #[test]
@@ -196,12 +209,19 @@ fn folding_an_object_hides_its_fields_and_unfolding_restores_them() {
     let after = h.app.detail().lines.len();
     // The four address fields and the closing bracket are hidden.
     assert_eq!(before - after, 5);
-    assert!(tree_lines(&h).iter().all(|t| !t.path.starts_with("data/address/")));
+    assert!(
+        tree_lines(&h)
+            .iter()
+            .all(|t| !t.path.starts_with("data/address/"))
+    );
     h.press(KeyCode::Enter);
     assert_eq!(h.app.detail().lines.len(), before);
     h.keys("z");
     for line in tree_lines(&h) {
-        assert!(!matches!(line.kind, LineKind::Open { folded: false, len, .. } if len > 0), "{line:?}");
+        assert!(
+            !matches!(line.kind, LineKind::Open { folded: false, len, .. } if len > 0),
+            "{line:?}"
+        );
     }
     h.keys("Z");
     assert_eq!(h.app.detail().lines.len(), before);
@@ -214,7 +234,11 @@ fn an_event_in_a_flow_shows_its_chain_by_causation() {
     let flow_seqs: Vec<u64> = events
         .iter()
         .enumerate()
-        .filter(|(_, e)| e.metadata.as_ref().is_some_and(|m| m.as_str().contains("\"flow-2\"")))
+        .filter(|(_, e)| {
+            e.metadata
+                .as_ref()
+                .is_some_and(|m| m.as_str().contains("\"flow-2\""))
+        })
         .map(|(i, _)| i as u64 + 1)
         .collect();
     h.keys(&format!(":{}", flow_seqs[2]));
@@ -230,7 +254,11 @@ fn an_event_in_a_flow_shows_its_chain_by_causation() {
             continue;
         }
         let cause = line.event.causation_id.as_deref().unwrap();
-        let parent = flow.lines[..i].iter().rev().find(|l| l.depth == line.depth - 1).unwrap();
+        let parent = flow.lines[..i]
+            .iter()
+            .rev()
+            .find(|l| l.depth == line.depth - 1)
+            .unwrap();
         assert_eq!(parent.event.id, cause);
     }
     h.keys("g");
@@ -253,8 +281,15 @@ fn hostile_events() -> Vec<NewEvent> {
     let mut events = sample_events();
     events.insert(
         0,
-        NewEvent::new("evil\u{1b}[31m", "Bell\u{7}Rung", Timestamp::from_unix_millis(1_709_283_000_000), Json::from_value(&data))
-            .with_metadata(Json::from_value(&json!({"correlation_id": "c\u{1b}[2J", "causation_id": "x"}))),
+        NewEvent::new(
+            "evil\u{1b}[31m",
+            "Bell\u{7}Rung",
+            Timestamp::from_unix_millis(1_709_283_000_000),
+            Json::from_value(&data),
+        )
+        .with_metadata(Json::from_value(
+            &json!({"correlation_id": "c\u{1b}[2J", "causation_id": "x"}),
+        )),
     );
     events
 }
@@ -285,7 +320,10 @@ fn control_characters_in_event_data_are_shown_escaped_never_sent() {
 
 #[test]
 fn no_key_panics_at_any_size_in_any_state() {
-    let keys: Vec<_> = eventscope::ui::keymap::BINDINGS.iter().map(|b| b.key).collect();
+    let keys: Vec<_> = eventscope::ui::keymap::BINDINGS
+        .iter()
+        .map(|b| b.key)
+        .collect();
     for (width, height) in [(1, 1), (20, 5), (80, 24)] {
         for events in [sample_events(), Vec::new(), hostile_events()] {
             let mut h = Harness::with_events(events, width, height);

@@ -40,7 +40,10 @@ impl Screen {
 fn the_explorer_runs_in_a_terminal_and_restores_it_on_quit() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pty.redb");
-    EventLog::create(&path).unwrap().append(ui_support::sample_events()).unwrap();
+    EventLog::create(&path)
+        .unwrap()
+        .append(ui_support::sample_events())
+        .unwrap();
 
     let pty = native_pty_system()
         .openpty(PtySize {
@@ -56,7 +59,11 @@ fn the_explorer_runs_in_a_terminal_and_restores_it_on_quit() {
     let mut child = pty.slave.spawn_command(command).unwrap();
     drop(pty.slave);
 
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(ROWS.try_into().unwrap(), COLS.try_into().unwrap(), 0)));
+    let parser = Arc::new(Mutex::new(vt100::Parser::new(
+        ROWS.try_into().unwrap(),
+        COLS.try_into().unwrap(),
+        0,
+    )));
     let mut reader = pty.master.try_clone_reader().unwrap();
     let mut writer = pty.master.take_writer().unwrap();
     let reading = {
@@ -103,13 +110,20 @@ fn the_explorer_runs_in_a_terminal_and_restores_it_on_quit() {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
         }
-        assert!(Instant::now() < deadline, "the explorer did not quit:\n{}", screen.text());
+        assert!(
+            Instant::now() < deadline,
+            "the explorer did not quit:\n{}",
+            screen.text()
+        );
         std::thread::sleep(Duration::from_millis(20));
     };
     drop(pty.master);
     let _ = reading.join();
     assert!(status.success(), "exit status {status:?}");
     let parser = screen.parser.lock().unwrap();
-    assert!(!parser.screen().alternate_screen(), "the alternate screen was left on");
+    assert!(
+        !parser.screen().alternate_screen(),
+        "the alternate screen was left on"
+    );
     assert!(!parser.screen().hide_cursor(), "the cursor was left hidden");
 }

@@ -12,8 +12,29 @@ fn snapshot(name: &str, drive: impl Fn(&mut Harness)) {
     for (width, height) in SIZES {
         let mut h = Harness::sample(width, height);
         drive(&mut h);
-        insta::assert_snapshot!(format!("{name}_{width}x{height}"), h.screen(width, height));
+        insta::assert_snapshot!(
+            format!("{name}_{width}x{height}"),
+            without_durations(&h.screen(width, height))
+        );
     }
+}
+
+/// The screen with how long a rebuild took blanked out: wall-clock times
+/// differ from run to run.
+fn without_durations(screen: &str) -> String {
+    screen
+        .lines()
+        .map(|line| match line.find("took ") {
+            Some(start) => {
+                let start = start + "took ".len();
+                // Up to the pane's border, so that the padding goes too.
+                let end = line[start..].find('│').map_or(line.len(), |n| start + n);
+                format!("{}<time>{}", &line[..start], &line[end..])
+            }
+            None => line.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 #[test]
@@ -66,5 +87,23 @@ fn search_result() {
     snapshot("search", |h| {
         h.keys("/bergen");
         h.press(KeyCode::Enter);
+    });
+}
+
+#[test]
+fn projections_view_after_an_address_change() {
+    snapshot("projections_step", |h| {
+        h.keys(":34");
+        h.press(KeyCode::Enter);
+        h.keys("2l");
+    });
+}
+
+#[test]
+fn projections_view_after_a_rebuild_and_check() {
+    snapshot("projections_rebuild", |h| {
+        h.keys(":20");
+        h.press(KeyCode::Enter);
+        h.keys("2ra");
     });
 }

@@ -7,6 +7,7 @@ mod generate;
 mod import;
 mod info;
 mod progress;
+mod replay;
 mod simulate;
 mod verify;
 
@@ -36,6 +37,7 @@ pub enum Command {
     Export(export::Args),
     Info(info::Args),
     Generate(generate::Args),
+    Replay(replay::Args),
     Exec(exec::Args),
     Simulate(simulate::Args),
     Verify(verify::Args),
@@ -49,6 +51,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Export(args)) => export::run(args),
         Some(Command::Info(args)) => info::run(args),
         Some(Command::Generate(args)) => generate::run(args),
+        Some(Command::Replay(args)) => replay::run(args),
         Some(Command::Exec(args)) => exec::run(args),
         Some(Command::Simulate(args)) => simulate::run(args),
         Some(Command::Verify(args)) => verify::run(args),

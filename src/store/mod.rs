@@ -9,6 +9,7 @@
 mod append;
 mod blocks;
 mod codec;
+mod engine;
 mod error;
 mod names;
 mod read;

@@ -189,7 +189,9 @@ impl App {
 
     /// The flow of the selected event, once found.
     pub fn flow(&self) -> Option<&Flow> {
-        self.flow.as_ref().filter(|f| Some(f.seq) == self.selected_seq())
+        self.flow
+            .as_ref()
+            .filter(|f| Some(f.seq) == self.selected_seq())
     }
 
     /// Whether any worker is still running.
@@ -209,8 +211,10 @@ impl App {
     /// The log's file name, for the header.
     pub fn log_name(&self) -> String {
         let path = self.log.path();
-        path.file_name()
-            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned())
+        path.file_name().map_or_else(
+            || path.display().to_string(),
+            |n| n.to_string_lossy().into_owned(),
+        )
     }
 
     /// How far page up/down moves the list: the rows it shows.
@@ -262,14 +266,18 @@ impl App {
         self.request_flow();
         if self.view == View::Projections {
             let seq = self.selected_seq();
-            self.projections.follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
+            self.projections
+                .follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
         }
     }
 
     /// Recomputes the detail lines from the selected event and fold state.
     pub(crate) fn rebuild_detail(&mut self) {
         let mut lines = Vec::new();
-        let row = self.cursor.checked_sub(self.top).and_then(|i| self.window.get(i));
+        let row = self
+            .cursor
+            .checked_sub(self.top)
+            .and_then(|i| self.window.get(i));
         match row.map(|r| &r.event) {
             None => {}
             Some(Err(problem)) => lines.push(DetailLine::Field("error", problem.clone())),
@@ -282,7 +290,10 @@ impl App {
                 lines.push(DetailLine::Field("type", event.event_type.to_string()));
                 lines.push(DetailLine::Field("id", event.id.clone()));
                 lines.push(DetailLine::Field("time", event.time.to_string()));
-                let trees = [("data", Some(&event.data)), ("metadata", event.metadata.as_ref())];
+                let trees = [
+                    ("data", Some(&event.data)),
+                    ("metadata", event.metadata.as_ref()),
+                ];
                 for (label, json) in trees {
                     if let Some(json) = json {
                         let value: Value = json.value();
@@ -296,11 +307,15 @@ impl App {
             }
         }
         self.detail.lines = lines;
-        self.detail.cursor = self.detail.cursor.min(self.detail.lines.len().saturating_sub(1));
+        self.detail.cursor = self
+            .detail
+            .cursor
+            .min(self.detail.lines.len().saturating_sub(1));
     }
 
     fn request_flow(&mut self) {
-        let Some((seq, correlation_id)) = self.selected_event().map(|e| (e.seq, e.correlation_id()))
+        let Some((seq, correlation_id)) =
+            self.selected_event().map(|e| (e.seq, e.correlation_id()))
         else {
             self.jobs.slot(Job::Flow).cancel_running();
             return;

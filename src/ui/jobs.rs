@@ -117,7 +117,7 @@ fn count_rate(
     log.scan(1..=stats.events, |event| {
         chart.add(event.time.unix_nanos());
         done += 1;
-        if done % PROGRESS_EVERY == 0 {
+        if done.is_multiple_of(PROGRESS_EVERY) {
             if cancel.load(Ordering::Relaxed) {
                 return ControlFlow::Break(());
             }
@@ -188,7 +188,7 @@ fn search(
     let mut done = 0u64;
     let mut visit = |event: &Event| {
         done += 1;
-        if done % PROGRESS_EVERY == 0 {
+        if done.is_multiple_of(PROGRESS_EVERY) {
             if cancel.load(Ordering::Relaxed) {
                 return ControlFlow::Break(None);
             }
@@ -207,7 +207,9 @@ fn search(
         ((0, from), (from, len))
     };
     for (pass, (lo, hi)) in [first, second].into_iter().enumerate() {
-        if let ControlFlow::Break(found) = walk(log, &request.list, lo, hi, request.forward, &mut visit)? {
+        if let ControlFlow::Break(found) =
+            walk(log, &request.list, lo, hi, request.forward, &mut visit)?
+        {
             return Ok((found, pass == 1 && found.is_some()));
         }
     }
@@ -294,13 +296,16 @@ fn find_flow(log: &EventLog, cancel: &AtomicBool, seq: u64) -> crate::store::Res
         return Ok(None);
     };
     let last = log.last_seq()?;
-    let searched = (seq.saturating_sub(FLOW_WINDOW).max(1), seq.saturating_add(FLOW_WINDOW).min(last));
+    let searched = (
+        seq.saturating_sub(FLOW_WINDOW).max(1),
+        seq.saturating_add(FLOW_WINDOW).min(last),
+    );
     let mut members = Vec::new();
     let mut truncated = false;
     let mut seen = 0u32;
     log.scan(searched.0..=searched.1, |e| {
         seen = seen.wrapping_add(1);
-        if seen % 1024 == 0 && cancel.load(Ordering::Relaxed) {
+        if seen.is_multiple_of(1024) && cancel.load(Ordering::Relaxed) {
             return ControlFlow::Break(());
         }
         // A cheap text test first: most events are not in this flow.

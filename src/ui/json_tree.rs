@@ -31,7 +31,9 @@ pub enum LineKind {
         len: usize,
     },
     /// The closing bracket of an unfolded object or array.
-    Close { array: bool },
+    Close {
+        array: bool,
+    },
     String(String),
     Number(String),
     Literal(&'static str),
@@ -44,19 +46,47 @@ impl TreeLine {
     }
 }
 
-/// Joins a path and a child key.
+/// Joins a path and a child key. Keys are escaped as in a JSON pointer
+/// (`~` as `~0`, `/` as `~1`), so a path names exactly one node.
 pub fn child_path(path: &str, key: &str) -> String {
-    if path.is_empty() {
+    let key = if key.contains(['~', '/']) {
+        key.replace('~', "~0").replace('/', "~1")
+    } else {
         key.to_string()
+    };
+    if path.is_empty() {
+        key
     } else {
         format!("{path}/{key}")
     }
 }
 
+/// The keys of a path made by [`child_path`], unescaped.
+pub fn path_keys(path: &str) -> Vec<String> {
+    if path.is_empty() {
+        return Vec::new();
+    }
+    path.split('/')
+        .map(|key| key.replace("~1", "/").replace("~0", "~"))
+        .collect()
+}
+
 /// Flattens `value`, labelled `label`, at `path`, skipping what is folded.
-pub fn flatten(label: Option<&str>, path: &str, value: &Value, folded: &HashSet<String>) -> Vec<TreeLine> {
+pub fn flatten(
+    label: Option<&str>,
+    path: &str,
+    value: &Value,
+    folded: &HashSet<String>,
+) -> Vec<TreeLine> {
     let mut out = Vec::new();
-    push(&mut out, 0, label.map(str::to_string), path.to_string(), value, folded);
+    push(
+        &mut out,
+        0,
+        label.map(str::to_string),
+        path.to_string(),
+        value,
+        folded,
+    );
     out
 }
 
@@ -95,13 +125,27 @@ fn push(
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                push(out, depth + 1, Some(k.clone()), child_path(&path, k), v, folded);
+                push(
+                    out,
+                    depth + 1,
+                    Some(k.clone()),
+                    child_path(&path, k),
+                    v,
+                    folded,
+                );
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
                 let k = i.to_string();
-                push(out, depth + 1, Some(k.clone()), child_path(&path, &k), v, folded);
+                push(
+                    out,
+                    depth + 1,
+                    Some(k.clone()),
+                    child_path(&path, &k),
+                    v,
+                    folded,
+                );
             }
         }
         _ => {}
@@ -146,7 +190,14 @@ mod tests {
         let paths: Vec<&str> = lines.iter().map(|l| l.path.as_str()).collect();
         assert_eq!(
             paths,
-            ["data", "data/name", "data/address", "data/address/city", "data/address", "data"]
+            [
+                "data",
+                "data/name",
+                "data/address",
+                "data/address/city",
+                "data/address",
+                "data"
+            ]
         );
         assert_eq!(lines[3].depth, 2);
         assert_eq!(lines[3].kind, LineKind::String("Oslo".into()));
@@ -166,6 +217,14 @@ mod tests {
                 len: 3
             }
         );
+    }
+
+    #[test]
+    fn paths_escape_slashes_and_read_back() {
+        let path = child_path(&child_path("", "a/b"), "c~d");
+        assert_eq!(path, "a~1b/c~0d");
+        assert_eq!(path_keys(&path), ["a/b", "c~d"]);
+        assert!(path_keys("").is_empty());
     }
 
     #[test]

@@ -173,7 +173,9 @@ use Action as A;
 use Context as C;
 use KeyCode as K;
 
-/// Every key binding of the explorer.
+/// Every key binding of the explorer: one row per binding, so kept out of
+/// rustfmt's reach.
+#[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
     // The event list.
     bind(Key::ch('j'), C::List, A::Down, "move", "next event"),
@@ -272,7 +274,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ch('3'), C::Global, A::ShowFlows, "", "the flows view: Notification vs StateTransfer"),
     bind(Key::ch('?'), C::Global, A::ToggleHelp, "help", "this help"),
     bind(Key::ch('q'), C::Global, A::Quit, "quit", "quit"),
-    bind(Key { code: K::Char('c'), ctrl: true }, C::Global, A::Quit, "", "quit"),
+    bind(Key { code: K::Char('c'), ctrl: true, }, C::Global, A::Quit, "", "quit"),
 ];
 
 /// The action bound to `key` in the first of `contexts` that binds it.
@@ -290,7 +292,10 @@ pub fn lookup(contexts: &[Context], key: &KeyEvent) -> Option<Action> {
 pub fn hints(contexts: &[Context], max_keys: usize) -> Vec<(String, &'static str)> {
     let mut out: Vec<(String, &'static str)> = Vec::new();
     for context in contexts {
-        for binding in BINDINGS.iter().filter(|b| b.context == *context && !b.label.is_empty()) {
+        for binding in BINDINGS
+            .iter()
+            .filter(|b| b.context == *context && !b.label.is_empty())
+        {
             let name = binding.key.name();
             match out.iter_mut().find(|(_, label)| *label == binding.label) {
                 Some((keys, _)) if keys.split('/').any(|k| k == name) => {}
@@ -352,6 +357,10 @@ mod tests {
         assert_eq!(movement.0, "j/k/↓/↑");
         let short = super::hints(&[C::List, C::Global], 2);
         assert_eq!(short[0].0, "j/k");
-        assert!(hints.iter().any(|(keys, label)| keys == "?" && *label == "help"));
+        assert!(
+            hints
+                .iter()
+                .any(|(keys, label)| keys == "?" && *label == "help")
+        );
     }
 }

@@ -15,6 +15,7 @@ mod json_tree;
 pub mod keymap;
 mod list;
 mod msg;
+mod projection_jobs;
 mod projections;
 mod prompt;
 mod rate;

@@ -6,8 +6,8 @@ use ratatui::crossterm::event::KeyEvent;
 use super::flow::Flow;
 use super::flows::FlowsMsg;
 use super::keymap::Action;
-use super::rate::RateChart;
 use super::projections::ProjectionMsg;
+use super::rate::RateChart;
 
 /// The kinds of background work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -18,8 +18,14 @@ pub enum Job {
     Search,
     /// Finding the flow of the selected event.
     Flow,
-    /// Computing projection state, rebuilding, checking snapshots.
+    /// Computing a projection's state at the cursor and what it changed.
     Projection,
+    /// Rebuilding a projection from scratch.
+    Rebuild,
+    /// Finding which event last set a field.
+    Blame,
+    /// Checking that the snapshot path and the genesis path agree.
+    Check,
     /// Running the flows simulation again with new parameters.
     Flows,
 }

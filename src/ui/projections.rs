@@ -1,48 +1,493 @@
-//! The projections view's state (filled in once the projection engine lands).
+//! The projections view's state: which projection, its state at the
+//! cursor as a foldable tree, what the event there changed, blame,
+//! rebuilds and the snapshot check.
 
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 use std::sync::mpsc::Sender;
+use std::time::Instant;
 
-use super::app::App;
+use serde_json::Value;
+
+use super::app::{App, Focus, Notice, Overlay, View};
 use super::jobs::Jobs;
+use super::json_tree::{self, TreeLine, child_path};
 use super::keymap::Action;
-use super::msg::Msg;
+use super::msg::{Job, Msg};
+pub use super::projection_jobs::ProjectionMsg;
+use super::projection_jobs::{self as work, Agreement, StateAt};
+use super::widgets::json::Mark;
+use crate::projection::{self, Change, Path, Progress, RebuildOutcome, Segment};
 use crate::store::EventLog;
 
-/// A worker's answer about projections.
+/// A root with more children than this starts with each child folded.
+const FOLD_ROOT_ABOVE: usize = 12;
+
+/// A rebuild, running or finished.
 #[derive(Debug)]
-pub enum ProjectionMsg {}
+pub struct RebuildStatus {
+    pub started: Instant,
+    pub progress: Option<Progress>,
+    /// How it ended, once it has.
+    pub outcome: Option<Result<RebuildOutcome, String>>,
+}
 
 /// The projections view.
 #[derive(Debug, Default)]
-pub struct ProjectionsState {}
+pub struct ProjectionsState {
+    pub names: Vec<&'static str>,
+    pub selected: usize,
+    pub state: Option<Box<StateAt>>,
+    pub problem: Option<String>,
+    pub folded: HashSet<String>,
+    pub lines: Vec<TreeLine>,
+    pub marks: HashMap<String, Mark>,
+    pub cursor: usize,
+    pub scroll: usize,
+    pub blame: Option<(String, Result<Option<u64>, String>)>,
+    pub rebuild: Option<RebuildStatus>,
+    pub agreement: Option<Result<Agreement, String>>,
+    /// The seq whose state is wanted (the cursor's).
+    pub wanted: Option<u64>,
+}
 
 impl ProjectionsState {
-    pub fn init(&mut self, _log: &EventLog) {}
+    /// Picks the projections that apply to the log's event types; a domain
+    /// projection first when there is one, as it tells the better story.
+    pub fn init(&mut self, log: &EventLog) {
+        let types: Vec<String> = log
+            .stats()
+            .map(|s| s.types.into_iter().map(|(t, _)| t).collect())
+            .unwrap_or_default();
+        let refs: Vec<&str> = types.iter().map(String::as_str).collect();
+        self.names = projection::applicable(&refs);
+        self.selected = self
+            .names
+            .iter()
+            .position(|n| !projection::builtin::GENERIC.contains(n))
+            .unwrap_or(0);
+    }
 
-    pub fn follow_cursor(&mut self, _log: &std::sync::Arc<EventLog>, _tx: &Sender<Msg>, _jobs: &mut Jobs, _seq: Option<u64>) {}
+    pub fn name(&self) -> Option<&'static str> {
+        self.names.get(self.selected).copied()
+    }
 
     pub fn rebuilding(&self) -> bool {
-        false
+        self.rebuild.as_ref().is_some_and(|r| r.outcome.is_none())
     }
 
     pub fn picker_entries(&self) -> Vec<(String, String)> {
-        Vec::new()
+        self.names
+            .iter()
+            .map(|name| {
+                let kind = if projection::builtin::GENERIC.contains(name) {
+                    "any log"
+                } else {
+                    "domain"
+                };
+                (name.to_string(), kind.to_string())
+            })
+            .collect()
+    }
+
+    /// Asks a worker for the state at `seq`, handing it the state held so
+    /// that a step forwards costs one event.
+    pub fn follow_cursor(
+        &mut self,
+        log: &Arc<EventLog>,
+        tx: &Sender<Msg>,
+        jobs: &mut Jobs,
+        seq: Option<u64>,
+    ) {
+        let (Some(name), Some(seq)) = (self.name(), seq.or(Some(0))) else {
+            return;
+        };
+        if self
+            .state
+            .as_ref()
+            .is_some_and(|s| s.name == name && s.seq == seq)
+            && self.wanted == Some(seq)
+        {
+            return;
+        }
+        self.wanted = Some(seq);
+        self.blame = None;
+        self.agreement = None;
+        let held = match self.state.take() {
+            Some(state) if state.name == name => {
+                let StateAt {
+                    seq: at,
+                    projection,
+                    ..
+                } = *state;
+                Some((at, projection))
+            }
+            _ => None,
+        };
+        let (generation, _) = jobs.slot(Job::Projection).start();
+        work::spawn_state(log.clone(), tx.clone(), generation, name, seq, held);
+    }
+
+    fn show_state(&mut self, state: Box<StateAt>) {
+        if self.state.as_ref().is_none_or(|old| old.name != state.name) {
+            self.folded.clear();
+            if let Value::Object(map) = &state.value
+                && map.len() > FOLD_ROOT_ABOVE
+            {
+                for (key, value) in map {
+                    if value.is_object() || value.is_array() {
+                        self.folded.insert(child_path("", key));
+                    }
+                }
+            }
+        }
+        self.marks.clear();
+        for change in &state.changes {
+            let path = tree_path(change.path());
+            // Unfold down to every change, so that it can be seen.
+            let keys = json_tree::path_keys(&path);
+            let mut ancestor = String::new();
+            for key in &keys[..keys.len().saturating_sub(1)] {
+                ancestor = child_path(&ancestor, key);
+                self.folded.remove(&ancestor);
+            }
+            let mark = match change {
+                Change::Added { .. } => Mark::Added,
+                Change::Removed { .. } => Mark::Removed,
+                Change::Changed { .. } => Mark::Changed,
+            };
+            self.marks.insert(path, mark);
+        }
+        self.problem = None;
+        self.state = Some(state);
+        self.reflatten();
+        if let Some(first) = self
+            .lines
+            .iter()
+            .position(|l| self.marks.contains_key(&l.path))
+        {
+            self.cursor = first;
+        }
+    }
+
+    fn reflatten(&mut self) {
+        self.lines = match &self.state {
+            Some(state) => json_tree::flatten(None, "", &state.value, &self.folded),
+            None => Vec::new(),
+        };
+        self.cursor = self.cursor.min(self.lines.len().saturating_sub(1));
+    }
+
+    /// The diff mark for a tree line: its own, or a folded line's hidden one.
+    pub fn mark_of(&self, line: &TreeLine) -> Option<Mark> {
+        if let Some(mark) = self.marks.get(&line.path) {
+            return Some(*mark);
+        }
+        let folded = matches!(line.kind, json_tree::LineKind::Open { folded: true, .. });
+        let prefix = format!("{}/", line.path);
+        (folded
+            && self
+                .marks
+                .keys()
+                .any(|p| line.path.is_empty() || p.starts_with(&prefix)))
+        .then_some(Mark::Changed)
     }
 }
 
+/// A projection path as a tree path.
+fn tree_path(path: &Path) -> String {
+    path.segments()
+        .iter()
+        .fold(String::new(), |acc, segment| match segment {
+            Segment::Key(key) => child_path(&acc, key),
+            Segment::Index(i) => child_path(&acc, &i.to_string()),
+        })
+}
+
+/// A tree path as a projection path, reading array indexes where the state
+/// has arrays.
+fn projection_path(value: &Value, tree: &str) -> Path {
+    let mut node = Some(value);
+    let mut segments = Vec::new();
+    for key in json_tree::path_keys(tree) {
+        let segment = match (node, key.parse::<usize>()) {
+            (Some(Value::Array(_)), Ok(i)) => Segment::Index(i),
+            _ => Segment::Key(key.clone()),
+        };
+        node = match (&segment, node) {
+            (Segment::Index(i), Some(Value::Array(items))) => items.get(*i),
+            (Segment::Key(k), Some(Value::Object(map))) => map.get(k),
+            _ => None,
+        };
+        segments.push(segment);
+    }
+    Path(segments)
+}
+
 impl App {
+    /// The projection shown in the projections view.
+    pub fn projection_name(&self) -> Option<&'static str> {
+        self.projections.name()
+    }
+
+    /// The shown projection's state at the cursor, once computed.
+    pub fn projection_state(&self) -> Option<&Value> {
+        self.projections.state.as_ref().map(|s| &s.value)
+    }
+
+    /// What the event at the cursor changed in the shown projection.
+    pub fn projection_changes(&self) -> &[Change] {
+        self.projections
+            .state
+            .as_ref()
+            .map_or(&[], |s| s.changes.as_slice())
+    }
+
+    /// The seq blame found for the selected field, if it has run.
+    pub fn blamed_seq(&self) -> Option<u64> {
+        match &self.projections.blame {
+            Some((_, Ok(seq))) => *seq,
+            _ => None,
+        }
+    }
+
+    /// One event of the log (for tools and tests).
+    pub fn event_at(&self, seq: u64) -> Option<crate::event::Event> {
+        self.log.get(seq).ok().flatten()
+    }
+
     /// Shows the projection named `name` in the projections view.
     pub fn select_projection(&mut self, name: &str) -> Result<(), String> {
-        Err(format!("no projection named `{name}`"))
+        let index = self
+            .projections
+            .names
+            .iter()
+            .position(|n| *n == name)
+            .ok_or_else(|| {
+                format!(
+                    "no projection named `{name}` applies to this log; try one of: {}",
+                    self.projections.names.join(", ")
+                )
+            })?;
+        self.pick_projection(index);
+        Ok(())
     }
 
-    pub(crate) fn projections_action(&mut self, _action: Action) {}
-
-    pub(crate) fn projection_picker_action(&mut self, _action: Action, _selected: usize) {
-        self.overlay = super::app::Overlay::None;
+    fn pick_projection(&mut self, index: usize) {
+        let p = &mut self.projections;
+        p.selected = index;
+        p.state = None;
+        p.wanted = None;
+        p.lines.clear();
+        p.cursor = 0;
+        p.scroll = 0;
+        let seq = self.selected_seq();
+        self.projections
+            .follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
     }
 
-    pub(crate) fn projection_msg(&mut self, _generation: u64, msg: ProjectionMsg) {
-        match msg {}
+    pub(crate) fn projections_action(&mut self, action: Action) {
+        let rows = super::views::projections::tree_rows(self.size).max(1);
+        let last = self.projections.lines.len().saturating_sub(1);
+        let p = &mut self.projections;
+        match action {
+            Action::StepForward => self.move_to(self.cursor.saturating_add(1)),
+            Action::StepBack => self.move_to(self.cursor.saturating_sub(1)),
+            Action::Down => p.cursor = (p.cursor + 1).min(last),
+            Action::Up => p.cursor = p.cursor.saturating_sub(1),
+            Action::PageDown => p.cursor = (p.cursor + rows).min(last),
+            Action::PageUp => p.cursor = p.cursor.saturating_sub(rows),
+            Action::ToggleFold => {
+                if let Some(line) = p.lines.get(p.cursor).filter(|l| l.is_foldable()) {
+                    let path = line.path.clone();
+                    if !p.folded.remove(&path) {
+                        p.folded.insert(path.clone());
+                    }
+                    p.reflatten();
+                    p.cursor = p.lines.iter().position(|l| l.path == path).unwrap_or(0);
+                }
+            }
+            Action::FoldAll => {
+                if let Some(state) = &p.state {
+                    json_tree::container_paths("", &state.value, &mut p.folded);
+                    p.folded.remove("");
+                    p.reflatten();
+                }
+            }
+            Action::UnfoldAll => {
+                p.folded.clear();
+                p.reflatten();
+            }
+            Action::ProjectionPicker => {
+                self.overlay = Overlay::ProjectionPicker {
+                    selected: p.selected,
+                }
+            }
+            Action::Rebuild => self.start_rebuild(),
+            Action::Cancel => self.jobs.slot(Job::Rebuild).cancel_running(),
+            Action::JumpToBlame => self.blame_or_jump(),
+            Action::CheckAgreement => self.start_check(),
+            _ => {}
+        }
+        let p = &mut self.projections;
+        if p.cursor < p.scroll {
+            p.scroll = p.cursor;
+        } else if p.cursor >= p.scroll + rows {
+            p.scroll = p.cursor + 1 - rows;
+        }
+    }
+
+    pub(crate) fn projection_picker_action(&mut self, action: Action, selected: usize) {
+        let last = self.projections.names.len().saturating_sub(1);
+        match action {
+            Action::Down => {
+                self.overlay = Overlay::ProjectionPicker {
+                    selected: (selected + 1).min(last),
+                }
+            }
+            Action::Up => {
+                self.overlay = Overlay::ProjectionPicker {
+                    selected: selected.saturating_sub(1),
+                }
+            }
+            Action::Cancel => self.overlay = Overlay::None,
+            Action::Submit => {
+                self.overlay = Overlay::None;
+                self.pick_projection(selected);
+            }
+            _ => {}
+        }
+    }
+
+    fn start_rebuild(&mut self) {
+        let Some(name) = self.projections.name() else {
+            return;
+        };
+        let (generation, cancel) = self.jobs.slot(Job::Rebuild).start();
+        self.projections.rebuild = Some(RebuildStatus {
+            started: Instant::now(),
+            progress: None,
+            outcome: None,
+        });
+        work::spawn_rebuild(self.log.clone(), self.tx.clone(), generation, cancel, name);
+    }
+
+    /// First `b` on a field: find the event that set it; once found, `b`
+    /// again shows that event in the log view.
+    fn blame_or_jump(&mut self) {
+        let p = &self.projections;
+        let (Some(name), Some(state), Some(line)) = (p.name(), &p.state, p.lines.get(p.cursor))
+        else {
+            return;
+        };
+        let path = projection_path(&state.value, &line.path);
+        if let Some((blamed, Ok(Some(seq)))) = &p.blame
+            && *blamed == path.to_string()
+        {
+            let seq = *seq;
+            if !self.list.position_of(seq).1 {
+                self.list.filter = None;
+            }
+            self.view = View::Log;
+            self.focus = Focus::List;
+            self.move_to(self.list.position_of(seq).0);
+            return;
+        }
+        let (generation, _) = self.jobs.slot(Job::Blame).start();
+        work::spawn_blame(
+            self.log.clone(),
+            self.tx.clone(),
+            generation,
+            name,
+            path,
+            state.seq,
+        );
+    }
+
+    fn start_check(&mut self) {
+        let (Some(name), Some(state)) = (self.projections.name(), &self.projections.state) else {
+            return;
+        };
+        let seq = state.seq;
+        let (generation, _) = self.jobs.slot(Job::Check).start();
+        self.projections.agreement = None;
+        work::spawn_check(self.log.clone(), self.tx.clone(), generation, name, seq);
+    }
+
+    pub(crate) fn projection_msg(&mut self, generation: u64, msg: ProjectionMsg) {
+        let job = match &msg {
+            ProjectionMsg::State(_) => Job::Projection,
+            ProjectionMsg::RebuildProgress(_) | ProjectionMsg::Rebuilt(_) => Job::Rebuild,
+            ProjectionMsg::Blamed { .. } => Job::Blame,
+            ProjectionMsg::Checked(_) => Job::Check,
+        };
+        let slot = self.jobs.slot(job);
+        if !slot.is_current(generation) {
+            return;
+        }
+        match msg {
+            ProjectionMsg::RebuildProgress(progress) => {
+                slot.progress = Some((progress.done, progress.total));
+                if let Some(rebuild) = &mut self.projections.rebuild {
+                    rebuild.progress = Some(progress);
+                }
+                return;
+            }
+            _ => slot.finish(),
+        }
+        let p = &mut self.projections;
+        match msg {
+            ProjectionMsg::State(Ok(state)) if Some(state.seq) == p.wanted => {
+                p.show_state(state);
+                // Bring the first change into view, a third of the way down.
+                let rows = super::views::projections::tree_rows(self.size).max(1);
+                if p.cursor < p.scroll || p.cursor >= p.scroll + rows {
+                    p.scroll = p.cursor.saturating_sub(rows / 3);
+                }
+            }
+            ProjectionMsg::State(Ok(_)) => {}
+            ProjectionMsg::State(Err(problem)) => p.problem = Some(problem),
+            ProjectionMsg::Rebuilt(outcome) => {
+                if let Some(rebuild) = &mut p.rebuild {
+                    rebuild.outcome = Some(outcome);
+                }
+                // Snapshots may have changed: compute the state afresh.
+                p.state = None;
+                p.wanted = None;
+                let seq = self.selected_seq();
+                self.projections
+                    .follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
+            }
+            ProjectionMsg::Blamed { path, result } => {
+                if let Ok(Some(seq)) = &result {
+                    self.notice = Some(Notice::Info(format!(
+                        "{path} was last set by seq {seq}: b again shows it"
+                    )));
+                }
+                p.blame = Some((path, result));
+            }
+            ProjectionMsg::Checked(result) => p.agreement = Some(result),
+            ProjectionMsg::RebuildProgress(_) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn tree_paths_and_projection_paths_name_the_same_node() {
+        let value = json!({"a/b": {"items": [{"sku": "x"}]}});
+        let path = Path(vec![
+            Segment::Key("a/b".into()),
+            Segment::Key("items".into()),
+            Segment::Index(0),
+            Segment::Key("sku".into()),
+        ]);
+        let tree = tree_path(&path);
+        assert_eq!(tree, "a~1b/items/0/sku");
+        assert_eq!(projection_path(&value, &tree), path);
     }
 }

@@ -14,7 +14,9 @@ impl App {
     pub(crate) fn open_prompt(&mut self, kind: PromptKind) {
         if kind == PromptKind::Stream && self.streams.is_none() {
             match self.log.streams() {
-                Ok(streams) => self.streams = Some(streams.into_iter().map(|(name, _)| name).collect()),
+                Ok(streams) => {
+                    self.streams = Some(streams.into_iter().map(|(name, _)| name).collect())
+                }
                 Err(e) => {
                     self.notice = Some(Notice::Error(e.to_string()));
                     return;
@@ -86,7 +88,10 @@ impl App {
 
     fn jump(&mut self, text: &str) {
         let Ok(seq) = text.parse::<u64>() else {
-            self.notice = Some(Notice::Error(format!("`{}` is not a seq: type a number", printable(text))));
+            self.notice = Some(Notice::Error(format!(
+                "`{}` is not a seq: type a number",
+                printable(text)
+            )));
             return;
         };
         if self.list.is_empty() {
@@ -98,9 +103,14 @@ impl App {
         self.notice = if exact {
             None
         } else if seq > self.list.total {
-            Some(Notice::Info(format!("the log ends at seq {}", self.list.total)))
+            Some(Notice::Info(format!(
+                "the log ends at seq {}",
+                self.list.total
+            )))
         } else {
-            Some(Notice::Info(format!("seq {seq} is not in the filtered list; showing seq {shown}")))
+            Some(Notice::Info(format!(
+                "seq {seq} is not in the filtered list; showing seq {shown}"
+            )))
         };
     }
 
@@ -111,7 +121,10 @@ impl App {
             _ if exact => text.to_string(),
             [only] => only.clone(),
             [] => {
-                self.notice = Some(Notice::Error(format!("no stream named `{}`", printable(text))));
+                self.notice = Some(Notice::Error(format!(
+                    "no stream named `{}`",
+                    printable(text)
+                )));
                 return;
             }
             many => {
@@ -129,18 +142,32 @@ impl App {
 
     pub(crate) fn open_type_picker(&mut self) {
         match &self.stats {
-            Ok(stats) if !stats.types.is_empty() => self.overlay = Overlay::TypePicker { selected: 0 },
+            Ok(stats) if !stats.types.is_empty() => {
+                self.overlay = Overlay::TypePicker { selected: 0 }
+            }
             Ok(_) => self.notice = Some(Notice::Info("the log has no events".into())),
             Err(problem) => self.notice = Some(Notice::Error(problem.clone())),
         }
     }
 
     pub(crate) fn type_picker_action(&mut self, action: Action, selected: usize) {
-        let types = self.stats.as_ref().map(|s| s.types.as_slice()).unwrap_or(&[]);
+        let types = self
+            .stats
+            .as_ref()
+            .map(|s| s.types.as_slice())
+            .unwrap_or(&[]);
         let last = types.len().saturating_sub(1);
         match action {
-            Action::Down => self.overlay = Overlay::TypePicker { selected: (selected + 1).min(last) },
-            Action::Up => self.overlay = Overlay::TypePicker { selected: selected.saturating_sub(1) },
+            Action::Down => {
+                self.overlay = Overlay::TypePicker {
+                    selected: (selected + 1).min(last),
+                }
+            }
+            Action::Up => {
+                self.overlay = Overlay::TypePicker {
+                    selected: selected.saturating_sub(1),
+                }
+            }
             Action::Cancel => self.overlay = Overlay::None,
             Action::Submit => {
                 self.overlay = Overlay::None;
@@ -169,7 +196,11 @@ impl App {
             }
         };
         let current = self.selected_seq().unwrap_or(0);
-        self.notice = Some(Notice::Info(format!("showing {} events with {}", seqs.len(), kind.describe())));
+        self.notice = Some(Notice::Info(format!(
+            "showing {} events with {}",
+            seqs.len(),
+            kind.describe()
+        )));
         self.list.filter = Some(Filter {
             kind,
             seqs: Arc::new(seqs),

@@ -50,13 +50,21 @@ impl Theme {
     pub fn colored() -> Theme {
         let bold = Modifier::BOLD;
         Theme {
-            header: Style::new().fg(Color::White).bg(Color::Blue).add_modifier(bold),
-            tab_active: Style::new().fg(Color::Black).bg(Color::Cyan).add_modifier(bold),
+            header: Style::new()
+                .fg(Color::White)
+                .bg(Color::Blue)
+                .add_modifier(bold),
+            tab_active: Style::new()
+                .fg(Color::Black)
+                .bg(Color::Cyan)
+                .add_modifier(bold),
             tab: Style::new().fg(Color::White).bg(Color::Blue),
             border: Style::new().fg(Color::DarkGray),
             border_focused: Style::new().fg(Color::Cyan),
             title: Style::new().add_modifier(bold),
-            selected: Style::new().bg(Color::DarkGray).add_modifier(Modifier::REVERSED),
+            selected: Style::new()
+                .bg(Color::DarkGray)
+                .add_modifier(Modifier::REVERSED),
             seq: Style::new().fg(Color::Yellow),
             time: Style::new().fg(Color::Gray),
             stream: Style::new().fg(Color::Cyan),
@@ -68,7 +76,9 @@ impl Theme {
             json_literal: Style::new().fg(Color::Yellow),
             json_punct: Style::new().fg(Color::Gray),
             added: Style::new().fg(Color::Green).add_modifier(bold),
-            removed: Style::new().fg(Color::Red).add_modifier(Modifier::CROSSED_OUT),
+            removed: Style::new()
+                .fg(Color::Red)
+                .add_modifier(Modifier::CROSSED_OUT),
             changed: Style::new().fg(Color::Yellow).add_modifier(bold),
             chart: Style::new().fg(Color::Cyan),
             marker: Style::new().fg(Color::Yellow).add_modifier(bold),
@@ -77,7 +87,10 @@ impl Theme {
             hint_key: Style::new().fg(Color::Cyan).add_modifier(bold),
             hint_label: Style::new().fg(Color::Gray),
             prompt: Style::new().fg(Color::Yellow).add_modifier(bold),
-            error: Style::new().fg(Color::White).bg(Color::Red).add_modifier(bold),
+            error: Style::new()
+                .fg(Color::White)
+                .bg(Color::Red)
+                .add_modifier(bold),
             info: Style::new().fg(Color::Green),
             highlight: Style::new().fg(Color::Black).bg(Color::Yellow),
             warning: Style::new().fg(Color::Yellow).add_modifier(bold),

@@ -41,7 +41,9 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Msg> {
         return Some(Msg::Action(action));
     }
     match (&app.overlay, key.code) {
-        (Overlay::Prompt { .. }, KeyCode::Char(c)) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+        (Overlay::Prompt { .. }, KeyCode::Char(c))
+            if !key.modifiers.contains(KeyModifiers::CONTROL) =>
+        {
             Some(Msg::Input(c))
         }
         _ => None,
@@ -244,7 +246,11 @@ impl App {
             .position(|&(v, f)| v == self.view && (v != View::Log || f == self.focus))
             .unwrap_or(0);
         let len = order.len();
-        let next = if forward { (now + 1) % len } else { (now + len - 1) % len };
+        let next = if forward {
+            (now + 1) % len
+        } else {
+            (now + len - 1) % len
+        };
         let (view, focus) = order[next];
         self.show(view, focus);
     }
@@ -255,7 +261,8 @@ impl App {
         self.focus = focus;
         if entering_projections {
             let seq = self.selected_seq();
-            self.projections.follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
+            self.projections
+                .follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
         }
     }
 
@@ -275,7 +282,13 @@ impl App {
             forward,
         };
         let (generation, cancel) = self.jobs.slot(Job::Search).start();
-        jobs::spawn_search(self.log.clone(), self.tx.clone(), generation, cancel, request);
+        jobs::spawn_search(
+            self.log.clone(),
+            self.tx.clone(),
+            generation,
+            cancel,
+            request,
+        );
     }
 
     fn search_finished(&mut self, found: Result<Option<u64>, String>, wrapped: bool) {

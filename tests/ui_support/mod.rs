@@ -24,7 +24,9 @@ fn event(stream: &str, event_type: &str, minute: i64, data: serde_json::Value) -
 }
 
 fn in_flow(event: NewEvent, flow: &str, cause: &str) -> NewEvent {
-    event.with_metadata(Json::from_value(&json!({"correlation_id": flow, "causation_id": cause})))
+    event.with_metadata(Json::from_value(
+        &json!({"correlation_id": flow, "causation_id": cause}),
+    ))
 }
 
 /// 40 events: 6 customers registered, then orders placed, paid and shipped
@@ -52,13 +54,23 @@ pub fn sample_events() -> Vec<NewEvent> {
         )
         .with_id(format!("{order}/placed"));
         let requested = in_flow(
-            event(&order, "PaymentRequested", minute + 1, json!({"amount": 250 * n})),
+            event(
+                &order,
+                "PaymentRequested",
+                minute + 1,
+                json!({"amount": 250 * n}),
+            ),
             &flow,
             &format!("{order}/placed"),
         )
         .with_id(format!("{order}/requested"));
         let received = in_flow(
-            event(&order, "PaymentReceived", minute + 3, json!({"amount": 250 * n})),
+            event(
+                &order,
+                "PaymentReceived",
+                minute + 3,
+                json!({"amount": 250 * n}),
+            ),
             &flow,
             &format!("{order}/requested"),
         )
@@ -67,7 +79,12 @@ pub fn sample_events() -> Vec<NewEvent> {
         if n % 2 == 0 {
             events.push(
                 in_flow(
-                    event(&order, "OrderShipped", minute + 5, json!({"address": {"street": "1 Main St", "city": "Oslo"}})),
+                    event(
+                        &order,
+                        "OrderShipped",
+                        minute + 5,
+                        json!({"address": {"street": "1 Main St", "city": "Oslo"}}),
+                    ),
                     &flow,
                     &format!("{order}/placed"),
                 )
@@ -144,6 +161,11 @@ impl Harness {
 
     pub fn screen(&self, width: u16, height: u16) -> String {
         ui::render_text(&self.app, width, height)
+    }
+
+    /// The stored event at `seq`, read through the app's log.
+    pub fn app_event(&self, seq: u64) -> eventscope::Event {
+        self.app.event_at(seq).unwrap()
     }
 
     pub fn seq(&self) -> u64 {

@@ -67,7 +67,10 @@ pub fn list_rows(size: (u16, u16)) -> usize {
 
 /// How many lines the detail pane shows on a screen of `size`.
 pub fn detail_rows(size: (u16, u16)) -> usize {
-    areas(bands(screen(size)).body).detail.height.saturating_sub(2) as usize
+    areas(bands(screen(size)).body)
+        .detail
+        .height
+        .saturating_sub(2) as usize
 }
 
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
@@ -146,7 +149,12 @@ fn render_list(app: &App, frame: &mut Frame, area: Rect) {
     let focused = app.focus == Focus::List;
     let title = match &app.list.filter {
         None => format!(" Log: {} events ", app.list.total),
-        Some(filter) => format!(" Log: {} of {} events ({}) ", filter.seqs.len(), app.list.total, filter.kind.describe()),
+        Some(filter) => format!(
+            " Log: {} of {} events ({}) ",
+            filter.seqs.len(),
+            app.list.total,
+            filter.kind.describe()
+        ),
     };
     let block = widgets::pane(title, focused);
     let inner = block.inner(area);
@@ -177,13 +185,24 @@ fn render_list(app: &App, frame: &mut Frame, area: Rect) {
         ];
         match &row.event {
             Ok(event) => {
-                spans.push(Span::styled(format!("{} ", short_time(event, cols.time)), t.time));
                 spans.push(Span::styled(
-                    format!("{:<w$} ", widgets::fit(&printable(&event.stream), cols.stream), w = cols.stream),
+                    format!("{} ", short_time(event, cols.time)),
+                    t.time,
+                ));
+                spans.push(Span::styled(
+                    format!(
+                        "{:<w$} ",
+                        widgets::fit(&printable(&event.stream), cols.stream),
+                        w = cols.stream
+                    ),
                     t.stream,
                 ));
-                let room = width.saturating_sub(2 + cols.seq + 1 + cols.time.chars() + 1 + cols.stream + 1);
-                spans.push(Span::styled(widgets::fit(&printable(&event.event_type), room), t.event_type));
+                let room = width
+                    .saturating_sub(2 + cols.seq + 1 + cols.time.chars() + 1 + cols.stream + 1);
+                spans.push(Span::styled(
+                    widgets::fit(&printable(&event.event_type), room),
+                    t.event_type,
+                ));
             }
             Err(problem) => spans.push(Span::styled(printable(problem).into_owned(), t.error)),
         }
@@ -250,7 +269,11 @@ fn render_flow(app: &App, frame: &mut Frame, area: Rect) {
     let searching = app.jobs.get(Job::Flow).is_some_and(|s| s.running);
     let lines: Vec<Line> = match flow {
         Some(flow) => {
-            let at = flow.lines.iter().position(|l| Some(l.event.seq) == selected).unwrap_or(0);
+            let at = flow
+                .lines
+                .iter()
+                .position(|l| Some(l.event.seq) == selected)
+                .unwrap_or(0);
             let rows = inner.height as usize;
             let skip = if at < rows { 0 } else { at - rows / 2 };
             let mut lines: Vec<Line> = flow
@@ -259,7 +282,11 @@ fn render_flow(app: &App, frame: &mut Frame, area: Rect) {
                 .skip(skip)
                 .map(|l| {
                     let here = Some(l.event.seq) == selected;
-                    let branch = if l.depth == 0 { String::new() } else { format!("{}└ ", "  ".repeat(l.depth - 1)) };
+                    let branch = if l.depth == 0 {
+                        String::new()
+                    } else {
+                        format!("{}└ ", "  ".repeat(l.depth - 1))
+                    };
                     let mut spans = vec![
                         Span::styled(branch, t.muted),
                         Span::styled(format!("#{} ", l.event.seq), t.seq),
@@ -273,17 +300,27 @@ fn render_flow(app: &App, frame: &mut Frame, area: Rect) {
                 })
                 .collect();
             if flow.truncated {
-                lines.push(Line::from(Span::styled("… more events in this flow", t.muted)));
+                lines.push(Line::from(Span::styled(
+                    "… more events in this flow",
+                    t.muted,
+                )));
             }
             lines
         }
-        None if searching => vec![Line::from(Span::styled("following correlation_id…", t.muted))],
+        None if searching => vec![Line::from(Span::styled(
+            "following correlation_id…",
+            t.muted,
+        ))],
         None => vec![Line::from(Span::styled(
             "no correlation_id: this event is not part of a flow",
             t.muted,
         ))],
     };
     let paragraph = Paragraph::new(lines);
-    let paragraph = if flow.is_none() { paragraph.wrap(Wrap { trim: true }) } else { paragraph };
+    let paragraph = if flow.is_none() {
+        paragraph.wrap(Wrap { trim: true })
+    } else {
+        paragraph
+    };
     frame.render_widget(paragraph, inner);
 }

@@ -80,7 +80,9 @@ pub fn render(app: &App, frame: &mut Frame) {
     match &app.overlay {
         Overlay::None => {}
         Overlay::Help { scroll } => help::render(app, frame, bands.body, *scroll),
-        Overlay::Prompt { kind, text } => picker::render_prompt(app, frame, bands.body, *kind, text),
+        Overlay::Prompt { kind, text } => {
+            picker::render_prompt(app, frame, bands.body, *kind, text)
+        }
         Overlay::TypePicker { selected } => picker::render_types(app, frame, bands.body, *selected),
         Overlay::ProjectionPicker { selected } => {
             picker::render_projections(app, frame, bands.body, *selected)
@@ -99,7 +101,11 @@ fn too_small(frame: &mut Frame, area: Rect) {
 fn header(app: &App, frame: &mut Frame, area: Rect) {
     let t = theme();
     let tab = |label: &'static str, view: View| {
-        let style = if app.view == view { t.tab_active } else { t.tab };
+        let style = if app.view == view {
+            t.tab_active
+        } else {
+            t.tab
+        };
         Span::styled(label, style)
     };
     let path = super::escape::printable(&app.log_name()).into_owned();
@@ -118,7 +124,8 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
         let room = (area.width - used - 2) as usize;
         let shown = status::ellipsize_start(&path, room);
         let right = Rect::new(
-            area.right().saturating_sub(shown.chars().count() as u16 + 1),
+            area.right()
+                .saturating_sub(shown.chars().count() as u16 + 1),
             area.y,
             shown.chars().count() as u16 + 1,
             1,

@@ -30,9 +30,19 @@ pub fn render_prompt(app: &App, frame: &mut Frame, body: Rect, kind: PromptKind,
         PromptKind::Stream => " Show one stream (Tab completes, Enter filters) ",
         PromptKind::Search => " Search events (Enter searches; n/N next/previous) ",
     };
-    let candidates = if kind == PromptKind::Stream { app.stream_candidates(text) } else { &[] };
+    let candidates = if kind == PromptKind::Stream {
+        app.stream_candidates(text)
+    } else {
+        &[]
+    };
     let height = if kind == PromptKind::Stream { 4 } else { 3 };
-    let area = Rect::new(body.x, body.bottom().saturating_sub(height), body.width, height).intersection(body);
+    let area = Rect::new(
+        body.x,
+        body.bottom().saturating_sub(height),
+        body.width,
+        height,
+    )
+    .intersection(body);
     frame.render_widget(Clear, area);
     let mut lines = vec![Line::from(vec![
         Span::styled("> ", t.prompt),
@@ -53,12 +63,20 @@ pub fn render_prompt(app: &App, frame: &mut Frame, body: Rect, kind: PromptKind,
         }
         lines.push(Line::from(Span::styled(shown.join("  "), t.muted)));
     }
-    let block = Block::bordered().title(title).border_style(t.border_focused);
+    let block = Block::bordered()
+        .title(title)
+        .border_style(t.border_focused);
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
 /// A centred pick list of `(name, detail)` entries with one selected.
-fn render_list(frame: &mut Frame, body: Rect, title: &str, entries: &[(String, String)], selected: usize) {
+fn render_list(
+    frame: &mut Frame,
+    body: Rect,
+    title: &str,
+    entries: &[(String, String)],
+    selected: usize,
+) {
     let t = theme();
     let width = entries
         .iter()
@@ -67,9 +85,14 @@ fn render_list(frame: &mut Frame, body: Rect, title: &str, entries: &[(String, S
         .unwrap_or(20)
         .max(title.len() + 4) as u16;
     let height = (entries.len() as u16 + 2).min(body.height);
-    let area = body.centered(Constraint::Length(width.min(body.width)), Constraint::Length(height));
+    let area = body.centered(
+        Constraint::Length(width.min(body.width)),
+        Constraint::Length(height),
+    );
     frame.render_widget(Clear, area);
-    let block = Block::bordered().title(title.to_string()).border_style(t.border_focused);
+    let block = Block::bordered()
+        .title(title.to_string())
+        .border_style(t.border_focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = inner.height as usize;
@@ -88,22 +111,42 @@ fn render_list(frame: &mut Frame, body: Rect, title: &str, entries: &[(String, S
                 Span::raw(format!("{:<room$} ", fit(name, room))),
                 Span::styled(detail.clone(), t.seq),
             ]);
-            if i == selected { line.style(t.selected) } else { line }
+            if i == selected {
+                line.style(t.selected)
+            } else {
+                line
+            }
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);
 }
 
 pub fn render_types(app: &App, frame: &mut Frame, body: Rect, selected: usize) {
-    let types = app.stats.as_ref().map(|s| s.types.as_slice()).unwrap_or(&[]);
+    let types = app
+        .stats
+        .as_ref()
+        .map(|s| s.types.as_slice())
+        .unwrap_or(&[]);
     let entries: Vec<(String, String)> = types
         .iter()
         .map(|(name, count)| (printable(name).into_owned(), count.to_string()))
         .collect();
-    render_list(frame, body, " Show one event type (Enter picks) ", &entries, selected);
+    render_list(
+        frame,
+        body,
+        " Show one event type (Enter picks) ",
+        &entries,
+        selected,
+    );
 }
 
 pub fn render_projections(app: &App, frame: &mut Frame, body: Rect, selected: usize) {
     let entries = app.projections.picker_entries();
-    render_list(frame, body, " Pick a projection (Enter picks) ", &entries, selected);
+    render_list(
+        frame,
+        body,
+        " Pick a projection (Enter picks) ",
+        &entries,
+        selected,
+    );
 }

@@ -1,14 +1,286 @@
-//! The projections view (drawn once the projection engine lands).
+//! The projections view: a projection's state at the cursor, what the
+//! event there changed, and the engine at work (time travel, blame,
+//! rebuild, the snapshot check).
+//!
+//! ```text
+//! ┌ customers at #16 PaymentReceived ───┐┌ What #16 changed ─────────────┐
+//! │ ▾customer-1: {                      ││ ~ customer-1.city: "A" -> "B" │
+//! │~    city: "Bergen"                  ││                               │
+//! │                                     │├ Engine ───────────────────────┤
+//! │                                     ││ time travel from snapshot #10 │
+//! │                                     ││ rebuild ███████░░░ 70%        │
+//! └─────────────────────────────────────┘└───────────────────────────────┘
+//! ```
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
-use ratatui::widgets::{Block, Paragraph};
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
 
+use super::{bands, screen};
+use crate::projection::{RebuildOutcome, Start};
 use crate::ui::app::App;
+use crate::ui::escape::printable;
+use crate::ui::msg::Job;
+use crate::ui::projection_jobs::Agreement;
+use crate::ui::theme::theme;
+use crate::ui::widgets::{self, json};
 
-pub fn render(_app: &App, frame: &mut Frame, body: Rect) {
+struct Areas {
+    tree: Rect,
+    changes: Rect,
+    engine: Rect,
+}
+
+fn areas(body: Rect) -> Areas {
+    let [tree, right] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
+    let [changes, engine] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(10)]).areas(right);
+    Areas {
+        tree,
+        changes,
+        engine,
+    }
+}
+
+/// How many lines of the state the tree shows on a screen of `size`.
+pub fn tree_rows(size: (u16, u16)) -> usize {
+    areas(bands(screen(size)).body)
+        .tree
+        .height
+        .saturating_sub(2) as usize
+}
+
+pub fn render(app: &App, frame: &mut Frame, body: Rect) {
+    let areas = areas(body);
+    render_tree(app, frame, areas.tree);
+    render_changes(app, frame, areas.changes);
+    render_engine(app, frame, areas.engine);
+}
+
+fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
+    let t = theme();
+    let p = &app.projections;
+    let event = app.selected_event();
+    let title = match (p.name(), event) {
+        (Some(name), Some(event)) => format!(
+            " {name} at #{} {} ",
+            event.seq,
+            printable(&event.event_type)
+        ),
+        (Some(name), None) => format!(" {name} "),
+        (None, _) => " Projections ".to_string(),
+    };
+    let block = widgets::pane(title, true);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let computing = app.jobs.get(Job::Projection).is_some_and(|s| s.running);
+    let lines: Vec<Line> = if let Some(problem) = &p.problem {
+        vec![Line::from(Span::styled(
+            printable(problem).into_owned(),
+            t.error,
+        ))]
+    } else if p.state.is_none() {
+        let text = match p.name() {
+            None => "no projection applies to this log",
+            Some(_) if computing => "computing the state…",
+            Some(_) => "press Tab or 2 on an event to see the state there",
+        };
+        vec![Line::from(Span::styled(text, t.muted))]
+    } else {
+        p.lines
+            .iter()
+            .enumerate()
+            .skip(p.scroll)
+            .take(inner.height as usize)
+            .map(|(i, line)| {
+                let mut drawn = json::tree_line(line, p.mark_of(line));
+                if i == p.cursor {
+                    if p.mark_of(line).is_none()
+                        && let Some(first) = drawn.spans.first_mut()
+                    {
+                        *first = Span::raw("▶");
+                    }
+                    drawn = drawn.style(t.selected);
+                }
+                drawn
+            })
+            .collect()
+    };
+    frame.render_widget(Paragraph::new(lines), inner);
+}
+
+fn render_changes(app: &App, frame: &mut Frame, area: Rect) {
+    let t = theme();
+    let state = app.projections.state.as_ref();
+    let title = match state {
+        Some(state) => format!(" What #{} changed ", state.seq),
+        None => " What the event changed ".to_string(),
+    };
+    let block = widgets::pane(title, false);
+    let lines: Vec<Line> = match state {
+        None => Vec::new(),
+        Some(state) if state.changes.is_empty() => {
+            vec![Line::from(Span::styled(
+                "nothing: this projection ignores this event",
+                t.muted,
+            ))]
+        }
+        Some(state) => state
+            .changes
+            .iter()
+            .map(|change| {
+                let text = printable(&change.to_string()).into_owned();
+                let style = match text.chars().next() {
+                    Some('+') => t.added,
+                    Some('-') => t.removed,
+                    _ => t.changed,
+                };
+                Line::from(Span::styled(text, style))
+            })
+            .collect(),
+    };
     frame.render_widget(
-        Paragraph::new("projections are not available yet").block(Block::bordered().title(" Projections ")),
-        body,
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
     );
+}
+
+/// `███░░░ 50%` in `width` characters.
+fn bar(done: u64, total: u64, width: usize) -> String {
+    let filled = if total == 0 {
+        width
+    } else {
+        (done.min(total) as u128 * width as u128 / total as u128) as usize
+    };
+    format!("{}{}", "█".repeat(filled), "░".repeat(width - filled))
+}
+
+fn render_engine(app: &App, frame: &mut Frame, area: Rect) {
+    let t = theme();
+    let p = &app.projections;
+    let mut lines = Vec::new();
+    let computing = app.jobs.get(Job::Projection).is_some_and(|s| s.running);
+    lines.push(match (&p.state, computing) {
+        (_, true) => Line::from(Span::styled("computing the state at the cursor…", t.muted)),
+        (Some(state), false) => Line::raw(state.how.clone()),
+        (None, false) => Line::raw(""),
+    });
+    let blaming = app.jobs.get(Job::Blame).is_some_and(|s| s.running);
+    lines.push(match &p.blame {
+        _ if blaming => Line::from(Span::styled("blame: replaying…", t.muted)),
+        None => Line::from(Span::styled(
+            "b on a field: which event last set it",
+            t.muted,
+        )),
+        Some((path, Ok(Some(seq)))) => Line::raw(format!(
+            "blame {}: set by seq {seq} (b shows it)",
+            printable(path)
+        )),
+        Some((path, Ok(None))) => Line::raw(format!("blame {}: never set", printable(path))),
+        Some((_, Err(problem))) => {
+            Line::from(Span::styled(printable(problem).into_owned(), t.error))
+        }
+    });
+    let width = (area.width as usize).saturating_sub(2);
+    match &p.rebuild {
+        None => lines.push(Line::from(Span::styled("r rebuilds from scratch", t.muted))),
+        Some(rebuild) => match &rebuild.outcome {
+            None => {
+                let (done, total, rate) = rebuild
+                    .progress
+                    .map_or((0, 0, 0.0), |pr| (pr.done, pr.total, pr.events_per_sec));
+                let percent = (done * 100).checked_div(total).unwrap_or(0);
+                lines.push(Line::from(Span::styled(
+                    bar(done, total, width.saturating_sub(6)) + &format!(" {percent:>3}%"),
+                    t.gauge,
+                )));
+                let left = if rate > 0.0 {
+                    format!("{:.1}s left", (total - done.min(total)) as f64 / rate)
+                } else {
+                    String::new()
+                };
+                lines.push(Line::raw(format!(
+                    "rebuilding {done}/{total} · {rate:.0} events/s · {:.1?} so far · {left} · Esc cancels",
+                    rebuild.started.elapsed()
+                )));
+            }
+            Some(Ok(RebuildOutcome::Completed(report))) => {
+                lines.push(Line::from(Span::styled(
+                    format!(
+                        "rebuilt {} events, {} snapshot(s) saved",
+                        report.done, report.snapshots_saved
+                    ),
+                    t.info,
+                )));
+                lines.push(Line::raw(format!("took {:.1?}", report.elapsed)));
+            }
+            Some(Ok(RebuildOutcome::Cancelled(report))) => lines.push(Line::raw(format!(
+                "rebuild cancelled at {} of {} events after {:.1?}",
+                report.done, report.total, report.elapsed
+            ))),
+            Some(Err(problem)) => lines.push(Line::from(Span::styled(
+                printable(problem).into_owned(),
+                t.error,
+            ))),
+        },
+    }
+    let checking = app.jobs.get(Job::Check).is_some_and(|s| s.running);
+    match &p.agreement {
+        _ if checking => lines.push(Line::from(Span::styled(
+            "checking snapshot against genesis…",
+            t.muted,
+        ))),
+        None => lines.push(Line::from(Span::styled(
+            "a: do snapshot and genesis agree?",
+            t.muted,
+        ))),
+        Some(Ok(Agreement::Agree {
+            start,
+            replayed,
+            genesis_replayed,
+        })) => {
+            let from = match start {
+                Start::Genesis => "no snapshot".to_string(),
+                Start::Snapshot(seq) => format!("snapshot #{seq} + {replayed} events"),
+            };
+            lines.push(Line::from(Span::styled(
+                format!("agree: {from} = genesis + {genesis_replayed} events"),
+                t.info,
+            )));
+        }
+        Some(Ok(Agreement::Differ(paths))) => {
+            lines.push(Line::from(Span::styled(
+                "snapshot and genesis DIFFER:",
+                t.error,
+            )));
+            lines.extend(paths.iter().map(|p| Line::raw(printable(p).into_owned())));
+        }
+        Some(Err(problem)) => lines.push(Line::from(Span::styled(
+            printable(problem).into_owned(),
+            t.error,
+        ))),
+    }
+    let block = widgets::pane(" Engine ".to_string(), false);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::bar;
+
+    #[test]
+    fn the_bar_fills_in_proportion() {
+        assert_eq!(bar(1, 4, 8), "██░░░░░░");
+        assert_eq!(bar(9, 4, 4), "████");
+        assert_eq!(bar(0, 0, 3), "███");
+    }
 }

@@ -50,8 +50,12 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     }
     let mut spans = vec![Span::raw(format!(" {} ", parts.join(" │ ")))];
     match &app.notice {
-        Some(Notice::Info(text)) => spans.push(Span::styled(format!(" {} ", printable(text)), t.info)),
-        Some(Notice::Error(text)) => spans.push(Span::styled(format!(" {} ", printable(text)), t.error)),
+        Some(Notice::Info(text)) => {
+            spans.push(Span::styled(format!(" {} ", printable(text)), t.info))
+        }
+        Some(Notice::Error(text)) => {
+            spans.push(Span::styled(format!(" {} ", printable(text)), t.error))
+        }
         None => {}
     }
     frame.render_widget(Paragraph::new(Line::from(spans)).style(t.status), area);

@@ -41,7 +41,11 @@ pub fn tree_line(line: &TreeLine, mark: Option<Mark>) -> Line<'static> {
     }
     let (text, style): (String, Style) = match &line.kind {
         LineKind::Open { array, folded, len } => {
-            let (open, close, unit) = if *array { ('[', ']', "item") } else { ('{', '}', "key") };
+            let (open, close, unit) = if *array {
+                ('[', ']', "item")
+            } else {
+                ('{', '}', "key")
+            };
             match (*len, *folded) {
                 (0, _) => (format!("{open}{close}"), t.json_punct),
                 (n, true) => {

@@ -12,7 +12,9 @@ use crate::ui::theme::theme;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let t = theme();
-    let block = Block::bordered().title(" Events over time ").border_style(t.border);
+    let block = Block::bordered()
+        .title(" Events over time ")
+        .border_style(t.border);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     if inner.height == 0 || inner.width == 0 {

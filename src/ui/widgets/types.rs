@@ -13,7 +13,11 @@ use crate::ui::widgets::fit;
 
 pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     let t = theme();
-    let types = app.stats.as_ref().map(|s| s.types.as_slice()).unwrap_or(&[]);
+    let types = app
+        .stats
+        .as_ref()
+        .map(|s| s.types.as_slice())
+        .unwrap_or(&[]);
     let block = Block::bordered()
         .title(format!(" Types ({}) ", types.len()))
         .border_style(t.border);
@@ -30,7 +34,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
                 Span::styled(format!("{count:>count_width$} "), t.seq),
                 Span::styled(fit(&printable(name), name_width), t.event_type),
             ]);
-            if current.as_deref() == Some(name.as_str()) { line.style(t.highlight) } else { line }
+            if current.as_deref() == Some(name.as_str()) {
+                line.style(t.highlight)
+            } else {
+                line
+            }
         })
         .collect();
     frame.render_widget(Paragraph::new(lines), inner);

@@ -1,0 +1,110 @@
+//! The log as the projection engine's source and snapshot cache.
+
+use std::ops::ControlFlow;
+
+use redb::{Durability, ReadableTable};
+
+use super::tables::SNAPSHOTS;
+use super::{EventLog, Result};
+use crate::event::Event;
+use crate::projection::{EventSource, SnapshotStore};
+
+impl EventSource for EventLog {
+    fn last_seq(&self) -> anyhow::Result<u64> {
+        Ok(EventLog::last_seq(self)?)
+    }
+
+    fn scan(
+        &self,
+        from: u64,
+        to: u64,
+        f: &mut dyn FnMut(&Event) -> ControlFlow<()>,
+    ) -> anyhow::Result<()> {
+        Ok(EventLog::scan(self, from..=to, |event| f(&event))?)
+    }
+
+    /// Through the stream index: as fast for the first stream as the last.
+    fn scan_stream(
+        &self,
+        stream: &str,
+        to: u64,
+        f: &mut dyn FnMut(&Event) -> ControlFlow<()>,
+    ) -> anyhow::Result<()> {
+        for seq in self.seqs_of_stream(stream)? {
+            if seq > to {
+                break;
+            }
+            if let Some(event) = self.get(seq)?
+                && f(&event).is_break()
+            {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl SnapshotStore for EventLog {
+    fn nearest(
+        &self,
+        projection: &str,
+        version: u32,
+        at_or_below: u64,
+    ) -> anyhow::Result<Option<(u64, Vec<u8>)>> {
+        Ok(self.nearest_snapshot(projection, version, at_or_below)?)
+    }
+
+    fn put(&self, projection: &str, version: u32, seq: u64, state: &[u8]) -> anyhow::Result<()> {
+        Ok(self.cache_snapshot(projection, version, seq, state)?)
+    }
+
+    fn discard_other_versions(&self, projection: &str, keep_version: u32) -> anyhow::Result<()> {
+        self.discard_snapshots(projection, Some(keep_version))?;
+        Ok(())
+    }
+}
+
+impl EventLog {
+    /// Saves one snapshot without waiting for the disk: snapshots are a
+    /// cache, so a crash may lose them but never the events. The next
+    /// durable commit (any append, or [`EventLog::persist_snapshots`])
+    /// makes them permanent.
+    pub fn cache_snapshot(
+        &self,
+        projection: &str,
+        version: u32,
+        seq: u64,
+        state: &[u8],
+    ) -> Result<()> {
+        let mut txn = self.db.begin_write()?;
+        txn.set_durability(Durability::None)
+            .map_err(super::StoreError::storage)?;
+        {
+            let mut table = txn.open_table(SNAPSHOTS)?;
+            table.insert((projection, version, seq), state)?;
+        }
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// Makes snapshots cached by [`EventLog::cache_snapshot`] durable.
+    pub fn persist_snapshots(&self) -> Result<()> {
+        let txn = self.db.begin_write()?;
+        txn.commit()?;
+        Ok(())
+    }
+
+    /// How many snapshots the log holds, and their bytes.
+    pub fn snapshot_stats(&self) -> Result<(u64, u64)> {
+        let txn = self.db.begin_read()?;
+        let table = txn.open_table(SNAPSHOTS)?;
+        let mut count = 0;
+        let mut bytes = 0;
+        for entry in table.iter()? {
+            let (_, state) = entry?;
+            count += 1;
+            bytes += state.value().len() as u64;
+        }
+        Ok((count, bytes))
+    }
+}
