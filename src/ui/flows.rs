@@ -18,7 +18,7 @@ use super::flows_run::{AdvanceError, SimRun};
 use super::jobs::Jobs;
 use super::keymap::Action;
 use super::msg::{Job, Msg};
-use crate::simulation::{SeqRange, SimParams};
+use crate::simulation::{SeqRange, SimParams, Simulation};
 use crate::store::EventLog;
 
 /// The wall time a `Tick` stands for.
@@ -118,6 +118,31 @@ impl FlowsState {
 }
 
 impl App {
+    /// The flows simulation as it stands now.
+    pub fn flows_simulation(&self) -> &Simulation {
+        self.flows.run.simulation()
+    }
+
+    /// The latest log position whose time has come in the flows view.
+    pub fn flows_seq(&self) -> u64 {
+        self.flows.run.seq()
+    }
+
+    /// Whether the flows view is playing.
+    pub fn flows_playing(&self) -> bool {
+        self.flows.playing
+    }
+
+    /// The customer the flows view compares.
+    pub fn flows_customer(&self) -> Option<Arc<str>> {
+        self.flows.shown_customer()
+    }
+
+    /// Whether the source is down at the flows view's moment.
+    pub fn flows_source_down(&self) -> bool {
+        self.flows.run.source_down_at(self.flows.run.seq())
+    }
+
     /// Sets the simulation's parameters (as given on the command line) and
     /// restarts it at the current moment.
     pub fn set_flows_params(&mut self, params: SimParams) -> Result<(), String> {

@@ -36,9 +36,10 @@ pub fn observations(
     let mut out = Vec::new();
     if moment.source_down {
         out.push(format!(
-            "The source is down: Notification's calls fail ({} so far) and its shipments wait \
-             ({} delayed); StateTransfer ships from its replica ({} done).",
-            n.failed_calls, n.work_delayed, s.work_done
+            "The source is down: Notification's calls to it fail ({} failed so far), and a \
+             shipment that needs data it lacks must wait; StateTransfer ships from its replica \
+             ({} done).",
+            n.failed_calls, s.work_done
         ));
     } else if moment.after_outage && n.failed_calls > 0 {
         out.push(format!(
@@ -119,7 +120,7 @@ mod tests {
         };
         let notes = observations(&n, &s, down);
         assert!(
-            notes[0].contains("(3 so far)") && notes[0].contains("(9 done)"),
+            notes[0].contains("(3 failed so far)") && notes[0].contains("(9 done)"),
             "{notes:?}"
         );
         let notes = observations(&n, &s, Moment::default());
