@@ -3,7 +3,7 @@
 //! only when the measurements show it).
 
 use crate::simulation::FlowMetrics;
-use crate::ui::widgets::bars::grouped;
+use crate::ui::widgets::bars::{duration, grouped};
 
 /// What the article says each style costs, shown under the notes.
 pub const LESSONS: &[&str] = &[
@@ -44,8 +44,9 @@ pub fn observations(
     } else if moment.after_outage && n.failed_calls > 0 {
         out.push(format!(
             "After the outage Notification calls again and catches up; its worst staleness \
-             ({} ms) shows how long it was blind. StateTransfer's stayed at {} ms.",
-            n.max_staleness_ms, s.max_staleness_ms
+             ({}) shows how long it was blind. StateTransfer's stayed at {}.",
+            duration(n.max_staleness_ms as f64),
+            duration(s.max_staleness_ms as f64)
         ));
     }
     if n.bus_bytes > 0 && s.bus_bytes > n.bus_bytes {

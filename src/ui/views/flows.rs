@@ -36,7 +36,7 @@ use crate::ui::flows_notes::{self, Moment};
 use crate::ui::keymap::{Action, BINDINGS, Context};
 use crate::ui::msg::Job;
 use crate::ui::theme::theme;
-use crate::ui::widgets::bars::{bar, grouped};
+use crate::ui::widgets::bars::{bar, duration, grouped};
 use crate::ui::widgets::{fit, lane};
 
 /// Width of a lane's left label (` Source DOWN `).
@@ -407,12 +407,7 @@ fn metric_rows(n: &FlowMetrics, s: &FlowMetrics) -> Vec<MetricRow> {
         count("work failed", |m| m.work_failed),
         MetricRow {
             label: "mean staleness",
-            values: [n, s].map(|m| {
-                (
-                    m.mean_staleness_ms,
-                    format!("{:.1} ms", m.mean_staleness_ms),
-                )
-            }),
+            values: [n, s].map(|m| (m.mean_staleness_ms, duration(m.mean_staleness_ms))),
             bars: true,
             styles: plain,
         },
@@ -421,7 +416,7 @@ fn metric_rows(n: &FlowMetrics, s: &FlowMetrics) -> Vec<MetricRow> {
             values: [n, s].map(|m| {
                 (
                     m.max_staleness_ms as f64,
-                    format!("{} ms", grouped(m.max_staleness_ms)),
+                    duration(m.max_staleness_ms as f64),
                 )
             }),
             bars: true,

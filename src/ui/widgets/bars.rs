@@ -35,6 +35,17 @@ pub fn grouped(n: u64) -> String {
     out
 }
 
+/// Virtual milliseconds for people: `60 ms`, `12.5 ms`, `24.3 s`.
+pub fn duration(ms: f64) -> String {
+    if ms >= 1_000.0 {
+        format!("{:.1} s", ms / 1_000.0)
+    } else if ms.fract() == 0.0 {
+        format!("{ms:.0} ms")
+    } else {
+        format!("{ms:.1} ms")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,6 +72,15 @@ mod tests {
             let drawn = bar(value as f64, 100.0, 7);
             assert!(drawn.chars().count() <= 7, "{value}: {drawn}");
         }
+    }
+
+    #[test]
+    fn durations_switch_to_seconds_from_one_second() {
+        assert_eq!(duration(60.0), "60 ms");
+        assert_eq!(duration(57.94), "57.9 ms");
+        assert_eq!(duration(999.0), "999 ms");
+        assert_eq!(duration(24_334.0), "24.3 s");
+        assert_eq!(duration(500_010.0), "500.0 s");
     }
 
     #[test]
