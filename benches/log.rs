@@ -34,16 +34,8 @@ fn main() {
         generate(Domain::Retail, n, 1, |e| {
             seq += 1;
             line.clear();
-            let stored = eventscope::Event {
-                seq,
-                stream: e.stream.as_str().into(),
-                version: e.expected_version.unwrap_or(0),
-                event_type: e.event_type.as_str().into(),
-                id: e.id.unwrap_or_default(),
-                time: e.time,
-                data: e.data,
-                metadata: e.metadata,
-            };
+            let version = e.expected_version.unwrap_or(0);
+            let stored = eventscope::Event::stored(e, seq, version);
             write_event(&mut line, Format::Native, &stored);
             out.write_all(line.as_bytes())
         })

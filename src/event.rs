@@ -35,6 +35,21 @@ pub struct Event {
 }
 
 impl Event {
+    /// The event a log holds once `new` is stored at `seq` as `version` of
+    /// its stream; an event without an id gets the derived one.
+    pub fn stored(new: NewEvent, seq: u64, version: u64) -> Event {
+        Event {
+            seq,
+            id: new.id.unwrap_or_else(|| derived_id(&new.stream, version)),
+            stream: Arc::from(new.stream),
+            version,
+            event_type: Arc::from(new.event_type),
+            time: new.time,
+            data: new.data,
+            metadata: new.metadata,
+        }
+    }
+
     /// A metadata field as a string, e.g. `correlation_id`.
     pub fn metadata_str(&self, key: &str) -> Option<String> {
         let metadata = self.metadata.as_ref()?;

@@ -19,7 +19,7 @@ const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 /// The flows view of the retail sample.
 fn flows(width: u16, height: u16) -> Harness {
     let mut h = Harness::retail(width, height);
-    h.keys("3");
+    h.keys("4");
     assert_eq!(h.app.view(), View::Flows);
     h
 }
@@ -313,13 +313,13 @@ fn no_key_panics_at_any_size() {
         for code in &keys {
             h.send(Msg::Key(KeyEvent::new(*code, KeyModifiers::NONE)));
             if h.app.view() != View::Flows {
-                h.keys("3");
+                h.keys("4");
             }
             h.send(Msg::Tick);
             h.screen(width, height);
         }
         // And once more with the outage open and faults on.
-        h.keys("3o.d.u.r.v. ");
+        h.keys("4o.d.u.r.v. ");
         h.send(Msg::Tick);
         h.screen(width, height);
     }

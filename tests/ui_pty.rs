@@ -36,6 +36,94 @@ impl Screen {
     }
 }
 
+/// The real binary running in a pseudo-terminal.
+struct Session {
+    screen: Screen,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    writer: Box<dyn Write + Send>,
+    master: Box<dyn portable_pty::MasterPty + Send>,
+    reading: std::thread::JoinHandle<()>,
+}
+
+impl Session {
+    fn start(args: &[&std::ffi::OsStr], env: &[(&str, &std::ffi::OsStr)]) -> Session {
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: ROWS,
+                cols: COLS,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_eventscope"));
+        command.args(args);
+        command.env("TERM", "xterm-256color");
+        for (key, value) in env {
+            command.env(key, value);
+        }
+        let child = pty.slave.spawn_command(command).unwrap();
+        drop(pty.slave);
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            ROWS.try_into().unwrap(),
+            COLS.try_into().unwrap(),
+            0,
+        )));
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let reading = {
+            let parser = parser.clone();
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 8192];
+                while let Ok(n) = reader.read(&mut buf) {
+                    if n == 0 {
+                        break;
+                    }
+                    parser.lock().unwrap().process(&buf[..n]);
+                }
+            })
+        };
+        Session {
+            screen: Screen { parser },
+            child,
+            writer,
+            master: pty.master,
+            reading,
+        }
+    }
+
+    fn press(&mut self, keys: &[u8]) {
+        self.writer.write_all(keys).unwrap();
+        self.writer.flush().unwrap();
+    }
+
+    /// Presses `q` and waits for the exit; asserts exit 0 and a restored
+    /// terminal.
+    fn quit(mut self) {
+        self.press(b"q");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "the explorer did not quit:\n{}",
+                self.screen.text()
+            );
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        drop(self.master);
+        let _ = self.reading.join();
+        assert!(status.success(), "exit status {status:?}");
+        let parser = self.screen.parser.lock().unwrap();
+        assert!(
+            !parser.screen().alternate_screen(),
+            "the alternate screen was left on"
+        );
+        assert!(!parser.screen().hide_cursor(), "the cursor was left hidden");
+    }
+}
+
 #[test]
 fn the_explorer_runs_in_a_terminal_and_restores_it_on_quit() {
     let dir = tempfile::tempdir().unwrap();
@@ -44,86 +132,57 @@ fn the_explorer_runs_in_a_terminal_and_restores_it_on_quit() {
         .unwrap()
         .append(ui_support::sample_events())
         .unwrap();
-
-    let pty = native_pty_system()
-        .openpty(PtySize {
-            rows: ROWS,
-            cols: COLS,
-            pixel_width: 0,
-            pixel_height: 0,
-        })
-        .unwrap();
-    let mut command = CommandBuilder::new(env!("CARGO_BIN_EXE_eventscope"));
-    command.arg(&path);
-    command.env("TERM", "xterm-256color");
-    let mut child = pty.slave.spawn_command(command).unwrap();
-    drop(pty.slave);
-
-    let parser = Arc::new(Mutex::new(vt100::Parser::new(
-        ROWS.try_into().unwrap(),
-        COLS.try_into().unwrap(),
-        0,
-    )));
-    let mut reader = pty.master.try_clone_reader().unwrap();
-    let mut writer = pty.master.take_writer().unwrap();
-    let reading = {
-        let parser = parser.clone();
-        std::thread::spawn(move || {
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                parser.lock().unwrap().process(&buf[..n]);
-            }
-        })
-    };
-    let screen = Screen { parser };
-    let mut press = |keys: &[u8]| {
-        writer.write_all(keys).unwrap();
-        writer.flush().unwrap();
-    };
+    let mut session = Session::start(&[path.as_os_str()], &[]);
+    let screen = &session.screen;
 
     // The first frame: the list and the hints that say what to press.
     screen.wait_for("Log: 36 events");
     screen.wait_for("? help");
     assert!(screen.parser.lock().unwrap().screen().alternate_screen());
 
-    press(b"jjj");
-    screen.wait_for("seq 4 · 4 of 36");
+    session.press(b"jjj");
+    session.screen.wait_for("seq 4 · 4 of 36");
 
     // Filter by type: the picker, then the most frequent type.
-    press(b"t");
-    screen.wait_for("Show one event type");
-    press(b"\r");
-    screen.wait_for("filter type = ");
+    session.press(b"t");
+    session.screen.wait_for("Show one event type");
+    session.press(b"\r");
+    session.screen.wait_for("filter type = ");
 
-    press(b"?");
-    screen.wait_for("Help: j/k scroll");
-    press(b"\x1b");
+    session.press(b"?");
+    session.screen.wait_for("Help: j/k scroll");
+    session.press(b"\x1b");
     // Give crossterm time to tell a lone Esc from an escape sequence.
     std::thread::sleep(Duration::from_millis(100));
+    session.quit();
+}
 
-    press(b"q");
-    let deadline = Instant::now() + Duration::from_secs(20);
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        assert!(
-            Instant::now() < deadline,
-            "the explorer did not quit:\n{}",
-            screen.text()
-        );
-        std::thread::sleep(Duration::from_millis(20));
+/// `eventscope` with no argument: the bundled sample, imported into the
+/// cache on first run and reused after.
+#[test]
+fn with_no_argument_the_bundled_sample_opens_from_the_cache() {
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("XDG_CACHE_HOME", cache.path().as_os_str())];
+    let cached = || -> Vec<std::path::PathBuf> {
+        std::fs::read_dir(cache.path().join("eventscope"))
+            .map(|dir| dir.map(|e| e.unwrap().path()).collect())
+            .unwrap_or_default()
     };
-    drop(pty.master);
-    let _ = reading.join();
-    assert!(status.success(), "exit status {status:?}");
-    let parser = screen.parser.lock().unwrap();
-    assert!(
-        !parser.screen().alternate_screen(),
-        "the alternate screen was left on"
-    );
-    assert!(!parser.screen().hide_cursor(), "the cursor was left hidden");
+    assert!(cached().is_empty());
+    let sample_lines = include_str!("../sample-data/retail.jsonl").lines().count();
+    let first_frame = format!("Log: {sample_lines} events");
+    for run in 0..2 {
+        let mut session = Session::start(&[], &env);
+        session.screen.wait_for(&first_frame);
+        session.screen.wait_for("Ada Lovelace");
+        session.press(b"G");
+        session.screen.wait_for(&format!(
+            "seq {sample_lines} · {sample_lines} of {sample_lines}"
+        ));
+        session.quit();
+        let files = cached();
+        assert_eq!(files.len(), 1, "run {run}: one cached log");
+        let log = EventLog::open(&files[0]).unwrap();
+        assert_eq!(log.last_seq().unwrap(), sample_lines as u64);
+    }
 }

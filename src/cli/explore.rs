@@ -45,6 +45,15 @@ fn open(log: Option<&Path>) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> 
         Ok((log, Some(temporary)))
     };
     let Some(path) = log else {
+        // The bundled sample is imported once into the cache and reused, so
+        // its snapshots and the commands issued against it persist; if the
+        // cache is unusable (or another explorer holds it), a temporary
+        // copy serves.
+        if let Some(cached) = cached_sample()
+            && let Ok(log) = EventLog::open(&cached)
+        {
+            return Ok((log, None));
+        }
         return import("sample", Box::new(SAMPLE.as_bytes()));
     };
     match EventLog::open(path) {
@@ -61,6 +70,27 @@ fn open(log: Option<&Path>) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> 
         }
         Err(error) => Err(error.into()),
     }
+}
+
+/// The bundled sample's log in the user's cache directory
+/// (`$XDG_CACHE_HOME/eventscope` or `~/.cache/eventscope`), imported on
+/// first use. Named by a hash of the sample, so a new sample is imported
+/// afresh; delete the file to start over.
+fn cached_sample() -> Option<PathBuf> {
+    use std::hash::{Hash, Hasher};
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
+    let dir = base.join("eventscope");
+    std::fs::create_dir_all(&dir).ok()?;
+    let mut hasher = std::hash::DefaultHasher::new();
+    SAMPLE.hash(&mut hasher);
+    let path = dir.join(format!("retail-sample-{:016x}.redb", hasher.finish()));
+    if !path.exists() {
+        ingest::import_into(SAMPLE.as_bytes(), &path, Format::Native, |_| {}).ok()?;
+    }
+    Some(path)
 }
 
 fn is_text(path: &Path) -> bool {
@@ -82,6 +112,7 @@ pub fn run(log: Option<PathBuf>) -> anyhow::Result<ExitCode> {
 pub enum RenderView {
     Log,
     Projections,
+    Cqrs,
     /// Notification vs StateTransfer, at `--at` with the simulation options.
     Flows,
 }
@@ -146,6 +177,9 @@ pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
             app.select_projection(name).map_err(anyhow::Error::msg)?;
             ui::settle(&mut app, &rx, Duration::from_secs(600));
         }
+    }
+    if args.view == RenderView::Cqrs {
+        send(&mut app, Msg::Action(Action::ShowCqrs));
     }
     if args.view == RenderView::Flows {
         send(&mut app, Msg::Action(Action::ShowFlows));

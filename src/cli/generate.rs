@@ -76,16 +76,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         line.clear();
         // Written as the store would export it, with the version the
         // generator expects, so the file imports back to the same log.
-        let stored = Event {
-            seq,
-            stream: event.stream.as_str().into(),
-            version: event.expected_version.unwrap_or(0),
-            event_type: event.event_type.as_str().into(),
-            id: event.id.unwrap_or_default(),
-            time: event.time,
-            data: event.data,
-            metadata: event.metadata,
-        };
+        let version = event.expected_version.unwrap_or(0);
+        let stored = Event::stored(event, seq, version);
         write_event(&mut line, Format::Native, &stored);
         if seq % 65_536 == 0 {
             progress.update(seq, Some(total));

@@ -260,19 +260,23 @@ pub(crate) fn replay_range(
     let mut replayed = 0;
     let mut failure = None;
     if from <= to {
-        source
-            .scan(from, to, &mut |event| match projection.apply(event) {
-                Ok(()) => {
-                    replayed += 1;
-                    after(projection, event);
-                    ControlFlow::Continue(())
-                }
-                Err(error) => {
-                    failure = Some(ReplayError::event(projection.name(), event, error));
-                    ControlFlow::Break(())
-                }
-            })
-            .map_err(ReplayError::Source)?;
+        let types = projection.event_types();
+        let mut fold = |event: &Event| match projection.apply(event) {
+            Ok(()) => {
+                replayed += 1;
+                after(projection, event);
+                ControlFlow::Continue(())
+            }
+            Err(error) => {
+                failure = Some(ReplayError::event(projection.name(), event, error));
+                ControlFlow::Break(())
+            }
+        };
+        match types {
+            Some(types) => source.scan_types(from, to, types, &mut fold),
+            None => source.scan(from, to, &mut fold),
+        }
+        .map_err(ReplayError::Source)?;
     }
     match failure {
         Some(failure) => Err(failure),

@@ -22,6 +22,25 @@ pub trait EventSource {
         f: &mut dyn FnMut(&Event) -> ControlFlow<()>,
     ) -> anyhow::Result<()>;
 
+    /// Calls `f` for each event with from <= seq <= to whose type is one of
+    /// `types`, in order; stops early on Break. The default scans and
+    /// filters; a store can skip the other events without decoding them.
+    fn scan_types(
+        &self,
+        from: u64,
+        to: u64,
+        types: &[&str],
+        f: &mut dyn FnMut(&Event) -> ControlFlow<()>,
+    ) -> anyhow::Result<()> {
+        self.scan(from, to, &mut |event| {
+            if types.contains(&&*event.event_type) {
+                f(event)
+            } else {
+                ControlFlow::Continue(())
+            }
+        })
+    }
+
     /// Calls `f` for each event of `stream` with seq <= to, in order; stops
     /// early on Break.
     ///

@@ -23,6 +23,13 @@ pub trait Projection: Send {
     /// care about are ignored.
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError>;
 
+    /// The only event types that can change the state, when the
+    /// projection reads a few; `None` (the default) for any type. Replays
+    /// then skip the other events unread, through the store's type index.
+    fn event_types(&self) -> Option<&'static [&'static str]> {
+        None
+    }
+
     /// The whole state as JSON, for display. Maps are in a stable order.
     fn state(&self) -> Value;
 

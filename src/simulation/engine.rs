@@ -10,7 +10,6 @@ use std::borrow::Borrow;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use super::fast_hash::FastMap;
 use super::input::{self, Relevant};
 use super::notification::NotificationConsumer;
 use super::params::{ParamError, SimParams};
@@ -21,6 +20,7 @@ use super::source::{Outages, SourceSystem};
 use super::staleness::ChangeLog;
 use super::state_transfer::StateTransferConsumer;
 use crate::event::Event;
+use rustc_hash::FxHashMap as FastMap;
 
 /// A log event waiting for its time.
 #[derive(Debug)]

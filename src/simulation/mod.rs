@@ -28,7 +28,6 @@
 
 mod context;
 mod engine;
-mod fast_hash;
 mod faults;
 mod happenings;
 mod input;

@@ -10,7 +10,7 @@ use super::codec::{self, EventParts};
 use super::names::Names;
 use super::tables::*;
 use super::{EventLog, Result, StoreError, read_i64, read_u64};
-use crate::event::{Event, NewEvent, Timestamp, derived_id};
+use crate::event::{Event, NewEvent, Timestamp};
 
 /// What an append wrote.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -199,18 +199,7 @@ impl EventLog {
         self.append_with(|appender| {
             for event in events {
                 let Appended { seq, version } = appender.push(&event)?;
-                written.push(Event {
-                    seq,
-                    id: event
-                        .id
-                        .unwrap_or_else(|| derived_id(&event.stream, version)),
-                    stream: Arc::from(event.stream),
-                    version,
-                    event_type: Arc::from(event.event_type),
-                    time: event.time,
-                    data: event.data,
-                    metadata: event.metadata,
-                });
+                written.push(Event::stored(event, seq, version));
             }
             Ok::<_, StoreError>(())
         })?;

@@ -23,6 +23,19 @@ impl EventSource for EventLog {
         Ok(EventLog::scan(self, from..=to, |event| f(&event))?)
     }
 
+    /// Skips the other types without decoding them.
+    fn scan_types(
+        &self,
+        from: u64,
+        to: u64,
+        types: &[&str],
+        f: &mut dyn FnMut(&Event) -> ControlFlow<()>,
+    ) -> anyhow::Result<()> {
+        Ok(EventLog::scan_types(self, from..=to, types, |event| {
+            f(&event)
+        })?)
+    }
+
     /// Through the stream index: as fast for the first stream as the last.
     fn scan_stream(
         &self,

@@ -2,6 +2,7 @@
 //! log's summary figures.
 
 use std::ops::{ControlFlow, RangeInclusive};
+use std::sync::mpsc;
 
 use redb::{ReadTransaction, ReadableTable};
 
@@ -11,6 +12,13 @@ use super::tables::*;
 use super::{EventLog, Result, StoreError, read_i64, read_u64, table_len};
 use super::{blocks, codec};
 use crate::event::{Event, Timestamp};
+
+/// Scans at least this long decode on a second thread.
+const PIPELINE_MIN_EVENTS: u64 = 8192;
+/// Events per batch handed from the decoding thread to the visitor.
+const PIPELINE_BATCH: usize = 1024;
+/// Batches in flight: bounds the memory a scan holds.
+const PIPELINE_DEPTH: usize = 4;
 
 /// The summary figures of a log.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -37,15 +45,93 @@ impl EventLog {
 
     /// Calls `visit` with each event whose seq is in `seqs`, in order, until
     /// it breaks. One read transaction: a consistent view.
+    ///
+    /// Long scans decode on a second thread, in batches, while `visit` runs
+    /// on this one: decoding and folding overlap on two cores.
     pub fn scan(
         &self,
         seqs: RangeInclusive<u64>,
+        visit: impl FnMut(Event) -> ControlFlow<()>,
+    ) -> Result<()> {
+        self.scan_where(seqs, None, visit)
+    }
+
+    /// Like [`EventLog::scan`], for the events of the given types only; the
+    /// others are skipped without being decoded.
+    pub fn scan_types(
+        &self,
+        seqs: RangeInclusive<u64>,
+        types: &[&str],
+        visit: impl FnMut(Event) -> ControlFlow<()>,
+    ) -> Result<()> {
+        let names = self.names();
+        let ids: Vec<u32> = names
+            .types
+            .iter()
+            .enumerate()
+            .filter(|(_, name)| types.contains(&&***name))
+            .map(|(id, _)| id as u32)
+            .collect();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        self.scan_where(seqs, Some(&ids), visit)
+    }
+
+    fn scan_where(
+        &self,
+        seqs: RangeInclusive<u64>,
+        types: Option<&[u32]>,
         mut visit: impl FnMut(Event) -> ControlFlow<()>,
     ) -> Result<()> {
         let (from, to) = (*seqs.start(), *seqs.end());
         if from > to {
             return Ok(());
         }
+        let span = to.min(self.last_seq()?).saturating_sub(from);
+        if span < PIPELINE_MIN_EVENTS {
+            return self.scan_here(from, to, types, &mut visit);
+        }
+        std::thread::scope(|scope| {
+            let (sender, receiver) = mpsc::sync_channel::<Result<Vec<Event>>>(PIPELINE_DEPTH);
+            scope.spawn(move || {
+                let mut batch = Vec::with_capacity(PIPELINE_BATCH);
+                let scanned = self.scan_here(from, to, types, &mut |event| {
+                    batch.push(event);
+                    if batch.len() < PIPELINE_BATCH {
+                        return ControlFlow::Continue(());
+                    }
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(PIPELINE_BATCH));
+                    match sender.send(Ok(full)) {
+                        Ok(()) => ControlFlow::Continue(()),
+                        // The reader stopped early.
+                        Err(_) => ControlFlow::Break(()),
+                    }
+                });
+                let _ = match scanned {
+                    Ok(()) => sender.send(Ok(batch)),
+                    Err(error) => sender.send(Err(error)),
+                };
+            });
+            // Returning early drops the receiver, which stops the decoder.
+            for batch in receiver {
+                for event in batch? {
+                    if visit(event).is_break() {
+                        return Ok(());
+                    }
+                }
+            }
+            Ok(())
+        })
+    }
+
+    fn scan_here(
+        &self,
+        from: u64,
+        to: u64,
+        types: Option<&[u32]>,
+        visit: &mut dyn FnMut(Event) -> ControlFlow<()>,
+    ) -> Result<()> {
         let names = self.names();
         let txn = self.read_txn()?;
         let events = txn.open_table(EVENTS)?;
@@ -58,6 +144,11 @@ impl EventLog {
                 }
                 if seq >= from {
                     let record = record.map_err(|_| StoreError::EventDamaged { seq })?;
+                    if let Some(types) = types
+                        && !codec::peek_type_id(record).is_some_and(|id| types.contains(&id))
+                    {
+                        continue;
+                    }
                     if visit(decode(seq, record, &names)?).is_break() {
                         return Ok(());
                     }

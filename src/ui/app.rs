@@ -7,6 +7,7 @@ use std::sync::mpsc::Sender;
 
 use serde_json::Value;
 
+use super::cqrs::CqrsState;
 use super::flow::Flow;
 use super::flows::FlowsState;
 use super::jobs::{self, Jobs};
@@ -24,6 +25,7 @@ use crate::store::{EventLog, LogStats};
 pub enum View {
     Log,
     Projections,
+    Cqrs,
     Flows,
 }
 
@@ -100,6 +102,7 @@ pub struct App {
     pub(crate) notice: Option<Notice>,
     pub(crate) jobs: Jobs,
     pub(crate) projections: ProjectionsState,
+    pub(crate) cqrs: CqrsState,
     pub(crate) flows: FlowsState,
     pub(crate) quit: bool,
 }
@@ -134,6 +137,7 @@ impl App {
             streams: None,
             jobs: Jobs::default(),
             projections: ProjectionsState::default(),
+            cqrs: CqrsState::default(),
             flows: FlowsState::new(total),
             quit: false,
         };

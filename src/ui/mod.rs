@@ -5,6 +5,8 @@
 //! draws one screen as text.
 
 mod app;
+mod cqrs;
+mod cqrs_complete;
 pub mod escape;
 mod flow;
 mod flows;
@@ -19,6 +21,8 @@ mod projection_jobs;
 mod projections;
 mod prompt;
 mod rate;
+mod read_models;
+mod read_rows;
 mod run;
 pub mod theme;
 mod update;
@@ -29,6 +33,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 pub use app::{App, Detail, DetailLine, Focus, Notice, Overlay, PromptKind, View};
+pub use cqrs::Clock;
 pub use flow::{Flow, FlowEvent, FlowLine};
 pub use flows::{CustomerChoice, FlowsMsg};
 pub use json_tree::{LineKind, TreeLine};

@@ -8,6 +8,7 @@ use super::flows::FlowsMsg;
 use super::keymap::Action;
 use super::projections::ProjectionMsg;
 use super::rate::RateChart;
+use super::read_models::ReadModelsMsg;
 
 /// The kinds of background work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -26,6 +27,8 @@ pub enum Job {
     Blame,
     /// Checking that the snapshot path and the genesis path agree.
     Check,
+    /// Building the CQRS view's read models.
+    ReadModels,
     /// Running the flows simulation again with new parameters.
     Flows,
 }
@@ -67,6 +70,10 @@ pub enum Msg {
     Projection {
         generation: u64,
         msg: ProjectionMsg,
+    },
+    ReadModels {
+        generation: u64,
+        msg: ReadModelsMsg,
     },
     Flows {
         generation: u64,

@@ -24,6 +24,8 @@ impl App {
                     vec![Context::Rebuild, Context::Projections, Context::Global]
                 }
                 (View::Projections, _) => vec![Context::Projections, Context::Global],
+                (View::Cqrs, _) if self.editing_command() => vec![Context::CommandLine],
+                (View::Cqrs, _) => vec![Context::Cqrs, Context::Global],
                 (View::Flows, _) => vec![Context::Flows, Context::Global],
             },
         }
@@ -46,6 +48,11 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Msg> {
         {
             Some(Msg::Input(c))
         }
+        (Overlay::None, KeyCode::Char(c))
+            if app.editing_command() && !key.modifiers.contains(KeyModifiers::CONTROL) =>
+        {
+            Some(Msg::Input(c))
+        }
         _ => None,
     }
 }
@@ -59,13 +66,17 @@ pub fn update(app: &mut App, msg: Msg) {
             }
         }
         Msg::Action(action) => act(app, action),
+        Msg::Input(c) if app.editing_command() => app.command_input(c),
         Msg::Input(c) => app.prompt_input(c),
         Msg::Resize(width, height) => {
             app.size = (width, height);
             app.scroll_into_view();
             app.keep_detail_cursor_visible();
         }
-        Msg::Tick => app.flows_tick(),
+        Msg::Tick => {
+            app.cqrs_tick();
+            app.flows_tick();
+        }
         Msg::Progress {
             job,
             generation,
@@ -109,6 +120,7 @@ pub fn update(app: &mut App, msg: Msg) {
             }
         }
         Msg::Projection { generation, msg } => app.projection_msg(generation, msg),
+        Msg::ReadModels { generation, msg } => app.read_models_msg(generation, msg),
         Msg::Flows { generation, msg } => app.flows_msg(generation, msg),
     }
 }
@@ -145,11 +157,13 @@ fn act(app: &mut App, action: Action) {
             Action::PreviousFocus => app.cycle_focus(false),
             Action::ShowLog => app.show(View::Log, Focus::List),
             Action::ShowProjections => app.show(View::Projections, Focus::List),
+            Action::ShowCqrs => app.show(View::Cqrs, Focus::List),
             Action::ShowFlows => app.show(View::Flows, Focus::List),
             _ => match (app.view, app.focus) {
                 (View::Log, Focus::List) => list_action(app, action),
                 (View::Log, Focus::Detail) => detail_action(app, action),
                 (View::Projections, _) => app.projections_action(action),
+                (View::Cqrs, _) => app.cqrs_action(action),
                 (View::Flows, _) => app.flows_action(action),
             },
         },
@@ -239,17 +253,18 @@ impl App {
             (View::Log, Focus::List),
             (View::Log, Focus::Detail),
             (View::Projections, Focus::List),
+            (View::Cqrs, Focus::List),
             (View::Flows, Focus::List),
         ];
         let now = order
             .iter()
             .position(|&(v, f)| v == self.view && (v != View::Log || f == self.focus))
             .unwrap_or(0);
-        let len = order.len();
+        let n = order.len();
         let next = if forward {
-            (now + 1) % len
+            (now + 1) % n
         } else {
-            (now + len - 1) % len
+            (now + n - 1) % n
         };
         let (view, focus) = order[next];
         self.show(view, focus);
@@ -263,6 +278,9 @@ impl App {
             let seq = self.selected_seq();
             self.projections
                 .follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
+        }
+        if view == View::Cqrs {
+            self.entered_cqrs();
         }
     }
 

@@ -28,6 +28,12 @@ impl AddressBook {
     }
 }
 
+/// The events that move an address.
+const ADDRESS_TYPES: [&str; 2] = [
+    retail::CUSTOMER_REGISTERED,
+    retail::CUSTOMER_ADDRESS_CHANGED,
+];
+
 impl Projection for AddressBook {
     fn name(&self) -> &'static str {
         Self::NAME
@@ -35,6 +41,10 @@ impl Projection for AddressBook {
 
     fn version(&self) -> u32 {
         1
+    }
+
+    fn event_types(&self) -> Option<&'static [&'static str]> {
+        Some(&ADDRESS_TYPES)
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {

@@ -59,6 +59,10 @@ impl Projection for Balances {
         1
     }
 
+    fn event_types(&self) -> Option<&'static [&'static str]> {
+        Some(&bank::EVENT_TYPES)
+    }
+
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {
         match &*event.event_type {
             bank::ACCOUNT_OPENED => {

@@ -50,6 +50,14 @@ impl Customers {
     pub const NAME: &'static str = "customers";
 }
 
+/// The events a customer directory reads.
+const CUSTOMER_TYPES: [&str; 4] = [
+    retail::CUSTOMER_REGISTERED,
+    retail::CUSTOMER_ADDRESS_CHANGED,
+    retail::CUSTOMER_EMAIL_CHANGED,
+    retail::CUSTOMER_DEACTIVATED,
+];
+
 impl Projection for Customers {
     fn name(&self) -> &'static str {
         Self::NAME
@@ -57,6 +65,10 @@ impl Projection for Customers {
 
     fn version(&self) -> u32 {
         1
+    }
+
+    fn event_types(&self) -> Option<&'static [&'static str]> {
+        Some(&CUSTOMER_TYPES)
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {

@@ -118,6 +118,15 @@ impl Orders {
     }
 }
 
+/// The events of an order's life.
+const ORDER_TYPES: [&str; 5] = [
+    retail::ORDER_PLACED,
+    retail::PAYMENT_REQUESTED,
+    retail::PAYMENT_RECEIVED,
+    retail::ORDER_SHIPPED,
+    retail::ORDER_CANCELLED,
+];
+
 impl Projection for Orders {
     fn name(&self) -> &'static str {
         Self::NAME
@@ -125,6 +134,10 @@ impl Projection for Orders {
 
     fn version(&self) -> u32 {
         1
+    }
+
+    fn event_types(&self) -> Option<&'static [&'static str]> {
+        Some(&ORDER_TYPES)
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {

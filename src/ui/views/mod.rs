@@ -12,6 +12,7 @@
 //! └──────────────────────────────────────────────────────────┘
 //! ```
 
+pub mod cqrs;
 pub mod flows;
 pub mod help;
 pub mod log;
@@ -73,6 +74,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     match app.view {
         View::Log => log::render(app, frame, bands.body),
         View::Projections => projections::render(app, frame, bands.body),
+        View::Cqrs => cqrs::render(app, frame, bands.body),
         View::Flows => flows::render(app, frame, bands.body),
     }
     status::render_status(app, frame, bands.status);
@@ -115,7 +117,9 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
         Span::styled(" ", t.header),
         tab(" 2 Projections ", View::Projections),
         Span::styled(" ", t.header),
-        tab(" 3 Flows ", View::Flows),
+        tab(" 3 CQRS ", View::Cqrs),
+        Span::styled(" ", t.header),
+        tab(" 4 Flows ", View::Flows),
     ]);
     let used = left.width() as u16;
     frame.render_widget(Paragraph::new("").style(t.header), area);

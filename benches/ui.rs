@@ -1,0 +1,149 @@
+//! The explorer on a 1,000,000-event log: start to first frame, key to
+//! next frame, a type filter, and resident memory.
+//!
+//! `cargo bench --bench ui`. Frames are drawn by the same code as the
+//! terminal, into ratatui's TestBackend, so the figures are the
+//! explorer's own work (the terminal's write is not included).
+
+mod support;
+
+use std::sync::Arc;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use eventscope::store::EventLog;
+use eventscope::ui::{self, App, Msg, keymap::Action};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use support::*;
+
+const WIDTH: u16 = 120;
+const HEIGHT: u16 = 40;
+
+fn main() {
+    if let Some(args) = child_args() {
+        return child(&args);
+    }
+    let n = events();
+    let path = retail_log();
+    println!("| measure ({n} retail events, {WIDTH}x{HEIGHT}) | result | target |");
+    println!("|---|---|---|");
+    let first = run_child(&["first-frame", path.to_str().unwrap()]);
+    row(
+        "start to first frame (open, first draw)",
+        format!("{first} ms"),
+        "< 200 ms",
+    );
+    let keys = run_child(&["keys", path.to_str().unwrap()]);
+    for line in keys.lines() {
+        let (name, rest) = line.split_once('\t').unwrap();
+        let (value, target) = rest.split_once('\t').unwrap();
+        row(name, value, target);
+    }
+}
+
+fn child(args: &[String]) {
+    match args {
+        [what, path] if what == "first-frame" => {
+            let start = Instant::now();
+            let log = EventLog::open_read_only(path).unwrap();
+            let (tx, _rx) = mpsc::channel();
+            let mut app = App::new(Arc::new(log), tx);
+            ui::update(&mut app, Msg::Resize(WIDTH, HEIGHT));
+            let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
+            terminal.draw(|frame| ui::render(&app, frame)).unwrap();
+            println!("{:.1}", start.elapsed().as_secs_f64() * 1e3);
+        }
+        [what, path] if what == "keys" => keys(path),
+        other => panic!("unknown child task {other:?}"),
+    }
+}
+
+fn keys(path: &str) {
+    let log = EventLog::open_read_only(path).unwrap();
+    let last = log.last_seq().unwrap();
+    let (tx, rx) = mpsc::channel();
+    let mut app = App::new(Arc::new(log), tx);
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
+    ui::update(&mut app, Msg::Resize(WIDTH, HEIGHT));
+    ui::settle(&mut app, &rx, Duration::from_secs(600));
+    let mut frame = |app: &App| {
+        terminal.draw(|f| ui::render(app, f)).unwrap();
+    };
+    frame(&app);
+
+    // One key, then the frame it leads to.
+    let mut time = |app: &mut App, msgs: &dyn Fn() -> Vec<Msg>, runs: usize| -> Duration {
+        let mut times = Vec::with_capacity(runs);
+        for _ in 0..runs {
+            let start = Instant::now();
+            for msg in msgs() {
+                ui::update(app, msg);
+            }
+            frame(app);
+            times.push(start.elapsed());
+        }
+        times.sort();
+        times[times.len() / 2]
+    };
+    let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
+    let down = time(&mut app, &|| vec![Msg::Action(Action::Down)], 200);
+    println!(
+        "key to frame: move down (median of 200)\t{}\t< 16 ms",
+        ms(down)
+    );
+    let page = time(&mut app, &|| vec![Msg::Action(Action::PageDown)], 200);
+    println!(
+        "key to frame: page down (median of 200)\t{}\t< 16 ms",
+        ms(page)
+    );
+    let bottom = time(
+        &mut app,
+        &|| vec![Msg::Action(Action::Bottom), Msg::Action(Action::Top)],
+        50,
+    );
+    println!(
+        "key to frame: bottom then top (median of 50)\t{}\t< 16 ms",
+        ms(bottom)
+    );
+    let draw = std::cell::Cell::new(0x2545_f491_u64);
+    let jump = time(
+        &mut app,
+        &|| {
+            // A different seq each time, typed into the jump prompt.
+            draw.set(
+                draw.get()
+                    .wrapping_mul(6_364_136_223_846_793_005)
+                    .wrapping_add(1),
+            );
+            let target = 1 + (draw.get() >> 20) % last;
+            let mut msgs = vec![Msg::Action(Action::JumpPrompt)];
+            msgs.extend(target.to_string().chars().map(Msg::Input));
+            msgs.push(Msg::Action(Action::Submit));
+            msgs
+        },
+        50,
+    );
+    println!(
+        "key to frame: jump to a seq (median of 50)\t{}\t< 16 ms",
+        ms(jump)
+    );
+
+    // A type filter: pick the most frequent type, until the list shows it.
+    let start = Instant::now();
+    ui::update(&mut app, Msg::Action(Action::TypePicker));
+    ui::update(&mut app, Msg::Action(Action::Submit));
+    ui::settle(&mut app, &rx, Duration::from_secs(600));
+    frame(&app);
+    let filter = start.elapsed();
+    assert!(app.filter_description().is_some(), "the filter is on");
+    println!(
+        "type filter applied (most frequent type, {} events)\t{}\t< 100 ms",
+        app.list_len(),
+        ms(filter)
+    );
+    println!(
+        "peak resident memory of the explorer process\t{:.1} MiB\t< 100 MB",
+        peak_rss_mib()
+    );
+}
