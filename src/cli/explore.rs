@@ -13,6 +13,8 @@ use eventscope::ingest;
 use eventscope::store::{EventLog, StoreError};
 use eventscope::ui::{self, App, Msg, keymap::Action};
 
+use super::simulate::SimArgs;
+
 /// The bundled sample, opened when no log is named.
 const SAMPLE: &str = include_str!("../../sample-data/retail.jsonl");
 
@@ -111,6 +113,8 @@ pub enum RenderView {
     Log,
     Projections,
     Cqrs,
+    /// Notification vs StateTransfer, at `--at` with the simulation options.
+    Flows,
 }
 
 /// Draw one screen of the explorer as plain text on stdout.
@@ -130,6 +134,9 @@ pub struct RenderArgs {
     /// The screen size, WIDTHxHEIGHT.
     #[arg(long, default_value = "100x30", value_parser = parse_size)]
     pub size: (u16, u16),
+    /// The simulation's parameters, for the flows view.
+    #[command(flatten)]
+    pub sim: SimArgs,
 }
 
 fn parse_size(text: &str) -> Result<(u16, u16), String> {
@@ -173,6 +180,13 @@ pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
     }
     if args.view == RenderView::Cqrs {
         send(&mut app, Msg::Action(Action::ShowCqrs));
+    }
+    if args.view == RenderView::Flows {
+        send(&mut app, Msg::Action(Action::ShowFlows));
+        app.set_flows_params(args.sim.to_params())
+            .map_err(anyhow::Error::msg)?;
+        app.seek_flows(args.at.unwrap_or(0));
+        ui::settle(&mut app, &rx, Duration::from_secs(600));
     }
     print!("{}", ui::render_text(&app, width, height));
     Ok(ExitCode::SUCCESS)

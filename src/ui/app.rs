@@ -9,6 +9,7 @@ use serde_json::Value;
 
 use super::cqrs::CqrsState;
 use super::flow::Flow;
+use super::flows::FlowsState;
 use super::jobs::{self, Jobs};
 use super::json_tree::{self, TreeLine};
 use super::list::{self, EventList, Row};
@@ -25,6 +26,7 @@ pub enum View {
     Log,
     Projections,
     Cqrs,
+    Flows,
 }
 
 /// The focused pane of the log view.
@@ -101,6 +103,7 @@ pub struct App {
     pub(crate) jobs: Jobs,
     pub(crate) projections: ProjectionsState,
     pub(crate) cqrs: CqrsState,
+    pub(crate) flows: FlowsState,
     pub(crate) quit: bool,
 }
 
@@ -135,6 +138,7 @@ impl App {
             jobs: Jobs::default(),
             projections: ProjectionsState::default(),
             cqrs: CqrsState::default(),
+            flows: FlowsState::new(total),
             quit: false,
         };
         if total > 0 {

@@ -20,6 +20,8 @@ pub enum Context {
     Cqrs,
     /// The CQRS view's command line.
     CommandLine,
+    /// The flows view: Notification vs StateTransfer.
+    Flows,
     /// A rebuild is running.
     Rebuild,
     /// A one-line prompt (jump, stream, search) is open.
@@ -40,6 +42,7 @@ impl Context {
             Context::Projections => "Projections view",
             Context::Cqrs => "CQRS view",
             Context::CommandLine => "CQRS view: the command line",
+            Context::Flows => "Flows view: Notification vs StateTransfer",
             Context::Rebuild => "While a rebuild runs",
             Context::Prompt => "In a prompt",
             Context::Picker => "In a pick list",
@@ -90,6 +93,19 @@ pub enum Action {
     MoreDelay,
     LessDelay,
     TogglePolicies,
+    ShowFlows,
+    TogglePlay,
+    Faster,
+    Slower,
+    Restart,
+    ToggleOutage,
+    CycleDrop,
+    CycleDuplicate,
+    CycleReorder,
+    ToggleVersionChecks,
+    NextCustomer,
+    PreviousCustomer,
+    FollowCustomer,
 }
 
 /// A key and the modifiers it needs (Shift is implied by upper-case chars).
@@ -242,6 +258,26 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::plain(K::Up), C::CommandLine, A::Up, "history", "the previous command sent"),
     bind(Key::plain(K::Down), C::CommandLine, A::Down, "history", "the next command sent"),
     bind(Key::plain(K::Backspace), C::CommandLine, A::Backspace, "", "delete a character"),
+    // The flows view. The parameter keys are shown beside their values on
+    // the view's bottom border, not in the footer.
+    bind(Key::ch('.'), C::Flows, A::StepForward, "step", "one log event on (after the last: the next delivery)"),
+    bind(Key::ch('l'), C::Flows, A::StepForward, "", "one log event on (after the last: the next delivery)"),
+    bind(Key::plain(K::Right), C::Flows, A::StepForward, "", "one log event on (after the last: the next delivery)"),
+    bind(Key::ch('h'), C::Flows, A::StepBack, "", "one log event back (runs again from the start)"),
+    bind(Key::plain(K::Left), C::Flows, A::StepBack, "", "one log event back (runs again from the start)"),
+    bind(Key::ch(' '), C::Flows, A::TogglePlay, "play", "play or pause"),
+    bind(Key::ch('+'), C::Flows, A::Faster, "speed", "play faster"),
+    bind(Key::ch('='), C::Flows, A::Faster, "", "play faster"),
+    bind(Key::ch('-'), C::Flows, A::Slower, "speed", "play slower"),
+    bind(Key::ch('0'), C::Flows, A::Restart, "", "back to the start of the log"),
+    bind(Key::ch('o'), C::Flows, A::ToggleOutage, "", "take the source down here, or bring it back up"),
+    bind(Key::ch('d'), C::Flows, A::CycleDrop, "", "messages lost: 0%, 1%, 5%, 20% (runs again)"),
+    bind(Key::ch('u'), C::Flows, A::CycleDuplicate, "", "messages delivered twice: 0%, 1%, 5%, 20% (runs again)"),
+    bind(Key::ch('r'), C::Flows, A::CycleReorder, "", "messages overtaken: 0%, 1%, 5%, 20% (runs again)"),
+    bind(Key::ch('v'), C::Flows, A::ToggleVersionChecks, "", "the replica checks stream versions, or not (runs again)"),
+    bind(Key::ch(']'), C::Flows, A::NextCustomer, "customer", "compare the next customer"),
+    bind(Key::ch('['), C::Flows, A::PreviousCustomer, "customer", "compare the previous customer"),
+    bind(Key::ch('f'), C::Flows, A::FollowCustomer, "", "compare the customer of the latest customer event"),
     // Prompts and pick lists.
     bind(Key::plain(K::Enter), C::Prompt, A::Submit, "go", "accept"),
     bind(Key::plain(K::Esc), C::Prompt, A::Cancel, "cancel", "close the prompt"),
@@ -268,6 +304,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ch('1'), C::Global, A::ShowLog, "", "the log view"),
     bind(Key::ch('2'), C::Global, A::ShowProjections, "", "the projections view"),
     bind(Key::ch('3'), C::Global, A::ShowCqrs, "", "the CQRS view: send commands, watch both sides"),
+    bind(Key::ch('4'), C::Global, A::ShowFlows, "", "the flows view: Notification vs StateTransfer"),
     bind(Key::ch('?'), C::Global, A::ToggleHelp, "help", "this help"),
     bind(Key::ch('q'), C::Global, A::Quit, "quit", "quit"),
     bind(Key { code: K::Char('c'), ctrl: true, }, C::Global, A::Quit, "", "quit"),

@@ -4,6 +4,7 @@
 use ratatui::crossterm::event::KeyEvent;
 
 use super::flow::Flow;
+use super::flows::FlowsMsg;
 use super::keymap::Action;
 use super::projections::ProjectionMsg;
 use super::rate::RateChart;
@@ -28,6 +29,8 @@ pub enum Job {
     Check,
     /// Building the CQRS view's read models.
     ReadModels,
+    /// Running the flows simulation again with new parameters.
+    Flows,
 }
 
 /// A message to the app.
@@ -71,5 +74,9 @@ pub enum Msg {
     ReadModels {
         generation: u64,
         msg: ReadModelsMsg,
+    },
+    Flows {
+        generation: u64,
+        msg: FlowsMsg,
     },
 }

@@ -15,7 +15,7 @@ use super::{update, views};
 use crate::store::EventLog;
 
 /// How often the input thread sends a tick while no key arrives.
-const TICK: Duration = Duration::from_millis(250);
+pub(crate) const TICK: Duration = Duration::from_millis(250);
 
 /// Runs the explorer on `log` until the user quits. The terminal is
 /// restored on every exit path, panics included.

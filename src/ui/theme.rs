@@ -41,6 +41,8 @@ pub struct Theme {
     pub error: Style,
     pub info: Style,
     pub highlight: Style,
+    /// Something to look at, not yet wrong (a stale copy).
+    pub warning: Style,
 }
 
 impl Theme {
@@ -91,6 +93,7 @@ impl Theme {
                 .add_modifier(bold),
             info: Style::new().fg(Color::Green),
             highlight: Style::new().fg(Color::Black).bg(Color::Yellow),
+            warning: Style::new().fg(Color::Yellow).add_modifier(bold),
         }
     }
 
@@ -115,7 +118,7 @@ impl Theme {
         theme
     }
 
-    fn roles_mut(&mut self) -> [&mut Style; 30] {
+    fn roles_mut(&mut self) -> [&mut Style; 31] {
         [
             &mut self.header,
             &mut self.tab_active,
@@ -147,6 +150,7 @@ impl Theme {
             &mut self.error,
             &mut self.info,
             &mut self.highlight,
+            &mut self.warning,
         ]
     }
 

@@ -26,6 +26,7 @@ impl App {
                 (View::Projections, _) => vec![Context::Projections, Context::Global],
                 (View::Cqrs, _) if self.editing_command() => vec![Context::CommandLine],
                 (View::Cqrs, _) => vec![Context::Cqrs, Context::Global],
+                (View::Flows, _) => vec![Context::Flows, Context::Global],
             },
         }
     }
@@ -72,7 +73,10 @@ pub fn update(app: &mut App, msg: Msg) {
             app.scroll_into_view();
             app.keep_detail_cursor_visible();
         }
-        Msg::Tick => app.cqrs_tick(),
+        Msg::Tick => {
+            app.cqrs_tick();
+            app.flows_tick();
+        }
         Msg::Progress {
             job,
             generation,
@@ -117,6 +121,7 @@ pub fn update(app: &mut App, msg: Msg) {
         }
         Msg::Projection { generation, msg } => app.projection_msg(generation, msg),
         Msg::ReadModels { generation, msg } => app.read_models_msg(generation, msg),
+        Msg::Flows { generation, msg } => app.flows_msg(generation, msg),
     }
 }
 
@@ -153,11 +158,13 @@ fn act(app: &mut App, action: Action) {
             Action::ShowLog => app.show(View::Log, Focus::List),
             Action::ShowProjections => app.show(View::Projections, Focus::List),
             Action::ShowCqrs => app.show(View::Cqrs, Focus::List),
+            Action::ShowFlows => app.show(View::Flows, Focus::List),
             _ => match (app.view, app.focus) {
                 (View::Log, Focus::List) => list_action(app, action),
                 (View::Log, Focus::Detail) => detail_action(app, action),
                 (View::Projections, _) => app.projections_action(action),
                 (View::Cqrs, _) => app.cqrs_action(action),
+                (View::Flows, _) => app.flows_action(action),
             },
         },
     }
@@ -247,6 +254,7 @@ impl App {
             (View::Log, Focus::Detail),
             (View::Projections, Focus::List),
             (View::Cqrs, Focus::List),
+            (View::Flows, Focus::List),
         ];
         let now = order
             .iter()

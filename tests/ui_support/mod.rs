@@ -131,6 +131,29 @@ impl Harness {
         Harness::with_events(sample_events(), width, height)
     }
 
+    /// The bundled retail sample (290 events) imported into `retail.redb`.
+    pub fn retail(width: u16, height: u16) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("retail.redb");
+        let text = std::fs::read(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/sample-data/retail.jsonl"
+        ))
+        .unwrap();
+        eventscope::ingest::import_into(
+            &text[..],
+            &path,
+            eventscope::format::Format::Native,
+            |_| {},
+        )
+        .unwrap();
+        let (tx, rx) = mpsc::channel();
+        let app = App::new(Arc::new(EventLog::open(&path).unwrap()), tx);
+        let mut harness = Harness { app, rx, _dir: dir };
+        harness.send(Msg::Resize(width, height));
+        harness
+    }
+
     /// Applies a message, then everything the workers send until idle.
     pub fn send(&mut self, msg: Msg) {
         ui::update(&mut self.app, msg);

@@ -39,15 +39,24 @@ const INTRO: &[&str] = &[
      (seconds), send a command, and its answer for the entity is marked STALE until it catches \
      up. That is eventual consistency. With policies on, an event can trigger the next command \
      (an order placed asks for payment); the flow pane shows that chain by causation.",
+    "Flows view: the same log through Event Notification and Event-Carried State Transfer. \
+     Notification sends thin events (•) and the consumer calls the source back (◁ call, \
+     ◆ answer, ✗ failed); StateTransfer sends the data (■) and the consumer keeps a replica. \
+     Take the source down (o) and watch: Notification's calls fail and a shipment that needs \
+     data it lacks waits; StateTransfer keeps shipping but moves several times the bytes and \
+     keeps a copy. Add \
+     drops, duplicates and reordering (d u r) and turn version checks off (v) to see a \
+     replica go wrong. Every change of these runs the log again from the start.",
 ];
 
-const ORDER: [Context; 10] = [
+const ORDER: [Context; 11] = [
     Context::Global,
     Context::List,
     Context::Detail,
     Context::Projections,
     Context::Cqrs,
     Context::CommandLine,
+    Context::Flows,
     Context::Rebuild,
     Context::Prompt,
     Context::Picker,

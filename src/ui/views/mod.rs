@@ -13,6 +13,7 @@
 //! ```
 
 pub mod cqrs;
+pub mod flows;
 pub mod help;
 pub mod log;
 pub mod picker;
@@ -74,6 +75,7 @@ pub fn render(app: &App, frame: &mut Frame) {
         View::Log => log::render(app, frame, bands.body),
         View::Projections => projections::render(app, frame, bands.body),
         View::Cqrs => cqrs::render(app, frame, bands.body),
+        View::Flows => flows::render(app, frame, bands.body),
     }
     status::render_status(app, frame, bands.status);
     status::render_footer(app, frame, bands.footer);
@@ -116,6 +118,8 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
         tab(" 2 Projections ", View::Projections),
         Span::styled(" ", t.header),
         tab(" 3 CQRS ", View::Cqrs),
+        Span::styled(" ", t.header),
+        tab(" 4 Flows ", View::Flows),
     ]);
     let used = left.width() as u16;
     frame.render_widget(Paragraph::new("").style(t.header), area);

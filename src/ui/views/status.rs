@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
-use crate::ui::app::{App, Notice};
+use crate::ui::app::{App, Notice, View};
 use crate::ui::escape::printable;
 use crate::ui::keymap;
 use crate::ui::msg::Job;
@@ -28,6 +28,7 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     let t = theme();
     let mut parts = vec![printable(&app.log_name()).into_owned()];
     match app.selected_seq() {
+        _ if app.view == View::Flows => parts.push(super::flows::status_text(app)),
         Some(seq) => parts.push(format!(
             "seq {seq} · {} of {}",
             app.cursor + 1,

@@ -1,6 +1,8 @@
 //! Small drawing helpers shared by the views.
 
+pub mod bars;
 pub mod json;
+pub mod lane;
 pub mod rate;
 pub mod types;
 
