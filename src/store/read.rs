@@ -2,7 +2,6 @@
 //! log's summary figures.
 
 use std::ops::{ControlFlow, RangeInclusive};
-use std::sync::mpsc;
 
 use redb::{ReadTransaction, ReadableTable};
 
@@ -12,13 +11,6 @@ use super::tables::*;
 use super::{EventLog, Result, StoreError, read_i64, read_u64, table_len};
 use super::{blocks, codec};
 use crate::event::{Event, Timestamp};
-
-/// Scans at least this long decode on a second thread.
-const PIPELINE_MIN_EVENTS: u64 = 8192;
-/// Events per batch handed from the decoding thread to the visitor.
-const PIPELINE_BATCH: usize = 1024;
-/// Batches in flight: bounds the memory a scan holds.
-const PIPELINE_DEPTH: usize = 4;
 
 /// The summary figures of a log.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,9 +37,6 @@ impl EventLog {
 
     /// Calls `visit` with each event whose seq is in `seqs`, in order, until
     /// it breaks. One read transaction: a consistent view.
-    ///
-    /// Long scans decode on a second thread, in batches, while `visit` runs
-    /// on this one: decoding and folding overlap on two cores.
     pub fn scan(
         &self,
         seqs: RangeInclusive<u64>,
@@ -88,41 +77,7 @@ impl EventLog {
         if from > to {
             return Ok(());
         }
-        let span = to.min(self.last_seq()?).saturating_sub(from);
-        if span < PIPELINE_MIN_EVENTS {
-            return self.scan_here(from, to, types, &mut visit);
-        }
-        std::thread::scope(|scope| {
-            let (sender, receiver) = mpsc::sync_channel::<Result<Vec<Event>>>(PIPELINE_DEPTH);
-            scope.spawn(move || {
-                let mut batch = Vec::with_capacity(PIPELINE_BATCH);
-                let scanned = self.scan_here(from, to, types, &mut |event| {
-                    batch.push(event);
-                    if batch.len() < PIPELINE_BATCH {
-                        return ControlFlow::Continue(());
-                    }
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(PIPELINE_BATCH));
-                    match sender.send(Ok(full)) {
-                        Ok(()) => ControlFlow::Continue(()),
-                        // The reader stopped early.
-                        Err(_) => ControlFlow::Break(()),
-                    }
-                });
-                let _ = match scanned {
-                    Ok(()) => sender.send(Ok(batch)),
-                    Err(error) => sender.send(Err(error)),
-                };
-            });
-            // Returning early drops the receiver, which stops the decoder.
-            for batch in receiver {
-                for event in batch? {
-                    if visit(event).is_break() {
-                        return Ok(());
-                    }
-                }
-            }
-            Ok(())
-        })
+        self.scan_here(from, to, types, &mut visit)
     }
 
     fn scan_here(
