@@ -96,7 +96,16 @@ fn parse<R: BufRead>(
         format::read_located_events(reader, format, |at, event| -> Result<(), WriterGone> {
             batch.push((at, event));
             if batch.len() == BATCH {
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                // Drop what the writer has finished with here, where it
+                // was made, and reuse the vector.
+                let fresh = match spent.try_recv() {
+                    Ok(mut old) => {
+                        old.clear();
+                        old
+                    }
+                    Err(_) => Vec::with_capacity(BATCH),
+                };
+                let full = std::mem::replace(&mut batch, fresh);
                 sender.send(Ok(full)).map_err(|_| WriterGone)?;
             }
             Ok(())
