@@ -53,11 +53,15 @@ struct TypeState {
 pub struct Appender<'txn> {
     events: Table<'txn, u64, &'static [u8]>,
     streams_table: Table<'txn, &'static str, (u32, &'static [u8])>,
-    streams: HashMap<Arc<str>, StreamState>,
+    /// The streams this batch has touched or looked up, by name: an index
+    /// into `stream_states` (one hash lookup per event).
+    streams: HashMap<Arc<str>, usize>,
+    stream_states: Vec<(Arc<str>, StreamState)>,
     /// Whether the log had no streams when the batch began: then every
     /// stream not yet seen in the batch is new, and needs no lookup.
     fresh: bool,
-    types: HashMap<Arc<str>, TypeState>,
+    types: HashMap<Arc<str>, usize>,
+    type_states: Vec<(Arc<str>, TypeState)>,
     names: Names,
     last_seq: u64,
     /// The tail block being filled, and its number.
@@ -132,62 +136,64 @@ impl Appender<'_> {
     }
 
     fn stream(&mut self, name: &str) -> Result<&mut StreamState> {
-        if !self.streams.contains_key(name) {
-            let stored = if self.fresh {
-                None
-            } else {
-                self.streams_table.get(name)?
-            };
-            let (id, seqs) = match stored {
-                Some(stored) => {
-                    let (id, seqs) = stored.value();
-                    (id, seqs.to_vec())
-                }
-                None => {
-                    let id = u32::try_from(self.names.streams.len()).map_err(|_| {
-                        StoreError::Invalid("a log holds at most 2^32 streams".into())
-                    })?;
-                    self.names.streams.push(Arc::from(name));
-                    (id, Vec::new())
-                }
-            };
-            let key = self
-                .names
-                .streams
-                .get(id as usize)
-                .cloned()
-                .ok_or_else(|| StoreError::Invalid(format!("stream {name} has no name entry")))?;
-            let state = StreamState {
-                id,
-                version: (seqs.len() / 8) as u64,
-                seqs,
-                touched: false,
-            };
-            self.streams.insert(key, state);
+        if let Some(&index) = self.streams.get(name) {
+            return Ok(&mut self.stream_states[index].1);
         }
-        self.streams
-            .get_mut(name)
-            .ok_or_else(|| StoreError::Invalid(format!("stream {name} vanished")))
+        let stored = if self.fresh {
+            None
+        } else {
+            self.streams_table.get(name)?
+        };
+        let (id, seqs) = match stored {
+            Some(stored) => {
+                let (id, seqs) = stored.value();
+                (id, seqs.to_vec())
+            }
+            None => {
+                let id = u32::try_from(self.names.streams.len()).map_err(|_| {
+                    StoreError::Invalid("a log holds at most 2^32 streams".into())
+                })?;
+                self.names.streams.push(Arc::from(name));
+                (id, Vec::new())
+            }
+        };
+        let key = self
+            .names
+            .streams
+            .get(id as usize)
+            .cloned()
+            .ok_or_else(|| StoreError::Invalid(format!("stream {name} has no name entry")))?;
+        let state = StreamState {
+            id,
+            version: (seqs.len() / 8) as u64,
+            seqs,
+            touched: false,
+        };
+        let index = self.stream_states.len();
+        self.streams.insert(key.clone(), index);
+        self.stream_states.push((key, state));
+        Ok(&mut self.stream_states[index].1)
     }
 
     fn event_type(&mut self, name: &str) -> &mut TypeState {
-        if !self.types.contains_key(name) {
-            let id = self.names.types.len() as u32;
-            let key: Arc<str> = Arc::from(name);
-            self.names.types.push(key.clone());
-            self.types.insert(
-                key,
-                TypeState {
-                    id,
-                    count: 0,
-                    new: true,
-                    added: Vec::new(),
-                },
-            );
+        if let Some(&index) = self.types.get(name) {
+            return &mut self.type_states[index].1;
         }
-        self.types
-            .get_mut(name)
-            .expect("the type was inserted above")
+        let id = self.names.types.len() as u32;
+        let key: Arc<str> = Arc::from(name);
+        self.names.types.push(key.clone());
+        let index = self.type_states.len();
+        self.types.insert(key.clone(), index);
+        self.type_states.push((
+            key,
+            TypeState {
+                id,
+                count: 0,
+                new: true,
+                added: Vec::new(),
+            },
+        ));
+        &mut self.type_states[index].1
     }
 }
 
@@ -241,12 +247,20 @@ impl EventLog {
             None => Vec::with_capacity(BLOCK_EVENTS as usize * 256),
         };
         let streams_table = txn.open_table(STREAMS).map_err(StoreError::from)?;
+        let type_states = load_types(&txn.open_table(TYPES).map_err(StoreError::from)?)?;
+        let types = type_states
+            .iter()
+            .enumerate()
+            .map(|(index, (name, _))| (name.clone(), index))
+            .collect();
         let mut appender = Appender {
             events,
             fresh: streams_table.is_empty().map_err(StoreError::from)?,
             streams_table,
             streams: HashMap::default(),
-            types: load_types(&txn.open_table(TYPES).map_err(StoreError::from)?)?,
+            stream_states: Vec::new(),
+            types,
+            type_states,
             names: (*self.names()).clone(),
             last_seq,
             block,
@@ -267,12 +281,12 @@ impl EventLog {
 
 fn load_types(
     table: &impl ReadableTable<&'static str, (u32, u64)>,
-) -> Result<HashMap<Arc<str>, TypeState>> {
-    let mut types = HashMap::default();
+) -> Result<Vec<(Arc<str>, TypeState)>> {
+    let mut types = Vec::new();
     for entry in table.iter()? {
         let (name, value) = entry?;
         let (id, count) = value.value();
-        types.insert(
+        types.push((
             Arc::from(name.value()),
             TypeState {
                 id,
@@ -280,7 +294,7 @@ fn load_types(
                 new: false,
                 added: Vec::new(),
             },
-        );
+        ));
     }
     Ok(types)
 }
@@ -295,20 +309,24 @@ fn finish(
     appender.flush_block()?;
 
     // In name order, so the B-tree is written front to back, not at random.
-    let mut touched: Vec<(&Arc<str>, &StreamState)> =
-        appender.streams.iter().filter(|(_, s)| s.touched).collect();
-    touched.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut touched: Vec<&(Arc<str>, StreamState)> = appender
+        .stream_states
+        .iter()
+        .filter(|(_, s)| s.touched)
+        .collect();
+    touched.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     for (name, state) in touched {
+        let name: &str = name;
         appender
             .streams_table
-            .insert(&**name, (state.id, state.seqs.as_slice()))?;
+            .insert(name, (state.id, state.seqs.as_slice()))?;
     }
 
     let mut list = Vec::new();
     let mut types = txn.open_table(TYPES)?;
     let mut type_names = txn.open_table(TYPE_NAMES)?;
     let mut type_index = txn.open_table(TYPE_INDEX)?;
-    for (name, state) in &appender.types {
+    for (name, state) in &appender.type_states {
         if state.added.is_empty() {
             continue;
         }
