@@ -69,10 +69,9 @@ pub fn import<R: BufRead + Send>(
                 let batch = batch.map_err(ImportError::Read)?;
                 written += batch.len() as u64;
                 for (at, event) in &batch {
-                    appender.push(event).map_err(|error| ImportError::Rejected {
-                        at: *at,
-                        error,
-                    })?;
+                    appender
+                        .push(event)
+                        .map_err(|error| ImportError::Rejected { at: *at, error })?;
                 }
                 let _ = recycle.send(batch);
                 progress(written);

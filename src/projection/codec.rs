@@ -99,6 +99,13 @@ impl<'a> Reader<'a> {
     }
 
     pub fn str(&mut self) -> Result<&'a str, ProjectionError> {
+        std::str::from_utf8(self.text_bytes()?)
+            .map_err(|_| ProjectionError::Snapshot("a text is not UTF-8".into()))
+    }
+
+    /// The bytes of a text written by [`Writer::str`], not yet checked to
+    /// be UTF-8: for callers that check several texts at once.
+    pub fn text_bytes(&mut self) -> Result<&'a [u8], ProjectionError> {
         let len = self.count()?;
         let end = self.position + len;
         let slice = self
@@ -106,8 +113,7 @@ impl<'a> Reader<'a> {
             .get(self.position..end)
             .ok_or_else(Self::truncated)?;
         self.position = end;
-        std::str::from_utf8(slice)
-            .map_err(|_| ProjectionError::Snapshot("a text is not UTF-8".into()))
+        Ok(slice)
     }
 
     /// Fails unless every byte has been read.

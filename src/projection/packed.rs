@@ -56,12 +56,29 @@ impl<const N: usize> Packed<N> {
         }
     }
 
+    /// Reads the texts back with one allocation and one UTF-8 check for
+    /// all of them: restoring a large snapshot is mostly this.
     pub fn restore(r: &mut Reader<'_>) -> Result<Packed<N>, ProjectionError> {
-        let mut fields = [""; N];
+        let mut fields: [&[u8]; N] = [&[]; N];
         for field in &mut fields {
-            *field = r.str()?;
+            *field = r.text_bytes()?;
         }
-        Ok(Packed::new(fields))
+        let mut bytes = Vec::with_capacity(fields.iter().map(|f| f.len()).sum());
+        let mut ends = [0u32; N];
+        for (end, field) in ends.iter_mut().zip(fields) {
+            bytes.extend_from_slice(field);
+            *end = u32::try_from(bytes.len()).unwrap_or(u32::MAX);
+        }
+        let text = String::from_utf8(bytes)
+            .map_err(|_| ProjectionError::Snapshot("a text is not UTF-8".into()))?;
+        // Each text on its own must have been UTF-8 too.
+        if !ends.iter().all(|&end| text.is_char_boundary(end as usize)) {
+            return Err(ProjectionError::Snapshot("a text is not UTF-8".into()));
+        }
+        Ok(Packed {
+            text: text.into_boxed_str(),
+            ends,
+        })
     }
 }
 

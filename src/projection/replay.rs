@@ -49,7 +49,7 @@ impl Default for SnapshotPolicy {
         // costing the rebuild ~30 ns an event to write.
         SnapshotPolicy {
             min_interval: 10_000,
-            bytes_per_event: 32,
+            bytes_per_event: 64,
         }
     }
 }

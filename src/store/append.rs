@@ -150,9 +150,8 @@ impl Appender<'_> {
                 (id, seqs.to_vec())
             }
             None => {
-                let id = u32::try_from(self.names.streams.len()).map_err(|_| {
-                    StoreError::Invalid("a log holds at most 2^32 streams".into())
-                })?;
+                let id = u32::try_from(self.names.streams.len())
+                    .map_err(|_| StoreError::Invalid("a log holds at most 2^32 streams".into()))?;
                 self.names.streams.push(Arc::from(name));
                 (id, Vec::new())
             }

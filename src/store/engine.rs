@@ -94,7 +94,8 @@ impl EventLog {
             .map_err(super::StoreError::storage)?;
         {
             let mut table = txn.open_table(SNAPSHOTS)?;
-            table.insert((projection, version, seq), state)?;
+            let packed = lz4_flex::compress_prepend_size(state);
+            table.insert((projection, version, seq), packed.as_slice())?;
         }
         txn.commit()?;
         Ok(())
