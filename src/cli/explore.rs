@@ -102,8 +102,14 @@ fn is_text(path: &Path) -> bool {
 
 /// Runs the explorer on `log` until the user quits.
 pub fn run(log: Option<PathBuf>) -> anyhow::Result<ExitCode> {
-    let (log, _temporary) = open(log.as_deref())?;
-    ui::run(log)?;
+    let (opened, temporary) = open(log.as_deref())?;
+    // Name what the user asked for, not the file it was imported into.
+    let title = match (&log, &temporary) {
+        (None, _) => Some("the bundled retail sample".to_string()),
+        (Some(path), Some(_)) => Some(format!("{} (imported for this session)", path.display())),
+        (Some(_), None) => None,
+    };
+    ui::run(opened, title.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }
 

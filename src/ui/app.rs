@@ -81,6 +81,9 @@ pub struct Detail {
 /// The explorer.
 pub struct App {
     pub(crate) log: Arc<EventLog>,
+    /// What the header calls the log, when not its file name (the bundled
+    /// sample lives under a cache name no one should have to read).
+    pub(crate) title: Option<String>,
     pub(crate) tx: Sender<Msg>,
     pub(crate) size: (u16, u16),
     pub(crate) view: View,
@@ -116,6 +119,7 @@ impl App {
         let total = stats.as_ref().map_or(0, |s| s.events);
         let mut app = App {
             log,
+            title: None,
             tx,
             size: (80, 24),
             view: View::Log,
@@ -212,8 +216,16 @@ impl App {
         self.log.path().display().to_string()
     }
 
-    /// The log's file name, for the header.
+    /// Names the log in the header and status line instead of its file.
+    pub fn set_title(&mut self, title: impl Into<String>) {
+        self.title = Some(title.into());
+    }
+
+    /// The log's title or file name, for the header.
     pub fn log_name(&self) -> String {
+        if let Some(title) = &self.title {
+            return title.clone();
+        }
         let path = self.log.path();
         path.file_name().map_or_else(
             || path.display().to_string(),

@@ -19,9 +19,12 @@ pub(crate) const TICK: Duration = Duration::from_millis(250);
 
 /// Runs the explorer on `log` until the user quits. The terminal is
 /// restored on every exit path, panics included.
-pub fn run(log: EventLog) -> anyhow::Result<()> {
+pub fn run(log: EventLog, title: Option<&str>) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel();
     let mut app = App::new(Arc::new(log), tx.clone());
+    if let Some(title) = title {
+        app.set_title(title);
+    }
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
     let stop = Arc::new(AtomicBool::new(false));
     let input = spawn_input(tx, stop.clone());
