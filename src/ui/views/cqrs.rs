@@ -122,6 +122,11 @@ fn render_completions(app: &App, frame: &mut Frame, command: Rect, below: Rect) 
     let t = theme();
     let streams = app.stream_list();
     let text = &app.cqrs().input;
+    // Nothing typed yet: the hint line says what to type; a list of every
+    // command would only hide the write model.
+    if text.trim().is_empty() {
+        return;
+    }
     let found = cqrs_complete::candidates(text, streams);
     let word = &text[found.start.min(text.len())..];
     if found.total == 0 || (found.total == 1 && found.shown.first().is_some_and(|c| c == word)) {
