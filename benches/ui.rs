@@ -59,6 +59,36 @@ fn child(args: &[String]) {
     }
 }
 
+type Screen = Terminal<TestBackend>;
+
+fn draw(terminal: &mut Screen, app: &App) {
+    terminal.draw(|f| ui::render(app, f)).unwrap();
+}
+
+/// The median time from a key's messages to the frame they lead to.
+fn time(
+    terminal: &mut Screen,
+    app: &mut App,
+    msgs: &dyn Fn() -> Vec<Msg>,
+    runs: usize,
+) -> Duration {
+    let mut times = Vec::with_capacity(runs);
+    for _ in 0..runs {
+        let start = Instant::now();
+        for msg in msgs() {
+            ui::update(app, msg);
+        }
+        draw(terminal, app);
+        times.push(start.elapsed());
+    }
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.2} ms", d.as_secs_f64() * 1e3)
+}
+
 fn keys(path: &str) {
     let log = EventLog::open_read_only(path).unwrap();
     let last = log.last_seq().unwrap();
@@ -67,66 +97,44 @@ fn keys(path: &str) {
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
     ui::update(&mut app, Msg::Resize(WIDTH, HEIGHT));
     ui::settle(&mut app, &rx, Duration::from_secs(600));
-    let mut frame = |app: &App| {
-        terminal.draw(|f| ui::render(app, f)).unwrap();
-    };
-    frame(&app);
+    draw(&mut terminal, &app);
+    let t = &mut terminal;
 
-    // One key, then the frame it leads to.
-    let mut time = |app: &mut App, msgs: &dyn Fn() -> Vec<Msg>, runs: usize| -> Duration {
-        let mut times = Vec::with_capacity(runs);
-        for _ in 0..runs {
-            let start = Instant::now();
-            for msg in msgs() {
-                ui::update(app, msg);
-            }
-            frame(app);
-            times.push(start.elapsed());
-        }
-        times.sort();
-        times[times.len() / 2]
-    };
-    let ms = |d: Duration| format!("{:.2} ms", d.as_secs_f64() * 1e3);
-    let down = time(&mut app, &|| vec![Msg::Action(Action::Down)], 200);
+    let down = time(t, &mut app, &|| vec![Msg::Action(Action::Down)], 200);
     println!(
         "key to frame: move down (median of 200)\t{}\t< 16 ms",
         ms(down)
     );
-    let page = time(&mut app, &|| vec![Msg::Action(Action::PageDown)], 200);
+    let page = time(t, &mut app, &|| vec![Msg::Action(Action::PageDown)], 200);
     println!(
         "key to frame: page down (median of 200)\t{}\t< 16 ms",
         ms(page)
     );
-    let bottom = time(
-        &mut app,
-        &|| vec![Msg::Action(Action::Bottom), Msg::Action(Action::Top)],
-        50,
-    );
+    let ends = || vec![Msg::Action(Action::Bottom), Msg::Action(Action::Top)];
+    let bottom = time(t, &mut app, &ends, 50);
     println!(
         "key to frame: bottom then top (median of 50)\t{}\t< 16 ms",
         ms(bottom)
     );
-    let draw = std::cell::Cell::new(0x2545_f491_u64);
-    let jump = time(
-        &mut app,
-        &|| {
-            // A different seq each time, typed into the jump prompt.
-            draw.set(
-                draw.get()
-                    .wrapping_mul(6_364_136_223_846_793_005)
-                    .wrapping_add(1),
-            );
-            let target = 1 + (draw.get() >> 20) % last;
-            let mut msgs = vec![Msg::Action(Action::JumpPrompt)];
-            msgs.extend(target.to_string().chars().map(Msg::Input));
-            msgs.push(Msg::Action(Action::Submit));
-            msgs
-        },
-        50,
-    );
+    let draw_seq = std::cell::Cell::new(0x2545_f491_u64);
+    let jump = || {
+        // A different seq each time, typed into the jump prompt.
+        draw_seq.set(
+            draw_seq
+                .get()
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1),
+        );
+        let target = 1 + (draw_seq.get() >> 20) % last;
+        let mut msgs = vec![Msg::Action(Action::JumpPrompt)];
+        msgs.extend(target.to_string().chars().map(Msg::Input));
+        msgs.push(Msg::Action(Action::Submit));
+        msgs
+    };
+    let jumped = time(t, &mut app, &jump, 50);
     println!(
         "key to frame: jump to a seq (median of 50)\t{}\t< 16 ms",
-        ms(jump)
+        ms(jumped)
     );
 
     // A type filter: pick the most frequent type, until the list shows it.
@@ -134,7 +142,7 @@ fn keys(path: &str) {
     ui::update(&mut app, Msg::Action(Action::TypePicker));
     ui::update(&mut app, Msg::Action(Action::Submit));
     ui::settle(&mut app, &rx, Duration::from_secs(600));
-    frame(&app);
+    draw(t, &app);
     let filter = start.elapsed();
     assert!(app.filter_description().is_some(), "the filter is on");
     println!(
@@ -143,7 +151,44 @@ fn keys(path: &str) {
         ms(filter)
     );
     println!(
-        "peak resident memory of the explorer process\t{:.1} MiB\t< 100 MB",
+        "peak resident memory, log view\t{:.1} MiB\t< 100 MB",
+        peak_rss_mib()
+    );
+
+    // The projections view holds a projection's state at the cursor.
+    ui::update(&mut app, Msg::Action(Action::ClearFilter));
+    let middle = last / 2;
+    ui::update(&mut app, Msg::Action(Action::JumpPrompt));
+    for c in middle.to_string().chars() {
+        ui::update(&mut app, Msg::Input(c));
+    }
+    ui::update(&mut app, Msg::Action(Action::Submit));
+    let start = Instant::now();
+    ui::update(&mut app, Msg::Action(Action::ShowProjections));
+    ui::settle(&mut app, &rx, Duration::from_secs(600));
+    draw(t, &app);
+    println!(
+        "projections view: `{}` at seq {middle}, replayed from genesis\t{}\t",
+        app.projection_name().unwrap_or("?"),
+        ms(start.elapsed())
+    );
+    // The state after a step comes from a worker: wait for it.
+    let mut steps = Vec::new();
+    for _ in 0..50 {
+        let start = Instant::now();
+        ui::update(&mut app, Msg::Action(Action::StepForward));
+        ui::settle(&mut app, &rx, Duration::from_secs(600));
+        draw(t, &app);
+        steps.push(start.elapsed());
+    }
+    steps.sort();
+    println!(
+        "step the projection one event, until the new state is drawn (median of 50)\t{}\t< 16 ms",
+        ms(steps[25])
+    );
+    println!(
+        "resident memory with the projections view open (peak)\t{:.1} MiB ({:.1} MiB)\t< 100 MB",
+        rss_mib(),
         peak_rss_mib()
     );
 }
