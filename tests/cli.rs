@@ -718,3 +718,37 @@ fn an_import_killed_part_way_changes_nothing() {
     assert_eq!(f.export(&db, "native"), before);
     assert!(eventscope(&["verify", s(&db)]).status.success());
 }
+
+/// Event data is untrusted: what the command line prints for people never
+/// carries its control characters to the terminal.
+#[test]
+fn hostile_names_are_printed_escaped() {
+    let f = Fixture::new();
+    let input = f.write(
+        "hostile.jsonl",
+        "{\"stream\":\"order-1\\u001b[2J\",\"type\":\"Placed\\u0007\",\"time\":\"2024-03-01T09:30:00Z\"}\n",
+    );
+    let db = f.path("hostile.redb");
+    assert!(
+        eventscope(&["import", s(&input), "--db", s(&db)])
+            .status
+            .success()
+    );
+    let info = eventscope(&["info", s(&db)]);
+    let text = stdout(&info);
+    assert!(text.contains("Placed\\u{7}"), "{text}");
+    let conflict = f.write(
+        "conflict.jsonl",
+        "{\"stream\":\"order-1\\u001b[2J\",\"version\":9,\"type\":\"X\",\"time\":\"2024-03-01T09:30:00Z\"}\n",
+    );
+    let failed = eventscope(&["import", s(&conflict), "--db", s(&db)]);
+    assert_eq!(failed.status.code(), Some(1));
+    let message = stderr(&failed);
+    assert!(message.contains("order-1\\e[2J"), "{message}");
+    for output in [&info.stdout, &info.stderr, &failed.stdout, &failed.stderr] {
+        assert!(
+            !output.iter().any(|&b| b == 0x1b || b == 0x07),
+            "a control character reached the terminal"
+        );
+    }
+}

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use eventscope::store::EventLog;
+use eventscope::ui::escape::printable;
 use serde_json::json;
 
 /// Show what a log holds: events, streams, types with counts, time span
@@ -45,7 +46,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         println!("{out}");
         return Ok(ExitCode::SUCCESS);
     }
-    println!("log        {}", args.log.display());
+    println!("log        {}", printable(&args.log.display().to_string()));
     println!("file size  {}", human_bytes(file_bytes));
     println!("events     {}", stats.events);
     println!("streams    {}", stats.streams);
@@ -54,8 +55,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         _ => println!("time span  (empty log)"),
     }
     println!("types      {}", stats.types.len());
-    let width = stats.types.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
-    for (name, count) in &stats.types {
+    // Type names are event data: shown escaped.
+    let names: Vec<String> = stats
+        .types
+        .iter()
+        .map(|(name, _)| printable(name).into_owned())
+        .collect();
+    let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
+    for (name, (_, count)) in names.iter().zip(&stats.types) {
         println!("  {name:<width$}  {count:>10}");
     }
     Ok(ExitCode::SUCCESS)

@@ -16,6 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use eventscope::ui::escape::printable;
 
 /// A terminal explorer for event-driven architecture: step through an event
 /// log, rebuild projections, time travel, issue commands, and compare event
@@ -60,11 +61,13 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Prints an error as one line first, then the causes, on stderr.
+/// Prints an error as one line first, then the causes, on stderr. Errors
+/// can quote event data (a stream name, a line of input), so control
+/// characters are shown escaped, never sent to the terminal.
 pub fn report(error: &anyhow::Error) {
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "error: {error}");
+    let _ = writeln!(stderr, "error: {}", printable(&error.to_string()));
     for cause in error.chain().skip(1) {
-        let _ = writeln!(stderr, "  caused by: {cause}");
+        let _ = writeln!(stderr, "  caused by: {}", printable(&cause.to_string()));
     }
 }
