@@ -52,4 +52,5 @@ pub use metrics::FlowMetrics;
 pub use params::{ParamError, RetryPolicy, SeqRange, SimParams};
 pub use record::ChangeKind;
 pub use report::Report;
+pub use report::grouped;
 pub use views::{CustomerView, Flow, InFlight, MessageKind, Party};

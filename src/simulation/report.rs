@@ -81,7 +81,7 @@ fn yes_no(flag: bool) -> String {
 }
 
 /// `1234567` -> `1,234,567`.
-fn grouped(n: u64) -> String {
+pub fn grouped(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

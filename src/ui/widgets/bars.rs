@@ -22,18 +22,7 @@ pub fn bar(value: f64, max: f64, width: usize) -> String {
     out
 }
 
-/// `1234567` -> `1,234,567`.
-pub fn grouped(n: u64) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
-}
+pub use crate::simulation::grouped;
 
 /// Virtual milliseconds for people: `60 ms`, `12.5 ms`, `24.3 s`.
 pub fn duration(ms: f64) -> String {
