@@ -42,12 +42,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     progress.finish();
     let summary = summary?;
-    eprintln!(
-        "imported {} events into {} (seq {}..{})",
-        summary.count(),
-        args.db.display(),
-        summary.first_seq,
-        summary.last_seq
-    );
+    if summary.count() == 0 {
+        eprintln!("imported no events: the input held none");
+    } else {
+        eprintln!(
+            "imported {} events into {} (seq {}..{})",
+            summary.count(),
+            args.db.display(),
+            summary.first_seq,
+            summary.last_seq
+        );
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -22,10 +22,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let report = log.verify(|p| progress.update(p.done, Some(p.total)));
     progress.finish();
     let report = report?;
-    println!(
-        "ok: {} events: checksums match, seqs 1..{} have no gap",
-        report.events, report.events
-    );
+    if report.events == 0 {
+        println!("ok: the log is empty");
+    } else {
+        println!(
+            "ok: {} events: checksums match, seqs 1..{} have no gap",
+            report.events, report.events
+        );
+    }
     println!("ok: {} streams: versions 1..n have no gap", report.streams);
     println!("ok: {} types: counts match", report.types);
     println!(
