@@ -362,3 +362,64 @@ fn many_batches_across_block_and_chunk_boundaries_read_back_exactly() {
     .unwrap();
     assert_eq!(window, (60..=70).collect::<Vec<u64>>());
 }
+
+/// Damage must never read as a shorter log: a missing block is reported
+/// wherever a read needs it.
+#[test]
+fn a_missing_block_is_damage_not_a_shorter_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.redb");
+    let log = EventLog::create(&path).unwrap();
+    let batch: Vec<NewEvent> = (0..200)
+        .map(|n| event(&format!("s-{}", n % 7), "Tick", n, "{}"))
+        .collect();
+    log.append(batch).unwrap();
+    drop(log);
+    {
+        // Remove the second block (seqs 65..=128) behind the store's back.
+        let db = redb::Database::open(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.open_table(redb::TableDefinition::<u64, &[u8]>::new("event-blocks-1"))
+            .unwrap()
+            .remove(1)
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    let log = EventLog::open(&path).unwrap();
+    let damaged = |result: Result<(), StoreError>| match result {
+        Err(StoreError::EventDamaged { seq }) => seq,
+        other => panic!("expected damage, got {other:?}"),
+    };
+    assert_eq!(
+        damaged(log.scan(1..=200, |_| ControlFlow::Continue(()))),
+        65
+    );
+    assert_eq!(
+        damaged(log.scan(70..=80, |_| ControlFlow::Continue(()))),
+        70
+    );
+    assert_eq!(
+        damaged(log.scan_types(1..=u64::MAX, &["Tick"], |_| ControlFlow::Continue(()))),
+        65
+    );
+    assert!(matches!(
+        log.get(70),
+        Err(StoreError::EventDamaged { seq: 70 })
+    ));
+    assert!(
+        log.get(64).unwrap().is_some(),
+        "the blocks around it still read"
+    );
+    assert!(log.get(129).unwrap().is_some());
+    assert!(log.get(201).unwrap().is_none(), "past the end is absence");
+    assert!(matches!(
+        log.read(200, 100, true),
+        Err(StoreError::EventDamaged { seq: 128 })
+    ));
+    assert!(matches!(
+        log.read(1, 100, false),
+        Err(StoreError::EventDamaged { seq: 65 })
+    ));
+    assert_eq!(log.read(64, 10, true).unwrap().len(), 10);
+    assert!(log.verify(|_| {}).is_err());
+}

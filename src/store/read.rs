@@ -32,7 +32,7 @@ impl EventLog {
     pub fn get(&self, seq: u64) -> Result<Option<Event>> {
         let names = self.names();
         let txn = self.read_txn()?;
-        event_at(&txn.open_table(EVENTS)?, seq, &names)
+        event_at(&txn, &txn.open_table(EVENTS)?, seq, &names)
     }
 
     /// Calls `visit` with each event whose seq is in `seqs`, in order, until
@@ -80,6 +80,9 @@ impl EventLog {
         self.scan_here(from, to, types, &mut visit)
     }
 
+    /// Every seq from `from` to `to` (bounded by the log's end) is either
+    /// visited, skipped by type, or reported as damaged: a missing block or
+    /// record never reads as a shorter log.
     fn scan_here(
         &self,
         from: u64,
@@ -89,26 +92,46 @@ impl EventLog {
     ) -> Result<()> {
         let names = self.names();
         let txn = self.read_txn()?;
+        let to = to.min(read_u64(&txn.open_table(META)?, META_LAST_SEQ)?);
+        if from > to {
+            return Ok(());
+        }
         let events = txn.open_table(EVENTS)?;
+        // The next seq that must be found.
+        let mut expected = blocks::first_seq_of(blocks::block_of(from));
         for entry in events.range(blocks::block_of(from)..=blocks::block_of(to))? {
             let (block_no, block) = entry?;
             let first = blocks::first_seq_of(block_no.value());
+            if first != expected {
+                return Err(StoreError::EventDamaged {
+                    seq: expected.max(from),
+                });
+            }
             for (seq, record) in (first..).zip(blocks::records(block.value())) {
                 if seq > to {
                     return Ok(());
                 }
-                if seq >= from {
-                    let record = record.map_err(|_| StoreError::EventDamaged { seq })?;
-                    if let Some(types) = types
-                        && !codec::peek_type_id(record).is_some_and(|id| types.contains(&id))
-                    {
-                        continue;
-                    }
-                    if visit(decode(seq, record, &names)?).is_break() {
-                        return Ok(());
-                    }
+                // A bad length hides every record after it: report it
+                // even below `from`.
+                let record = record.map_err(|_| StoreError::EventDamaged { seq })?;
+                expected = seq + 1;
+                if seq < from {
+                    continue;
+                }
+                if let Some(types) = types
+                    && !codec::peek_type_id(record).is_some_and(|id| types.contains(&id))
+                {
+                    continue;
+                }
+                if visit(decode(seq, record, &names)?).is_break() {
+                    return Ok(());
                 }
             }
+        }
+        if expected <= to {
+            return Err(StoreError::EventDamaged {
+                seq: expected.max(from),
+            });
         }
         Ok(())
     }
@@ -133,22 +156,40 @@ impl EventLog {
         }
         let names = self.names();
         let txn = self.read_txn()?;
+        let from = from.min(read_u64(&txn.open_table(META)?, META_LAST_SEQ)?);
+        if from == 0 {
+            return Ok(out);
+        }
         let events = txn.open_table(EVENTS)?;
+        // The next seq that must be found, going down.
+        let mut expected = from;
         for entry in events.range(..=blocks::block_of(from))?.rev() {
             let (block_no, block) = entry?;
             let first = blocks::first_seq_of(block_no.value());
-            let records: Vec<_> = blocks::records(block.value()).collect();
+            if blocks::block_of(expected) != block_no.value() {
+                return Err(StoreError::EventDamaged { seq: expected });
+            }
+            let mut records = Vec::with_capacity(blocks::BLOCK_EVENTS as usize);
+            for (seq, record) in (first..).zip(blocks::records(block.value())) {
+                if seq > expected {
+                    break;
+                }
+                records.push(record.map_err(|_| StoreError::EventDamaged { seq })?);
+            }
+            if first + (records.len() as u64) <= expected {
+                return Err(StoreError::EventDamaged { seq: expected });
+            }
             for (offset, record) in records.into_iter().enumerate().rev() {
                 let seq = first + offset as u64;
-                if seq > from {
-                    continue;
-                }
-                let record = record.map_err(|_| StoreError::EventDamaged { seq })?;
                 out.push(decode(seq, record, &names)?);
-                if out.len() >= limit {
+                if out.len() >= limit || seq == 1 {
                     return Ok(out);
                 }
+                expected = seq - 1;
             }
+        }
+        if expected >= 1 {
+            return Err(StoreError::EventDamaged { seq: expected });
         }
         Ok(out)
     }
@@ -169,7 +210,7 @@ impl EventLog {
         let events = txn.open_table(EVENTS)?;
         let mut out = Vec::new();
         for seq in stream_seqs(&txn, stream)? {
-            let event = event_at(&events, seq, &names)?;
+            let event = event_at(&txn, &events, seq, &names)?;
             out.push(event.ok_or(StoreError::EventDamaged { seq })?);
         }
         Ok(out)
@@ -240,26 +281,33 @@ fn stream_seqs(txn: &ReadTransaction, stream: &str) -> Result<Vec<u64>> {
     Ok(entry.map_or_else(Vec::new, |v| blocks::seqs(v.value().1).collect()))
 }
 
-/// The event at `seq`, found in its block.
+/// The event at `seq`, found in its block; `None` past the end of the log.
+/// A seq the log holds but cannot find is damage, not absence.
 fn event_at(
+    txn: &ReadTransaction,
     events: &impl ReadableTable<u64, &'static [u8]>,
     seq: u64,
     names: &Names,
 ) -> Result<Option<Event>> {
-    if seq == 0 {
+    if seq == 0 || seq > read_u64(&txn.open_table(META)?, META_LAST_SEQ)? {
         return Ok(None);
     }
-    let Some(block) = events.get(blocks::block_of(seq))? else {
-        return Ok(None);
-    };
+    let damaged = StoreError::EventDamaged { seq };
+    let block = events.get(blocks::block_of(seq))?.ok_or(damaged)?;
     let offset = (seq - blocks::first_seq_of(blocks::block_of(seq))) as usize;
-    match blocks::records(block.value()).nth(offset) {
-        None => Ok(None),
-        Some(record) => {
-            let record = record.map_err(|_| StoreError::EventDamaged { seq })?;
-            decode(seq, record, names).map(Some)
-        }
+    // Every record before it must be readable too, to be found.
+    let mut records = blocks::records(block.value());
+    for _ in 0..offset {
+        records
+            .next()
+            .and_then(|r| r.ok())
+            .ok_or(StoreError::EventDamaged { seq })?;
     }
+    let record = records
+        .next()
+        .and_then(|r| r.ok())
+        .ok_or(StoreError::EventDamaged { seq })?;
+    decode(seq, record, names).map(Some)
 }
 
 pub(super) fn decode(seq: u64, bytes: &[u8], names: &Names) -> Result<Event> {
