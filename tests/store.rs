@@ -423,3 +423,55 @@ fn a_missing_block_is_damage_not_a_shorter_log() {
     assert_eq!(log.read(64, 10, true).unwrap().len(), 10);
     assert!(log.verify(|_| {}).is_err());
 }
+
+#[test]
+fn appends_from_many_threads_keep_the_log_consistent() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.redb");
+    let log = std::sync::Arc::new(EventLog::create(&path).unwrap());
+    let threads: Vec<_> = (0..4)
+        .map(|t| {
+            let log = log.clone();
+            std::thread::spawn(move || {
+                for n in 0..100 {
+                    log.append([event(
+                        &format!("t{t}-{}", n % 9),
+                        &format!("T{}", n % 3),
+                        n,
+                        "{}",
+                    )])
+                    .unwrap();
+                }
+            })
+        })
+        .collect();
+    for thread in threads {
+        thread.join().unwrap();
+    }
+    assert_eq!(log.verify(|_| {}).unwrap().events, 400);
+    drop(log);
+    let log = EventLog::open(&path).unwrap();
+    let report = log.verify(|_| {}).unwrap();
+    assert_eq!((report.events, report.streams, report.types), (400, 36, 3));
+}
+
+#[test]
+fn a_refused_or_looked_up_new_stream_reserves_no_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.redb");
+    let log = EventLog::create(&path).unwrap();
+    log.append(sample()).unwrap();
+    log.append_with(|appender| {
+        assert_eq!(appender.stream_version("ghost")?, 0);
+        // A conflict on a new stream, swallowed: the batch still commits.
+        let refused = appender.push(&event("phantom", "X", 1, "{}").expecting_version(2));
+        assert!(matches!(refused, Err(StoreError::Conflict { .. })));
+        appender.push(&event("real", "X", 2, "{}"))?;
+        Ok::<_, StoreError>(())
+    })
+    .unwrap();
+    drop(log);
+    let log = EventLog::open(&path).unwrap();
+    assert_eq!(&*log.get(5).unwrap().unwrap().stream, "real");
+    assert_eq!(log.verify(|_| {}).unwrap().events, 5);
+}

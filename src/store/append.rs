@@ -76,8 +76,9 @@ impl Appender<'_> {
     /// Appends one event. A version conflict fails the whole batch.
     pub fn push(&mut self, event: &NewEvent) -> Result<Appended> {
         let seq = self.last_seq + 1;
-        let state = self.stream(&event.stream)?;
-        let version = state.version + 1;
+        // Check the expectation before a new stream is given an id, so a
+        // refused event reserves nothing.
+        let version = self.stream_version(&event.stream)? + 1;
         if let Some(expected) = event.expected_version
             && expected != version
         {
@@ -87,6 +88,7 @@ impl Appender<'_> {
                 actual: version,
             });
         }
+        let state = self.stream(&event.stream)?;
         state.version = version;
         state.touched = true;
         blocks::push_seq(&mut state.seqs, seq);
@@ -124,7 +126,16 @@ impl Appender<'_> {
 
     /// The current version of `stream` as this batch sees it.
     pub fn stream_version(&mut self, stream: &str) -> Result<u64> {
-        Ok(self.stream(stream)?.version)
+        if let Some(&index) = self.streams.get(stream) {
+            return Ok(self.stream_states[index].1.version);
+        }
+        if self.fresh {
+            return Ok(0);
+        }
+        Ok(self
+            .streams_table
+            .get(stream)?
+            .map_or(0, |stored| (stored.value().1.len() / 8) as u64))
     }
 
     fn flush_block(&mut self) -> Result<()> {
@@ -217,6 +228,10 @@ impl EventLog {
         &self,
         fill: impl FnOnce(&mut Appender<'_>) -> Result<(), E>,
     ) -> Result<AppendSummary, E> {
+        let _one_appender = match self.append_lock.lock() {
+            Ok(guard) => guard,
+            Err(poisoned) => poisoned.into_inner(),
+        };
         let txn = self.db.begin_write()?;
         let outcome = self.fill_and_finish(&txn, fill);
         match outcome {

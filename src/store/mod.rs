@@ -66,6 +66,9 @@ impl Db {
 /// An open event log.
 pub struct EventLog {
     db: Db,
+    /// Held from the start of an append until its new names are published,
+    /// so a second appender never starts from names the first is changing.
+    append_lock: std::sync::Mutex<()>,
     path: PathBuf,
     names: RwLock<Arc<Names>>,
 }
@@ -160,6 +163,7 @@ impl EventLog {
         drop(txn);
         Ok(EventLog {
             db,
+            append_lock: std::sync::Mutex::new(()),
             path: path.to_path_buf(),
             names: RwLock::new(Arc::new(names)),
         })
