@@ -475,3 +475,38 @@ fn a_refused_or_looked_up_new_stream_reserves_no_id() {
     assert_eq!(&*log.get(5).unwrap().unwrap().stream, "real");
     assert_eq!(log.verify(|_| {}).unwrap().events, 5);
 }
+
+#[test]
+fn a_damaged_snapshot_is_passed_over_for_an_older_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.redb");
+    let log = EventLog::create(&path).unwrap();
+    log.put_snapshots(&[("types", 1, 10, b"ten"), ("types", 1, 20, b"twenty")])
+        .unwrap();
+    drop(log);
+    {
+        let db = redb::Database::open(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut table = txn
+                .open_table(redb::TableDefinition::<(&str, u32, u64), &[u8]>::new(
+                    "snapshots-1",
+                ))
+                .unwrap();
+            let mut stored = redb::ReadableTable::get(&table, ("types", 1, 20))
+                .unwrap()
+                .unwrap()
+                .value()
+                .to_vec();
+            let last = stored.len() - 1;
+            stored[last] ^= 0x01;
+            table.insert(("types", 1, 20), stored.as_slice()).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    let log = EventLog::open(&path).unwrap();
+    assert_eq!(
+        log.nearest_snapshot("types", 1, 25).unwrap(),
+        Some((10, b"ten".to_vec()))
+    );
+}

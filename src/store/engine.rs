@@ -94,7 +94,7 @@ impl EventLog {
             .map_err(super::StoreError::storage)?;
         {
             let mut table = txn.open_table(SNAPSHOTS)?;
-            let packed = lz4_flex::compress_prepend_size(state);
+            let packed = super::snapshots::pack(projection, version, seq, state);
             table.insert((projection, version, seq), packed.as_slice())?;
         }
         txn.commit()?;

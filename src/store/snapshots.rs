@@ -3,12 +3,14 @@
 //!
 //! States are stored LZ4-compressed: a snapshot is read whole on every time
 //! travel, and reading a third of the bytes out of redb more than pays for
-//! the decompression (and the cache takes a third of the disk).
+//! the decompression (and the cache takes a third of the disk). A CRC-32
+//! over the key and the stored bytes guards each one; a damaged snapshot is
+//! passed over for an older one, since the events can always rebuild it.
 
 use redb::ReadableTable;
 
 use super::tables::SNAPSHOTS;
-use super::{EventLog, Result, StoreError};
+use super::{EventLog, Result};
 
 impl EventLog {
     /// The latest snapshot of `projection` at `version` taken at or below
@@ -21,20 +23,15 @@ impl EventLog {
     ) -> Result<Option<(u64, Vec<u8>)>> {
         let txn = self.db.begin_read()?;
         let table = txn.open_table(SNAPSHOTS)?;
-        let mut range = table.range((projection, version, 0)..=(projection, version, seq))?;
-        match range.next_back() {
-            Some(entry) => {
-                let (key, state) = entry?;
-                let seq = key.value().2;
-                let state = lz4_flex::decompress_size_prepended(state.value()).map_err(|e| {
-                    StoreError::Invalid(format!(
-                        "the snapshot of {projection} at event {seq} is damaged ({e})"
-                    ))
-                })?;
-                Ok(Some((seq, state)))
+        let range = table.range((projection, version, 0)..=(projection, version, seq))?;
+        for entry in range.rev() {
+            let (key, stored) = entry?;
+            let seq = key.value().2;
+            if let Some(state) = unpack(projection, version, seq, stored.value()) {
+                return Ok(Some((seq, state)));
             }
-            None => Ok(None),
         }
+        Ok(None)
     }
 
     /// The seqs of the snapshots of `projection` at `version`.
@@ -54,7 +51,7 @@ impl EventLog {
         {
             let mut table = txn.open_table(SNAPSHOTS)?;
             for &(projection, version, seq, state) in snapshots {
-                let packed = lz4_flex::compress_prepend_size(state);
+                let packed = pack(projection, version, seq, state);
                 table.insert((projection, version, seq), packed.as_slice())?;
             }
         }
@@ -85,4 +82,32 @@ impl EventLog {
         txn.commit()?;
         Ok(removed)
     }
+}
+
+fn checksum(projection: &str, version: u32, seq: u64, body: &[u8]) -> u32 {
+    let mut hasher = crc32fast::Hasher::new();
+    hasher.update(projection.as_bytes());
+    hasher.update(&version.to_le_bytes());
+    hasher.update(&seq.to_le_bytes());
+    hasher.update(body);
+    hasher.finalize()
+}
+
+/// The stored form of a snapshot: CRC-32, then the LZ4-compressed state.
+pub(super) fn pack(projection: &str, version: u32, seq: u64, state: &[u8]) -> Vec<u8> {
+    let body = lz4_flex::compress_prepend_size(state);
+    let mut out = Vec::with_capacity(body.len() + 4);
+    out.extend_from_slice(&checksum(projection, version, seq, &body).to_le_bytes());
+    out.extend_from_slice(&body);
+    out
+}
+
+/// The state of a stored snapshot, or `None` if it is damaged.
+fn unpack(projection: &str, version: u32, seq: u64, stored: &[u8]) -> Option<Vec<u8>> {
+    let (crc, body) = stored.split_at_checked(4)?;
+    let crc = u32::from_le_bytes(crc.try_into().ok()?);
+    if checksum(projection, version, seq, body) != crc {
+        return None;
+    }
+    lz4_flex::decompress_size_prepended(body).ok()
 }
