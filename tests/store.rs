@@ -510,3 +510,56 @@ fn a_damaged_snapshot_is_passed_over_for_an_older_one() {
         Some((10, b"ten".to_vec()))
     );
 }
+
+#[test]
+fn verify_catches_a_renamed_type_and_a_repeated_index_entry() {
+    let make = |dir: &tempfile::TempDir, name: &str| {
+        let path = dir.path().join(name);
+        let log = EventLog::create(&path).unwrap();
+        log.append((0..10).map(|n| event("s", if n % 2 == 0 { "Even" } else { "Odd" }, n, "{}")))
+            .unwrap();
+        path
+    };
+    let dir = tempfile::tempdir().unwrap();
+
+    let renamed = make(&dir, "renamed.redb");
+    {
+        let db = redb::Database::open(&renamed).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.open_table(redb::TableDefinition::<u32, &str>::new("type-names-1"))
+            .unwrap()
+            .insert(0, "Evem")
+            .unwrap();
+        txn.commit().unwrap();
+    }
+    let err = EventLog::open(&renamed)
+        .unwrap()
+        .verify(|_| {})
+        .unwrap_err();
+    assert!(err.to_string().contains("two names"), "{err}");
+
+    let repeated = make(&dir, "repeated.redb");
+    {
+        let db = redb::Database::open(&repeated).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut table = txn
+                .open_table(redb::TableDefinition::<(u32, u32), &[u8]>::new(
+                    "type-seqs-1",
+                ))
+                .unwrap();
+            // The odd events are seqs 2, 4, 6, 8, 10: list 2 twice instead of 4.
+            let seqs: Vec<u8> = [2u64, 2, 6, 8, 10]
+                .iter()
+                .flat_map(|s| s.to_le_bytes())
+                .collect();
+            table.insert((1, 0), seqs.as_slice()).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    let err = EventLog::open(&repeated)
+        .unwrap()
+        .verify(|_| {})
+        .unwrap_err();
+    assert!(err.to_string().contains("at event 2"), "{err}");
+}

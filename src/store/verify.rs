@@ -99,7 +99,8 @@ impl EventLog {
             let mut previous = 0;
             let mut length = 0;
             for seq in blocks::seqs(list) {
-                if seq <= previous || stream_of.get((seq - 1) as usize) != Some(&id) {
+                let at = seq.checked_sub(1).and_then(|i| stream_of.get(i as usize));
+                if seq <= previous || at != Some(&id) {
                     return Err(fault(seq, "the stream index disagrees with the event"));
                 }
                 previous = seq;
@@ -117,6 +118,8 @@ impl EventLog {
             }
             index_entries += length;
         }
+        // Per type id: the last seq its index listed, so seqs must rise.
+        let mut last_listed: Vec<u64> = vec![0; names.types.len()];
         for entry in txn.open_table(TYPE_INDEX)?.iter()? {
             let (key, list) = entry?;
             let (id, chunk) = key.value();
@@ -132,8 +135,11 @@ impl EventLog {
                 )));
             }
             for seq in seqs {
-                if type_of.get((seq - 1) as usize) != Some(&id) {
-                    return Err(fault(seq, "the type index disagrees with the event"));
+                let at = seq.checked_sub(1).and_then(|i| type_of.get(i as usize));
+                let previous = last_listed.get_mut(id as usize);
+                match previous {
+                    Some(previous) if at == Some(&id) && seq > *previous => *previous = seq,
+                    _ => return Err(fault(seq, "the type index disagrees with the event")),
                 }
                 index_entries += 1;
             }
@@ -143,9 +149,15 @@ impl EventLog {
                 "the indexes hold {index_entries} entries for {count} events"
             )));
         }
+        let mut named = 0;
         for entry in txn.open_table(TYPES)?.iter()? {
             let (name, value) = entry?;
             let (id, recorded) = value.value();
+            // The name events are shown with must be the name counted.
+            if names.types.get(id as usize).map(|n| &**n) != Some(name.value()) {
+                return Err(fault_in(format!("type id {id} has two names")));
+            }
+            named += 1;
             let counted = type_counts.get(id as usize).copied().unwrap_or(0);
             if counted != recorded {
                 return Err(fault_in(format!(
@@ -153,6 +165,9 @@ impl EventLog {
                     name.value()
                 )));
             }
+        }
+        if named != names.types.len() {
+            return Err(fault_in("a type's name or count is missing"));
         }
         progress(VerifyProgress { done: count, total });
         Ok(VerifyReport {
