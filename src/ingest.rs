@@ -138,25 +138,48 @@ pub fn import_file(
     import_into(std::io::BufReader::new(file), db, format, progress)
 }
 
-/// Imports from any reader into the log at `db`, creating it if needed,
-/// and removing it again if it was created and the import failed.
+/// Imports from any reader into the log at `db`, creating it if needed. A
+/// new log is built under a temporary name beside `db` and renamed into
+/// place only when the import has committed, so an error, Ctrl-C or a
+/// crash never leaves a half-made (or empty) log at `db`.
 pub fn import_into<R: BufRead + Send>(
     reader: R,
     db: &Path,
     format: Format,
     progress: impl FnMut(u64),
 ) -> anyhow::Result<AppendSummary> {
-    let existed = db.exists();
-    let log = EventLog::create(db)?;
-    let outcome = import(&log, reader, format, progress);
-    drop(log);
+    if db.exists() {
+        let log = EventLog::create(db)?;
+        return import(&log, reader, format, progress)
+            .map_err(|error| anyhow::anyhow!("{error} (nothing was imported)"));
+    }
+    let building = building_path(db);
+    let _ = std::fs::remove_file(&building);
+    let outcome = EventLog::create(&building)
+        .map_err(anyhow::Error::from)
+        .and_then(|log| {
+            import(&log, reader, format, progress)
+                .map_err(|error| anyhow::anyhow!("{error} (nothing was imported)"))
+        });
     match outcome {
-        Ok(summary) => Ok(summary),
+        Ok(summary) => {
+            std::fs::rename(&building, db).map_err(|e| {
+                let _ = std::fs::remove_file(&building);
+                anyhow::anyhow!("cannot create {}: {e}", db.display())
+            })?;
+            Ok(summary)
+        }
         Err(error) => {
-            if !existed {
-                let _ = std::fs::remove_file(db);
-            }
-            Err(anyhow::anyhow!("{error} (nothing was imported)"))
+            let _ = std::fs::remove_file(&building);
+            Err(error)
         }
     }
+}
+
+/// `dir/.name.importing-<pid>` beside `db`.
+fn building_path(db: &Path) -> std::path::PathBuf {
+    let name = db
+        .file_name()
+        .map_or_else(|| "log".into(), |n| n.to_string_lossy().into_owned());
+    db.with_file_name(format!(".{name}.importing-{}", std::process::id()))
 }

@@ -717,6 +717,21 @@ fn an_import_killed_part_way_changes_nothing() {
     drop(eventscope::store::EventLog::open(&db).unwrap());
     assert_eq!(f.export(&db, "native"), before);
     assert!(eventscope(&["verify", s(&db)]).status.success());
+
+    // Into a new path: nothing at all is left there.
+    let fresh = f.path("fresh.redb");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eventscope"))
+        .args(["import", s(&big), "--db", s(&fresh)])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().unwrap();
+    assert!(!child.wait().unwrap().success());
+    assert!(
+        !fresh.exists(),
+        "no half-made log where the user asked for one"
+    );
 }
 
 /// Event data is untrusted: what the command line prints for people never
