@@ -767,3 +767,23 @@ fn hostile_names_are_printed_escaped() {
         );
     }
 }
+
+#[test]
+fn export_to_a_file_touches_nothing_else_beside_it() {
+    let f = Fixture::new();
+    let db = f.log("log");
+    let neighbour = f.write("out.partial", "mine");
+    let target = f.path("out.jsonl");
+    let out = eventscope(&["export", "--db", s(&db), "-o", s(&target)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&neighbour).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        f.export(&db, "native")
+    );
+    let files = std::fs::read_dir(f.dir.path()).unwrap().count();
+    let missing = eventscope(&["export", "--db", s(&db), "-o", "/no/such/dir/x.jsonl"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("/no/such/dir/x.jsonl"));
+    assert_eq!(std::fs::read_dir(f.dir.path()).unwrap().count(), files);
+}

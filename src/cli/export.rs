@@ -36,9 +36,16 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         Some(path) => {
             // Write beside the target and rename, so a failed export never
             // leaves half a file where a whole one was.
-            let partial = path.with_extension("partial");
+            let name = path
+                .file_name()
+                .with_context(|| format!("{} is not a file name", path.display()))?;
+            let partial = path.with_file_name(format!(
+                ".{}.partial-{}",
+                name.to_string_lossy(),
+                std::process::id()
+            ));
             let file = std::fs::File::create(&partial)
-                .with_context(|| format!("cannot write {}", partial.display()))?;
+                .with_context(|| format!("cannot write {}", path.display()))?;
             if let Err(error) = write_all(&log, BufWriter::new(file), args.format) {
                 let _ = std::fs::remove_file(&partial);
                 return Err(error);
