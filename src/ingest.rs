@@ -153,6 +153,16 @@ pub fn import_into<R: BufRead + Send>(
         return import(&log, reader, format, progress)
             .map_err(|error| anyhow::anyhow!("{error} (nothing was imported)"));
     }
+    if let Some(folder) = db.parent()
+        && !folder.as_os_str().is_empty()
+        && !folder.is_dir()
+    {
+        anyhow::bail!(
+            "cannot create {}: the folder {} does not exist",
+            db.display(),
+            folder.display()
+        );
+    }
     let building = building_path(db);
     let _ = std::fs::remove_file(&building);
     let outcome = EventLog::create(&building)

@@ -787,3 +787,43 @@ fn export_to_a_file_touches_nothing_else_beside_it() {
     assert!(stderr(&missing).contains("/no/such/dir/x.jsonl"));
     assert_eq!(std::fs::read_dir(f.dir.path()).unwrap().count(), files);
 }
+
+/// A log left open by a killed writer is recovered by the next opener,
+/// read-only commands included; its committed events are all there.
+#[cfg(unix)]
+#[test]
+fn a_log_left_by_a_killed_writer_opens_again() {
+    let f = Fixture::new();
+    let db = f.log("log");
+    let before = f.export(&db, "native");
+    let big = f.path("big.jsonl");
+    let out = eventscope(&[
+        "generate",
+        "--domain",
+        "bank",
+        "--events",
+        "400000",
+        "-o",
+        s(&big),
+    ]);
+    assert!(out.status.success());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eventscope"))
+        .args(["import", s(&big), "--db", s(&db)])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().unwrap();
+    let _ = child.wait();
+    // Straight to a read-only command: no "damaged" on a log that is whole.
+    let info = eventscope(&["info", s(&db), "--json"]);
+    assert!(info.status.success(), "{}", stderr(&info));
+    assert_eq!(f.export(&db, "native"), before);
+    let missing = eventscope(&["import", s(&big), "--db", "/no/such/dir/x.redb"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(
+        stderr(&missing).starts_with("error: cannot create /no/such/dir/x.redb"),
+        "{}",
+        stderr(&missing)
+    );
+}

@@ -46,12 +46,40 @@ impl StoreError {
                 path,
                 detail: "it was cut short or not closed cleanly, and needs a repair".into(),
             },
-            redb::DatabaseError::UpgradeRequired(version) => StoreError::NewerFormat {
-                path,
-                found: format!("redb file format {version}"),
-            },
+            redb::DatabaseError::UpgradeRequired(version) => StoreError::Invalid(format!(
+                "{} is in an older redb file format ({version}) that this eventscope cannot read",
+                path.display()
+            )),
+            // redb names a file format newer than its own this way.
+            redb::DatabaseError::Storage(redb::StorageError::Corrupted(detail))
+                if detail.contains("file format version") =>
+            {
+                StoreError::NewerFormat {
+                    path,
+                    found: detail,
+                }
+            }
             redb::DatabaseError::Storage(redb::StorageError::Corrupted(detail)) => {
                 StoreError::Damaged { path, detail }
+            }
+            redb::DatabaseError::Storage(redb::StorageError::Io(io))
+                if io.kind() == std::io::ErrorKind::NotFound =>
+            {
+                StoreError::Invalid(format!(
+                    "{}: a folder on the way does not exist",
+                    path.display()
+                ))
+            }
+            redb::DatabaseError::Storage(redb::StorageError::Io(io))
+                if matches!(
+                    io.kind(),
+                    std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
+                ) =>
+            {
+                StoreError::Invalid(format!(
+                    "{} cannot be opened for writing: {io}",
+                    path.display()
+                ))
             }
             redb::DatabaseError::Storage(redb::StorageError::Io(io))
                 if io.kind() == std::io::ErrorKind::UnexpectedEof =>

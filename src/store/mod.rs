@@ -98,10 +98,21 @@ impl EventLog {
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<EventLog> {
         let path = path.as_ref();
         check_file(path)?;
-        let db = Database::builder()
-            .set_cache_size(CACHE_BYTES)
-            .open_read_only(path)
-            .map_err(|e| StoreError::opening(path, e))?;
+        let open = || {
+            Database::builder()
+                .set_cache_size(CACHE_BYTES)
+                .open_read_only(path)
+        };
+        let db = match open() {
+            // Left open by a process that was killed: redb recovers it on
+            // a writable open (the last commit stays, nothing else).
+            Err(redb::DatabaseError::RepairAborted) => {
+                drop(EventLog::open(path)?);
+                open()
+            }
+            other => other,
+        }
+        .map_err(|e| StoreError::opening(path, e))?;
         EventLog::from_db(Db::ReadOnly(db), path)
     }
 
