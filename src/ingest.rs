@@ -18,6 +18,16 @@ const BATCHES_IN_FLIGHT: usize = 4;
 
 type Batch = Vec<(Position, NewEvent)>;
 
+/// What the parser sends the writer.
+enum Parsed {
+    Events(Batch),
+    /// The text is bad: the message names the line.
+    Failed(String),
+    /// Every event was sent. Without it the writer commits nothing, so a
+    /// parser that dies part way cannot leave half an import behind.
+    Done,
+}
+
 /// Why an import wrote nothing.
 #[derive(Debug)]
 pub enum ImportError {
@@ -56,7 +66,7 @@ pub fn import<R: BufRead + Send>(
     format: Format,
     mut progress: impl FnMut(u64),
 ) -> Result<AppendSummary, ImportError> {
-    let (sender, receiver) = mpsc::sync_channel::<Result<Batch, String>>(BATCHES_IN_FLIGHT);
+    let (sender, receiver) = mpsc::sync_channel::<Parsed>(BATCHES_IN_FLIGHT);
     // Spent batches go back to the parser to be dropped there: memory is
     // freed by the thread that allocated it, which glibc's allocator does
     // far faster than a cross-thread free.
@@ -65,8 +75,17 @@ pub fn import<R: BufRead + Send>(
         scope.spawn(move || parse(reader, format, sender, spent));
         let mut written = 0;
         log.append_with(|appender| {
-            for batch in receiver {
-                let batch = batch.map_err(ImportError::Read)?;
+            loop {
+                let batch = match receiver.recv() {
+                    Ok(Parsed::Events(batch)) => batch,
+                    Ok(Parsed::Done) => return Ok(()),
+                    Ok(Parsed::Failed(message)) => return Err(ImportError::Read(message)),
+                    Err(_) => {
+                        return Err(ImportError::Read(
+                            "reading the input stopped unexpectedly".into(),
+                        ));
+                    }
+                };
                 written += batch.len() as u64;
                 for (at, event) in &batch {
                     appender
@@ -76,18 +95,17 @@ pub fn import<R: BufRead + Send>(
                 let _ = recycle.send(batch);
                 progress(written);
             }
-            Ok(())
         })
         // Returning drops the receiver, which stops the parser early.
     })
 }
 
-/// The parser's side: sends batches, then `Err` with the message if the
-/// text is bad. Stops quietly when the writer has gone.
+/// The parser's side: sends batches, then `Done`, or `Failed` with the
+/// message if the text is bad. Stops quietly when the writer has gone.
 fn parse<R: BufRead>(
     reader: R,
     format: Format,
-    sender: mpsc::SyncSender<Result<Batch, String>>,
+    sender: mpsc::SyncSender<Parsed>,
     spent: mpsc::Receiver<Batch>,
 ) {
     let mut batch = Vec::with_capacity(BATCH);
@@ -105,14 +123,16 @@ fn parse<R: BufRead>(
                     Err(_) => Vec::with_capacity(BATCH),
                 };
                 let full = std::mem::replace(&mut batch, fresh);
-                sender.send(Ok(full)).map_err(|_| WriterGone)?;
+                sender.send(Parsed::Events(full)).map_err(|_| WriterGone)?;
             }
             Ok(())
         });
     let _ = match outcome {
-        Ok(_) => sender.send(Ok(batch)),
+        Ok(_) => sender
+            .send(Parsed::Events(batch))
+            .and_then(|()| sender.send(Parsed::Done)),
         Err(ReadError::Sink { .. }) => Ok(()),
-        Err(error) => sender.send(Err(error.to_string())),
+        Err(error) => sender.send(Parsed::Failed(error.to_string())),
     };
 }
 

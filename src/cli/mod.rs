@@ -66,8 +66,14 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 /// characters are shown escaped, never sent to the terminal.
 pub fn report(error: &anyhow::Error) {
     let mut stderr = std::io::stderr().lock();
-    let _ = writeln!(stderr, "error: {}", printable(&error.to_string()));
+    let mut said = error.to_string();
+    let _ = writeln!(stderr, "error: {}", printable(&said));
     for cause in error.chain().skip(1) {
-        let _ = writeln!(stderr, "  caused by: {}", printable(&cause.to_string()));
+        // Many errors already quote their cause: say each thing once.
+        let cause = cause.to_string();
+        if !said.contains(&cause) {
+            let _ = writeln!(stderr, "  caused by: {}", printable(&cause));
+        }
+        said = cause;
     }
 }

@@ -7,7 +7,7 @@ use anyhow::Context;
 use eventscope::projection::{
     self, Change, Projection, RebuildOptions, RebuildOutcome, SnapshotPolicy, SnapshotStore, Start,
 };
-use eventscope::store::EventLog;
+use eventscope::store::{EventLog, StoreError};
 use serde_json::{Map, Value, json};
 
 use super::progress::Progress;
@@ -46,10 +46,22 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // Snapshots are written to the log's cache table, so a replay that may
     // save them opens the log for writing; one that may not, read-only.
-    let log = if args.no_snapshots || args.list {
+    let mut no_snapshots = args.no_snapshots || args.list;
+    let log = if no_snapshots {
         EventLog::open_read_only(&args.log)?
     } else {
-        EventLog::open(&args.log)?
+        match EventLog::open(&args.log) {
+            Ok(log) => log,
+            Err(StoreError::NotWritable { .. }) => {
+                eprintln!(
+                    "note: {} is read-only here: replaying without snapshots",
+                    args.log.display()
+                );
+                no_snapshots = true;
+                EventLog::open_read_only(&args.log)?
+            }
+            Err(error) => return Err(error.into()),
+        }
     };
     let stats = log.stats()?;
     let types: Vec<&str> = stats.types.iter().map(|(name, _)| name.as_str()).collect();
@@ -79,7 +91,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         at <= last,
         "seq {at} is past the end of the log (the last is {last})"
     );
-    let snapshots: Option<&dyn SnapshotStore> = (!args.no_snapshots).then_some(&log as _);
+    let snapshots: Option<&dyn SnapshotStore> = (!no_snapshots).then_some(&log as _);
 
     let mut out = Map::new();
     if let Some(path) = &args.blame {
@@ -116,7 +128,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 json!({"at": at, "changes": changes.iter().map(change_json).collect::<Vec<_>>()}),
             );
         }
-    } else if args.at.is_none() && !args.no_snapshots {
+    } else if args.at.is_none() && !no_snapshots {
         // The whole log: one pass for every projection, saving snapshots
         // on the way so that later time travel is fast.
         let mut projections = fresh;

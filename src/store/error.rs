@@ -25,6 +25,9 @@ pub enum StoreError {
         expected: u64,
         actual: u64,
     },
+    /// The file can be read but not written (permissions, a read-only
+    /// file system).
+    NotWritable { path: PathBuf, detail: String },
     /// A request the log cannot answer, such as an unknown stream.
     Invalid(String),
     /// Any other failure of the storage engine or the file system.
@@ -76,10 +79,10 @@ impl StoreError {
                     std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem
                 ) =>
             {
-                StoreError::Invalid(format!(
-                    "{} cannot be opened for writing: {io}",
-                    path.display()
-                ))
+                StoreError::NotWritable {
+                    path,
+                    detail: io.to_string(),
+                }
             }
             redb::DatabaseError::Storage(redb::StorageError::Io(io))
                 if io.kind() == std::io::ErrorKind::UnexpectedEof =>
@@ -138,6 +141,13 @@ impl fmt::Display for StoreError {
                 f,
                 "version conflict on {stream}: expected the next version to be {expected}, but it is {actual}"
             ),
+            StoreError::NotWritable { path, detail } => {
+                write!(
+                    f,
+                    "{} cannot be opened for writing: {detail}",
+                    path.display()
+                )
+            }
             StoreError::Invalid(message) => f.write_str(message),
             StoreError::Storage(message) => write!(f, "storage error: {message}"),
         }
