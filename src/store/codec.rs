@@ -139,19 +139,6 @@ pub fn decode_raw(seq: u64, bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
     })
 }
 
-/// The type id of an encoded event, read without checking the checksum:
-/// only to skip events a reader does not want. Events it keeps are decoded
-/// (and checked) in full.
-pub fn peek_type_id(bytes: &[u8]) -> Option<u32> {
-    let mut reader = Reader {
-        bytes: bytes.get(4..)?,
-    };
-    reader.byte().ok()?;
-    reader.varint().ok()?;
-    reader.varint().ok()?;
-    u32::try_from(reader.varint().ok()?).ok()
-}
-
 /// Decodes a stored event, resolving interned names through `streams` and
 /// `types` (indexed by id).
 pub fn decode(

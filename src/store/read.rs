@@ -118,10 +118,14 @@ impl EventLog {
                 if seq < from {
                     continue;
                 }
-                if let Some(types) = types
-                    && !codec::peek_type_id(record).is_some_and(|id| types.contains(&id))
-                {
-                    continue;
+                // Skipped events are still checked: damage is reported,
+                // never mistaken for another type.
+                if let Some(types) = types {
+                    let raw = codec::decode_raw(seq, record)
+                        .map_err(|_| StoreError::EventDamaged { seq })?;
+                    if !types.contains(&raw.type_id) {
+                        continue;
+                    }
                 }
                 if visit(decode(seq, record, &names)?).is_break() {
                     return Ok(());
