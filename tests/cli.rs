@@ -678,6 +678,40 @@ fn simulate_reports_both_flows_in_json_and_as_a_table() {
     assert_eq!(bad.status.code(), Some(1));
 }
 
+/// A large bank log as JSONL: every event for a new stream, so an import
+/// of it would be accepted whole.
+fn big_bank_file(f: &Fixture) -> PathBuf {
+    let big = f.path("big.jsonl");
+    let out = eventscope(&[
+        "generate",
+        "--domain",
+        "bank",
+        "--events",
+        "400000",
+        "-o",
+        s(&big),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    big
+}
+
+/// Starts importing `file` into `db`, lets it get well into the file, and
+/// kills it without warning.
+fn kill_an_import_midway(file: &Path, db: &Path) {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eventscope"))
+        .args(["import", s(file), "--db", s(db)])
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().unwrap();
+    let status = child.wait().unwrap();
+    assert!(
+        !status.success(),
+        "the import was still running when killed"
+    );
+}
+
 /// An import killed part way leaves the log as it was: the transaction
 /// never commits.
 #[cfg(unix)]
@@ -686,33 +720,8 @@ fn an_import_killed_part_way_changes_nothing() {
     let f = Fixture::new();
     let db = f.log("log");
     let before = f.export(&db, "native");
-    let big = f.path("big.jsonl");
-    // Events for new streams, so they would all be accepted.
-    let out = eventscope(&[
-        "generate",
-        "--domain",
-        "bank",
-        "--events",
-        "400000",
-        "--seed",
-        "3",
-        "-o",
-        s(&big),
-    ]);
-    assert!(out.status.success());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_eventscope"))
-        .args(["import", s(&big), "--db", s(&db)])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // Let it get well into the file, then kill it without warning.
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    child.kill().unwrap();
-    let status = child.wait().unwrap();
-    assert!(
-        !status.success(),
-        "the import was still running when killed"
-    );
+    let big = big_bank_file(&f);
+    kill_an_import_midway(&big, &db);
     // Opening for writing lets redb recover; the events are those before.
     drop(eventscope::store::EventLog::open(&db).unwrap());
     assert_eq!(f.export(&db, "native"), before);
@@ -720,14 +729,7 @@ fn an_import_killed_part_way_changes_nothing() {
 
     // Into a new path: nothing at all is left there.
     let fresh = f.path("fresh.redb");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_eventscope"))
-        .args(["import", s(&big), "--db", s(&fresh)])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    child.kill().unwrap();
-    assert!(!child.wait().unwrap().success());
+    kill_an_import_midway(&big, &fresh);
     assert!(
         !fresh.exists(),
         "no half-made log where the user asked for one"
@@ -796,25 +798,8 @@ fn a_log_left_by_a_killed_writer_opens_again() {
     let f = Fixture::new();
     let db = f.log("log");
     let before = f.export(&db, "native");
-    let big = f.path("big.jsonl");
-    let out = eventscope(&[
-        "generate",
-        "--domain",
-        "bank",
-        "--events",
-        "400000",
-        "-o",
-        s(&big),
-    ]);
-    assert!(out.status.success());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_eventscope"))
-        .args(["import", s(&big), "--db", s(&db)])
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
-    child.kill().unwrap();
-    let _ = child.wait();
+    let big = big_bank_file(&f);
+    kill_an_import_midway(&big, &db);
     // Straight to a read-only command: no "damaged" on a log that is whole.
     let info = eventscope(&["info", s(&db), "--json"]);
     assert!(info.status.success(), "{}", stderr(&info));
