@@ -40,6 +40,14 @@ pub trait Projection: Send {
         path.lookup(&self.state()).cloned()
     }
 
+    /// The keys of the object at `path`, in [`Projection::state`]'s order,
+    /// without building their values; `None` when not supported or when
+    /// nothing is there. Lets a viewer list a map of many entries and
+    /// fetch only the few it shows (through [`Projection::get`]).
+    fn keys_at(&self, _path: &Path) -> Option<Vec<String>> {
+        None
+    }
+
     /// The one stream whose events alone decide the value at `path`, if
     /// there is one (e.g. `customer-7` for `customer-7.email`). Lets blame
     /// read only that stream.

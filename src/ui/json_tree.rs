@@ -5,7 +5,7 @@
 //! fold state survives moving to another event with the same shape, and a
 //! projection diff can mark the lines it changed.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
@@ -34,6 +34,9 @@ pub enum LineKind {
     Close {
         array: bool,
     },
+    /// An entry of a large map whose value has not been fetched yet: shown
+    /// folded, fetched when unfolded.
+    Unfetched,
     String(String),
     Number(String),
     Literal(&'static str),
@@ -42,7 +45,11 @@ pub enum LineKind {
 impl TreeLine {
     /// Whether the line can be folded or unfolded.
     pub fn is_foldable(&self) -> bool {
-        matches!(self.kind, LineKind::Open { len, .. } if len > 0)
+        match self.kind {
+            LineKind::Open { len, .. } => len > 0,
+            LineKind::Unfetched => true,
+            _ => false,
+        }
     }
 }
 
@@ -78,84 +85,113 @@ pub fn flatten(
     value: &Value,
     folded: &HashSet<String>,
 ) -> Vec<TreeLine> {
+    flatten_lazy(label, path, value, folded, &HashMap::new())
+}
+
+/// Large maps of a value held in part: the path of each such object, and
+/// all its keys in order. The object in the value holds only the entries
+/// fetched so far.
+pub type LazyMaps = HashMap<String, Vec<String>>;
+
+/// [`flatten`], listing each map of `lazy` by its keys: an entry the value
+/// lacks shows as one [`LineKind::Unfetched`] line.
+pub fn flatten_lazy(
+    label: Option<&str>,
+    path: &str,
+    value: &Value,
+    folded: &HashSet<String>,
+    lazy: &LazyMaps,
+) -> Vec<TreeLine> {
     let mut out = Vec::new();
-    push(
+    let tree = Tree { folded, lazy };
+    tree.push(
         &mut out,
         0,
         label.map(str::to_string),
         path.to_string(),
         value,
-        folded,
     );
     out
 }
 
-fn push(
-    out: &mut Vec<TreeLine>,
-    depth: usize,
-    key: Option<String>,
-    path: String,
-    value: &Value,
-    folded: &HashSet<String>,
-) {
-    let line = |kind| TreeLine {
-        depth,
-        path: path.clone(),
-        key: key.clone(),
-        kind,
-    };
-    let (array, len) = match value {
-        Value::Object(map) => (false, map.len()),
-        Value::Array(items) => (true, items.len()),
-        Value::String(s) => return out.push(line(LineKind::String(s.clone()))),
-        Value::Number(n) => return out.push(line(LineKind::Number(n.to_string()))),
-        Value::Bool(true) => return out.push(line(LineKind::Literal("true"))),
-        Value::Bool(false) => return out.push(line(LineKind::Literal("false"))),
-        Value::Null => return out.push(line(LineKind::Literal("null"))),
-    };
-    let is_folded = len > 0 && folded.contains(&path);
-    out.push(line(LineKind::Open {
-        array,
-        folded: is_folded,
-        len,
-    }));
-    if is_folded || len == 0 {
-        return;
-    }
-    match value {
-        Value::Object(map) => {
-            for (k, v) in map {
-                push(
-                    out,
-                    depth + 1,
-                    Some(k.clone()),
-                    child_path(&path, k),
-                    v,
-                    folded,
-                );
-            }
+struct Tree<'a> {
+    folded: &'a HashSet<String>,
+    lazy: &'a LazyMaps,
+}
+
+impl Tree<'_> {
+    fn push(
+        &self,
+        out: &mut Vec<TreeLine>,
+        depth: usize,
+        key: Option<String>,
+        path: String,
+        value: &Value,
+    ) {
+        let folded = self.folded;
+        let line = |kind| TreeLine {
+            depth,
+            path: path.clone(),
+            key: key.clone(),
+            kind,
+        };
+        let lazy_keys = match value {
+            Value::Object(_) => self.lazy.get(&path),
+            _ => None,
+        };
+        let (array, len) = match value {
+            Value::Object(map) => (false, lazy_keys.map_or(map.len(), Vec::len)),
+            Value::Array(items) => (true, items.len()),
+            Value::String(s) => return out.push(line(LineKind::String(s.clone()))),
+            Value::Number(n) => return out.push(line(LineKind::Number(n.to_string()))),
+            Value::Bool(true) => return out.push(line(LineKind::Literal("true"))),
+            Value::Bool(false) => return out.push(line(LineKind::Literal("false"))),
+            Value::Null => return out.push(line(LineKind::Literal("null"))),
+        };
+        let is_folded = len > 0 && folded.contains(&path);
+        out.push(line(LineKind::Open {
+            array,
+            folded: is_folded,
+            len,
+        }));
+        if is_folded || len == 0 {
+            return;
         }
-        Value::Array(items) => {
-            for (i, v) in items.iter().enumerate() {
-                let k = i.to_string();
-                push(
-                    out,
-                    depth + 1,
-                    Some(k.clone()),
-                    child_path(&path, &k),
-                    v,
-                    folded,
-                );
+        match value {
+            Value::Object(map) if lazy_keys.is_some() => {
+                for k in lazy_keys.into_iter().flatten() {
+                    let child = child_path(&path, k);
+                    match map.get(k) {
+                        Some(v) => self.push(out, depth + 1, Some(k.clone()), child, v),
+                        None => out.push(TreeLine {
+                            depth: depth + 1,
+                            path: child,
+                            key: Some(k.clone()),
+                            kind: LineKind::Unfetched,
+                        }),
+                    }
+                }
             }
+            Value::Object(map) => {
+                for (k, v) in map {
+                    self.push(out, depth + 1, Some(k.clone()), child_path(&path, k), v);
+                }
+            }
+            Value::Array(items) => {
+                for (i, v) in items.iter().enumerate() {
+                    let k = i.to_string();
+                    self.push(out, depth + 1, Some(k.clone()), child_path(&path, &k), v);
+                }
+            }
+            _ => {}
         }
-        _ => {}
+        out.push(TreeLine {
+            depth,
+            path: path.clone(),
+            key: None,
+            kind: LineKind::Close { array },
+        });
     }
-    out.push(TreeLine {
-        depth,
-        path: path.clone(),
-        key: None,
-        kind: LineKind::Close { array },
-    });
 }
 
 /// The paths of every object and array in `value` under `path`: folding

@@ -15,6 +15,7 @@ mod flows_run;
 mod jobs;
 mod json_tree;
 pub mod keymap;
+mod lazy_state;
 mod list;
 mod msg;
 mod projection_jobs;

@@ -10,6 +10,8 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use super::json_tree::LazyMaps;
+use super::lazy_state::{self, tree_path};
 use super::msg::Msg;
 use crate::projection::{
     self, Change, Path, Progress, Projection, RebuildOptions, RebuildOutcome, SnapshotPolicy, Start,
@@ -26,7 +28,11 @@ pub struct StateAt {
     pub seq: u64,
     /// The projection itself, kept to step on from cheaply.
     pub projection: Box<dyn Projection>,
+    /// The state whole when small; else with each map of `lazy` holding
+    /// only the entries fetched (see [`lazy_state`]).
     pub value: Value,
+    /// The large maps of `value`, by tree path, with all their keys.
+    pub lazy: LazyMaps,
     pub changes: Vec<Change>,
     /// How the state was reached: from which snapshot, how many events.
     pub how: String,
@@ -75,7 +81,8 @@ fn send(tx: &Sender<Msg>, generation: u64, msg: ProjectionMsg) {
 }
 
 /// Computes the state of `name` at `seq`, stepping on from `held` when it
-/// is a little behind.
+/// is a little behind. Entries of large maps at the tree paths `keep`
+/// are fetched again, as are those the event changed.
 pub fn spawn_state(
     log: Arc<EventLog>,
     tx: Sender<Msg>,
@@ -83,9 +90,10 @@ pub fn spawn_state(
     name: &'static str,
     seq: u64,
     held: Option<(u64, Box<dyn Projection>)>,
+    keep: Vec<String>,
 ) {
     std::thread::spawn(move || {
-        let result = state_at(&log, name, seq, held).map(Box::new);
+        let result = state_at(&log, name, seq, held, keep).map(Box::new);
         send(&tx, generation, ProjectionMsg::State(result));
     });
 }
@@ -95,16 +103,18 @@ fn state_at(
     name: &'static str,
     seq: u64,
     held: Option<(u64, Box<dyn Projection>)>,
+    mut keep: Vec<String>,
 ) -> Result<StateAt, String> {
     let source = log;
     if seq == 0 {
         let projection = fresh(name)?;
-        let value = projection.state();
+        let (value, lazy) = lazy_state::sketch(projection.as_ref(), &keep);
         return Ok(StateAt {
             name,
             seq,
             projection,
             value,
+            lazy,
             changes: Vec::new(),
             how: "the empty state".into(),
         });
@@ -143,19 +153,21 @@ fn state_at(
     projection
         .apply(&event)
         .map_err(|e| format!("event {seq}: {e}"))?;
-    let changes = scopes
+    let changes: Vec<Change> = scopes
         .iter()
         .zip(before)
         .flat_map(|(scope, before)| {
             projection::diff_under(scope, before.as_ref(), projection.get(scope).as_ref())
         })
         .collect();
-    let value = projection.state();
+    keep.extend(changes.iter().map(|change| tree_path(change.path())));
+    let (value, lazy) = lazy_state::sketch(projection.as_ref(), &keep);
     Ok(StateAt {
         name,
         seq,
         projection,
         value,
+        lazy,
         changes,
         how,
     })

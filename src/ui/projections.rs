@@ -13,6 +13,7 @@ use super::app::{App, Focus, Notice, Overlay, View};
 use super::jobs::Jobs;
 use super::json_tree::{self, TreeLine, child_path};
 use super::keymap::Action;
+use super::lazy_state::{self, tree_path};
 use super::msg::{Job, Msg};
 pub use super::projection_jobs::ProjectionMsg;
 use super::projection_jobs::{self as work, Agreement, StateAt};
@@ -113,26 +114,30 @@ impl ProjectionsState {
         self.wanted = Some(seq);
         self.blame = None;
         self.agreement = None;
-        let held = match self.state.take() {
+        let (held, keep) = match self.state.take() {
             Some(state) if state.name == name => {
+                let keep = lazy_state::fetched_entries(&state.value, &state.lazy);
                 let StateAt {
                     seq: at,
                     projection,
                     ..
                 } = *state;
-                Some((at, projection))
+                (Some((at, projection)), keep)
             }
-            _ => None,
+            _ => (None, Vec::new()),
         };
         let (generation, _) = jobs.slot(Job::Projection).start();
-        work::spawn_state(log.clone(), tx.clone(), generation, name, seq, held);
+        work::spawn_state(log.clone(), tx.clone(), generation, name, seq, held, keep);
     }
 
     fn show_state(&mut self, state: Box<StateAt>) {
         if self.state.as_ref().is_none_or(|old| old.name != state.name) {
             self.folded.clear();
+            let root_len = |map: &serde_json::Map<String, Value>| {
+                state.lazy.get("").map_or(map.len(), Vec::len)
+            };
             if let Value::Object(map) = &state.value
-                && map.len() > FOLD_ROOT_ABOVE
+                && root_len(map) > FOLD_ROOT_ABOVE
             {
                 for (key, value) in map {
                     if value.is_object() || value.is_array() {
@@ -172,7 +177,9 @@ impl ProjectionsState {
 
     fn reflatten(&mut self) {
         self.lines = match &self.state {
-            Some(state) => json_tree::flatten(None, "", &state.value, &self.folded),
+            Some(state) => {
+                json_tree::flatten_lazy(None, "", &state.value, &self.folded, &state.lazy)
+            }
             None => Vec::new(),
         };
         self.cursor = self.cursor.min(self.lines.len().saturating_sub(1));
@@ -183,7 +190,10 @@ impl ProjectionsState {
         if let Some(mark) = self.marks.get(&line.path) {
             return Some(*mark);
         }
-        let folded = matches!(line.kind, json_tree::LineKind::Open { folded: true, .. });
+        let folded = matches!(
+            line.kind,
+            json_tree::LineKind::Open { folded: true, .. } | json_tree::LineKind::Unfetched
+        );
         let prefix = format!("{}/", line.path);
         (folded
             && self
@@ -192,16 +202,6 @@ impl ProjectionsState {
                 .any(|p| line.path.is_empty() || p.starts_with(&prefix)))
         .then_some(Mark::Changed)
     }
-}
-
-/// A projection path as a tree path.
-fn tree_path(path: &Path) -> String {
-    path.segments()
-        .iter()
-        .fold(String::new(), |acc, segment| match segment {
-            Segment::Key(key) => child_path(&acc, key),
-            Segment::Index(i) => child_path(&acc, &i.to_string()),
-        })
 }
 
 /// A tree path as a projection path, reading array indexes where the state
@@ -230,7 +230,10 @@ impl App {
         self.projections.name()
     }
 
-    /// The shown projection's state at the cursor, once computed.
+    /// The shown projection's state at the cursor, once computed. When a
+    /// map of it is large, that map holds only the entries fetched (those
+    /// unfolded, or changed by the event at the cursor); the tree lists
+    /// all its keys.
     pub fn projection_state(&self) -> Option<&Value> {
         self.projections.state.as_ref().map(|s| &s.value)
     }
@@ -300,7 +303,19 @@ impl App {
             Action::ToggleFold => {
                 if let Some(line) = p.lines.get(p.cursor).filter(|l| l.is_foldable()) {
                     let path = line.path.clone();
-                    if !p.folded.remove(&path) {
+                    if line.kind == json_tree::LineKind::Unfetched {
+                        // Fetched on demand, then shown unfolded.
+                        if let Some(state) = &mut p.state {
+                            let StateAt {
+                                projection,
+                                value,
+                                lazy,
+                                ..
+                            } = &mut **state;
+                            lazy_state::fetch_entry(projection.as_ref(), value, lazy, &path);
+                        }
+                        p.folded.remove(&path);
+                    } else if !p.folded.remove(&path) {
                         p.folded.insert(path.clone());
                     }
                     p.reflatten();

@@ -102,6 +102,14 @@ impl Projection for Balances {
         }
     }
 
+    fn keys_at(&self, path: &Path) -> Option<Vec<String>> {
+        match (path.first_key(), path.segments().len()) {
+            (None, _) => Some(vec!["accounts".into(), "total".into()]),
+            (Some("accounts"), 1) => Some(self.accounts.iter().map(|(name, _)| name).collect()),
+            _ => None,
+        }
+    }
+
     fn stream_of(&self, path: &Path) -> Option<String> {
         match (path.first_key(), path.key_at(1)) {
             (Some("accounts"), Some(account)) => Some(account.to_string()),

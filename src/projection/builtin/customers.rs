@@ -119,6 +119,12 @@ impl Projection for Customers {
         }
     }
 
+    fn keys_at(&self, path: &Path) -> Option<Vec<String>> {
+        path.segments()
+            .is_empty()
+            .then(|| self.customers.iter().map(|(name, _)| name).collect())
+    }
+
     fn stream_of(&self, path: &Path) -> Option<String> {
         path.first_key().map(str::to_string)
     }

@@ -118,6 +118,9 @@ impl Orders {
     }
 }
 
+/// The top-level members of the state, in order.
+const SECTIONS: [&str; 3] = ["orders", "revenue_by_day", "revenue_total"];
+
 /// The events of an order's life.
 const ORDER_TYPES: [&str; 5] = [
     retail::ORDER_PLACED,
@@ -161,9 +164,8 @@ impl Projection for Orders {
     }
 
     fn state(&self) -> Value {
-        let sections = ["orders", "revenue_by_day", "revenue_total"];
         Value::Object(
-            sections
+            SECTIONS
                 .into_iter()
                 .filter_map(|key| Some((key.to_string(), self.section(key)?)))
                 .collect(),
@@ -178,6 +180,20 @@ impl Projection for Orders {
             }
             (Some(section), _) => path.skip(1).lookup(&self.section(section)?).cloned(),
             (None, _) => path.lookup(&self.state()).cloned(),
+        }
+    }
+
+    fn keys_at(&self, path: &Path) -> Option<Vec<String>> {
+        match (path.first_key(), path.segments().len()) {
+            (None, _) => Some(SECTIONS.iter().map(|key| key.to_string()).collect()),
+            (Some("orders"), 1) => Some(self.orders.iter().map(|(name, _)| name).collect()),
+            (Some("revenue_by_day"), 1) => Some(
+                self.revenue_by_day
+                    .keys()
+                    .map(|day| Timestamp::from_unix_nanos(day.saturating_mul(NANOS_PER_DAY)).date())
+                    .collect(),
+            ),
+            _ => None,
         }
     }
 

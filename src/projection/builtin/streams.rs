@@ -87,6 +87,12 @@ impl Projection for Streams {
         }
     }
 
+    fn keys_at(&self, path: &Path) -> Option<Vec<String>> {
+        path.segments()
+            .is_empty()
+            .then(|| self.streams.iter().map(|(name, _)| name).collect())
+    }
+
     fn stream_of(&self, path: &Path) -> Option<String> {
         path.first_key().map(str::to_string)
     }

@@ -28,6 +28,7 @@ pub fn tree_line(line: &TreeLine, mark: Option<Mark>) -> Line<'static> {
     let fold = match line.kind {
         LineKind::Open { folded: true, .. } if line.is_foldable() => "▸",
         LineKind::Open { .. } if line.is_foldable() => "▾",
+        LineKind::Unfetched => "▸",
         _ => " ",
     };
     let mut spans = vec![
@@ -55,6 +56,7 @@ pub fn tree_line(line: &TreeLine, mark: Option<Mark>) -> Line<'static> {
                 _ => (open.to_string(), t.json_punct),
             }
         }
+        LineKind::Unfetched => ("{…}".to_string(), t.json_punct),
         LineKind::Close { array } => ((if *array { "]" } else { "}" }).to_string(), t.json_punct),
         LineKind::String(s) => (format!("\"{}\"", printable(s)), t.json_string),
         LineKind::Number(n) => (n.clone(), t.json_number),
