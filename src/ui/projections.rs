@@ -238,6 +238,16 @@ impl App {
         self.projections.state.as_ref().map(|s| &s.value)
     }
 
+    /// The lines of the projections view's tree, as flattened now.
+    pub fn projection_lines(&self) -> &[TreeLine] {
+        &self.projections.lines
+    }
+
+    /// The index of the selected line of the projections view's tree.
+    pub fn projection_cursor(&self) -> usize {
+        self.projections.cursor
+    }
+
     /// What the event at the cursor changed in the shown projection.
     pub fn projection_changes(&self) -> &[Change] {
         self.projections
