@@ -143,3 +143,67 @@ pub fn tree_path(path: &Path) -> String {
             Segment::Index(i) => child_path(&acc, &i.to_string()),
         })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{Event, NewEvent, Timestamp};
+    use crate::projection::builtin::Orders;
+    use serde_json::json;
+
+    fn orders(count: usize) -> Orders {
+        let event = |seq: usize, stream: String, event_type: &str, data: Value| {
+            let new = NewEvent::new(
+                stream,
+                event_type,
+                Timestamp::from_unix_millis(0),
+                data.into(),
+            );
+            Event::stored(new, seq as u64, 1)
+        };
+        let mut orders = Orders::default();
+        for n in 1..=count {
+            let placed = json!({"customer": "customer-1", "items": [], "total": n});
+            let placed = event(n, format!("order-{n}"), "OrderPlaced", placed);
+            orders.apply(&placed).unwrap();
+        }
+        let paid = event(
+            count + 1,
+            "order-2".into(),
+            "PaymentReceived",
+            json!({"amount": 2}),
+        );
+        orders.apply(&paid).unwrap();
+        orders
+    }
+
+    #[test]
+    fn a_small_state_is_shown_whole() {
+        let orders = orders(20);
+        let (value, lazy) = sketch(&orders, &[]);
+        assert!(lazy.is_empty());
+        assert_eq!(value, orders.state());
+    }
+
+    #[test]
+    fn a_large_map_under_a_key_is_listed_by_keys_and_the_rest_is_whole() {
+        let orders = orders(LAZY_ABOVE + 5);
+        let wanted = vec!["orders/order-2/status".to_string()];
+        let (value, lazy) = sketch(&orders, &wanted);
+        assert_eq!(lazy.len(), 1);
+        assert_eq!(lazy["orders"].len(), LAZY_ABOVE + 5);
+        assert_eq!(lazy["orders"][0], "order-1");
+        let state = orders.state();
+        assert_eq!(value["revenue_by_day"], state["revenue_by_day"]);
+        assert_eq!(value["revenue_total"], state["revenue_total"]);
+        let held = value["orders"].as_object().unwrap();
+        assert_eq!(held.len(), 1);
+        assert_eq!(held["order-2"], state["orders"]["order-2"]);
+        assert_eq!(fetched_entries(&value, &lazy), ["orders/order-2"]);
+
+        let mut value = value;
+        assert!(fetch_entry(&orders, &mut value, &lazy, "orders/order-9"));
+        assert_eq!(value["orders"]["order-9"], state["orders"]["order-9"]);
+        assert!(!fetch_entry(&orders, &mut value, &lazy, "revenue_total"));
+    }
+}
