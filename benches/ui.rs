@@ -34,7 +34,11 @@ fn main() {
         format!("{first} ms"),
         "< 200 ms",
     );
-    let keys = run_child(&["keys", path.to_str().unwrap()]);
+    let mut keys = run_child(&["keys", path.to_str().unwrap()]);
+    for name in ["orders", "streams"] {
+        keys.push('\n');
+        keys.push_str(&run_child(&["projection", path.to_str().unwrap(), name]));
+    }
     for line in keys.lines() {
         let (name, rest) = line.split_once('\t').unwrap();
         let (value, target) = rest.split_once('\t').unwrap();
@@ -55,6 +59,7 @@ fn child(args: &[String]) {
             println!("{:.1}", start.elapsed().as_secs_f64() * 1e3);
         }
         [what, path] if what == "keys" => keys(path),
+        [what, path, name] if what == "projection" => projection_memory(path, name),
         other => panic!("unknown child task {other:?}"),
     }
 }
@@ -188,6 +193,35 @@ fn keys(path: &str) {
     );
     println!(
         "resident memory with the projections view open (peak)\t{:.1} MiB ({:.1} MiB)\t< 100 MB",
+        rss_mib(),
+        peak_rss_mib()
+    );
+}
+
+/// A fresh explorer showing one projection at the middle of the log: its
+/// resident memory.
+fn projection_memory(path: &str, name: &str) {
+    let log = EventLog::open_read_only(path).unwrap();
+    let middle = log.last_seq().unwrap() / 2;
+    let (tx, rx) = mpsc::channel();
+    let mut app = App::new(Arc::new(log), tx);
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
+    ui::update(&mut app, Msg::Resize(WIDTH, HEIGHT));
+    ui::update(&mut app, Msg::Action(Action::JumpPrompt));
+    for c in middle.to_string().chars() {
+        ui::update(&mut app, Msg::Input(c));
+    }
+    ui::update(&mut app, Msg::Action(Action::Submit));
+    ui::update(&mut app, Msg::Action(Action::ShowProjections));
+    ui::settle(&mut app, &rx, Duration::from_secs(600));
+    let start = Instant::now();
+    app.select_projection(name).unwrap();
+    ui::settle(&mut app, &rx, Duration::from_secs(600));
+    draw(&mut terminal, &app);
+    let shown = start.elapsed();
+    println!(
+        "projections view alone on `{name}` at seq {middle}: shown in {}, resident (peak)\t{:.1} MiB ({:.1} MiB)\t< 100 MB",
+        ms(shown),
         rss_mib(),
         peak_rss_mib()
     );

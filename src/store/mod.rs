@@ -34,7 +34,7 @@ use names::Names;
 use tables::*;
 
 /// The redb page cache: bounded, so memory does not grow with the file.
-const CACHE_BYTES: usize = 16 * 1024 * 1024;
+const CACHE_BYTES: usize = 8 * 1024 * 1024;
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
