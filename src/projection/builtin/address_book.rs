@@ -13,6 +13,8 @@ use crate::projection::streams_table::StreamMap;
 use crate::projection::traits::{Projection, ProjectionError, read_payload};
 use crate::projection::views::{AddressChangedView, address_json};
 
+use super::by_stream;
+
 /// Customer stream -> street, city, postcode, country.
 #[derive(Clone, Debug, Default)]
 pub struct AddressBook {
@@ -69,27 +71,20 @@ impl Projection for AddressBook {
     }
 
     fn get(&self, path: &Path) -> Option<Value> {
-        match path.first_key() {
-            Some(customer) => {
-                let address = address_json(self.address(customer)?);
-                path.skip(1).lookup(&address).cloned()
-            }
-            None => path.lookup(&self.state()).cloned(),
-        }
+        let show = |address: &Packed<4>| address_json(address.fields());
+        by_stream::get(&self.addresses, path, show, || self.state())
     }
 
     fn keys_at(&self, path: &Path) -> Option<Vec<String>> {
-        path.segments()
-            .is_empty()
-            .then(|| self.addresses.iter().map(|(name, _)| name).collect())
+        by_stream::keys_at(&self.addresses, path)
     }
 
     fn stream_of(&self, path: &Path) -> Option<String> {
-        path.first_key().map(str::to_string)
+        by_stream::stream_of(path)
     }
 
     fn scope(&self, event: &Event) -> Vec<Path> {
-        vec![Path::keys([&*event.stream])]
+        by_stream::scope(event)
     }
 
     fn save(&self) -> Vec<u8> {

@@ -17,6 +17,8 @@ use crate::projection::views::{
     AddressChangedView, EmailChangedView, RegisteredView, address_json,
 };
 
+use super::by_stream;
+
 const NAME: usize = 0;
 const EMAIL: usize = 1;
 const ADDRESS: usize = 2;
@@ -110,27 +112,19 @@ impl Projection for Customers {
     }
 
     fn get(&self, path: &Path) -> Option<Value> {
-        match path.first_key() {
-            Some(stream) => path
-                .skip(1)
-                .lookup(&self.customers.get(stream)?.json())
-                .cloned(),
-            None => path.lookup(&self.state()).cloned(),
-        }
+        by_stream::get(&self.customers, path, Customer::json, || self.state())
     }
 
     fn keys_at(&self, path: &Path) -> Option<Vec<String>> {
-        path.segments()
-            .is_empty()
-            .then(|| self.customers.iter().map(|(name, _)| name).collect())
+        by_stream::keys_at(&self.customers, path)
     }
 
     fn stream_of(&self, path: &Path) -> Option<String> {
-        path.first_key().map(str::to_string)
+        by_stream::stream_of(path)
     }
 
     fn scope(&self, event: &Event) -> Vec<Path> {
-        vec![Path::keys([&*event.stream])]
+        by_stream::scope(event)
     }
 
     fn save(&self) -> Vec<u8> {

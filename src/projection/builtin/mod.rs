@@ -5,6 +5,7 @@
 
 mod address_book;
 mod balances;
+mod by_stream;
 mod customers;
 mod orders;
 mod replica;

@@ -16,6 +16,8 @@ use crate::projection::path::Path;
 use crate::projection::streams_table::StreamMap;
 use crate::projection::traits::{Projection, ProjectionError};
 
+use super::by_stream;
+
 /// The field that marks a deleted entity.
 pub const DELETED_FIELD: &str = "_deleted";
 
@@ -66,24 +68,19 @@ impl Projection for Replica {
     }
 
     fn get(&self, path: &Path) -> Option<Value> {
-        match path.first_key() {
-            Some(stream) => path.skip(1).lookup(self.entities.get(stream)?).cloned(),
-            None => path.lookup(&self.state()).cloned(),
-        }
+        by_stream::get(&self.entities, path, Value::clone, || self.state())
     }
 
     fn keys_at(&self, path: &Path) -> Option<Vec<String>> {
-        path.segments()
-            .is_empty()
-            .then(|| self.entities.iter().map(|(name, _)| name).collect())
+        by_stream::keys_at(&self.entities, path)
     }
 
     fn stream_of(&self, path: &Path) -> Option<String> {
-        path.first_key().map(str::to_string)
+        by_stream::stream_of(path)
     }
 
     fn scope(&self, event: &Event) -> Vec<Path> {
-        vec![Path::keys([&*event.stream])]
+        by_stream::scope(event)
     }
 
     fn save(&self) -> Vec<u8> {

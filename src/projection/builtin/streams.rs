@@ -9,6 +9,8 @@ use crate::projection::path::Path;
 use crate::projection::streams_table::StreamMap;
 use crate::projection::traits::{Projection, ProjectionError};
 
+use super::by_stream;
+
 #[derive(Clone, Copy, Debug, Default)]
 struct StreamInfo {
     version: u64,
@@ -78,27 +80,24 @@ impl Projection for Streams {
     }
 
     fn get(&self, path: &Path) -> Option<Value> {
-        match path.first_key() {
-            Some(stream) => path
-                .skip(1)
-                .lookup(&self.entity(self.streams.get(stream)?))
-                .cloned(),
-            None => path.lookup(&self.state()).cloned(),
-        }
+        by_stream::get(
+            &self.streams,
+            path,
+            |info| self.entity(info),
+            || self.state(),
+        )
     }
 
     fn keys_at(&self, path: &Path) -> Option<Vec<String>> {
-        path.segments()
-            .is_empty()
-            .then(|| self.streams.iter().map(|(name, _)| name).collect())
+        by_stream::keys_at(&self.streams, path)
     }
 
     fn stream_of(&self, path: &Path) -> Option<String> {
-        path.first_key().map(str::to_string)
+        by_stream::stream_of(path)
     }
 
     fn scope(&self, event: &Event) -> Vec<Path> {
-        vec![Path::keys([&*event.stream])]
+        by_stream::scope(event)
     }
 
     fn save(&self) -> Vec<u8> {
