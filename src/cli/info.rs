@@ -4,8 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use eventscope::escape::printable;
 use eventscope::store::EventLog;
-use eventscope::ui::escape::printable;
 use serde_json::json;
 
 /// Show what a log holds: events, streams, types with counts, time span

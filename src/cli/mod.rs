@@ -16,7 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use eventscope::ui::escape::printable;
+use eventscope::escape::printable;
 
 /// A terminal explorer for event-driven architecture: step through an event
 /// log, rebuild projections, time travel, issue commands, and compare event

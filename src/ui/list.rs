@@ -20,8 +20,8 @@ impl FilterKind {
     /// `type = OrderPlaced`, for the status line.
     pub fn describe(&self) -> String {
         match self {
-            FilterKind::Type(name) => format!("type = {}", crate::ui::escape::printable(name)),
-            FilterKind::Stream(name) => format!("stream = {}", crate::ui::escape::printable(name)),
+            FilterKind::Type(name) => format!("type = {}", crate::escape::printable(name)),
+            FilterKind::Stream(name) => format!("stream = {}", crate::escape::printable(name)),
         }
     }
 }

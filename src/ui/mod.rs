@@ -7,7 +7,6 @@
 mod app;
 mod cqrs;
 mod cqrs_complete;
-pub mod escape;
 mod flow;
 mod flows;
 mod flows_notes;

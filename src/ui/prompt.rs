@@ -3,9 +3,9 @@
 use std::sync::Arc;
 
 use super::app::{App, Notice, Overlay, PromptKind};
-use super::escape::printable;
 use super::keymap::Action;
 use super::list::{Filter, FilterKind};
+use crate::escape::printable;
 
 /// How many stream names the prompt lists under itself.
 pub const CANDIDATES_SHOWN: usize = 6;

@@ -310,7 +310,7 @@ impl App {
     }
 
     fn search_finished(&mut self, found: Result<Option<u64>, String>, wrapped: bool) {
-        let query = super::escape::printable(self.search.as_deref().unwrap_or("")).into_owned();
+        let query = crate::escape::printable(self.search.as_deref().unwrap_or("")).into_owned();
         match found {
             Ok(Some(seq)) => {
                 self.move_to(self.list.position_of(seq).0);

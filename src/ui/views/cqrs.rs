@@ -22,10 +22,10 @@ use ratatui::widgets::{Clear, Paragraph, Wrap};
 use serde_json::Value;
 
 use crate::cqrs::{Handled, Origin, StepOutcome, command_spec};
+use crate::escape::printable;
 use crate::ui::app::App;
 use crate::ui::cqrs::{CommandFlow, Outcome, WriteModelView};
 use crate::ui::cqrs_complete;
-use crate::ui::escape::printable;
 use crate::ui::read_rows::{ReadRow, RowState};
 use crate::ui::theme::theme;
 use crate::ui::widgets::{fit, pane};

@@ -28,9 +28,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 use serde::Deserialize;
 
+use crate::escape::printable;
 use crate::simulation::{CustomerView, Flow, FlowMetrics, InFlight, MessageKind};
 use crate::ui::app::App;
-use crate::ui::escape::printable;
 use crate::ui::flows::{CustomerChoice, FlowsState};
 use crate::ui::flows_notes::{self, Moment};
 use crate::ui::keymap::{Action, BINDINGS, Context};

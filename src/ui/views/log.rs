@@ -21,9 +21,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::{bands, screen};
+use crate::escape::printable;
 use crate::event::Event;
 use crate::ui::app::{App, DetailLine, Focus};
-use crate::ui::escape::printable;
 use crate::ui::msg::Job;
 use crate::ui::theme::theme;
 use crate::ui::widgets::{self, json};

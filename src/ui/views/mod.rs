@@ -110,7 +110,7 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
         };
         Span::styled(label, style)
     };
-    let path = super::escape::printable(&app.log_name()).into_owned();
+    let path = crate::escape::printable(&app.log_name()).into_owned();
     let left = Line::from(vec![
         Span::styled(" eventscope ", t.header),
         tab(" 1 Log ", View::Log),

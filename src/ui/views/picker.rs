@@ -17,8 +17,8 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 
+use crate::escape::printable;
 use crate::ui::app::{App, PromptKind};
-use crate::ui::escape::printable;
 use crate::ui::prompt::CANDIDATES_SHOWN;
 use crate::ui::theme::theme;
 use crate::ui::widgets::fit;

@@ -18,9 +18,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::{bands, screen};
+use crate::escape::printable;
 use crate::projection::{RebuildOutcome, Start};
 use crate::ui::app::App;
-use crate::ui::escape::printable;
 use crate::ui::msg::Job;
 use crate::ui::projection_jobs::Agreement;
 use crate::ui::theme::theme;

@@ -6,8 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
+use crate::escape::printable;
 use crate::ui::app::{App, Notice, View};
-use crate::ui::escape::printable;
 use crate::ui::keymap;
 use crate::ui::msg::Job;
 use crate::ui::theme::theme;

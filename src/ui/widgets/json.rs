@@ -3,7 +3,7 @@
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 
-use crate::ui::escape::printable;
+use crate::escape::printable;
 use crate::ui::json_tree::{LineKind, TreeLine};
 use crate::ui::theme::theme;
 

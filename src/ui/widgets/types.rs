@@ -6,8 +6,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 
+use crate::escape::printable;
 use crate::ui::app::App;
-use crate::ui::escape::printable;
 use crate::ui::theme::theme;
 use crate::ui::widgets::fit;
 
