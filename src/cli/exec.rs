@@ -1,17 +1,24 @@
 //! `eventscope exec LOG COMMAND`: CQRS from the command line.
 
 use std::cell::{Cell, RefCell};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::time::{Duration, Instant};
 
-use eventscope::cqrs::{AppendError, Command, CommandHandler, EventStore};
+use eventscope::cqrs::{AppendError, Command, CommandHandler, EventStore, Handled};
 use eventscope::format::{Format, write_event};
-use eventscope::store::EventLog;
+use eventscope::store::{EventLog, StoreError};
 use eventscope::{Event, NewEvent, Timestamp};
+
+use super::output::{Stdout, StdoutError};
 
 /// Issue a command: the write model is rebuilt from the stream's events,
 /// and the command becomes new events (printed as JSON lines) or is
-/// rejected with a reason (on stderr, exit 1, the log untouched).
+/// rejected with a reason (on stderr, exit 1, the log untouched). A command
+/// whose `expected_version` the stream has left (another writer came
+/// first) is a conflict: exit 1, `conflict: STREAM is at version N, not M;
+/// nothing written`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The redb log.
@@ -35,18 +42,71 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)),
     );
     let handled = CommandHandler::new(&store, now).handle(command, !args.no_policies)?;
-    let mut out = String::new();
-    for event in handled.events() {
-        write_event(&mut out, Format::Native, event);
+    if let Some(refusal) = handled.refusal() {
+        anyhow::bail!("{refusal}");
     }
-    print!("{out}");
-    if let Some(rejection) = handled.rejection() {
-        anyhow::bail!("rejected: {rejection}");
+    // The events are committed: whatever happens to the output, the person
+    // must learn that they were written, or a retry writes them twice.
+    let written = Written::of(&handled);
+    if let Err(error) = show(&handled) {
+        if !error.is_closed_pipe() {
+            anyhow::bail!("{error}; {written}: do not send the command again");
+        }
+        let mut stderr = std::io::stderr().lock();
+        let _ = writeln!(
+            stderr,
+            "note: {written}; stdout was closed before it could be shown"
+        );
     }
     if let Some(reason) = &handled.interrupted {
-        anyhow::bail!("the command's events were written, but a policy stopped: {reason}");
+        anyhow::bail!("{written}, but a policy stopped: {reason}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Prints the written events, one JSON line each.
+fn show(handled: &Handled) -> Result<(), StdoutError> {
+    let mut out = Stdout::lock();
+    let mut line = String::new();
+    for event in handled.events() {
+        line.clear();
+        write_event(&mut line, Format::Native, event);
+        out.json_text(&line)?;
+    }
+    out.finish()
+}
+
+/// What a handled command wrote, for messages: `the command's 2 events were
+/// written (seq 83..84)`.
+struct Written {
+    count: usize,
+    first: u64,
+    last: u64,
+}
+
+impl Written {
+    fn of(handled: &Handled) -> Written {
+        let seqs: Vec<u64> = handled.events().map(|event| event.seq).collect();
+        Written {
+            count: seqs.len(),
+            first: seqs.first().copied().unwrap_or(0),
+            last: seqs.last().copied().unwrap_or(0),
+        }
+    }
+}
+
+impl std::fmt::Display for Written {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.count {
+            0 => f.write_str("the command wrote no events"),
+            1 => write!(f, "the command's event was written (seq {})", self.first),
+            n => write!(
+                f,
+                "the command's {n} events were written (seq {}..{})",
+                self.first, self.last
+            ),
+        }
+    }
 }
 
 /// Reads through a read-only handle, and reopens the log for writing only
@@ -62,7 +122,7 @@ impl OnDemandWriter {
     fn open(path: &Path) -> anyhow::Result<OnDemandWriter> {
         Ok(OnDemandWriter {
             path: path.to_path_buf(),
-            log: RefCell::new(Some(EventLog::open_read_only(path)?)),
+            log: RefCell::new(Some(wait_for_lock(|| EventLog::open_read_only(path))?)),
             writable: Cell::new(false),
         })
     }
@@ -87,7 +147,8 @@ impl EventStore for OnDemandWriter {
             // caught by the expected versions.
             let mut slot = self.log.borrow_mut();
             drop(slot.take());
-            *slot = Some(EventLog::open(&self.path).map_err(anyhow::Error::from)?);
+            *slot =
+                Some(wait_for_lock(|| EventLog::open(&self.path)).map_err(anyhow::Error::from)?);
             self.writable.set(true);
         }
         match &*self.log.borrow() {
@@ -96,6 +157,26 @@ impl EventStore for OnDemandWriter {
                 "{} could not be reopened",
                 self.path.display()
             ))),
+        }
+    }
+}
+
+/// How long a command waits for another writer to let go of the log.
+const LOCK_PATIENCE: Duration = Duration::from_secs(10);
+
+/// Opens the log, waiting while another process holds it: two `exec`s
+/// racing for one log each get their turn, and the second learns of the
+/// first through the expected versions rather than a "locked" error.
+fn wait_for_lock(open: impl Fn() -> Result<EventLog, StoreError>) -> Result<EventLog, StoreError> {
+    let deadline = Instant::now() + LOCK_PATIENCE;
+    let mut pause = Duration::from_millis(1);
+    loop {
+        match open() {
+            Err(StoreError::Locked { .. }) if Instant::now() < deadline => {
+                std::thread::sleep(pause);
+                pause = (pause * 2).min(Duration::from_millis(50));
+            }
+            other => return other,
         }
     }
 }

@@ -6,6 +6,7 @@ mod export;
 mod generate;
 mod import;
 mod info;
+pub mod output;
 mod progress;
 mod replay;
 mod simulate;
@@ -15,7 +16,7 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use eventscope::escape::printable;
 
 /// A terminal explorer for event-driven architecture: step through an event
@@ -43,6 +44,26 @@ pub enum Command {
     Simulate(simulate::Args),
     Verify(verify::Args),
     Render(explore::RenderArgs),
+}
+
+/// Reads the command line; a usage error exits 2 with clap's message.
+pub fn parse() -> Cli {
+    let cli = Cli::parse();
+    if let (Some(log), Some(_)) = (&cli.log, &cli.command) {
+        // `eventscope LOG info OTHER` would open OTHER and drop LOG without
+        // a word: say so rather than guess which was meant.
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                format!(
+                    "`{}` before the command is not used: a command takes its log after \
+                     its name, e.g. `eventscope info LOG`",
+                    printable(&log.display().to_string())
+                ),
+            )
+            .exit();
+    }
+    cli
 }
 
 /// Runs the parsed command line.

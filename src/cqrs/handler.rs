@@ -90,6 +90,20 @@ impl<'s, S: EventStore + ?Sized> CommandHandler<'s, S> {
         let correlation_id = correlation_id.unwrap_or_else(|| causation_id.clone());
 
         let outcome = match decided.decision {
+            // The sender decided on a version the stream has left: refused
+            // before anything is appended (or the log opened for writing).
+            // A writer that moves the stream between this read and the
+            // append is caught by the append's own version check.
+            _ if command
+                .expected_version
+                .is_some_and(|expected| expected != decided.version()) =>
+            {
+                StepOutcome::Conflict {
+                    stream: command.stream.clone(),
+                    expected: base,
+                    actual: decided.version(),
+                }
+            }
             Err(rejection) => StepOutcome::Rejected(rejection),
             Ok(events) => {
                 let metadata = metadata(command.name(), &correlation_id, &causation_id);

@@ -38,7 +38,7 @@ pub use error::CommandError;
 pub use handler::{CommandHandler, HandleError};
 pub use memory::MemoryStore;
 pub use model::{HistoryError, HistoryProblem, WriteModel, fold};
-pub use outcome::{Handled, Step, StepOutcome};
+pub use outcome::{Handled, Refusal, Step, StepOutcome};
 pub use rejection::{ItemProblem, Rejection, money};
 pub use spec::{CommandSpec, FieldKind, FieldSpec, command_spec, command_specs};
 pub use store::{AppendError, EventStore};

@@ -1,6 +1,8 @@
 //! What handling a command did, step by step, for the explorer and the CLI
 //! to show: each decision, the events it wrote, and the write model around it.
 
+use std::fmt;
+
 use serde_json::{Value, json};
 
 use super::command::{Command, Origin};
@@ -116,6 +118,26 @@ impl Handled {
         }
     }
 
+    /// Why the command itself wrote nothing: refused by its write model, or
+    /// in conflict with the stream's version. `None` when it was accepted.
+    /// A caller that reports only [`Handled::rejection`] would pass a
+    /// conflict off as success, so callers ask this.
+    pub fn refusal(&self) -> Option<Refusal<'_>> {
+        match &self.steps.first()?.outcome {
+            StepOutcome::Accepted { .. } => None,
+            StepOutcome::Rejected(rejection) => Some(Refusal::Rejected(rejection)),
+            StepOutcome::Conflict {
+                stream,
+                expected,
+                actual,
+            } => Some(Refusal::Conflict {
+                stream,
+                expected: *expected,
+                actual: *actual,
+            }),
+        }
+    }
+
     /// Every event written, in the order written.
     pub fn events(&self) -> impl Iterator<Item = &Event> {
         self.steps.iter().flat_map(|step| match &step.outcome {
@@ -133,6 +155,34 @@ impl Handled {
             object.insert("interrupted".into(), reason.as_str().into());
         }
         value
+    }
+}
+
+/// Why a command wrote nothing, worded for the person who sent it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Refusal<'a> {
+    Rejected(&'a Rejection),
+    /// The stream was not at the version the command expected.
+    Conflict {
+        stream: &'a str,
+        expected: u64,
+        actual: u64,
+    },
+}
+
+impl fmt::Display for Refusal<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Refusal::Rejected(rejection) => write!(f, "rejected: {rejection}"),
+            Refusal::Conflict {
+                stream,
+                expected,
+                actual,
+            } => write!(
+                f,
+                "conflict: {stream} is at version {actual}, not {expected}; nothing written"
+            ),
+        }
     }
 }
 

@@ -105,6 +105,78 @@ fn a_stale_expected_version_conflicts_and_writes_nothing() {
     assert_eq!(store.len().unwrap(), 2);
 }
 
+/// Counts the appends it is asked for.
+struct CountingAppends<'a> {
+    inner: &'a MemoryStore,
+    appends: std::cell::Cell<usize>,
+}
+
+impl EventStore for CountingAppends<'_> {
+    fn read_stream(&self, stream: &str) -> anyhow::Result<Vec<Event>> {
+        self.inner.read_stream(stream)
+    }
+
+    fn append(&self, events: Vec<NewEvent>) -> Result<Vec<Event>, AppendError> {
+        self.appends.set(self.appends.get() + 1);
+        self.inner.append(events)
+    }
+}
+
+#[test]
+fn a_stale_expected_version_is_refused_before_any_append() {
+    let store = account_with_balance(100);
+    let counting = CountingAppends {
+        inner: &store,
+        appends: std::cell::Cell::new(0),
+    };
+    let handler = CommandHandler::new(&counting, now());
+    // Stale on an existing stream, and ahead on a stream that has no events.
+    for (text, stream, expected, actual) in [
+        (
+            "Deposit account-3 amount=5 expected_version=1",
+            "account-3",
+            1,
+            2,
+        ),
+        (
+            "OpenAccount account-98 owner=X expected_version=5",
+            "account-98",
+            5,
+            0,
+        ),
+    ] {
+        let handled = handler.handle(command(text), true).unwrap();
+        assert_eq!(
+            handled.refusal().map(|r| r.to_string()),
+            Some(format!(
+                "conflict: {stream} is at version {actual}, not {expected}; nothing written"
+            )),
+            "{text}"
+        );
+        assert_eq!(handled.events().count(), 0);
+    }
+    assert_eq!(counting.appends.get(), 0, "the log was not asked to write");
+    assert_eq!(store.len().unwrap(), 2);
+}
+
+#[test]
+fn a_refusal_is_either_a_rejection_or_a_conflict_never_an_acceptance() {
+    let store = account_with_balance(100);
+    let handler = CommandHandler::new(&store, now());
+    let accepted = handler
+        .handle(command("Deposit account-3 amount=5"), false)
+        .unwrap();
+    assert_eq!(accepted.refusal(), None);
+    let rejected = handler
+        .handle(command("Withdraw account-3 amount=1000"), false)
+        .unwrap();
+    let refusal = rejected
+        .refusal()
+        .map(|r| r.to_string())
+        .unwrap_or_default();
+    assert!(refusal.starts_with("rejected: "), "{refusal}");
+}
+
 #[test]
 fn the_expected_version_when_current_is_appended_against() {
     let store = account_with_balance(100);

@@ -1,0 +1,133 @@
+//! Standard output for the commands' results: every write returns its
+//! error instead of panicking as `println!` does, so a reader that leaves
+//! (`| head`) or a full disk ends the command with a clear outcome.
+//!
+//! JSON goes through [`json_printable`]: characters a terminal would act on
+//! or draw unpredictably (C1 controls, bidi overrides, DEL, ...) are written
+//! as `\uXXXX` escapes, always, whether stdout is a terminal or a file. The
+//! text stays valid JSON with the same values, and the bytes do not depend
+//! on where the output goes.
+
+use std::fmt;
+use std::io::{self, BufWriter, StdoutLock, Write};
+
+use eventscope::escape::json_printable;
+use serde_json::Value;
+
+/// Buffered, locked standard output.
+pub struct Stdout {
+    out: BufWriter<StdoutLock<'static>>,
+}
+
+impl Stdout {
+    pub fn lock() -> Stdout {
+        Stdout {
+            out: BufWriter::with_capacity(1 << 16, io::stdout().lock()),
+        }
+    }
+
+    /// Writes `text` as it is.
+    pub fn text(&mut self, text: &str) -> Result<(), StdoutError> {
+        self.out.write_all(text.as_bytes()).map_err(StdoutError)
+    }
+
+    /// Writes `text` and a newline.
+    pub fn line(&mut self, text: &str) -> Result<(), StdoutError> {
+        self.text(text)?;
+        self.text("\n")
+    }
+
+    /// Writes JSON text (one value or lines of them) made safe to print.
+    pub fn json_text(&mut self, json: &str) -> Result<(), StdoutError> {
+        self.text(&json_printable(json))
+    }
+
+    /// Writes `value` as one line of compact JSON.
+    pub fn json_line(&mut self, value: &Value) -> Result<(), StdoutError> {
+        self.json_text(&value.to_string())?;
+        self.text("\n")
+    }
+
+    /// Writes `value` as indented JSON and a newline.
+    pub fn json_pretty(&mut self, value: &Value) -> Result<(), StdoutError> {
+        // Serializing a `Value` cannot fail: its keys are strings.
+        let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+        self.json_text(&text)?;
+        self.text("\n")
+    }
+
+    /// Writes what is buffered; the command's output is complete only once
+    /// this succeeds.
+    pub fn finish(mut self) -> Result<(), StdoutError> {
+        self.out.flush().map_err(StdoutError)
+    }
+}
+
+/// Standard output could not be written.
+#[derive(Debug)]
+pub struct StdoutError(pub io::Error);
+
+impl StdoutError {
+    /// The reader closed its end (`| head`): it has what it wanted, so this
+    /// is no failure. The command exits quietly with success.
+    pub fn is_closed_pipe(&self) -> bool {
+        self.0.kind() == io::ErrorKind::BrokenPipe
+    }
+}
+
+impl fmt::Display for StdoutError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot write to stdout: {}", describe(&self.0))
+    }
+}
+
+impl std::error::Error for StdoutError {}
+
+impl From<io::Error> for StdoutError {
+    fn from(error: io::Error) -> StdoutError {
+        StdoutError(error)
+    }
+}
+
+/// An I/O error as a person reads it: `No space left on device`, without
+/// the `(os error 28)` that `io::Error` appends.
+pub fn describe(error: &io::Error) -> String {
+    let text = error.to_string();
+    match (error.raw_os_error(), text.rfind(" (os error ")) {
+        (Some(_), Some(at)) => text[..at].to_string(),
+        _ => text,
+    }
+}
+
+/// Whether `error` is stdout's reader having left, anywhere in its chain.
+pub fn is_closed_pipe(error: &anyhow::Error) -> bool {
+    error
+        .chain()
+        .filter_map(|cause| cause.downcast_ref::<StdoutError>())
+        .any(StdoutError::is_closed_pipe)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn os_errors_are_worded_without_their_number() {
+        let full = io::Error::from_raw_os_error(28);
+        assert_eq!(
+            StdoutError(full).to_string(),
+            "cannot write to stdout: No space left on device"
+        );
+        let plain = io::Error::other("odd");
+        assert_eq!(describe(&plain), "odd");
+    }
+
+    #[test]
+    fn a_closed_pipe_is_found_under_context() {
+        let pipe = StdoutError(io::Error::from(io::ErrorKind::BrokenPipe));
+        let error = anyhow::Error::from(pipe).context("while showing the state");
+        assert!(is_closed_pipe(&error));
+        let full = anyhow::Error::from(StdoutError(io::Error::from_raw_os_error(28)));
+        assert!(!is_closed_pipe(&full));
+    }
+}
