@@ -194,7 +194,9 @@ pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
         app.seek_flows(args.at.unwrap_or(0));
         ui::settle(&mut app, &rx, Duration::from_secs(600));
     }
-    print!("{}", ui::render_text(&app, width, height));
+    let mut stdout = super::output::Stdout::lock();
+    stdout.text(&ui::render_text(&app, width, height))?;
+    stdout.finish()?;
     Ok(ExitCode::SUCCESS)
 }
 

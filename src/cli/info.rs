@@ -8,6 +8,8 @@ use eventscope::escape::printable;
 use eventscope::store::EventLog;
 use serde_json::json;
 
+use super::output::Stdout;
+
 /// Show what a log holds: events, streams, types with counts, time span
 /// and file size.
 #[derive(Debug, clap::Args)]
@@ -43,18 +45,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "last_time": last,
             "file_bytes": file_bytes,
         });
-        println!("{out}");
+        let mut stdout = Stdout::lock();
+        stdout.json_line(&out)?;
+        stdout.finish()?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!("log        {}", printable(&args.log.display().to_string()));
-    println!("file size  {}", human_bytes(file_bytes));
-    println!("events     {}", stats.events);
-    println!("streams    {}", stats.streams);
+    let mut stdout = Stdout::lock();
+    let log = printable(&args.log.display().to_string()).into_owned();
+    stdout.line(&format!("log        {log}"))?;
+    stdout.line(&format!("file size  {}", human_bytes(file_bytes)))?;
+    stdout.line(&format!("events     {}", stats.events))?;
+    stdout.line(&format!("streams    {}", stats.streams))?;
     match (first, last) {
-        (Some(first), Some(last)) => println!("time span  {first} .. {last}"),
-        _ => println!("time span  (empty log)"),
+        (Some(first), Some(last)) => stdout.line(&format!("time span  {first} .. {last}"))?,
+        _ => stdout.line("time span  (empty log)")?,
     }
-    println!("types      {}", stats.types.len());
+    stdout.line(&format!("types      {}", stats.types.len()))?;
     // Type names are event data: shown escaped.
     let names: Vec<String> = stats
         .types
@@ -63,8 +69,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         .collect();
     let width = names.iter().map(|n| n.chars().count()).max().unwrap_or(0);
     for (name, (_, count)) in names.iter().zip(&stats.types) {
-        println!("  {name:<width$}  {count:>10}");
+        stdout.line(&format!("  {name:<width$}  {count:>10}"))?;
     }
+    stdout.finish()?;
     Ok(ExitCode::SUCCESS)
 }
 

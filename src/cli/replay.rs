@@ -1,15 +1,18 @@
 //! `eventscope replay LOG`: projections as JSON, as at any seq.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use eventscope::escape::printable;
 use eventscope::projection::{
     self, Change, Projection, RebuildOptions, RebuildOutcome, SnapshotPolicy, SnapshotStore, Start,
 };
 use eventscope::store::{EventLog, StoreError};
 use serde_json::{Map, Value, json};
 
+use super::output::Stdout;
 use super::progress::Progress;
 
 /// Rebuild projections (read models) from the log and print their state as
@@ -53,9 +56,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         match EventLog::open(&args.log) {
             Ok(log) => log,
             Err(StoreError::NotWritable { .. }) => {
-                eprintln!(
+                let _ = writeln!(
+                    std::io::stderr(),
                     "note: {} is read-only here: replaying without snapshots",
-                    args.log.display()
+                    printable(&args.log.display().to_string())
                 );
                 no_snapshots = true;
                 EventLog::open_read_only(&args.log)?
@@ -67,7 +71,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let types: Vec<&str> = stats.types.iter().map(|(name, _)| name.as_str()).collect();
     let applicable = projection::applicable(&types);
     if args.list {
-        println!("{}", json!(applicable));
+        let mut stdout = Stdout::lock();
+        stdout.json_line(&json!(applicable))?;
+        stdout.finish()?;
         return Ok(ExitCode::SUCCESS);
     }
     let names: Vec<String> = if args.projections.is_empty() {
@@ -158,8 +164,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             );
         }
     }
-    let text = serde_json::to_string_pretty(&Value::Object(out))?;
-    println!("{text}");
+    let mut stdout = Stdout::lock();
+    stdout.json_pretty(&Value::Object(out))?;
+    stdout.finish()?;
     Ok(ExitCode::SUCCESS)
 }
 

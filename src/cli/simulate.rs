@@ -8,6 +8,7 @@ use std::process::ExitCode;
 use eventscope::simulation::{SeqRange, SimParams, Simulation};
 use eventscope::store::EventLog;
 
+use super::output::Stdout;
 use super::progress::Progress;
 
 /// Run a log through Event Notification and Event-Carried State Transfer
@@ -84,10 +85,12 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     simulation.finish();
     progress.finish();
     let report = simulation.report();
+    let mut stdout = Stdout::lock();
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&report)?);
+        stdout.json_pretty(&serde_json::to_value(&report)?)?;
     } else {
-        print!("{}", report.to_table());
+        stdout.text(&report.to_table())?;
     }
+    stdout.finish()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -5,6 +5,7 @@ use std::process::ExitCode;
 
 use eventscope::store::EventLog;
 
+use super::output::Stdout;
 use super::progress::Progress;
 
 /// Check every event's checksum, that seqs and stream versions have no
@@ -22,19 +23,24 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let report = log.verify(|p| progress.update(p.done, Some(p.total)));
     progress.finish();
     let report = report?;
+    let mut stdout = Stdout::lock();
     if report.events == 0 {
-        println!("ok: the log is empty");
+        stdout.line("ok: the log is empty")?;
     } else {
-        println!(
+        stdout.line(&format!(
             "ok: {} events: checksums match, seqs 1..{} have no gap",
             report.events, report.events
-        );
+        ))?;
     }
-    println!("ok: {} streams: versions 1..n have no gap", report.streams);
-    println!("ok: {} types: counts match", report.types);
-    println!(
+    stdout.line(&format!(
+        "ok: {} streams: versions 1..n have no gap",
+        report.streams
+    ))?;
+    stdout.line(&format!("ok: {} types: counts match", report.types))?;
+    stdout.line(&format!(
         "ok: {} index entries agree with the events",
         report.index_entries
-    );
+    ))?;
+    stdout.finish()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -1,0 +1,91 @@
+//! Standard output that cannot be written: a reader that leaves ends the
+//! command quietly, a full disk is one line and exit 1, never a panic.
+
+mod cli_support;
+
+use cli_support::*;
+
+/// Every command that prints, on `db`.
+fn printing_commands(db: &str) -> Vec<Vec<String>> {
+    let commands: [&[&str]; 11] = [
+        &["replay", db],
+        &["replay", db, "--list"],
+        &["replay", db, "--at", "3", "--no-snapshots"],
+        &["info", db],
+        &["info", db, "--json"],
+        &["render", db],
+        &["simulate", db],
+        &["simulate", db, "--json"],
+        &["verify", db],
+        &["export", "--db", db],
+        &["export", "--db", db, "--format", "cloudevents"],
+    ];
+    commands
+        .iter()
+        .map(|args| args.iter().map(|a| a.to_string()).collect())
+        .collect()
+}
+
+fn strs(args: &[String]) -> Vec<&str> {
+    args.iter().map(String::as_str).collect()
+}
+
+#[test]
+fn a_reader_that_leaves_ends_each_command_quietly() {
+    let f = Fixture::new();
+    let db = f.retail();
+    for args in printing_commands(s(&db)) {
+        let out = with_stdout_closed(&strs(&args));
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+}
+
+#[test]
+fn a_full_disk_is_one_line_and_exit_1() {
+    let f = Fixture::new();
+    let db = f.retail();
+    for args in printing_commands(s(&db)) {
+        let out = with_stdout_full(&strs(&args));
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            "error: cannot write to stdout: No space left on device\n",
+            "{args:?}"
+        );
+    }
+}
+
+#[test]
+fn exec_says_its_events_were_written_when_they_cannot_be_shown() {
+    let f = Fixture::new();
+    let db = f.bank();
+    let events = |db: &std::path::Path| f.export(db).lines().count();
+    let before = events(&db);
+    let version = version_of(&f.export(&db), "account-1");
+
+    let out = with_stdout_closed(&["exec", s(&db), "Deposit account-1 amount=7"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let seq = before + 1;
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "note: the command's event was written (seq {seq}); \
+             stdout was closed before it could be shown\n"
+        )
+    );
+    assert_eq!(events(&db), before + 1, "written once");
+    assert_eq!(version_of(&f.export(&db), "account-1"), version + 1);
+
+    let out = with_stdout_full(&["exec", s(&db), "Deposit account-1 amount=7"]);
+    assert_eq!(out.status.code(), Some(1));
+    let seq = before + 2;
+    assert_eq!(
+        stderr(&out),
+        format!(
+            "error: cannot write to stdout: No space left on device; the command's event \
+             was written (seq {seq}): do not send the command again\n"
+        )
+    );
+    assert_eq!(events(&db), before + 2, "written once");
+}
