@@ -33,7 +33,7 @@ fn the_log_itself_is_refused_by_path_link_or_hard_link() {
                 output.display()
             )
         );
-        assert_eq!(std::fs::read(&db).unwrap(), before, "the log byte for byte");
+        assert!(std::fs::read(&db).unwrap() == before, "the log changed");
     }
     assert!(
         std::fs::symlink_metadata(&link)

@@ -161,7 +161,13 @@ fn parse_size(text: &str) -> Result<(u16, u16), String> {
 
 /// Writes one screen of the explorer as plain text to stdout.
 pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
-    let (log, _temporary) = open(Some(&args.log))?;
+    // Drawing changes nothing, so a redb log is opened read-only: the file
+    // is left as it was, and a read-only file can be drawn.
+    let (log, _temporary) = match EventLog::open_read_only(&args.log) {
+        Ok(log) => (log, None),
+        Err(StoreError::NotALog { .. }) => open(Some(&args.log))?,
+        Err(error) => return Err(error.into()),
+    };
     let (tx, rx) = mpsc::channel();
     let mut app = App::new(Arc::new(log), tx);
     let (width, height) = args.size;

@@ -1,0 +1,54 @@
+//! `render` only reads: the log is opened read-only, so the file is left as
+//! it was and a log another process reads can be drawn.
+
+mod cli_support;
+
+use std::os::unix::fs::PermissionsExt;
+
+use cli_support::*;
+
+const VIEWS: [&str; 4] = ["log", "projections", "cqrs", "flows"];
+
+#[test]
+fn render_leaves_a_read_only_log_byte_for_byte_and_its_mtime() {
+    let f = Fixture::new();
+    let db = f.retail();
+    // Tests run as root here, so mode 444 alone refuses nothing: what is
+    // checked is that the file's bytes and mtime do not change.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let bytes = std::fs::read(&db).unwrap();
+    let mtime = std::fs::metadata(&db).unwrap().modified().unwrap();
+    for view in VIEWS {
+        let out = eventscope(&["render", s(&db), "--view", view, "--at", "20"]);
+        assert!(out.status.success(), "{view}: {}", stderr(&out));
+        assert!(!stdout(&out).is_empty(), "{view}");
+        assert!(
+            std::fs::read(&db).unwrap() == bytes,
+            "{view}: the log changed"
+        );
+        let after = std::fs::metadata(&db).unwrap().modified().unwrap();
+        assert_eq!(after, mtime, "{view}: not even touched");
+    }
+}
+
+/// redb lets read-only openers share a file but refuses a writer beside
+/// them: drawing a log this test holds read-only proves `render` asked
+/// for no more than reading, even when run as root.
+#[test]
+fn render_draws_a_log_that_another_process_reads() {
+    let f = Fixture::new();
+    let db = f.retail();
+    let held = eventscope::store::EventLog::open_read_only(&db).unwrap();
+    for view in VIEWS {
+        let out = eventscope(&["render", s(&db), "--view", view]);
+        assert!(out.status.success(), "{view}: {}", stderr(&out));
+    }
+    drop(held);
+}
+
+#[test]
+fn render_still_imports_a_jsonl_file_for_the_drawing() {
+    let out = eventscope(&["render", s(&sample("bank.jsonl"))]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("account-1"), "{}", stdout(&out));
+}
