@@ -102,9 +102,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut out = Map::new();
     if let Some(path) = &args.blame {
         let path = projection::Path::parse(path).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let mut found = false;
         for projection in fresh {
             let name = projection.name();
             let blame = projection::blame(&log, snapshots, projection, &path, at)?;
+            found |= blame.value.is_some();
             let event = match blame.changed_at {
                 Some(seq) => log.get(seq)?.map(|e| {
                     json!({"seq": e.seq, "type": &*e.event_type, "stream": &*e.stream, "time": e.time.to_string()})
@@ -123,6 +125,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                     "replayed": blame.replayed,
                 }),
             );
+        }
+        if !found {
+            return Err(missing_path(&log, snapshots, &names, &path, at));
         }
     } else if args.diff {
         anyhow::ensure!(at >= 1, "--diff needs a seq of 1 or more");
@@ -168,6 +173,56 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     stdout.json_pretty(&Value::Object(out))?;
     stdout.finish()?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The error for a blamed path that no shown projection holds, naming the
+/// deepest part of it that one does, so the person sees where it went wrong.
+fn missing_path(
+    log: &EventLog,
+    snapshots: Option<&dyn SnapshotStore>,
+    names: &[String],
+    path: &projection::Path,
+    at: u64,
+) -> anyhow::Error {
+    let mut nearest = 0;
+    for name in names {
+        let Some(fresh) = projection::builtin(name) else {
+            continue;
+        };
+        let Ok((projection, _)) = projection::travel(log, snapshots, fresh, at) else {
+            continue;
+        };
+        let state = projection.state();
+        let segments = path.segments();
+        let held = (0..segments.len())
+            .rev()
+            .find(|&len| {
+                projection::Path(segments[..len].to_vec())
+                    .lookup(&state)
+                    .is_some()
+            })
+            .unwrap_or(0);
+        nearest = nearest.max(held);
+    }
+    let shown = |p: &projection::Path| printable(&p.to_string()).into_owned();
+    let parent = projection::Path(path.segments()[..nearest].to_vec());
+    let which = match names {
+        [one] => format!("the {} projection", printable(one)),
+        _ => "no projection".to_string(),
+    };
+    let has = if names.len() == 1 { "has no" } else { "has" };
+    if nearest == 0 {
+        anyhow::anyhow!(
+            "{which} {has} `{}` at seq {at}, nor any part of it",
+            shown(path)
+        )
+    } else {
+        anyhow::anyhow!(
+            "{which} {has} `{}` at seq {at}; the nearest that exists is `{}`",
+            shown(path),
+            shown(&parent)
+        )
+    }
 }
 
 fn rebuild(
