@@ -4,7 +4,8 @@ use serde::Serialize;
 
 use super::command::AccountCommand;
 use super::domain_event::DomainEvent;
-use super::model::{HistoryProblem, WriteModel};
+use super::history::HistoryProblem;
+use super::model::WriteModel;
 use super::rejection::Rejection;
 use super::spec::OPEN_ACCOUNT;
 use crate::domain::bank::{AccountClosed, AccountOpened, MoneyDeposited, MoneyWithdrawn};

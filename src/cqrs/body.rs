@@ -5,6 +5,7 @@ use serde_json::{Value, json};
 
 use super::error::CommandError;
 use super::fields::DataFields;
+pub use super::order_line::OrderLine;
 use super::spec::{self, CommandSpec, command_spec};
 use crate::domain::retail::{Address, CUSTOMER_PREFIX};
 
@@ -50,15 +51,6 @@ pub enum OrderCommand {
     Cancel {
         reason: String,
     },
-}
-
-/// One line of an order as asked for; the decider checks the numbers.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OrderLine {
-    pub sku: String,
-    pub qty: i64,
-    /// Unit price in cents.
-    pub price: i64,
 }
 
 /// Commands on an `account-<n>` stream.

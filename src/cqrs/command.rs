@@ -3,7 +3,8 @@
 //! The JSON form is `{"type": "Deposit", "stream": "account-3", "data":
 //! {"amount": 500}, "expected_version": 3}`; `expected_version`, `id` and
 //! `correlation_id` are optional, and `data` may be left out when the command
-//! takes no fields. The short form for typing is in [`super::short_form`].
+//! takes no fields. The short form for typing is read by the `short_form`
+//! module, and `parse` reads either.
 
 use serde_json::{Map, Value};
 
@@ -90,15 +91,6 @@ impl Command {
             None => Err(CommandError::UnknownCommand {
                 name: self.name().to_string(),
             }),
-        }
-    }
-
-    /// Reads either form: JSON when the text starts with `{`, else the short form.
-    pub fn parse(text: &str) -> Result<Command, CommandError> {
-        if text.trim_start().starts_with('{') {
-            Command::from_json(text)
-        } else {
-            Command::parse_short(text)
         }
     }
 

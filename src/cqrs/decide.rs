@@ -7,7 +7,7 @@ use serde_json::Value;
 use super::bank::{self, Account};
 use super::command::{Command, CommandBody};
 use super::domain_event::DomainEvent;
-use super::handler::HandleError;
+use super::handle_error::HandleError;
 use super::model::{WriteModel, fold};
 use super::rejection::Rejection;
 use super::retail::{Customer, Order, customer, order};

@@ -2,7 +2,7 @@
 //! return and what write models fold. Decoding reads only the payload shape
 //! of the event's own type.
 
-use super::model::HistoryProblem;
+use super::history::HistoryProblem;
 use crate::domain::{bank, retail};
 use crate::event::Json;
 

@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use super::command::OrderLine;
 use super::error::CommandError;
+use super::order_line::OrderLine;
 use super::spec::{ADDRESS_KEYS, CommandSpec};
 use crate::domain::retail::{Address, CUSTOMER_PREFIX};
 

@@ -2,11 +2,19 @@
 //! its stream's own events, and becomes new events or a rejection with a
 //! reason. The read side is the projections.
 //!
-//! - [`command`], [`short_form`], [`spec`]: commands, their JSON and typed
-//!   forms, and the catalogue that drives parsing and completion.
-//! - [`retail`], [`bank`]: write models (folds) and pure deciders.
+//! The modules read top-down, each using only those listed after it:
+//!
 //! - [`handler`]: load, decide, append with the expected version, run
-//!   [`policy`] reactions; [`outcome`] is what it reports.
+//!   [`policy`] reactions; [`outcome`] is what it reports, [`handle_error`]
+//!   why it could not.
+//! - `decide`: one decision, through the write models and pure deciders of
+//!   [`retail`] and [`bank`], folded by [`model`] from [`domain_event`]s;
+//!   [`history`] says why a stream cannot be folded, [`rejection`] (with
+//!   [`order_status`]) why a command is refused.
+//! - `parse`, [`short_form`], [`command`], [`body`]: commands in both
+//!   forms, their typed bodies ([`order_line`]), their fields, and the
+//!   catalogue [`spec`] that drives parsing and completion; [`error`] says
+//!   why one cannot be read.
 //! - [`store`]: the storage boundary; [`memory`]: an in-memory store.
 
 pub mod bank;
@@ -16,10 +24,15 @@ mod decide;
 pub mod domain_event;
 pub mod error;
 mod fields;
+pub mod handle_error;
 pub mod handler;
+pub mod history;
 pub mod memory;
 pub mod model;
+pub mod order_line;
+pub mod order_status;
 pub mod outcome;
+mod parse;
 pub mod policy;
 pub mod rejection;
 pub mod retail;
@@ -35,9 +48,11 @@ pub use command::{
 };
 pub use domain_event::DomainEvent;
 pub use error::CommandError;
-pub use handler::{CommandHandler, HandleError};
+pub use handle_error::HandleError;
+pub use handler::CommandHandler;
+pub use history::{HistoryError, HistoryProblem};
 pub use memory::MemoryStore;
-pub use model::{HistoryError, HistoryProblem, WriteModel, fold};
+pub use model::{WriteModel, fold};
 pub use outcome::{Handled, Refusal, Step, StepOutcome};
 pub use rejection::{ItemProblem, Rejection, money};
 pub use spec::{CommandSpec, FieldKind, FieldSpec, command_spec, command_specs};

@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::retail::OrderStatus;
+use super::order_status::OrderStatus;
 
 /// A command the write model refused. Nothing is written for it.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -1,5 +1,6 @@
 //! The storage boundary of the write side: read one stream, append a batch.
-//! The redb log implements it; [`super::memory::MemoryStore`] does for tests.
+//! The redb log implements it; the in-memory store of the `memory` module
+//! does for tests.
 
 use std::fmt;
 

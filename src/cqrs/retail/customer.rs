@@ -8,7 +8,8 @@ use serde::Serialize;
 
 use crate::cqrs::command::CustomerCommand;
 use crate::cqrs::domain_event::DomainEvent;
-use crate::cqrs::model::{HistoryProblem, WriteModel};
+use crate::cqrs::history::HistoryProblem;
+use crate::cqrs::model::WriteModel;
 use crate::cqrs::rejection::Rejection;
 use crate::cqrs::spec::REGISTER_CUSTOMER;
 use crate::domain::retail::{

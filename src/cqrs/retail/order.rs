@@ -13,7 +13,9 @@ use serde::Serialize;
 use super::customer::{self, Customer};
 use crate::cqrs::command::{OrderCommand, OrderLine};
 use crate::cqrs::domain_event::DomainEvent;
-use crate::cqrs::model::{HistoryProblem, WriteModel};
+use crate::cqrs::history::HistoryProblem;
+use crate::cqrs::model::WriteModel;
+pub use crate::cqrs::order_status::OrderStatus;
 use crate::cqrs::rejection::{ItemProblem, Rejection};
 use crate::cqrs::spec::PLACE_ORDER;
 use crate::domain::retail::{
@@ -32,30 +34,6 @@ pub struct Order {
     pub shipped_to: Option<Address>,
     /// Why, once cancelled.
     pub cancel_reason: Option<String>,
-}
-
-/// Where an order is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum OrderStatus {
-    Placed,
-    PaymentRequested,
-    Paid,
-    Shipped,
-    Cancelled,
-}
-
-impl OrderStatus {
-    /// Words that complete "the order is ...".
-    pub fn describe(self) -> &'static str {
-        match self {
-            OrderStatus::Placed => "waiting for a payment request",
-            OrderStatus::PaymentRequested => "waiting for payment",
-            OrderStatus::Paid => "paid",
-            OrderStatus::Shipped => "shipped",
-            OrderStatus::Cancelled => "cancelled",
-        }
-    }
 }
 
 /// `None` until the order is placed.
