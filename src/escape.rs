@@ -50,6 +50,18 @@ pub fn printable(text: &str) -> Cow<'_, str> {
 /// inside a string and the replacement keeps the text valid JSON.
 /// serde_json already escapes C0 controls, quotes and backslashes.
 pub fn json_printable(json: &str) -> Cow<'_, str> {
+    // Most JSON is printable ASCII: one cheap pass over the bytes settles
+    // it (in chunks without early exit, which the compiler vectorizes),
+    // where checking each char against the escape list tripled the time
+    // of an export.
+    let plain = json.as_bytes().chunks(32).all(|chunk| {
+        chunk
+            .iter()
+            .fold(true, |all, &b| all & is_plain_json_byte(b))
+    });
+    if plain {
+        return Cow::Borrowed(json);
+    }
     if !json
         .chars()
         .any(|c| needs_escape(c) && !is_json_whitespace(c))
@@ -68,6 +80,12 @@ pub fn json_printable(json: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(out)
+}
+
+/// Printable ASCII or JSON whitespace: never escaped. Written without
+/// branches so that a chunk of them is checked at once.
+fn is_plain_json_byte(byte: u8) -> bool {
+    (byte.wrapping_sub(b' ') <= b'~' - b' ') | (byte == b'\t') | (byte == b'\n') | (byte == b'\r')
 }
 
 fn is_json_whitespace(c: char) -> bool {
@@ -168,6 +186,19 @@ mod tests {
         assert!(safe.contains("\\u009b") && safe.contains("\\ud83c\\uddec"));
         let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
         assert_eq!(back, value);
+    }
+
+    #[test]
+    fn the_ascii_fast_path_stops_at_del_and_raw_controls() {
+        assert!(matches!(json_printable("\" ~\"\n\t\r"), Cow::Borrowed(_)));
+        assert_eq!(json_printable("\"~\u{7f}\""), "\"~\\u007f\"");
+        assert_eq!(json_printable("\"\u{1}\""), "\"\\u0001\"");
+        // Past the first chunk of 32 bytes too.
+        let long = format!("\"{}\u{9b}\"", "a".repeat(40));
+        assert_eq!(
+            json_printable(&long),
+            format!("\"{}\\u009b\"", "a".repeat(40))
+        );
     }
 
     proptest! {

@@ -7,7 +7,7 @@ use cli_support::*;
 
 /// Every command that prints, on `db`.
 fn printing_commands(db: &str) -> Vec<Vec<String>> {
-    let commands: [&[&str]; 11] = [
+    let commands: [&[&str]; 12] = [
         &["replay", db],
         &["replay", db, "--list"],
         &["replay", db, "--at", "3", "--no-snapshots"],
@@ -19,6 +19,9 @@ fn printing_commands(db: &str) -> Vec<Vec<String>> {
         &["verify", db],
         &["export", "--db", db],
         &["export", "--db", db, "--format", "cloudevents"],
+        &[
+            "generate", "--domain", "bank", "--events", "2000", "-o", "-",
+        ],
     ];
     commands
         .iter()

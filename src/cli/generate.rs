@@ -8,9 +8,11 @@ use anyhow::Context;
 use eventscope::Event;
 use eventscope::domain::Domain;
 use eventscope::domain::generate::generate;
+use eventscope::escape::printable;
 use eventscope::format::{Format, write_event};
 use eventscope::store::{EventLog, StoreError};
 
+use super::output::{StdoutError, describe};
 use super::progress::Progress;
 
 /// Generate a log of a sample domain: the same seed gives the same bytes.
@@ -51,16 +53,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             })
         })?;
         progress.finish();
-        eprintln!(
+        let _ = writeln!(
+            std::io::stderr(),
             "generated {} {} events into {}",
             summary.count(),
             args.domain,
-            db.display()
+            printable(&db.display().to_string())
         );
         return Ok(ExitCode::SUCCESS);
     }
     let output = args.output.unwrap_or_else(|| PathBuf::from("-"));
-    let sink: Box<dyn Write> = if output.as_os_str() == "-" {
+    let to_stdout = output.as_os_str() == "-";
+    let sink: Box<dyn Write> = if to_stdout {
         Box::new(std::io::stdout().lock())
     } else {
         Box::new(
@@ -87,8 +91,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     progress.finish();
     match written.and_then(|()| out.flush()) {
         Ok(()) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {}
-        Err(e) => return Err(e).context("cannot write the generated log"),
+        Err(e) if to_stdout => return Err(StdoutError(e).into()),
+        Err(e) => {
+            anyhow::bail!(
+                "cannot write {}: {}",
+                printable(&output.display().to_string()),
+                describe(&e)
+            )
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
