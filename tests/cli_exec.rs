@@ -59,7 +59,7 @@ fn the_current_expected_version_is_written() {
 /// log holds every winner's event and no loser's.
 #[test]
 fn racing_execs_with_one_expected_version_lose_no_update() {
-    const ROUNDS: usize = 12;
+    const ROUNDS: usize = 20;
     const RACERS: usize = 4;
     let f = Fixture::new();
     let db = f.bank();
