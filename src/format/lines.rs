@@ -89,14 +89,29 @@ impl<'a> Chunk<'a> {
     }
 
     /// An error about `part`, a slice of this chunk's text (e.g. a raw
-    /// value), placed at the start of `part`.
+    /// value), placed at the start of `part`. A `part` from elsewhere gets
+    /// the chunk's line only.
     pub(super) fn error_at(&self, part: &str, kind: FormatErrorKind) -> FormatError {
-        let offset = (part.as_ptr() as usize)
-            .checked_sub(self.text.as_ptr() as usize)
-            .filter(|&offset| offset <= self.text.len());
-        let Some(offset) = offset else {
-            return self.error(self.line, None, kind);
-        };
+        match self.offset_of(part) {
+            Some(offset) => self.error_at_offset(offset, kind),
+            None => self.error(self.line, None, kind),
+        }
+    }
+
+    /// Where `part` starts in this chunk's text, if it lies wholly inside
+    /// it. Both ends are checked: a string that merely starts where the
+    /// text ends (as two constants may be laid out side by side) is not
+    /// a part of it.
+    fn offset_of(&self, part: &str) -> Option<usize> {
+        let text = self.text.as_bytes().as_ptr_range();
+        let span = part.as_bytes().as_ptr_range();
+        let inside = text.start <= span.start && span.end <= text.end;
+        inside.then(|| span.start as usize - text.start as usize)
+    }
+
+    /// An error at a byte offset into this chunk's text.
+    fn error_at_offset(&self, offset: usize, kind: FormatErrorKind) -> FormatError {
+        let offset = offset.min(self.text.len());
         let before = &self.text.as_bytes()[..offset];
         let newlines = before.iter().filter(|&&b| b == b'\n').count() as u64;
         let column = match before.iter().rposition(|&b| b == b'\n') {

@@ -73,6 +73,10 @@ pub fn import<R: BufRead + Send>(
     let (recycle, spent) = mpsc::channel::<Batch>();
     thread::scope(|scope| {
         scope.spawn(move || parse(reader, format, sender, spent));
+        // Owned here, so that it is dropped when the writer returns, before
+        // the scope waits for the parser: a parser blocked on a full
+        // channel then sees the writer gone and stops.
+        let receiver = receiver;
         let mut written = 0;
         log.append_with(|appender| {
             loop {
@@ -96,7 +100,6 @@ pub fn import<R: BufRead + Send>(
                 progress(written);
             }
         })
-        // Returning drops the receiver, which stops the parser early.
     })
 }
 
@@ -213,3 +216,6 @@ fn building_path(db: &Path) -> std::path::PathBuf {
         .map_or_else(|| "log".into(), |n| n.to_string_lossy().into_owned());
     db.with_file_name(format!(".{name}.importing-{}", std::process::id()))
 }
+
+#[cfg(test)]
+mod tests;
