@@ -92,3 +92,174 @@ fn an_early_conflict_with_much_input_after_it_ends_every_importer() {
         assert!(!db.exists());
     }
 }
+
+/// `count` native lines, each a new stream named `{prefix}-{n}`.
+fn new_streams(prefix: &str, count: usize) -> String {
+    (0..count)
+        .map(|n| native_line(&format!("{prefix}-{n}"), None))
+        .collect()
+}
+
+/// The streams of every event in the log at `db`, in order.
+fn streams_in(db: &Path) -> Vec<String> {
+    let out = binary()
+        .args(["export", "--db", s(db), "--format", "native"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|line| {
+            let event: serde_json::Value = serde_json::from_str(line).unwrap();
+            event["stream"].as_str().unwrap().to_string()
+        })
+        .collect()
+}
+
+/// Two imports racing to create the same log: each either lands whole or
+/// fails saying why; one never replaces the other's log.
+#[test]
+fn racing_imports_into_a_new_log_never_replace_one_another() {
+    let dir = temp_dir();
+    const EVENTS: usize = 2000;
+    let inputs: Vec<PathBuf> = ["a", "b"]
+        .iter()
+        .map(|prefix| {
+            let path = dir.path().join(format!("{prefix}.jsonl"));
+            std::fs::write(&path, new_streams(prefix, EVENTS)).unwrap();
+            path
+        })
+        .collect();
+    for round in 0..12 {
+        let db = dir.path().join(format!("race-{round}.redb"));
+        let mut children: Vec<Child> = inputs
+            .iter()
+            .map(|input| {
+                binary()
+                    .args(["import", s(input), "--db", s(&db)])
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        let mut landed = Vec::new();
+        for (child, prefix) in children.iter_mut().zip(["a", "b"]) {
+            let status = wait_within(child, Duration::from_secs(60), "an import");
+            let mut message = String::new();
+            use std::io::Read;
+            child
+                .stderr
+                .take()
+                .unwrap()
+                .read_to_string(&mut message)
+                .unwrap();
+            if status.success() {
+                landed.push(prefix);
+            } else {
+                assert_eq!(status.code(), Some(1), "{message}");
+                assert!(
+                    message.starts_with("error: ") && message.contains("nothing was imported"),
+                    "round {round}: {message}"
+                );
+            }
+        }
+        assert!(!landed.is_empty(), "round {round}: neither import landed");
+        let mut streams = streams_in(&db);
+        streams.sort();
+        let mut want: Vec<String> = landed
+            .iter()
+            .flat_map(|prefix| (0..EVENTS).map(move |n| format!("{prefix}-{n}")))
+            .collect();
+        want.sort();
+        assert_eq!(
+            streams.len(),
+            want.len(),
+            "round {round}: every import that said it landed is in the log"
+        );
+        assert!(streams == want, "round {round}: the log holds what landed");
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_name().to_string_lossy().contains(".importing-"))
+        .map(|entry| entry.file_name())
+        .collect();
+    assert!(left.is_empty(), "temporary files left: {left:?}");
+}
+
+/// The hidden files an import into `db` builds the new log in.
+fn building_files(db: &Path) -> Vec<PathBuf> {
+    let prefix = format!(".{}.importing-", db.file_name().unwrap().to_string_lossy());
+    std::fs::read_dir(db.parent().unwrap())
+        .unwrap()
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| entry.file_name().to_string_lossy().starts_with(&prefix))
+        .map(|entry| entry.path())
+        .collect()
+}
+
+/// An import into a new log interrupted by a signal removes the file it
+/// was building, and creates nothing.
+#[cfg(unix)]
+#[test]
+fn a_signal_midway_leaves_no_file_behind() {
+    use std::io::Write;
+    use std::os::unix::process::ExitStatusExt;
+    let dir = temp_dir();
+    for (signal, number) in [("TERM", 15), ("INT", 2), ("HUP", 1)] {
+        let db = dir.path().join(format!("new-{signal}.redb"));
+        // Read from a pipe held open: the import cannot end by itself.
+        let mut child = binary()
+            .args(["import", "-", "--db", s(&db)])
+            .stdin(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        stdin.write_all(new_streams("s", 1000).as_bytes()).unwrap();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while building_files(&db).is_empty() {
+            assert!(
+                child.try_wait().unwrap().is_none(),
+                "the import ended early"
+            );
+            assert!(Instant::now() < deadline, "the import never started");
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let sent = Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        let status = wait_within(&mut child, Duration::from_secs(60), "the import");
+        drop(stdin);
+        assert_eq!(status.signal(), Some(number), "{signal}: {status:?}");
+        assert_eq!(building_files(&db), Vec::<PathBuf>::new(), "{signal}");
+        assert!(!db.exists(), "{signal}");
+    }
+}
+
+/// What a killed import left is swept by the next import into the folder;
+/// what a running one is building is left alone.
+#[cfg(unix)]
+#[test]
+fn a_stale_temporary_file_is_swept_by_the_next_import() {
+    let dir = temp_dir();
+    let mut gone = Command::new("true").spawn().unwrap();
+    let dead = gone.id();
+    gone.wait().unwrap();
+    let stale = dir.path().join(format!(".old.redb.importing-{dead}"));
+    std::fs::write(&stale, vec![0u8; 4096]).unwrap();
+    let running = dir
+        .path()
+        .join(format!(".other.redb.importing-{}", std::process::id()));
+    std::fs::write(&running, b"in use").unwrap();
+    let input = dir.path().join("in.jsonl");
+    std::fs::write(&input, new_streams("s", 3)).unwrap();
+    let db = dir.path().join("new.redb");
+    let out = run_within_a_minute(&["import", s(&input), "--db", s(&db)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!stale.exists(), "the dead import's file is swept");
+    assert!(running.exists(), "a live import's file is kept");
+}

@@ -18,18 +18,19 @@ use super::simulate::SimArgs;
 /// The bundled sample, opened when no log is named.
 const SAMPLE: &str = include_str!("../../sample-data/retail.jsonl");
 
-/// A log imported for this run only; removed when dropped.
-struct TemporaryLog(PathBuf);
+/// A log imported for this run only; removed when dropped or when the
+/// process is interrupted.
+struct TemporaryLog(ingest::TemporaryFile);
 
 impl TemporaryLog {
-    fn path_for(name: &str) -> PathBuf {
-        std::env::temp_dir().join(format!("eventscope-{}-{name}.redb", std::process::id()))
+    fn new(name: &str) -> TemporaryLog {
+        let path =
+            std::env::temp_dir().join(format!("eventscope-{}-{name}.redb", std::process::id()));
+        TemporaryLog(ingest::TemporaryFile::new(path))
     }
-}
 
-impl Drop for TemporaryLog {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+    fn path(&self) -> &Path {
+        self.0.path()
     }
 }
 
@@ -38,10 +39,10 @@ impl Drop for TemporaryLog {
 /// long as the returned guard.
 fn open(log: Option<&Path>) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> {
     let import = |name: &str, text: Box<dyn std::io::BufRead + Send>| -> anyhow::Result<_> {
-        let temporary = TemporaryLog(TemporaryLog::path_for(name));
-        let _ = std::fs::remove_file(&temporary.0);
-        ingest::import_into(text, &temporary.0, Format::Native, |_| {})?;
-        let log = EventLog::open(&temporary.0)?;
+        let temporary = TemporaryLog::new(name);
+        let _ = std::fs::remove_file(temporary.path());
+        ingest::import_into(text, temporary.path(), Format::Native, |_| {})?;
+        let log = EventLog::open(temporary.path())?;
         Ok((log, Some(temporary)))
     };
     let Some(path) = log else {
