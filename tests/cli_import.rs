@@ -263,3 +263,47 @@ fn a_stale_temporary_file_is_swept_by_the_next_import() {
     assert!(!stale.exists(), "the dead import's file is swept");
     assert!(running.exists(), "a live import's file is kept");
 }
+
+const CLOUD_EVENT: &str = r#"{"specversion":"1.0","id":"x-1","source":"https://shop.example","type":"OrderPlaced","subject":"order-9","time":"2024-03-01T09:30:00Z","data":{"total":1200}}"#;
+
+/// The explorer and `render` read a CloudEvents file as `import` does,
+/// telling the format from the file.
+#[test]
+fn a_cloud_events_file_opens_in_the_explorer_and_imports_without_a_format() {
+    let dir = temp_dir();
+    for (name, text) in [
+        ("lines.jsonl", format!("{CLOUD_EVENT}\n")),
+        ("array.json", format!("[\n  {CLOUD_EVENT}\n]\n")),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, text).unwrap();
+        let out = run_within_a_minute(&["render", s(&file), "--size", "120x20"]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let screen = String::from_utf8_lossy(&out.stdout);
+        assert!(screen.contains("OrderPlaced"), "{name}: {screen}");
+        let db = dir.path().join(format!("{name}.redb"));
+        let out = run_within_a_minute(&["import", s(&file), "--db", s(&db)]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        assert_eq!(streams_in(&db), ["order-9"], "{name}");
+    }
+}
+
+/// A pipe is not a file of any kind a log can be: said so, not "empty".
+#[cfg(unix)]
+#[test]
+fn a_fifo_is_named_for_what_it_is() {
+    let dir = temp_dir();
+    let fifo = dir.path().join("pipe");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    for command in ["info", "verify"] {
+        let out = run_within_a_minute(&[command, s(&fifo)]);
+        let message = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{command}: {message}");
+        assert!(
+            message.contains("is not a regular file") && !message.contains("empty"),
+            "{command}: {message}"
+        );
+        assert_eq!(message.lines().count(), 1, "{command}: {message}");
+    }
+}

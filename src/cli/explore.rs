@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::Context;
-use eventscope::format::Format;
+use eventscope::format::{self, Format};
 use eventscope::ingest;
 use eventscope::store::{EventLog, StoreError};
 use eventscope::ui::{self, App, Msg, keymap::Action};
@@ -38,10 +38,11 @@ impl TemporaryLog {
 /// none: the bundled retail sample). The temporary log, if any, lives as
 /// long as the returned guard.
 fn open(log: Option<&Path>) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> {
-    let import = |name: &str, text: Box<dyn std::io::BufRead + Send>| -> anyhow::Result<_> {
+    let import = |name: &str, mut text: Box<dyn std::io::BufRead + Send>| -> anyhow::Result<_> {
         let temporary = TemporaryLog::new(name);
         let _ = std::fs::remove_file(temporary.path());
-        ingest::import_into(text, temporary.path(), Format::Native, |_| {})?;
+        let format = format::detect(&mut text)?;
+        ingest::import_into(text, temporary.path(), format, |_| {})?;
         let log = EventLog::open(temporary.path())?;
         Ok((log, Some(temporary)))
     };
@@ -65,9 +66,10 @@ fn open(log: Option<&Path>) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> 
             let name = path
                 .file_stem()
                 .map_or("log".into(), |s| s.to_string_lossy().into_owned());
-            import(&name, Box::new(std::io::BufReader::new(file))).with_context(|| {
-                format!("{} is neither a log nor importable JSONL", path.display())
-            })
+            let text = std::io::BufReader::with_capacity(ingest::DETECT_BUFFER, file);
+            // One line: the file, then what in it could not be imported.
+            import(&name, Box::new(text))
+                .map_err(|error| anyhow::anyhow!("cannot open {}: {error:#}", path.display()))
         }
         Err(error) => Err(error.into()),
     }

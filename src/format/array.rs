@@ -110,7 +110,16 @@ impl ArraySplitter {
     }
 
     /// Call at the end of the input; `last_line` is its last line number.
-    pub(super) fn finish<E>(&self, last_line: u64) -> Result<(), ReadError<E>> {
+    /// An element still open is parsed as it stands, so that the error
+    /// names what in it is unclosed or out of place, and where.
+    pub(super) fn finish<E>(
+        &mut self,
+        last_line: u64,
+        emit: &mut impl FnMut(&Chunk<'_>) -> Result<(), ReadError<E>>,
+    ) -> Result<(), ReadError<E>> {
+        if self.state == State::Element {
+            self.emit(emit)?;
+        }
         match self.state {
             State::Closed => Ok(()),
             _ => Err(ReadError::Format(FormatError {
@@ -180,7 +189,9 @@ mod tests {
                 .feed(line, last, &mut emit)
                 .map_err(|e| e.to_string())?;
         }
-        splitter.finish::<String>(last).map_err(|e| e.to_string())?;
+        splitter
+            .finish(last, &mut emit)
+            .map_err(|e| e.to_string())?;
         Ok(found)
     }
 

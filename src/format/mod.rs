@@ -69,6 +69,7 @@
 
 mod array;
 mod cloudevents;
+mod detect;
 mod error;
 mod fields;
 mod json_text;
@@ -82,6 +83,7 @@ use std::fmt;
 use std::io::{self, BufRead, Write};
 use std::str::FromStr;
 
+pub use detect::detect;
 pub use error::{FormatError, FormatErrorKind, ReadError};
 
 use crate::event::{Event, NewEvent};
@@ -230,8 +232,8 @@ pub fn read_located_events<R: BufRead, E>(
         seen_first = true;
         pass(&Chunk::line(text, line))?;
     }
-    if let Some(splitter) = &array {
-        splitter.finish(last_line)?;
+    if let Some(splitter) = &mut array {
+        splitter.finish(last_line, &mut pass)?;
     }
     Ok(count)
 }

@@ -249,3 +249,20 @@ fn sink_errors_in_an_array_name_the_element() {
     };
     assert_eq!((line, element), (3, Some(2)));
 }
+
+#[test]
+fn an_unclosed_element_before_the_final_bracket_is_placed_in_it() {
+    // The first event's object is never closed: the `]` on line 3 is where
+    // its `}` should be, not a missing bracket.
+    let open = cloud_event(1);
+    let open = open.strip_suffix('}').unwrap();
+    let input = format!("[\n{open}\n]\n");
+    let error = format_error(&input, Format::CloudEvents);
+    assert_eq!(
+        (error.line, error.column, error.element),
+        (3, Some(1), Some(1)),
+        "{error}"
+    );
+    assert!(!error.to_string().contains("is missing"), "{error}");
+    assert!(error.to_string().contains("expected `,` or `}`"), "{error}");
+}

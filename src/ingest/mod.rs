@@ -21,6 +21,10 @@ const BATCH: usize = 4096;
 /// Batches in flight: bounds memory whatever the input size.
 const BATCHES_IN_FLIGHT: usize = 4;
 
+/// A read buffer large enough for [`crate::format::detect`] to see the
+/// whole first event of almost any input.
+pub const DETECT_BUFFER: usize = 256 * 1024;
+
 type Batch = Vec<(Position, NewEvent)>;
 
 /// What the parser sends the writer.
@@ -163,7 +167,12 @@ pub fn import_file(
 ) -> anyhow::Result<AppendSummary> {
     let file = std::fs::File::open(source)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", source.display()))?;
-    import_into(std::io::BufReader::new(file), db, format, progress)
+    import_into(
+        std::io::BufReader::with_capacity(DETECT_BUFFER, file),
+        db,
+        format,
+        progress,
+    )
 }
 
 /// Imports from any reader into the log at `db`, creating it if needed. A
