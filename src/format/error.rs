@@ -42,6 +42,10 @@ pub enum FormatErrorKind {
     /// The `eventscopemetadata` extension does not hold what eventscope
     /// writes there; says why.
     BadPackedMetadata(&'static str),
+    /// Valid JSON that eventscope could not show as it is (a number beyond
+    /// a 64-bit float, nesting deeper than 127, a lone surrogate escape);
+    /// `why` says which, in serde_json's words.
+    Unrepresentable { field: &'static str, why: String },
     /// A CloudEvents JSON array with something out of place.
     UnexpectedInArray { found: char, expected: &'static str },
     /// A CloudEvents JSON array the input ends inside of.
@@ -82,6 +86,12 @@ impl fmt::Display for FormatErrorKind {
                 "`data_base64` (binary data) is not supported: eventscope events carry JSON in `data`",
             ),
             BadPackedMetadata(why) => write!(f, "`eventscopemetadata` {why}"),
+            Unrepresentable { field, why } => write!(
+                f,
+                "`{field}` cannot be kept as written: {why} (eventscope takes numbers within \
+                 the range of a 64-bit float, nesting at most 127 deep, and no lone \
+                 surrogate escapes)"
+            ),
             UnexpectedInArray { found, expected } => {
                 write!(f, "expected {expected} in the JSON array, found `{found}`")
             }

@@ -5,9 +5,9 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use super::error::{FormatError, FormatErrorKind, excerpt};
-use super::json_text::{positive_integer, raw_string};
+use super::json_text::{check_representable, compact, positive_integer, raw_string};
 use super::lines::Chunk;
-use crate::event::Timestamp;
+use crate::event::{Json, Timestamp};
 
 /// Deserializes an optional raw value, keeping an explicit `null` as
 /// `Some("null")` so that it is checked rather than taken as absent.
@@ -41,6 +41,22 @@ pub(super) fn time(
         .ok_or_else(|| chunk.error_at(raw.get(), FormatErrorKind::NotAString { field }))?;
     Timestamp::parse_rfc3339(&text)
         .map_err(|error| chunk.error_at(raw.get(), FormatErrorKind::BadTime(error.to_string())))
+}
+
+/// A JSON payload (`data`, `metadata`), compacted, if every part of it can
+/// be shown as written; else an error placed where it cannot.
+pub(super) fn payload(
+    chunk: &Chunk<'_>,
+    field: &'static str,
+    raw: &RawValue,
+) -> Result<Json, FormatError> {
+    check_representable(raw.get()).map_err(|error| {
+        chunk.serde_error_in(raw.get(), &error, |why| FormatErrorKind::Unrepresentable {
+            field,
+            why,
+        })
+    })?;
+    Ok(compact(raw.get()))
 }
 
 /// Whether a version may also be written as a string of digits, as

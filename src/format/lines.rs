@@ -126,19 +126,37 @@ impl<'a> Chunk<'a> {
         self.error(self.line, None, kind)
     }
 
+    /// A serde_json error from parsing `part` (a slice of this chunk's
+    /// text) on its own, placed in the input; `kind` makes the error from
+    /// serde_json's message without its position.
+    pub(super) fn serde_error_in(
+        &self,
+        part: &str,
+        error: &serde_json::Error,
+        kind: impl FnOnce(String) -> FormatErrorKind,
+    ) -> FormatError {
+        let message = message_without_position(error);
+        let Some(start) = self.offset_of(part) else {
+            return self.error_here(kind(message));
+        };
+        // serde_json counts lines and columns from 1, in bytes.
+        let line_start = part
+            .split_inclusive('\n')
+            .take(error.line().saturating_sub(1))
+            .map(str::len)
+            .sum::<usize>();
+        let within = line_start + error.column().saturating_sub(1);
+        self.error_at_offset(start + within.min(part.len()), kind(message))
+    }
+
     /// A serde_json error from parsing this chunk's text, with its position
     /// moved from the chunk to the input and removed from the message.
     pub(super) fn serde_error(&self, error: &serde_json::Error) -> FormatError {
-        let message = error.to_string();
+        let message = message_without_position(error);
         let (serde_line, serde_column) = (error.line() as u64, error.column() as u64);
         if serde_line == 0 {
             return self.error_here(FormatErrorKind::Json(message));
         }
-        let suffix = format!(" at line {serde_line} column {serde_column}");
-        let message = message
-            .strip_suffix(&suffix)
-            .map(str::to_string)
-            .unwrap_or(message);
         let line = self.line + serde_line - 1;
         let column = if serde_line == 1 {
             self.column + serde_column.saturating_sub(1)
@@ -146,6 +164,16 @@ impl<'a> Chunk<'a> {
             serde_column
         };
         self.error(line, Some(column), FormatErrorKind::Json(message))
+    }
+}
+
+/// serde_json's message without the " at line L column C" it ends with.
+fn message_without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    match message.strip_suffix(&suffix) {
+        Some(bare) => bare.to_string(),
+        None => message,
     }
 }
 

@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 
 use super::error::FormatError;
 use super::fields::{self, Quoted, present};
-use super::json_text::{compact, push_json_string};
+use super::json_text::push_json_string;
 use super::lines::Chunk;
 use crate::event::{Event, Json, NewEvent};
 
@@ -56,8 +56,13 @@ pub(super) fn parse(chunk: &Chunk<'_>) -> Result<NewEvent, FormatError> {
         time: fields::time(chunk, "time", line.time)?,
         data: line
             .data
-            .map_or_else(Json::empty_object, |raw| compact(raw.get())),
-        metadata: line.metadata.map(|raw| compact(raw.get())),
+            .map(|raw| fields::payload(chunk, "data", raw))
+            .transpose()?
+            .unwrap_or_else(Json::empty_object),
+        metadata: line
+            .metadata
+            .map(|raw| fields::payload(chunk, "metadata", raw))
+            .transpose()?,
         expected_version,
     })
 }
