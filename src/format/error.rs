@@ -35,10 +35,21 @@ pub enum FormatErrorKind {
     BadVersion { field: &'static str, found: String },
     /// A CloudEvent of another spec version; `found` is the JSON as written.
     UnsupportedSpecVersion(String),
-    /// A CloudEvent whose data is not JSON; `found` is the JSON as written.
-    UnsupportedContentType(String),
-    /// A CloudEvent carrying binary data (`data_base64`).
-    Base64Data,
+    /// A CloudEvent without an attribute the spec requires.
+    MissingAttribute(&'static str),
+    /// A CloudEvent member whose name is not an attribute name (`a-z`,
+    /// `0-9`); the name, shortened.
+    BadAttributeName(String),
+    /// A CloudEvent giving an attribute (or a metadata member) twice.
+    DuplicateAttribute(String),
+    /// An extension attribute holding what no attribute type can be.
+    BadAttributeValue { name: String, found: String },
+    /// `data_base64` that is not a string of Base64.
+    BadBase64,
+    /// A CloudEvent with both `data` and `data_base64`.
+    DataTwice,
+    /// An object (e.g. `metadata`) naming one member twice.
+    DuplicateKey { field: &'static str, key: String },
     /// The `eventscopemetadata` extension does not hold what eventscope
     /// writes there; says why.
     BadPackedMetadata(&'static str),
@@ -77,14 +88,21 @@ impl fmt::Display for FormatErrorKind {
                 f,
                 "`specversion` is `{found}`, but only CloudEvents 1.0 (\"1.0\") is supported"
             ),
-            UnsupportedContentType(found) => write!(
+            MissingAttribute(name) => {
+                write!(f, "missing attribute `{name}`, which every CloudEvent has")
+            }
+            BadAttributeName(name) => write!(
                 f,
-                "`datacontenttype` is `{found}`, but eventscope reads only JSON data \
-                 (application/json or a +json type)"
+                "`{name}` is not a CloudEvents attribute name: use lower-case letters a-z and digits 0-9"
             ),
-            Base64Data => f.write_str(
-                "`data_base64` (binary data) is not supported: eventscope events carry JSON in `data`",
+            DuplicateAttribute(name) => write!(f, "attribute `{name}` is given twice"),
+            BadAttributeValue { name, found } => write!(
+                f,
+                "attribute `{name}` must be a string, a boolean or a 32-bit integer, not `{found}`"
             ),
+            BadBase64 => f.write_str("`data_base64` must be a string of Base64 text"),
+            DataTwice => f.write_str("a CloudEvent carries `data` or `data_base64`, not both"),
+            DuplicateKey { field, key } => write!(f, "`{field}` names `{key}` twice"),
             BadPackedMetadata(why) => write!(f, "`eventscopemetadata` {why}"),
             Unrepresentable { field, why } => write!(
                 f,

@@ -5,7 +5,9 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use super::error::{FormatError, FormatErrorKind, excerpt};
-use super::json_text::{check_representable, compact, positive_integer, raw_string};
+use super::json_text::{
+    check_representable, compact, object_members, positive_integer, raw_string,
+};
 use super::lines::Chunk;
 use crate::event::{Json, Timestamp};
 
@@ -57,6 +59,28 @@ pub(super) fn payload(
         })
     })?;
     Ok(compact(raw.get()))
+}
+
+/// Event metadata: a payload whose top-level members, when it is an
+/// object, are named once each (as a CloudEvent must carry them).
+pub(super) fn metadata(chunk: &Chunk<'_>, raw: &RawValue) -> Result<Json, FormatError> {
+    let json = payload(chunk, "metadata", raw)?;
+    if let Some(members) = object_members(raw.get()) {
+        let mut seen = rustc_hash::FxHashSet::default();
+        for (key, value) in &members {
+            if !seen.insert(key.as_ref()) {
+                let key = excerpt(key);
+                return Err(chunk.error_at(
+                    value.get(),
+                    FormatErrorKind::DuplicateKey {
+                        field: "metadata",
+                        key,
+                    },
+                ));
+            }
+        }
+    }
+    Ok(json)
 }
 
 /// Whether a version may also be written as a string of digits, as

@@ -30,8 +30,8 @@ struct NativeLine<'a> {
     event_type: &'a RawValue,
     #[serde(default, borrow, deserialize_with = "present")]
     id: Option<&'a RawValue>,
-    #[serde(borrow)]
-    time: &'a RawValue,
+    #[serde(default, borrow)]
+    time: Option<&'a RawValue>,
     #[serde(default, borrow, deserialize_with = "present")]
     data: Option<&'a RawValue>,
     #[serde(default, borrow, deserialize_with = "present")]
@@ -53,7 +53,11 @@ pub(super) fn parse(chunk: &Chunk<'_>) -> Result<NewEvent, FormatError> {
             .id
             .map(|raw| fields::name(chunk, "id", raw))
             .transpose()?,
-        time: fields::time(chunk, "time", line.time)?,
+        // Absent or null: an event with no time.
+        time: line
+            .time
+            .map(|raw| fields::time(chunk, "time", raw))
+            .transpose()?,
         data: line
             .data
             .map(|raw| fields::payload(chunk, "data", raw))
@@ -61,7 +65,7 @@ pub(super) fn parse(chunk: &Chunk<'_>) -> Result<NewEvent, FormatError> {
             .unwrap_or_else(Json::empty_object),
         metadata: line
             .metadata
-            .map(|raw| fields::payload(chunk, "metadata", raw))
+            .map(|raw| fields::metadata(chunk, raw))
             .transpose()?,
         expected_version,
     })
@@ -76,7 +80,10 @@ pub(super) fn write(event: &Event, out: &mut String) {
     push_json_string(out, &event.event_type);
     out.push_str(",\"id\":");
     push_json_string(out, &event.id);
-    let _ = write!(out, ",\"time\":\"{}\",\"data\":", event.time);
+    if let Some(time) = event.time {
+        let _ = write!(out, ",\"time\":\"{time}\"");
+    }
+    out.push_str(",\"data\":");
     out.push_str(event.data.as_str());
     if let Some(metadata) = &event.metadata {
         out.push_str(",\"metadata\":");
@@ -125,7 +132,7 @@ mod tests {
             (None, None, None)
         );
         assert_eq!(event.data, Json::empty_object());
-        assert_eq!(event.time.to_string(), "2024-03-01T07:30:00Z");
+        assert_eq!(event.time.unwrap().to_string(), "2024-03-01T07:30:00Z");
     }
 
     #[test]
@@ -183,7 +190,7 @@ mod tests {
             version: 2,
             event_type: "OrderShipped".into(),
             id: "id \"quoted\"\n".into(),
-            time: Timestamp::parse_rfc3339("2024-03-01T09:30:00.5Z").unwrap(),
+            time: Some(Timestamp::parse_rfc3339("2024-03-01T09:30:00.5Z").unwrap()),
             data: Json::parse_text(r#"{"a":1}"#).unwrap(),
             metadata: None,
         };
