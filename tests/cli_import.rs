@@ -307,3 +307,131 @@ fn a_fifo_is_named_for_what_it_is() {
         assert_eq!(message.lines().count(), 1, "{command}: {message}");
     }
 }
+
+fn export(db: &Path, format: &str) -> String {
+    let out = binary()
+        .args(["export", "--db", s(db), "--format", format])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// Events without a time, as a person's own log often has, are imported,
+/// shown as having none, and exported without one in both formats.
+#[test]
+fn events_without_a_time_are_kept_and_shown_as_such() {
+    let dir = temp_dir();
+    let native = dir.path().join("own.jsonl");
+    std::fs::write(
+        &native,
+        "{\"stream\":\"todo-1\",\"type\":\"TaskAdded\",\"data\":{\"title\":\"milk\"}}\n\
+         {\"stream\":\"todo-1\",\"type\":\"TaskDone\",\"time\":null}\n",
+    )
+    .unwrap();
+    let db = dir.path().join("own.redb");
+    let out = run_within_a_minute(&["import", s(&native), "--db", s(&db)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let exported = export(&db, "native");
+    assert!(!exported.contains("\"time\""), "{exported}");
+    let screen = run_within_a_minute(&["render", s(&db), "--size", "120x20", "--at", "1"]);
+    assert!(screen.status.success(), "{}", stderr(&screen));
+    let screen = String::from_utf8_lossy(&screen.stdout);
+    assert!(screen.contains("no time"), "{screen}");
+    let cloud = export(&db, "cloudevents");
+    assert!(!cloud.contains("\"time\""), "{cloud}");
+    // And back: the same events, byte for byte.
+    for (format, text) in [("native", &exported), ("cloudevents", &cloud)] {
+        let file = dir.path().join(format!("again.{format}"));
+        std::fs::write(&file, text).unwrap();
+        let again = dir.path().join(format!("again-{format}.redb"));
+        let out = run_within_a_minute(&["import", s(&file), "--db", s(&again)]);
+        assert!(out.status.success(), "{format}: {}", stderr(&out));
+        assert_eq!(export(&again, "native"), exported, "{format}");
+    }
+}
+
+/// Valid CloudEvents 1.0 that were refused: no time, no subject, binary
+/// data, a non-JSON content type. Invalid ones that were accepted are
+/// refused with the line and column.
+#[test]
+fn cloud_events_are_read_as_the_spec_says() {
+    let dir = temp_dir();
+    let valid = [
+        r#"{"specversion":"1.0","id":"a","source":"/sensors/7","type":"Reading"}"#,
+        r#"{"specversion":"1.0","id":"b","source":"/cam","type":"Shot","subject":"cam-1","datacontenttype":"image/png","data_base64":"iVBORw0KGgo="}"#,
+        r#"{"specversion":"1.0","id":"c","source":"/feed","type":"Item","subject":"feed-1","datacontenttype":"text/xml","data":"<item/>"}"#,
+    ];
+    let file = dir.path().join("valid.jsonl");
+    std::fs::write(&file, valid.join("\n")).unwrap();
+    let db = dir.path().join("valid.redb");
+    let out = run_within_a_minute(&["import", s(&file), "--db", s(&db)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(streams_in(&db), ["/sensors/7", "cam-1", "feed-1"]);
+    let cloud = export(&db, "cloudevents");
+    assert!(cloud.contains(r#""data_base64":"iVBORw0KGgo=""#), "{cloud}");
+    assert!(cloud.contains(r#""datacontenttype":"text/xml""#), "{cloud}");
+
+    let good = r#"{"specversion":"1.0","id":"x","source":"/s","type":"T","subject":"s-1"}"#;
+    for (bad, says) in [
+        (good.replace("\"/s\"", "null"), "missing attribute `source`"),
+        (good.replace("\"/s\"", "12"), "`source` must be a string"),
+        (good.replace("\"/s\"", "\"\""), "`source` must not be empty"),
+        (
+            good.replace("\"id\"", "\"Id\""),
+            "`Id` is not a CloudEvents attribute name",
+        ),
+        (
+            good.replace("}", r#","tenant":"a","tenant":"b"}"#),
+            "attribute `tenant` is given twice",
+        ),
+    ] {
+        let file = dir.path().join("invalid.jsonl");
+        std::fs::write(&file, format!("{good}\n{bad}\n")).unwrap();
+        let db = dir.path().join("invalid.redb");
+        let out = run_within_a_minute(&["import", s(&file), "--db", s(&db)]);
+        let message = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{bad}: {message}");
+        assert!(
+            message.starts_with("error: line 2, column ") && message.contains(says),
+            "{bad}: {message}"
+        );
+        assert_eq!(message.lines().count(), 1, "{message}");
+        assert!(!db.exists());
+    }
+}
+
+/// Payloads no JSON tree can hold were imported and then shown as null:
+/// they are refused at import, naming line, column and why.
+#[test]
+fn payloads_that_would_show_as_null_are_refused_at_import() {
+    let dir = temp_dir();
+    let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+    for payload in ["{\"n\":1e400}", "\"\\ud800\"", deep.as_str()] {
+        let file = dir.path().join("odd.jsonl");
+        std::fs::write(
+            &file,
+            format!(
+                "{}{{\"stream\":\"s\",\"type\":\"T\",\"time\":\"{T}\",\"data\":{payload}}}\n",
+                native_line("s", None)
+            ),
+        )
+        .unwrap();
+        let db = dir.path().join("odd.redb");
+        for args in [
+            vec!["import", s(&file), "--db", s(&db)],
+            vec!["render", s(&file)],
+        ] {
+            let out = run_within_a_minute(&args);
+            let message = stderr(&out);
+            assert_eq!(out.status.code(), Some(1), "{args:?}: {message}");
+            assert!(
+                message.contains("line 2, column ")
+                    && message.contains("`data` cannot be kept as written"),
+                "{args:?}: {message}"
+            );
+            assert_eq!(message.lines().count(), 1, "{message}");
+            assert!(!db.exists());
+        }
+    }
+}
