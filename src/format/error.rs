@@ -63,13 +63,30 @@ pub enum FormatErrorKind {
     UnclosedArray,
 }
 
-/// Keeps quoted input short enough for a one-line message.
+/// Keeps quoted input short enough for a one-line message, and on one
+/// line: a decoded key or value may hold line ends and other controls.
 pub(super) fn excerpt(text: &str) -> String {
     const LIMIT: usize = 40;
     match text.char_indices().nth(LIMIT) {
-        Some((cut, _)) => format!("{}...", &text[..cut]),
-        None => text.to_string(),
+        Some((cut, _)) => format!("{}...", one_line(&text[..cut])),
+        None => one_line(text),
     }
+}
+
+/// `text` with its control characters written as escapes.
+pub(super) fn one_line(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 impl fmt::Display for FormatErrorKind {
@@ -77,7 +94,8 @@ impl fmt::Display for FormatErrorKind {
         use FormatErrorKind::*;
         match self {
             Json(message) => f.write_str(message),
-            InvalidUtf8 { byte } => write!(f, "invalid UTF-8 at byte {byte}"),
+            // The byte is the column the error names.
+            InvalidUtf8 { .. } => f.write_str("invalid UTF-8"),
             NotAString { field } => write!(f, "`{field}` must be a string"),
             Empty { field } => write!(f, "`{field}` must not be empty"),
             BadTime(message) => f.write_str(message),
@@ -127,7 +145,8 @@ impl fmt::Display for FormatError {
         if let Some(element) = self.element {
             write!(f, " (array element {element})")?;
         }
-        write!(f, ": {}", self.kind)
+        // Whatever a kind quotes from the input, the message is one line.
+        write!(f, ": {}", one_line(&self.kind.to_string()))
     }
 }
 
@@ -208,8 +227,13 @@ mod tests {
         };
         assert_eq!(
             in_array.to_string(),
-            "line 3 (array element 2): invalid UTF-8 at byte 17"
+            "line 3 (array element 2): invalid UTF-8"
         );
+    }
+
+    #[test]
+    fn quoted_input_stays_on_one_line() {
+        assert_eq!(excerpt("a\nb\r\u{1b}"), "a\\nb\\r\\u{1b}");
     }
 
     #[test]

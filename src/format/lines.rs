@@ -4,7 +4,7 @@
 
 use std::io::BufRead;
 
-use super::error::{FormatError, FormatErrorKind, ReadError};
+use super::error::{FormatError, FormatErrorKind, ReadError, one_line};
 
 /// Lines of UTF-8 text without their `\n` or `\r\n` ends.
 pub(super) struct LineReader<R> {
@@ -40,20 +40,25 @@ impl<R: BufRead> LineReader<R> {
         if let Some(rest) = bytes.strip_suffix(b"\n") {
             bytes = rest.strip_suffix(b"\r").unwrap_or(rest);
         }
+        let mut skipped = 0;
         if self.line == 1 {
             // A byte-order mark some editors put first is not part of the JSON.
-            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+                bytes = rest;
+                skipped = 3;
+            }
         }
         match std::str::from_utf8(bytes) {
             Ok(text) => Ok(Some((self.line, text))),
-            Err(error) => Err(ReadError::Format(FormatError {
-                line: self.line,
-                column: None,
-                element: None,
-                kind: FormatErrorKind::InvalidUtf8 {
-                    byte: error.valid_up_to() as u64 + 1,
-                },
-            })),
+            Err(error) => {
+                let byte = (skipped + error.valid_up_to()) as u64 + 1;
+                Err(ReadError::Format(FormatError {
+                    line: self.line,
+                    column: Some(byte),
+                    element: None,
+                    kind: FormatErrorKind::InvalidUtf8 { byte },
+                }))
+            }
         }
     }
 }
@@ -136,45 +141,51 @@ impl<'a> Chunk<'a> {
         kind: impl FnOnce(String) -> FormatErrorKind,
     ) -> FormatError {
         let message = message_without_position(error);
-        let Some(start) = self.offset_of(part) else {
-            return self.error_here(kind(message));
-        };
-        // serde_json counts lines and columns from 1, in bytes.
-        let line_start = part
-            .split_inclusive('\n')
-            .take(error.line().saturating_sub(1))
-            .map(str::len)
-            .sum::<usize>();
-        let within = line_start + error.column().saturating_sub(1);
-        self.error_at_offset(start + within.min(part.len()), kind(message))
+        match self.offset_of(part) {
+            Some(start) => self.error_at_offset(start + serde_offset(part, error), kind(message)),
+            None => self.error_here(kind(message)),
+        }
     }
 
     /// A serde_json error from parsing this chunk's text, with its position
     /// moved from the chunk to the input and removed from the message.
     pub(super) fn serde_error(&self, error: &serde_json::Error) -> FormatError {
         let message = message_without_position(error);
-        let (serde_line, serde_column) = (error.line() as u64, error.column() as u64);
-        if serde_line == 0 {
+        if error.line() == 0 {
             return self.error_here(FormatErrorKind::Json(message));
         }
-        let line = self.line + serde_line - 1;
-        let column = if serde_line == 1 {
-            self.column + serde_column.saturating_sub(1)
-        } else {
-            serde_column
-        };
-        self.error(line, Some(column), FormatErrorKind::Json(message))
+        self.error_at_offset(
+            serde_offset(self.text, error),
+            FormatErrorKind::Json(message),
+        )
     }
 }
 
-/// serde_json's message without the " at line L column C" it ends with.
+/// The byte offset in `text` of the position a serde_json error names
+/// (lines from 1; columns from 1, or 0 just after a line end). A position
+/// past the end is placed at the end of the last line, so that it is
+/// always in the input: the text of an array element ends with a line end
+/// that the input may not have.
+fn serde_offset(text: &str, error: &serde_json::Error) -> usize {
+    let line_start = text
+        .split_inclusive('\n')
+        .take(error.line().saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    let offset = (line_start + error.column().saturating_sub(1)).min(text.len());
+    if offset == text.len() && text.ends_with('\n') {
+        offset - 1
+    } else {
+        offset
+    }
+}
+
+/// serde_json's message without the " at line L column C" it ends with,
+/// on one line (it may quote a key holding a line end).
 fn message_without_position(error: &serde_json::Error) -> String {
     let message = error.to_string();
     let suffix = format!(" at line {} column {}", error.line(), error.column());
-    match message.strip_suffix(&suffix) {
-        Some(bare) => bare.to_string(),
-        None => message,
-    }
+    one_line(message.strip_suffix(&suffix).unwrap_or(&message))
 }
 
 #[cfg(test)]
@@ -213,7 +224,7 @@ mod tests {
         let got = lines(b"ok\n{\"a\":\"\xFF\"}\n");
         assert_eq!(
             got.last().unwrap().as_ref().unwrap_err(),
-            "line 2: invalid UTF-8 at byte 7"
+            "line 2, column 7: invalid UTF-8"
         );
     }
 

@@ -236,9 +236,9 @@ pub fn read_located_events<R: BufRead, E>(
     };
     let mut array = None::<ArraySplitter>;
     let mut seen_first = false;
-    let mut last_line = 0;
+    let (mut last_line, mut last_length) = (0, 0);
     while let Some((line, text)) = lines.next_line()? {
-        last_line = line;
+        (last_line, last_length) = (line, text.len());
         if let Some(splitter) = &mut array {
             splitter.feed(text, line, &mut pass)?;
             continue;
@@ -258,7 +258,7 @@ pub fn read_located_events<R: BufRead, E>(
         pass(&Chunk::line(text, line))?;
     }
     if let Some(splitter) = &mut array {
-        splitter.finish(last_line, &mut pass)?;
+        splitter.finish(last_line, last_length as u64 + 1, &mut pass)?;
     }
     Ok(count)
 }

@@ -1,6 +1,7 @@
 //! Reading whole inputs; the round-trip laws for both formats are in
 //! `round_trip`.
 
+mod fuzz;
 mod round_trip;
 
 use std::sync::Arc;
@@ -95,7 +96,7 @@ fn every_error_names_its_line() {
         (b"{\"stream\":\"s\",\"version\":-1,\"type\":\"A\",\"time\":\"2024-03-01T09:30:00Z\"}", true),
         (b"{\"stream\":\"s\",\"version\":\"1\",\"type\":\"A\",\"time\":\"2024-03-01T09:30:00Z\"}", true),
         (b"{\"stream\":\"s\",\"type\":\"A\",\"x\":1,\"time\":\"2024-03-01T09:30:00Z\"}", true),
-        (b"{\"stream\":\"s\xFF\",\"type\":\"A\",\"time\":\"2024-03-01T09:30:00Z\"}", false),
+        (b"{\"stream\":\"s\xFF\",\"type\":\"A\",\"time\":\"2024-03-01T09:30:00Z\"}", true),
     ];
     for (bad, has_column) in cases {
         let mut input = good.clone().into_bytes();
@@ -123,7 +124,7 @@ fn invalid_utf8_names_the_byte() {
     let Err(ReadError::Format(error)) = result else {
         panic!("{result:?}")
     };
-    assert_eq!(error.to_string(), "line 2: invalid UTF-8 at byte 12");
+    assert_eq!(error.to_string(), "line 2, column 12: invalid UTF-8");
 }
 
 #[test]
@@ -154,7 +155,7 @@ fn sink_errors_name_the_line_and_stop_the_read() {
     );
 }
 
-fn cloud_event(id: u32) -> String {
+pub(super) fn cloud_event(id: u32) -> String {
     format!(
         "{{\"specversion\":\"1.0\",\"id\":\"e{id}\",\"source\":\"eventscope\",\"type\":\"T\",\"subject\":\"s\",\"time\":\"{T}\",\"data\":{{\"n\":{id}}}}}"
     )
