@@ -28,7 +28,7 @@ fn is_attribute_name(name: &str) -> bool {
 /// at most two `=` closing the last group.
 fn is_base64(text: &str) -> bool {
     let body = text.trim_end_matches('=');
-    text.len() % 4 == 0
+    text.len().is_multiple_of(4)
         && text.len() - body.len() <= 2
         && body
             .bytes()

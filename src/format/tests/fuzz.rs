@@ -82,11 +82,11 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     ];
     let at = any::<usize>();
     prop_oneof![
-        (at.clone(), 0u8..8).prop_map(|(at, bit)| Mutation::Flip { at, bit }),
-        (at.clone(), byte.clone()).prop_map(|(at, byte)| Mutation::Set { at, byte }),
-        at.clone().prop_map(|at| Mutation::Cut { at }),
-        (at.clone(), 1usize..8).prop_map(|(at, len)| Mutation::Remove { at, len }),
-        (at.clone(), prop::collection::vec(byte, 1..6))
+        (at, 0u8..8).prop_map(|(at, bit)| Mutation::Flip { at, bit }),
+        (at, byte.clone()).prop_map(|(at, byte)| Mutation::Set { at, byte }),
+        at.prop_map(|at| Mutation::Cut { at }),
+        (at, 1usize..8).prop_map(|(at, len)| Mutation::Remove { at, len }),
+        (at, prop::collection::vec(byte, 1..6))
             .prop_map(|(at, bytes)| Mutation::Insert { at, bytes }),
         (at, 1usize..40).prop_map(|(at, len)| Mutation::Repeat { at, len }),
     ]
