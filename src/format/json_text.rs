@@ -78,7 +78,37 @@ pub(super) fn push_json_string(out: &mut String, text: &str) {
 /// no lone surrogate escapes in strings. The error says which and where.
 /// Builds nothing: one pass, allocating only for strings with escapes.
 pub(super) fn check_representable(text: &str) -> Result<(), serde_json::Error> {
+    if surely_representable(text.as_bytes()) {
+        return Ok(());
+    }
     serde_json::from_str::<Representable>(text).map(|_| ())
+}
+
+/// A quick scan that is true only when none of the three problems can be
+/// present, so most payloads need no parse: no `\uD...` escape (a
+/// surrogate), no exponent after a digit and no run of over 300 digits
+/// (a number beyond a float), at most 127 brackets in all (deep nesting).
+/// Strings are not told apart, so text in them may only cost a parse.
+fn surely_representable(bytes: &[u8]) -> bool {
+    let mut brackets = 0usize;
+    let mut digits = 0usize;
+    let mut previous = 0u8;
+    for (index, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b'[' | b'{' => brackets += 1,
+            b'e' | b'E' if previous.is_ascii_digit() || previous == b'.' => return false,
+            b'u' if previous == b'\\' && matches!(bytes.get(index + 1), Some(b'd' | b'D')) => {
+                return false;
+            }
+            _ => {}
+        }
+        digits = if byte.is_ascii_digit() { digits + 1 } else { 0 };
+        if digits > 300 || brackets > 127 {
+            return false;
+        }
+        previous = byte;
+    }
+    true
 }
 
 /// Any JSON value, parsed as a `Value` would be and then dropped.
@@ -290,6 +320,22 @@ mod tests {
     }
 
     proptest! {
+        /// The quick scan never passes what the parse refuses.
+        #[test]
+        fn the_quick_scan_agrees_with_a_value(
+            text in "[\\[\\]{}\",:0-9a-fuDE.\\\\-]{0,300}",
+            depth in 120usize..135,
+        ) {
+            for candidate in [text.clone(), format!("{}{}{}", "[".repeat(depth), text, "]".repeat(depth))] {
+                if serde_json::from_str::<serde_json::Value>(&candidate).is_ok() {
+                    continue;
+                }
+                if serde_json::from_str::<&RawValue>(&candidate).is_ok() {
+                    prop_assert!(check_representable(&candidate).is_err(), "{}", candidate);
+                }
+            }
+        }
+
         #[test]
         fn escaping_matches_serde_json(text in any::<String>()) {
             let mut ours = String::new();
