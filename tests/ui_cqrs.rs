@@ -277,10 +277,7 @@ fn history_brings_back_commands_sent() {
 fn the_render_command_draws_the_cqrs_view() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("render.redb");
-    EventLog::create(&path)
-        .unwrap()
-        .append(ui_support::sample_events())
-        .unwrap();
+    ui_support::write_log(&path, ui_support::sample_events());
     let output = std::process::Command::new(env!("CARGO_BIN_EXE_eventscope"))
         .args([
             "render",

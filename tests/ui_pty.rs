@@ -128,10 +128,7 @@ impl Session {
 fn the_explorer_runs_in_a_terminal_and_restores_it_on_quit() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pty.redb");
-    EventLog::create(&path)
-        .unwrap()
-        .append(ui_support::sample_events())
-        .unwrap();
+    ui_support::write_log(&path, ui_support::sample_events());
     let mut session = Session::start(&[path.as_os_str()], &[]);
     let screen = &session.screen;
 

@@ -16,6 +16,7 @@ use super::keymap::Action;
 use super::msg::Job;
 use super::read_models::{self, ReadModel, ReadModelsMsg};
 use super::read_rows::{self, ReadRow};
+use super::sorted_names;
 use crate::cqrs::bank::Account;
 use crate::cqrs::retail::{Customer, Order};
 use crate::cqrs::{
@@ -533,7 +534,7 @@ fn command_flow(handled: &Handled) -> Option<CommandFlow> {
 
 /// A command worth trying on this log, naming a stream it has.
 fn example(domain: Option<Domain>, streams: &[String]) -> String {
-    let first = |prefix: &str| cqrs_complete::with_prefix(streams, prefix).first().cloned();
+    let first = |prefix: &str| sorted_names::with_prefix(streams, prefix).first().cloned();
     match domain {
         Some(Domain::Bank) => match first(ACCOUNT_PREFIX) {
             Some(account) => format!("Deposit {account} amount=500"),

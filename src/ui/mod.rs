@@ -24,6 +24,7 @@ mod rate;
 mod read_models;
 mod read_rows;
 mod run;
+mod sorted_names;
 pub mod theme;
 mod update;
 mod views;

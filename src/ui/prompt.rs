@@ -5,6 +5,7 @@ use std::sync::Arc;
 use super::app::{App, Notice, Overlay, PromptKind};
 use super::keymap::Action;
 use super::list::{Filter, FilterKind};
+use super::sorted_names::{common_prefix_of, with_prefix};
 use crate::escape::printable;
 
 /// How many stream names the prompt lists under itself.
@@ -46,9 +47,7 @@ impl App {
         let Some(streams) = &self.streams else {
             return &[];
         };
-        let start = streams.partition_point(|s| s.as_str() < prefix);
-        let end = start + streams[start..].partition_point(|s| s.starts_with(prefix));
-        &streams[start..end]
+        with_prefix(streams, prefix)
     }
 
     pub(crate) fn prompt_action(&mut self, action: Action) {
@@ -63,7 +62,7 @@ impl App {
                 }
             }
             Action::Complete if kind == PromptKind::Stream => {
-                let completed = longest_common_prefix(self.stream_candidates(&text));
+                let completed = common_prefix_of(self.stream_candidates(&text));
                 if completed.len() > text.len() {
                     self.overlay = Overlay::Prompt {
                         kind,
@@ -229,35 +228,5 @@ impl App {
         self.cursor = self.list.position_of(seq).0;
         self.top = self.cursor.saturating_sub(self.list_rows() / 2);
         self.selection_changed();
-    }
-}
-
-fn longest_common_prefix(names: &[String]) -> String {
-    let Some(first) = names.first() else {
-        return String::new();
-    };
-    let mut end = first.len();
-    for name in &names[1..] {
-        end = first
-            .char_indices()
-            .zip(name.chars())
-            .take_while(|((_, a), b)| a == b)
-            .last()
-            .map_or(0, |((i, a), _)| i + a.len_utf8())
-            .min(end);
-    }
-    first[..end].to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::longest_common_prefix;
-
-    #[test]
-    fn completion_stops_where_names_differ() {
-        let names = ["order-10".to_string(), "order-11".into(), "order-1".into()];
-        assert_eq!(longest_common_prefix(&names), "order-1");
-        assert_eq!(longest_common_prefix(&names[..1]), "order-10");
-        assert_eq!(longest_common_prefix(&[]), "");
     }
 }

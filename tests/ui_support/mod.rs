@@ -105,6 +105,15 @@ pub fn sample_events() -> Vec<NewEvent> {
     events
 }
 
+/// A log at `path` holding `events`: the one way the UI tests write a log.
+pub fn write_log(path: &std::path::Path, events: Vec<NewEvent>) -> EventLog {
+    let log = EventLog::create(path).unwrap();
+    if !events.is_empty() {
+        log.append(events).unwrap();
+    }
+    log
+}
+
 /// An app on a fresh log, with the channel its workers answer on.
 pub struct Harness {
     pub app: App,
@@ -116,10 +125,7 @@ impl Harness {
     /// A log named `sample.redb` holding `events`, opened at `width`x`height`.
     pub fn with_events(events: Vec<NewEvent>, width: u16, height: u16) -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let log = EventLog::create(dir.path().join("sample.redb")).unwrap();
-        if !events.is_empty() {
-            log.append(events).unwrap();
-        }
+        let log = write_log(&dir.path().join("sample.redb"), events);
         let (tx, rx) = mpsc::channel();
         let app = App::new(Arc::new(log), tx);
         let mut harness = Harness { app, rx, _dir: dir };
