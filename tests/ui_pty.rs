@@ -154,6 +154,34 @@ fn the_explorer_runs_in_a_terminal_and_restores_it_on_quit() {
     session.quit();
 }
 
+/// A worker that panics (the debug-only probe) ends as an error on the
+/// status line; the terminal stays in the explorer's mode (the alternate
+/// screen, keys read one at a time) and the explorer keeps answering keys.
+#[cfg(debug_assertions)]
+#[test]
+fn a_worker_that_panics_is_reported_and_the_explorer_keeps_its_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pty.redb");
+    ui_support::write_log(&path, ui_support::sample_events());
+    let probe = [("EVENTSCOPE_PANIC_PROBE", std::ffi::OsStr::new("1"))];
+    let mut session = Session::start(&[path.as_os_str()], &probe);
+    session
+        .screen
+        .wait_for("the panic probe failed: the panic probe panicked on purpose");
+    {
+        let parser = session.screen.parser.lock().unwrap();
+        assert!(
+            parser.screen().alternate_screen(),
+            "the terminal was restored while the explorer runs"
+        );
+        assert!(parser.screen().hide_cursor(), "the cursor was shown");
+    }
+    // A `j` without Enter moves the cursor only in raw mode.
+    session.press(b"j");
+    session.screen.wait_for("seq 2 · 2 of 36");
+    session.quit();
+}
+
 /// `eventscope` with no argument: the bundled sample, imported into the
 /// cache on first run and reused after.
 #[test]

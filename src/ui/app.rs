@@ -10,9 +10,10 @@ use serde_json::Value;
 use super::cqrs::CqrsState;
 use super::flow::Flow;
 use super::flows::FlowsState;
-use super::jobs::{self, Jobs};
+use super::jobs::Jobs;
 use super::json_tree::{self, TreeLine};
 use super::list::{self, EventList, Row};
+use super::log_work;
 use super::msg::{Job, Msg};
 use super::projections::ProjectionsState;
 use super::rate::RateChart;
@@ -84,7 +85,6 @@ pub struct App {
     /// What the header calls the log, when not its file name (the bundled
     /// sample lives under a cache name no one should have to read).
     pub(crate) title: Option<String>,
-    pub(crate) tx: Sender<Msg>,
     pub(crate) size: (u16, u16),
     pub(crate) view: View,
     pub(crate) focus: Focus,
@@ -120,7 +120,6 @@ impl App {
         let mut app = App {
             log,
             title: None,
-            tx,
             size: (80, 24),
             view: View::Log,
             focus: Focus::List,
@@ -139,15 +138,14 @@ impl App {
             search: None,
             flow: None,
             streams: None,
-            jobs: Jobs::default(),
+            jobs: Jobs::new(tx),
             projections: ProjectionsState::default(),
             cqrs: CqrsState::default(),
             flows: FlowsState::new(total),
             quit: false,
         };
         if total > 0 {
-            let (generation, cancel) = app.jobs.slot(Job::Rate).start();
-            jobs::spawn_rate(app.log.clone(), app.tx.clone(), generation, cancel);
+            app.start_rate();
         }
         app.projections.init(&app.log);
         app.selection_changed();
@@ -283,7 +281,7 @@ impl App {
         if self.view == View::Projections {
             let seq = self.selected_seq();
             self.projections
-                .follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
+                .follow_cursor(&self.log, &mut self.jobs, seq);
         }
     }
 
@@ -349,7 +347,15 @@ impl App {
             self.flow = None;
             return;
         }
-        let (generation, cancel) = self.jobs.slot(Job::Flow).start();
-        jobs::spawn_flow(self.log.clone(), self.tx.clone(), generation, cancel, seq);
+        let log = self.log.clone();
+        self.jobs
+            .spawn(Job::Flow, move |worker| log_work::flow(&log, worker, seq));
+    }
+
+    /// Counts the log's events over time for the rate chart, afresh.
+    pub(crate) fn start_rate(&mut self) {
+        let log = self.log.clone();
+        self.jobs
+            .spawn(Job::Rate, move |worker| log_work::rate(&log, worker));
     }
 }

@@ -11,7 +11,6 @@ use serde_json::Value;
 use super::app::{App, Notice, View};
 use super::cqrs_complete;
 use super::flow::{FlowEvent, FlowLine, causation_tree};
-use super::jobs;
 use super::keymap::Action;
 use super::msg::Job;
 use super::read_models::{self, ReadModel, ReadModelsMsg};
@@ -200,14 +199,10 @@ impl App {
         };
         self.cqrs.read_models = names.into_iter().map(ReadModel::new).collect();
         let models = names_and_lags(&self.cqrs.read_models);
-        let (generation, cancel) = self.jobs.slot(Job::ReadModels).start();
-        read_models::spawn_build(
-            self.log.clone(),
-            self.tx.clone(),
-            generation,
-            cancel,
-            models,
-        );
+        let log = self.log.clone();
+        self.jobs.spawn(Job::ReadModels, move |worker| {
+            read_models::build(&log, worker, models)
+        });
         self.refresh_rows();
     }
 
@@ -448,8 +443,7 @@ impl App {
         self.window.clear();
         self.scroll_into_view();
         if self.list.total > 0 {
-            let (generation, cancel) = self.jobs.slot(Job::Rate).start();
-            jobs::spawn_rate(self.log.clone(), self.tx.clone(), generation, cancel);
+            self.start_rate();
         }
     }
 }

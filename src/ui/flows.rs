@@ -11,11 +11,10 @@
 
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
-use std::sync::mpsc::Sender;
 
 use super::app::{App, Notice, View};
 use super::flows_run::{AdvanceError, SimRun};
-use super::jobs::Jobs;
+use super::jobs::Worker;
 use super::keymap::Action;
 use super::msg::{Job, Msg};
 use crate::simulation::{SeqRange, SimParams, Simulation};
@@ -296,14 +295,10 @@ impl App {
         let last_seq = self.flows.run.last_seq();
         let ms = self.flows.clock_ms();
         self.flows.restarting = true;
-        spawn_restart(
-            self.log.clone(),
-            self.tx.clone(),
-            &mut self.jobs,
-            params,
-            last_seq,
-            ms,
-        );
+        let log = self.log.clone();
+        self.jobs.spawn(Job::Flows, move |worker| {
+            restart(&log, worker, params, last_seq, ms)
+        });
     }
 
     /// `o`: starts an outage of the source at the current seq, or ends the
@@ -354,35 +349,20 @@ pub fn next_rate(rate: f64) -> f64 {
         .unwrap_or(0.0)
 }
 
-fn spawn_restart(
-    log: Arc<EventLog>,
-    tx: Sender<Msg>,
-    jobs: &mut Jobs,
-    params: SimParams,
-    last_seq: u64,
-    ms: u64,
-) {
-    let (generation, cancel) = jobs.slot(Job::Flows).start();
-    std::thread::spawn(move || {
-        let total = (ms / params.event_interval_ms.max(1)).min(last_seq);
-        let result = SimRun::new(params, last_seq).and_then(|mut run| {
-            let progress = |done| {
-                let _ = tx.send(Msg::Progress {
-                    job: Job::Flows,
-                    generation,
-                    done,
-                    total,
-                });
-            };
-            match run.advance_to(&log, ms, &cancel, progress) {
-                Ok(()) => Ok(Box::new(run)),
-                Err(AdvanceError::Cancelled) => Err("cancelled".to_string()),
-                Err(AdvanceError::Log(problem)) => Err(problem),
-            }
-        });
-        let _ = tx.send(Msg::Flows {
-            generation,
-            msg: FlowsMsg::Restarted(result),
-        });
+/// Runs the simulation from the first event up to `ms`, reporting how far.
+fn restart(log: &EventLog, worker: &Worker, params: SimParams, last_seq: u64, ms: u64) {
+    let total = (ms / params.event_interval_ms.max(1)).min(last_seq);
+    let result = SimRun::new(params, last_seq).and_then(|mut run| {
+        match run.advance_to(log, ms, worker.cancel_flag(), |done| {
+            worker.progress(done, total)
+        }) {
+            Ok(()) => Ok(Box::new(run)),
+            Err(AdvanceError::Cancelled) => Err("cancelled".to_string()),
+            Err(AdvanceError::Log(problem)) => Err(problem),
+        }
+    });
+    worker.send(Msg::Flows {
+        generation: worker.generation(),
+        msg: FlowsMsg::Restarted(result),
     });
 }

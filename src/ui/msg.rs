@@ -31,6 +31,28 @@ pub enum Job {
     ReadModels,
     /// Running the flows simulation again with new parameters.
     Flows,
+    /// A worker that panics on purpose, started only by debug builds when
+    /// `EVENTSCOPE_PANIC_PROBE` is set: the end-to-end test that a worker's
+    /// panic is contained.
+    PanicProbe,
+}
+
+impl Job {
+    /// What the job is doing, for a message: "searching failed: ...".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Job::Rate => "counting events over time",
+            Job::Search => "searching",
+            Job::Flow => "finding the flow",
+            Job::Projection => "computing the projection",
+            Job::Rebuild => "the rebuild",
+            Job::Blame => "blame",
+            Job::Check => "the snapshot check",
+            Job::ReadModels => "building the read models",
+            Job::Flows => "the flows simulation",
+            Job::PanicProbe => "the panic probe",
+        }
+    }
 }
 
 /// A message to the app.
@@ -52,6 +74,12 @@ pub enum Msg {
         generation: u64,
         done: u64,
         total: u64,
+    },
+    /// A job's worker panicked; its slot is freed and the user told.
+    JobFailed {
+        job: Job,
+        generation: u64,
+        problem: String,
     },
     RateReady {
         generation: u64,

@@ -3,13 +3,11 @@
 //! snapshots and a replay from genesis agree.
 
 use std::ops::ControlFlow;
-use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
-use std::sync::mpsc::Sender;
 use std::time::Duration;
 
 use serde_json::Value;
 
+use super::jobs::Worker;
 use super::json_tree::LazyMaps;
 use super::lazy_state::{self, tree_path};
 use super::msg::Msg;
@@ -76,26 +74,26 @@ fn fresh(name: &str) -> Result<Box<dyn Projection>, String> {
     projection::builtin(name).ok_or_else(|| format!("no projection named `{name}`"))
 }
 
-fn send(tx: &Sender<Msg>, generation: u64, msg: ProjectionMsg) {
-    let _ = tx.send(Msg::Projection { generation, msg });
+fn send(worker: &Worker, msg: ProjectionMsg) {
+    worker.send(Msg::Projection {
+        generation: worker.generation(),
+        msg,
+    });
 }
 
 /// Computes the state of `name` at `seq`, stepping on from `held` when it
 /// is a little behind. Entries of large maps at the tree paths `keep`
 /// are fetched again, as are those the event changed.
-pub fn spawn_state(
-    log: Arc<EventLog>,
-    tx: Sender<Msg>,
-    generation: u64,
+pub fn state(
+    log: &EventLog,
+    worker: &Worker,
     name: &'static str,
     seq: u64,
     held: Option<(u64, Box<dyn Projection>)>,
     keep: Vec<String>,
 ) {
-    std::thread::spawn(move || {
-        let result = state_at(&log, name, seq, held, keep).map(Box::new);
-        send(&tx, generation, ProjectionMsg::State(result));
-    });
+    let result = state_at(log, name, seq, held, keep).map(Box::new);
+    send(worker, ProjectionMsg::State(result));
 }
 
 fn state_at(
@@ -197,95 +195,68 @@ fn replay(
 }
 
 /// Rebuilds `name` from genesis, saving snapshots, until done or cancelled.
-pub fn spawn_rebuild(
-    log: Arc<EventLog>,
-    tx: Sender<Msg>,
-    generation: u64,
-    cancel: Arc<AtomicBool>,
-    name: &'static str,
-) {
-    std::thread::spawn(move || {
-        let outcome = (|| {
-            let source = &*log;
-            let total = log.last_seq().map_err(|e| e.to_string())?;
-            // Small logs get snapshots too, so that time travel from one shows.
-            let policy = SnapshotPolicy {
-                min_interval: (total / 16).clamp(1, SnapshotPolicy::default().min_interval),
-                ..SnapshotPolicy::default()
-            };
-            let options = RebuildOptions {
-                snapshots: Some((source, policy)),
-                cancel: Some(&cancel),
-                report_every: Duration::from_millis(100),
-            };
-            let mut projections = [fresh(name)?];
-            let outcome =
-                projection::rebuild(source, &mut projections, &options, &mut |progress| {
-                    send(&tx, generation, ProjectionMsg::RebuildProgress(progress));
-                })
-                .map_err(|e| e.to_string())?;
-            // Snapshots are written as a cache; make them last past this run.
-            log.persist_snapshots().map_err(|e| e.to_string())?;
-            Ok(outcome)
-        })();
-        send(&tx, generation, ProjectionMsg::Rebuilt(outcome));
-    });
+pub fn rebuild(log: &EventLog, worker: &Worker, name: &'static str) {
+    let outcome = (|| {
+        let source = log;
+        let total = log.last_seq().map_err(|e| e.to_string())?;
+        // Small logs get snapshots too, so that time travel from one shows.
+        let policy = SnapshotPolicy {
+            min_interval: (total / 16).clamp(1, SnapshotPolicy::default().min_interval),
+            ..SnapshotPolicy::default()
+        };
+        let options = RebuildOptions {
+            snapshots: Some((source, policy)),
+            cancel: Some(worker.cancel_flag()),
+            report_every: Duration::from_millis(100),
+        };
+        let mut projections = [fresh(name)?];
+        let outcome = projection::rebuild(source, &mut projections, &options, &mut |progress| {
+            send(worker, ProjectionMsg::RebuildProgress(progress));
+        })
+        .map_err(|e| e.to_string())?;
+        // Snapshots are written as a cache; make them last past this run.
+        log.persist_snapshots().map_err(|e| e.to_string())?;
+        Ok(outcome)
+    })();
+    send(worker, ProjectionMsg::Rebuilt(outcome));
 }
 
 /// Finds the event that last changed `path` of `name` as at `seq`.
-pub fn spawn_blame(
-    log: Arc<EventLog>,
-    tx: Sender<Msg>,
-    generation: u64,
-    name: &'static str,
-    path: Path,
-    seq: u64,
-) {
-    std::thread::spawn(move || {
-        let result = (|| {
-            let source = &*log;
-            let blame = projection::blame(source, Some(source), fresh(name)?, &path, seq)
-                .map_err(|e| e.to_string())?;
-            Ok(blame.changed_at)
-        })();
-        send(
-            &tx,
-            generation,
-            ProjectionMsg::Blamed {
-                path: path.to_string(),
-                result,
-            },
-        );
-    });
+pub fn blame(log: &EventLog, worker: &Worker, name: &'static str, path: Path, seq: u64) {
+    let result = (|| {
+        let source = log;
+        let blame = projection::blame(source, Some(source), fresh(name)?, &path, seq)
+            .map_err(|e| e.to_string())?;
+        Ok(blame.changed_at)
+    })();
+    send(
+        worker,
+        ProjectionMsg::Blamed {
+            path: path.to_string(),
+            result,
+        },
+    );
 }
 
 /// Compares the state at `seq` reached through snapshots with the state
 /// reached by replaying from the first event.
-pub fn spawn_check(
-    log: Arc<EventLog>,
-    tx: Sender<Msg>,
-    generation: u64,
-    name: &'static str,
-    seq: u64,
-) {
-    std::thread::spawn(move || {
-        let result = (|| {
-            let source = &*log;
-            let (with, report) = projection::travel(source, Some(source), fresh(name)?, seq)
-                .map_err(|e| e.to_string())?;
-            let (genesis, genesis_report) =
-                projection::travel(source, None, fresh(name)?, seq).map_err(|e| e.to_string())?;
-            let differences = projection::diff(&genesis.state(), &with.state());
-            Ok(if differences.is_empty() {
-                Agreement::Agree {
-                    start: report.start,
-                    replayed: report.replayed,
-                    genesis_replayed: genesis_report.replayed,
-                }
-            } else {
-                Agreement::Differ(differences.iter().map(ToString::to_string).collect())
-            })
-        })();
-        send(&tx, generation, ProjectionMsg::Checked(result));
-    });
+pub fn check(log: &EventLog, worker: &Worker, name: &'static str, seq: u64) {
+    let result = (|| {
+        let source = log;
+        let (with, report) = projection::travel(source, Some(source), fresh(name)?, seq)
+            .map_err(|e| e.to_string())?;
+        let (genesis, genesis_report) =
+            projection::travel(source, None, fresh(name)?, seq).map_err(|e| e.to_string())?;
+        let differences = projection::diff(&genesis.state(), &with.state());
+        Ok(if differences.is_empty() {
+            Agreement::Agree {
+                start: report.start,
+                replayed: report.replayed,
+                genesis_replayed: genesis_report.replayed,
+            }
+        } else {
+            Agreement::Differ(differences.iter().map(ToString::to_string).collect())
+        })
+    })();
+    send(worker, ProjectionMsg::Checked(result));
 }

@@ -4,7 +4,6 @@
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
-use std::sync::mpsc::Sender;
 use std::time::Instant;
 
 use serde_json::Value;
@@ -14,7 +13,7 @@ use super::jobs::Jobs;
 use super::json_tree::{self, TreeLine, child_path};
 use super::keymap::Action;
 use super::lazy_state::{self, tree_path};
-use super::msg::{Job, Msg};
+use super::msg::Job;
 pub use super::projection_jobs::ProjectionMsg;
 use super::projection_jobs::{self as work, Agreement, StateAt};
 use super::widgets::json::Mark;
@@ -93,13 +92,7 @@ impl ProjectionsState {
 
     /// Asks a worker for the state at `seq`, handing it the state held so
     /// that a step forwards costs one event.
-    pub fn follow_cursor(
-        &mut self,
-        log: &Arc<EventLog>,
-        tx: &Sender<Msg>,
-        jobs: &mut Jobs,
-        seq: Option<u64>,
-    ) {
+    pub fn follow_cursor(&mut self, log: &Arc<EventLog>, jobs: &mut Jobs, seq: Option<u64>) {
         let (Some(name), Some(seq)) = (self.name(), seq.or(Some(0))) else {
             return;
         };
@@ -126,8 +119,10 @@ impl ProjectionsState {
             }
             _ => (None, Vec::new()),
         };
-        let (generation, _) = jobs.slot(Job::Projection).start();
-        work::spawn_state(log.clone(), tx.clone(), generation, name, seq, held, keep);
+        let log = log.clone();
+        jobs.spawn(Job::Projection, move |worker| {
+            work::state(&log, worker, name, seq, held, keep)
+        });
     }
 
     fn show_state(&mut self, state: Box<StateAt>) {
@@ -296,7 +291,7 @@ impl App {
         p.scroll = 0;
         let seq = self.selected_seq();
         self.projections
-            .follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
+            .follow_cursor(&self.log, &mut self.jobs, seq);
     }
 
     pub(crate) fn projections_action(&mut self, action: Action) {
@@ -388,13 +383,15 @@ impl App {
         let Some(name) = self.projections.name() else {
             return;
         };
-        let (generation, cancel) = self.jobs.slot(Job::Rebuild).start();
+        let log = self.log.clone();
+        self.jobs.spawn(Job::Rebuild, move |worker| {
+            work::rebuild(&log, worker, name)
+        });
         self.projections.rebuild = Some(RebuildStatus {
             started: Instant::now(),
             progress: None,
             outcome: None,
         });
-        work::spawn_rebuild(self.log.clone(), self.tx.clone(), generation, cancel, name);
     }
 
     /// First `b` on a field: find the event that set it; once found, `b`
@@ -418,15 +415,10 @@ impl App {
             self.move_to(self.list.position_of(seq).0);
             return;
         }
-        let (generation, _) = self.jobs.slot(Job::Blame).start();
-        work::spawn_blame(
-            self.log.clone(),
-            self.tx.clone(),
-            generation,
-            name,
-            path,
-            state.seq,
-        );
+        let (log, seq) = (self.log.clone(), state.seq);
+        self.jobs.spawn(Job::Blame, move |worker| {
+            work::blame(&log, worker, name, path, seq)
+        });
     }
 
     fn start_check(&mut self) {
@@ -434,9 +426,11 @@ impl App {
             return;
         };
         let seq = state.seq;
-        let (generation, _) = self.jobs.slot(Job::Check).start();
+        let log = self.log.clone();
+        self.jobs.spawn(Job::Check, move |worker| {
+            work::check(&log, worker, name, seq)
+        });
         self.projections.agreement = None;
-        work::spawn_check(self.log.clone(), self.tx.clone(), generation, name, seq);
     }
 
     pub(crate) fn projection_msg(&mut self, generation: u64, msg: ProjectionMsg) {
@@ -481,7 +475,7 @@ impl App {
                 p.wanted = None;
                 let seq = self.selected_seq();
                 self.projections
-                    .follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
+                    .follow_cursor(&self.log, &mut self.jobs, seq);
             }
             ProjectionMsg::Blamed { path, result } => {
                 if let Ok(Some(seq)) = &result {

@@ -9,12 +9,10 @@
 
 use std::fmt;
 use std::ops::ControlFlow;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Sender;
 
 use serde_json::Value;
 
+use super::jobs::Worker;
 use super::msg::Msg;
 use crate::event::Timestamp;
 use crate::projection::{EventSource, Path, Projection, SnapshotStore, builtin, travel};
@@ -169,34 +167,26 @@ fn overlaps(a: &Path, b: &Path) -> bool {
 
 /// Builds `models` (name, lag in events) on a worker thread, each as at
 /// the log's end less its lag, and sends them in one message.
-pub fn spawn_build(
-    log: Arc<EventLog>,
-    tx: Sender<Msg>,
-    generation: u64,
-    cancel: Arc<AtomicBool>,
-    models: Vec<(&'static str, u64)>,
-) {
-    std::thread::spawn(move || {
-        let source: &dyn EventSource = &*log;
-        let snapshots: &dyn SnapshotStore = &*log;
-        let last_seq = source.last_seq().map_err(|e| e.to_string());
-        let mut built = Vec::new();
-        for (name, lag) in models {
-            if cancel.load(Ordering::Relaxed) {
-                return;
-            }
-            let result = last_seq.clone().and_then(|last| {
-                let fresh = builtin(name).ok_or_else(|| format!("no projection named {name}"))?;
-                travel(source, Some(snapshots), fresh, last.saturating_sub(lag))
-                    .map(|(projection, report)| (projection, report.at))
-                    .map_err(|e| format!("cannot build {name}: {e}"))
-            });
-            built.push((name, result));
+pub fn build(log: &EventLog, worker: &Worker, models: Vec<(&'static str, u64)>) {
+    let source: &dyn EventSource = log;
+    let snapshots: &dyn SnapshotStore = log;
+    let last_seq = source.last_seq().map_err(|e| e.to_string());
+    let mut built = Vec::new();
+    for (name, lag) in models {
+        if worker.is_cancelled() {
+            return;
         }
-        let _ = tx.send(Msg::ReadModels {
-            generation,
-            msg: ReadModelsMsg::Built(built),
+        let result = last_seq.clone().and_then(|last| {
+            let fresh = builtin(name).ok_or_else(|| format!("no projection named {name}"))?;
+            travel(source, Some(snapshots), fresh, last.saturating_sub(lag))
+                .map(|(projection, report)| (projection, report.at))
+                .map_err(|e| format!("cannot build {name}: {e}"))
         });
+        built.push((name, result));
+    }
+    worker.send(Msg::ReadModels {
+        generation: worker.generation(),
+        msg: ReadModelsMsg::Built(built),
     });
 }
 

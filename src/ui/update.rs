@@ -8,7 +8,7 @@ use super::app::{App, DetailLine, Focus, Notice, Overlay, PromptKind, View};
 use super::json_tree;
 use super::keymap::{self, Action, Context};
 use super::msg::{Job, Msg};
-use super::{jobs, views};
+use super::{log_work, views};
 
 impl App {
     /// The keymap contexts that are live, most specific first.
@@ -86,6 +86,16 @@ pub fn update(app: &mut App, msg: Msg) {
             let slot = app.jobs.slot(job);
             if slot.is_current(generation) {
                 slot.progress = Some((done, total));
+            }
+        }
+        Msg::JobFailed {
+            job,
+            generation,
+            problem,
+        } => {
+            if let Some(text) = app.jobs.failed(job, generation, &problem) {
+                app.job_failed(job, &text);
+                app.notice = Some(Notice::Error(text));
             }
         }
         Msg::RateReady { generation, chart } => {
@@ -277,10 +287,24 @@ impl App {
         if entering_projections {
             let seq = self.selected_seq();
             self.projections
-                .follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
+                .follow_cursor(&self.log, &mut self.jobs, seq);
         }
         if view == View::Cqrs {
             self.entered_cqrs();
+        }
+    }
+
+    /// A view waiting for a job that will never answer stops waiting.
+    fn job_failed(&mut self, job: Job, problem: &str) {
+        match job {
+            Job::Projection => self.projections.problem = Some(problem.to_string()),
+            Job::Rebuild => {
+                if let Some(rebuild) = &mut self.projections.rebuild {
+                    rebuild.outcome = Some(Err(problem.to_string()));
+                }
+            }
+            Job::Flows => self.flows.restarting = false,
+            _ => {}
         }
     }
 
@@ -293,20 +317,16 @@ impl App {
         if self.list.is_empty() {
             return;
         }
-        let request = jobs::SearchRequest {
+        let request = log_work::SearchRequest {
             query,
             list: self.list.clone(),
             from: self.cursor,
             forward,
         };
-        let (generation, cancel) = self.jobs.slot(Job::Search).start();
-        jobs::spawn_search(
-            self.log.clone(),
-            self.tx.clone(),
-            generation,
-            cancel,
-            request,
-        );
+        let log = self.log.clone();
+        self.jobs.spawn(Job::Search, move |worker| {
+            log_work::search(&log, worker, &request)
+        });
     }
 
     fn search_finished(&mut self, found: Result<Option<u64>, String>, wrapped: bool) {

@@ -266,7 +266,7 @@ fn render_flow(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered().title(title).border_style(t.border);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let searching = app.jobs.get(Job::Flow).is_some_and(|s| s.running);
+    let searching = app.jobs.is_running(Job::Flow);
     let lines: Vec<Line> = match flow {
         Some(flow) => {
             let at = flow

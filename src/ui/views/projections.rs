@@ -75,7 +75,7 @@ fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
     let block = widgets::pane(title, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let computing = app.jobs.get(Job::Projection).is_some_and(|s| s.running);
+    let computing = app.jobs.is_running(Job::Projection);
     let lines: Vec<Line> = if let Some(problem) = &p.problem {
         vec![Line::from(Span::styled(
             printable(problem).into_owned(),
@@ -163,13 +163,13 @@ fn render_engine(app: &App, frame: &mut Frame, area: Rect) {
     let t = theme();
     let p = &app.projections;
     let mut lines = Vec::new();
-    let computing = app.jobs.get(Job::Projection).is_some_and(|s| s.running);
+    let computing = app.jobs.is_running(Job::Projection);
     lines.push(match (&p.state, computing) {
         (_, true) => Line::from(Span::styled("computing the state at the cursor…", t.muted)),
         (Some(state), false) => Line::raw(state.how.clone()),
         (None, false) => Line::raw(""),
     });
-    let blaming = app.jobs.get(Job::Blame).is_some_and(|s| s.running);
+    let blaming = app.jobs.is_running(Job::Blame);
     lines.push(match &p.blame {
         _ if blaming => Line::from(Span::styled("blame: replaying…", t.muted)),
         None => Line::from(Span::styled(
@@ -228,7 +228,7 @@ fn render_engine(app: &App, frame: &mut Frame, area: Rect) {
             ))),
         },
     }
-    let checking = app.jobs.get(Job::Check).is_some_and(|s| s.running);
+    let checking = app.jobs.is_running(Job::Check);
     match &p.agreement {
         _ if checking => lines.push(Line::from(Span::styled(
             "checking snapshot against genesis…",
