@@ -5,8 +5,6 @@ use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
-use serde_json::Value;
-
 use super::cqrs::CqrsState;
 use super::flow::Flow;
 use super::flows::FlowsState;
@@ -15,6 +13,7 @@ use super::json_tree::{self, TreeLine};
 use super::list::{self, EventList, Row};
 use super::log_work;
 use super::msg::{Job, Msg};
+use super::payload;
 use super::projections::ProjectionsState;
 use super::rate::RateChart;
 use super::views;
@@ -309,13 +308,16 @@ impl App {
                     ("metadata", event.metadata.as_ref()),
                 ];
                 for (label, json) in trees {
-                    if let Some(json) = json {
-                        let value: Value = json.value();
-                        lines.extend(
+                    match json.map(payload::tree) {
+                        None => {}
+                        Some(Ok(value)) => lines.extend(
                             json_tree::flatten(Some(label), label, &value, &self.detail.folded)
                                 .into_iter()
                                 .map(DetailLine::Tree),
-                        );
+                        ),
+                        Some(Err(unreadable)) => {
+                            lines.push(DetailLine::Field(label, unreadable.shown()))
+                        }
                     }
                 }
             }

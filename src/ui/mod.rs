@@ -19,6 +19,7 @@ mod list;
 mod log_work;
 mod msg;
 mod panic_guard;
+mod payload;
 mod projection_jobs;
 mod projections;
 mod prompt;

@@ -5,9 +5,9 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use super::app::{App, DetailLine, Focus, Notice, Overlay, PromptKind, View};
-use super::json_tree;
 use super::keymap::{self, Action, Context};
 use super::msg::{Job, Msg};
+use super::{json_tree, payload};
 use super::{log_work, views};
 
 impl App {
@@ -230,9 +230,11 @@ fn detail_action(app: &mut App, action: Action) {
         Action::FoldAll => {
             if let Some(event) = app.selected_event() {
                 let mut all = app.detail.folded.clone();
-                json_tree::container_paths("data", &event.data.value(), &mut all);
-                if let Some(metadata) = &event.metadata {
-                    json_tree::container_paths("metadata", &metadata.value(), &mut all);
+                if let Ok(data) = payload::tree(&event.data) {
+                    json_tree::container_paths("data", &data, &mut all);
+                }
+                if let Some(Ok(metadata)) = event.metadata.as_ref().map(payload::tree) {
+                    json_tree::container_paths("metadata", &metadata, &mut all);
                 }
                 app.detail.folded = all;
                 app.rebuild_detail();

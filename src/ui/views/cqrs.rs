@@ -26,6 +26,7 @@ use crate::escape::printable;
 use crate::ui::app::App;
 use crate::ui::cqrs::{CommandFlow, Outcome, WriteModelView};
 use crate::ui::cqrs_complete;
+use crate::ui::payload;
 use crate::ui::read_rows::{ReadRow, RowState};
 use crate::ui::theme::theme;
 use crate::ui::widgets::{fit, pane};
@@ -292,8 +293,12 @@ fn decision_lines(handled: &Handled, width: usize) -> Vec<Line<'static>> {
                         Span::styled(format!(" v{} ", event.version), t.muted),
                         Span::styled(format!("#{}", event.seq), t.seq),
                     ]));
-                    let data = fit(&compact(&event.data.value()), width.saturating_sub(2));
-                    lines.push(Line::from(Span::styled(format!("  {}", printable(&data)), t.muted)));
+                    let data = match payload::tree(&event.data) {
+                        Ok(value) => compact(&value),
+                        Err(unreadable) => unreadable.shown(),
+                    };
+                    let data = fit(&data, width.saturating_sub(2));
+                    lines.push(Line::from(Span::styled(format!("  {data}"), t.muted)));
                 }
             }
             StepOutcome::Rejected(rejection) => lines.push(Line::from(Span::styled(
