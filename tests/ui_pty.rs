@@ -182,6 +182,31 @@ fn a_worker_that_panics_is_reported_and_the_explorer_keeps_its_terminal() {
     session.quit();
 }
 
+/// A log whose file is not writable opens read-only: it can be explored,
+/// and a command submitted in the CQRS view says so, writing nothing.
+#[test]
+fn a_read_only_log_is_explored_and_commands_say_it_is_read_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pty.redb");
+    drop(ui_support::write_log(&path, ui_support::sample_events()));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let mut session = Session::start(&[path.as_os_str()], &[]);
+    session.screen.wait_for("Log: 36 events");
+    session.press(b"3");
+    session.screen.wait_for("CQRS");
+    session.press(b":");
+    session.press(b"DeactivateCustomer customer-1 reason=moved\r");
+    session
+        .screen
+        .wait_for("opened read-only and cannot be changed");
+    session.press(b"\x1b");
+    session.screen.wait_for("press : or c to type a command");
+    session.quit();
+    assert!(std::fs::read(&path).unwrap() == before, "the file changed");
+}
+
 /// `eventscope` with no argument: the bundled sample, imported into the
 /// cache on first run and reused after.
 #[test]
