@@ -188,6 +188,14 @@ impl Harness {
         }
     }
 
+    /// One screen drawn into a buffer, cell by cell.
+    pub fn buffer(&self, width: u16, height: u16) -> ratatui::buffer::Buffer {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+        terminal.draw(|frame| ui::render(&self.app, frame)).unwrap();
+        terminal.backend().buffer().clone()
+    }
+
     pub fn screen(&self, width: u16, height: u16) -> String {
         ui::render_text(&self.app, width, height)
     }

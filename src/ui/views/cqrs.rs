@@ -29,7 +29,7 @@ use crate::ui::cqrs_complete;
 use crate::ui::payload;
 use crate::ui::read_rows::{ReadRow, RowState};
 use crate::ui::theme::theme;
-use crate::ui::widgets::{fit, pane};
+use crate::ui::widgets::{cells, fit, pane};
 
 /// Most flow lines drawn.
 const FLOW_ROWS: usize = 5;
@@ -213,7 +213,7 @@ fn write_model_lines(view: &WriteModelView, width: usize) -> Vec<Line<'static>> 
             };
             let text = fit(
                 &compact(value),
-                width.saturating_sub(key.chars().count() + 4),
+                width.saturating_sub(cells(&printable(key)) + 4),
             );
             Line::from(vec![
                 Span::styled(mark, style),

@@ -37,7 +37,7 @@ use crate::ui::keymap::{Action, BINDINGS, Context};
 use crate::ui::msg::Job;
 use crate::ui::theme::theme;
 use crate::ui::widgets::bars::{bar, duration, grouped};
-use crate::ui::widgets::{fit, lane};
+use crate::ui::widgets::{cells, fit, lane};
 
 /// Width of a lane's left label (` Source DOWN `).
 const LANE_LABEL: u16 = 13;
@@ -223,7 +223,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
         ),
         {
             let long = format!("▶ Consumer: replica {}", grouped(replica as u64));
-            if long.chars().count() < right as usize {
+            if cells(&long) < right as usize {
                 long
             } else {
                 format!("▶ replica {}", grouped(replica as u64))
@@ -500,12 +500,12 @@ fn view_cell(
                 .as_deref()
                 .map_or(Cow::Borrowed("(no address)"), place);
             let version = format!(" v{}", view.version);
-            let room = width.saturating_sub(version.len() + mark.len() + 1);
+            let room = width.saturating_sub(cells(&version) + cells(mark) + 1);
             format!("{}{version}", fit(&printable(&place), room))
         }
         _ => "unknown".to_string(),
     };
-    let used = text.chars().count() + mark.chars().count();
+    let used = cells(&text) + cells(mark);
     let text_style = if view.is_none_or(|v| v.version == 0) {
         t.muted
     } else {

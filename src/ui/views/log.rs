@@ -122,7 +122,7 @@ fn columns(app: &App, width: usize) -> Columns {
         .window
         .iter()
         .filter_map(|row| row.event.as_ref().ok())
-        .map(|e| printable(&e.stream).chars().count())
+        .map(|e| widgets::cells(&printable(&e.stream)))
         .max()
         .unwrap_or(6);
     Columns {
@@ -190,11 +190,7 @@ fn render_list(app: &App, frame: &mut Frame, area: Rect) {
                     t.time,
                 ));
                 spans.push(Span::styled(
-                    format!(
-                        "{:<w$} ",
-                        widgets::fit(&printable(&event.stream), cols.stream),
-                        w = cols.stream
-                    ),
+                    format!("{} ", widgets::pad(&printable(&event.stream), cols.stream)),
                     t.stream,
                 ));
                 let room = width

@@ -27,6 +27,7 @@ use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Overlay, View};
 use super::theme::theme;
+use super::widgets;
 
 /// The smallest screen the explorer draws on.
 pub const MIN_WIDTH: u16 = 60;
@@ -129,9 +130,9 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
         let shown = status::ellipsize_start(&path, room);
         let right = Rect::new(
             area.right()
-                .saturating_sub(shown.chars().count() as u16 + 1),
+                .saturating_sub(widgets::cells(&shown) as u16 + 1),
             area.y,
-            shown.chars().count() as u16 + 1,
+            widgets::cells(&shown) as u16 + 1,
             1,
         );
         frame.render_widget(Span::styled(shown, t.header), right);

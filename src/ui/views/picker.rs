@@ -21,7 +21,7 @@ use crate::escape::printable;
 use crate::ui::app::{App, PromptKind};
 use crate::ui::prompt::CANDIDATES_SHOWN;
 use crate::ui::theme::theme;
-use crate::ui::widgets::fit;
+use crate::ui::widgets::{cells, pad};
 
 pub fn render_prompt(app: &App, frame: &mut Frame, body: Rect, kind: PromptKind, text: &str) {
     let t = theme();
@@ -80,10 +80,10 @@ fn render_list(
     let t = theme();
     let width = entries
         .iter()
-        .map(|(name, detail)| name.chars().count() + detail.chars().count() + 6)
+        .map(|(name, detail)| cells(name) + cells(detail) + 6)
         .max()
         .unwrap_or(20)
-        .max(title.len() + 4) as u16;
+        .max(cells(title) + 4) as u16;
     let height = (entries.len() as u16 + 2).min(body.height);
     let area = body.centered(
         Constraint::Length(width.min(body.width)),
@@ -105,10 +105,10 @@ fn render_list(
         .take(rows)
         .map(|(i, (name, detail))| {
             let marker = if i == selected { "▶ " } else { "  " };
-            let room = name_width.saturating_sub(detail.chars().count() + 1);
+            let room = name_width.saturating_sub(cells(detail) + 1);
             let line = Line::from(vec![
                 Span::raw(marker),
-                Span::raw(format!("{:<room$} ", fit(name, room))),
+                Span::raw(format!("{} ", pad(name, room))),
                 Span::styled(detail.clone(), t.seq),
             ]);
             if i == selected {
