@@ -10,6 +10,7 @@ use super::flow::Flow;
 use super::flows::FlowsState;
 use super::jobs::Jobs;
 use super::json_tree::{self, TreeLine};
+use super::line_edit::LineEdit;
 use super::list::{self, EventList, Row};
 use super::log_work;
 use super::msg::{Job, Msg};
@@ -49,7 +50,7 @@ pub enum PromptKind {
 pub enum Overlay {
     None,
     Help { scroll: u16 },
-    Prompt { kind: PromptKind, text: String },
+    Prompt { kind: PromptKind, line: LineEdit },
     TypePicker { selected: usize },
     ProjectionPicker { selected: usize },
 }

@@ -12,6 +12,7 @@ use super::app::{App, Notice, View};
 use super::cqrs_complete;
 use super::flow::{FlowEvent, FlowLine, causation_tree};
 use super::keymap::Action;
+use super::line_edit::{Edit, LineEdit};
 use super::msg::Job;
 use super::read_models::{self, ReadModel, ReadModelsMsg};
 use super::read_rows::{self, ReadRow};
@@ -72,7 +73,7 @@ pub struct CommandFlow {
 
 /// The CQRS view.
 pub struct CqrsState {
-    pub input: String,
+    pub input: LineEdit,
     history: Vec<String>,
     /// The history entry shown, while walking it with Up/Down.
     history_at: Option<usize>,
@@ -96,7 +97,7 @@ pub struct CqrsState {
 impl Default for CqrsState {
     fn default() -> CqrsState {
         CqrsState {
-            input: String::new(),
+            input: LineEdit::new(MAX_INPUT),
             history: Vec::new(),
             history_at: None,
             policies: true,
@@ -320,13 +321,19 @@ impl App {
         match action {
             Action::Cancel => self.cqrs.editing = false,
             Action::Submit => self.submit(),
-            Action::Backspace => {
-                self.cqrs.input.pop();
-                self.input_changed();
+            Action::Backspace | Action::Edit(_) => {
+                let edit = match action {
+                    Action::Edit(edit) => edit,
+                    _ => Edit::DeletePrevious,
+                };
+                if self.cqrs.input.edit(edit) {
+                    self.input_changed();
+                }
             }
             Action::Complete => {
                 let streams = self.streams.as_deref().unwrap_or(&[]);
-                self.cqrs.input = cqrs_complete::complete(&self.cqrs.input, streams);
+                let completed = cqrs_complete::complete(&self.cqrs.input, streams);
+                self.cqrs.input.set(completed);
                 self.input_changed();
             }
             Action::Up | Action::Down => self.walk_history(action == Action::Up),
@@ -335,8 +342,7 @@ impl App {
     }
 
     pub(crate) fn command_input(&mut self, c: char) {
-        if !c.is_control() && self.cqrs.input.len() < MAX_INPUT {
-            self.cqrs.input.push(c);
+        if self.cqrs.input.insert(c) {
             self.input_changed();
         }
     }
@@ -349,7 +355,8 @@ impl App {
             (Some(i), true) => Some(i.saturating_sub(1)),
             (Some(i), false) => (i + 1 < history.len()).then_some(i + 1),
         };
-        self.cqrs.input = at.and_then(|i| history.get(i)).cloned().unwrap_or_default();
+        let text = at.and_then(|i| history.get(i)).cloned().unwrap_or_default();
+        self.cqrs.input.set(text);
         self.cqrs.history_at = at;
         self.write_model_follows_input();
     }

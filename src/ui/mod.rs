@@ -15,6 +15,7 @@ mod jobs;
 mod json_tree;
 pub mod keymap;
 mod lazy_state;
+mod line_edit;
 mod list;
 mod log_work;
 mod msg;

@@ -4,9 +4,13 @@ use std::sync::Arc;
 
 use super::app::{App, Notice, Overlay, PromptKind};
 use super::keymap::Action;
+use super::line_edit::{Edit, LineEdit};
 use super::list::{Filter, FilterKind};
 use super::sorted_names::{common_prefix_of, with_prefix};
 use crate::escape::printable;
+
+/// The longest text a prompt takes, in characters.
+const MAX_PROMPT: usize = 256;
 
 /// How many stream names the prompt lists under itself.
 pub const CANDIDATES_SHOWN: usize = 6;
@@ -24,21 +28,16 @@ impl App {
                 }
             }
         }
-        self.overlay = Overlay::Prompt {
-            kind,
-            text: String::new(),
+        let line = match kind {
+            PromptKind::Jump => LineEdit::digits(MAX_PROMPT),
+            PromptKind::Stream | PromptKind::Search => LineEdit::new(MAX_PROMPT),
         };
+        self.overlay = Overlay::Prompt { kind, line };
     }
 
     pub(crate) fn prompt_input(&mut self, c: char) {
-        if let Overlay::Prompt { kind, text } = &mut self.overlay {
-            let accepted = match kind {
-                PromptKind::Jump => c.is_ascii_digit(),
-                _ => !c.is_control(),
-            };
-            if accepted && text.len() < 256 {
-                text.push(c);
-            }
+        if let Overlay::Prompt { line, .. } = &mut self.overlay {
+            line.insert(c);
         }
     }
 
@@ -51,23 +50,25 @@ impl App {
     }
 
     pub(crate) fn prompt_action(&mut self, action: Action) {
-        let Overlay::Prompt { kind, text } = self.overlay.clone() else {
+        let Overlay::Prompt { kind, line } = &mut self.overlay else {
             return;
         };
+        let kind = *kind;
+        let text = line.value().to_string();
         match action {
             Action::Cancel => self.overlay = Overlay::None,
             Action::Backspace => {
-                if let Overlay::Prompt { text, .. } = &mut self.overlay {
-                    text.pop();
-                }
+                line.edit(Edit::DeletePrevious);
+            }
+            Action::Edit(edit) => {
+                line.edit(edit);
             }
             Action::Complete if kind == PromptKind::Stream => {
                 let completed = common_prefix_of(self.stream_candidates(&text));
-                if completed.len() > text.len() {
-                    self.overlay = Overlay::Prompt {
-                        kind,
-                        text: completed,
-                    };
+                if completed.len() > text.len()
+                    && let Overlay::Prompt { line, .. } = &mut self.overlay
+                {
+                    line.set(completed);
                 }
             }
             Action::Submit => {

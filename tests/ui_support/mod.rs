@@ -182,6 +182,14 @@ impl Harness {
         }
     }
 
+    /// Presses `code` with Ctrl held.
+    pub fn press_ctrl(&mut self, code: KeyCode) {
+        let key = KeyEvent::new(code, KeyModifiers::CONTROL);
+        if let Some(msg) = ui::map_key(&self.app, key) {
+            self.send(msg);
+        }
+    }
+
     pub fn keys(&mut self, text: &str) {
         for c in text.chars() {
             self.press(KeyCode::Char(c));

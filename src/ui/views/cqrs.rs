@@ -29,7 +29,7 @@ use crate::ui::cqrs_complete;
 use crate::ui::payload;
 use crate::ui::read_rows::{ReadRow, RowState};
 use crate::ui::theme::theme;
-use crate::ui::widgets::{cells, fit, pane};
+use crate::ui::widgets::{cells, fit, line_input, pane};
 
 /// Most flow lines drawn.
 const FLOW_ROWS: usize = 5;
@@ -72,15 +72,13 @@ fn render_command(app: &App, frame: &mut Frame, area: Rect) {
     let editing = app.editing_command();
     let policies = if state.policies { "on" } else { "off" };
     let title = format!(" Command · policies {policies} (p) ");
-    let input = if editing || !state.input.is_empty() {
-        let mut spans = vec![
+    let input = if editing {
+        line_input::line(&state.input, (area.width as usize).saturating_sub(4))
+    } else if !state.input.is_empty() {
+        Line::from(vec![
             Span::styled("> ", t.prompt),
             Span::raw(printable(&state.input).into_owned()),
-        ];
-        if editing {
-            spans.push(Span::styled("█", t.prompt));
-        }
-        Line::from(spans)
+        ])
     } else {
         Line::from(Span::styled(
             "press : or c to type a command, Enter to send it",

@@ -83,8 +83,8 @@ pub fn render(app: &App, frame: &mut Frame) {
     match &app.overlay {
         Overlay::None => {}
         Overlay::Help { scroll } => help::render(app, frame, bands.body, *scroll),
-        Overlay::Prompt { kind, text } => {
-            picker::render_prompt(app, frame, bands.body, *kind, text)
+        Overlay::Prompt { kind, line } => {
+            picker::render_prompt(app, frame, bands.body, *kind, line)
         }
         Overlay::TypePicker { selected } => picker::render_types(app, frame, bands.body, *selected),
         Overlay::ProjectionPicker { selected } => {

@@ -19,11 +19,13 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::escape::printable;
 use crate::ui::app::{App, PromptKind};
+use crate::ui::line_edit::LineEdit;
 use crate::ui::prompt::CANDIDATES_SHOWN;
 use crate::ui::theme::theme;
+use crate::ui::widgets::line_input;
 use crate::ui::widgets::{cells, pad};
 
-pub fn render_prompt(app: &App, frame: &mut Frame, body: Rect, kind: PromptKind, text: &str) {
+pub fn render_prompt(app: &App, frame: &mut Frame, body: Rect, kind: PromptKind, line: &LineEdit) {
     let t = theme();
     let title = match kind {
         PromptKind::Jump => " Jump to seq (Enter goes, Esc cancels) ",
@@ -31,7 +33,7 @@ pub fn render_prompt(app: &App, frame: &mut Frame, body: Rect, kind: PromptKind,
         PromptKind::Search => " Search events (Enter searches; n/N next/previous) ",
     };
     let candidates = if kind == PromptKind::Stream {
-        app.stream_candidates(text)
+        app.stream_candidates(line.value())
     } else {
         &[]
     };
@@ -44,11 +46,8 @@ pub fn render_prompt(app: &App, frame: &mut Frame, body: Rect, kind: PromptKind,
     )
     .intersection(body);
     frame.render_widget(Clear, area);
-    let mut lines = vec![Line::from(vec![
-        Span::styled("> ", t.prompt),
-        Span::raw(printable(text).into_owned()),
-        Span::styled("█", t.prompt),
-    ])];
+    let room = (area.width as usize).saturating_sub(2 + 2);
+    let mut lines = vec![line_input::line(line, room)];
     if kind == PromptKind::Stream {
         let mut shown: Vec<String> = candidates
             .iter()

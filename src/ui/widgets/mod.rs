@@ -3,6 +3,7 @@
 pub mod bars;
 pub mod json;
 pub mod lane;
+pub mod line_input;
 pub mod rate;
 pub mod types;
 
