@@ -1,25 +1,25 @@
 //! The app state: what is open, where the cursor is, what the workers found.
-//! Changed only by [`super::update`]; read by the views.
+//! Changed only by [`crate::ui::update`]; read by the views.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
-use super::cqrs::CqrsState;
-use super::flow::Flow;
-use super::flows::FlowsState;
-use super::jobs::Jobs;
-use super::json_tree::{self, TreeLine};
-use super::line_edit::LineEdit;
-use super::list::{self, EventList, Row};
-use super::log_work;
-use super::msg::{Job, Msg};
-use super::payload;
-use super::projections::ProjectionsState;
-use super::rate::RateChart;
-use super::views;
 use crate::event::Event;
 use crate::store::{EventLog, LogStats};
+use crate::ui::chain::Flow;
+use crate::ui::jobs::Jobs;
+use crate::ui::json_tree::{self, TreeLine};
+use crate::ui::line_edit::LineEdit;
+use crate::ui::msg::{Job, Msg};
+use crate::ui::payload;
+use crate::ui::rate::RateChart;
+use crate::ui::views;
+use crate::ui::views::cqrs::state::CqrsState;
+use crate::ui::views::flows::state::FlowsState;
+use crate::ui::views::log::list::{self, EventList, Row};
+use crate::ui::views::log::work;
+use crate::ui::views::projections::state::ProjectionsState;
 
 /// The views.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -113,7 +113,7 @@ pub struct App {
 impl App {
     /// Opens the explorer on `log` at its first event. Results of background
     /// work are sent on `tx`; feed what arrives on its receiver to
-    /// [`super::update`]. Reading failures become notices, never errors.
+    /// [`crate::ui::update`]. Reading failures become notices, never errors.
     pub fn new(log: Arc<EventLog>, tx: Sender<Msg>) -> App {
         let stats = log.stats().map_err(|e| e.to_string());
         let total = stats.as_ref().map_or(0, |s| s.events);
@@ -352,13 +352,13 @@ impl App {
         }
         let log = self.log.clone();
         self.jobs
-            .spawn(Job::Flow, move |worker| log_work::flow(&log, worker, seq));
+            .spawn(Job::Flow, move |worker| work::flow(&log, worker, seq));
     }
 
     /// Counts the log's events over time for the rate chart, afresh.
     pub(crate) fn start_rate(&mut self) {
         let log = self.log.clone();
         self.jobs
-            .spawn(Job::Rate, move |worker| log_work::rate(&log, worker));
+            .spawn(Job::Rate, move |worker| work::rate(&log, worker));
     }
 }

@@ -21,8 +21,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::Sender;
 use std::time::Instant;
 
-use super::msg::{Job, Msg};
-use super::panic_guard;
+use crate::ui::msg::{Job, Msg};
+use crate::ui::panic_guard;
 
 /// The state of one kind of job.
 #[derive(Debug, Default)]

@@ -5,7 +5,7 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::line_edit::Edit;
+use crate::ui::line_edit::Edit;
 
 /// Where a binding applies. The app decides which contexts are live.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

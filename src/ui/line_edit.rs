@@ -12,8 +12,8 @@ use std::ops::Deref;
 
 use tui_input::{Input, InputRequest};
 
-use super::widgets::cells;
 use crate::escape::printable;
+use crate::ui::widgets::cells;
 
 /// An editing key, as the keymap names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -140,7 +140,7 @@ impl LineEdit {
         Drawn {
             before,
             under,
-            after: super::widgets::fit(&after, room),
+            after: crate::ui::widgets::fit(&after, room),
         }
     }
 }

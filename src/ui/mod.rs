@@ -5,29 +5,16 @@
 //! draws one screen as text.
 
 mod app;
-mod cqrs;
-mod cqrs_complete;
-mod flow;
-mod flows;
-mod flows_notes;
-mod flows_run;
+mod chain;
 mod jobs;
 mod json_tree;
 pub mod keymap;
-mod lazy_state;
 mod line_edit;
-mod list;
-mod log_work;
 mod msg;
 mod open;
 mod panic_guard;
 mod payload;
-mod projection_jobs;
-mod projections;
-mod prompt;
 mod rate;
-mod read_models;
-mod read_rows;
 mod run;
 mod sorted_names;
 pub mod theme;
@@ -39,14 +26,14 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 pub use app::{App, Detail, DetailLine, Focus, Notice, Overlay, PromptKind, View};
-pub use cqrs::Clock;
-pub use flow::{Flow, FlowEvent, FlowLine};
-pub use flows::{CustomerChoice, FlowsMsg};
+pub use chain::{Flow, FlowEvent, FlowLine};
 pub use json_tree::{LineKind, TreeLine};
 pub use msg::{Job, Msg};
 pub use open::open_log;
 pub use run::{run, settle};
 pub use update::{map_key, update};
+pub use views::cqrs::state::Clock;
+pub use views::flows::state::{CustomerChoice, FlowsMsg};
 pub use views::render;
 pub use views::{MIN_HEIGHT, MIN_WIDTH};
 

@@ -3,12 +3,12 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::flow::Flow;
-use super::flows::FlowsMsg;
-use super::keymap::Action;
-use super::projections::ProjectionMsg;
-use super::rate::RateChart;
-use super::read_models::ReadModelsMsg;
+use crate::ui::chain::Flow;
+use crate::ui::keymap::Action;
+use crate::ui::rate::RateChart;
+use crate::ui::views::cqrs::read_models::ReadModelsMsg;
+use crate::ui::views::flows::state::FlowsMsg;
+use crate::ui::views::projections::state::ProjectionMsg;
 
 /// The kinds of background work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -58,7 +58,7 @@ impl Job {
 /// A message to the app.
 #[derive(Debug)]
 pub enum Msg {
-    /// A key as the terminal sent it; [`super::map_key`] turns it into an
+    /// A key as the terminal sent it; [`crate::ui::map_key`] turns it into an
     /// action or text input.
     Key(KeyEvent),
     /// A keymap action.

@@ -1,6 +1,6 @@
 //! Panics on worker threads stay on their thread. `ratatui::init` installs
 //! a hook that restores the terminal on any panic; a worker's panic is
-//! caught by [`super::jobs`] and shown as an error while the explorer keeps
+//! caught by [`crate::ui::jobs`] and shown as an error while the explorer keeps
 //! drawing, so for worker threads the hook must neither restore the
 //! terminal nor print over the screen. [`install`] wraps the hook in force
 //! with that one rule; every other thread's panic reaches it unchanged.

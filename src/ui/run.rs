@@ -9,10 +9,10 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use ratatui::crossterm::event::{self, Event as TermEvent};
 
-use super::app::App;
-use super::msg::Msg;
-use super::{panic_guard, update, views};
 use crate::store::EventLog;
+use crate::ui::app::App;
+use crate::ui::msg::Msg;
+use crate::ui::{panic_guard, update, views};
 
 /// How often the input thread sends a tick while no key arrives.
 pub(crate) const TICK: Duration = Duration::from_millis(250);
@@ -60,7 +60,7 @@ pub fn run(log: EventLog, title: Option<&str>) -> anyhow::Result<()> {
 #[cfg(debug_assertions)]
 fn start_panic_probe(app: &mut App) {
     if std::env::var_os("EVENTSCOPE_PANIC_PROBE").is_some() {
-        app.jobs.spawn(super::msg::Job::PanicProbe, |_| {
+        app.jobs.spawn(crate::ui::msg::Job::PanicProbe, |_| {
             panic!("the panic probe panicked on purpose")
         });
     }

@@ -4,11 +4,12 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::{App, DetailLine, Focus, Notice, Overlay, PromptKind, View};
-use super::keymap::{self, Action, Context};
-use super::msg::{Job, Msg};
-use super::{json_tree, payload};
-use super::{log_work, views};
+use crate::ui::app::{App, DetailLine, Focus, Notice, Overlay, PromptKind, View};
+use crate::ui::keymap::{self, Action, Context};
+use crate::ui::msg::{Job, Msg};
+use crate::ui::views;
+use crate::ui::views::log::work;
+use crate::ui::{json_tree, payload};
 
 impl App {
     /// The keymap contexts that are live, most specific first.
@@ -319,7 +320,7 @@ impl App {
         if self.list.is_empty() {
             return;
         }
-        let request = log_work::SearchRequest {
+        let request = work::SearchRequest {
             query,
             list: self.list.clone(),
             from: self.cursor,
@@ -327,7 +328,7 @@ impl App {
         };
         let log = self.log.clone();
         self.jobs.spawn(Job::Search, move |worker| {
-            log_work::search(&log, worker, &request)
+            work::search(&log, worker, &request)
         });
     }
 

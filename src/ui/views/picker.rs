@@ -20,8 +20,8 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 use crate::escape::printable;
 use crate::ui::app::{App, PromptKind};
 use crate::ui::line_edit::LineEdit;
-use crate::ui::prompt::CANDIDATES_SHOWN;
 use crate::ui::theme::theme;
+use crate::ui::views::log::prompt::CANDIDATES_SHOWN;
 use crate::ui::widgets::line_input;
 use crate::ui::widgets::{cells, pad};
 

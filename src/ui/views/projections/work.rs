@@ -7,14 +7,14 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::jobs::Worker;
-use super::json_tree::LazyMaps;
-use super::lazy_state::{self, tree_path};
-use super::msg::Msg;
 use crate::projection::{
     self, Change, Path, Progress, Projection, RebuildOptions, RebuildOutcome, SnapshotPolicy, Start,
 };
 use crate::store::EventLog;
+use crate::ui::jobs::Worker;
+use crate::ui::json_tree::LazyMaps;
+use crate::ui::msg::Msg;
+use crate::ui::views::projections::lazy_state::{self, tree_path};
 
 /// Held state further behind than this is not stepped on from: time travel
 /// from the nearest snapshot is cheaper.

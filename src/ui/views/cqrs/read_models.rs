@@ -12,11 +12,11 @@ use std::ops::ControlFlow;
 
 use serde_json::Value;
 
-use super::jobs::Worker;
-use super::msg::Msg;
 use crate::event::Timestamp;
 use crate::projection::{EventSource, Path, Projection, SnapshotStore, builtin, travel};
 use crate::store::EventLog;
+use crate::ui::jobs::Worker;
+use crate::ui::msg::Msg;
 
 /// How many unapplied events are looked at to judge staleness; a read
 /// model further behind is called stale without looking.

@@ -1,29 +1,17 @@
-//! The projections view: a projection's state at the cursor, what the
-//! event there changed, and the engine at work (time travel, blame,
-//! rebuild, the snapshot check).
-//!
-//! ```text
-//! ┌ customers at #16 PaymentReceived ───┐┌ What #16 changed ─────────────┐
-//! │ ▾customer-1: {                      ││ ~ customer-1.city: "A" -> "B" │
-//! │~    city: "Bergen"                  ││                               │
-//! │                                     │├ Engine ───────────────────────┤
-//! │                                     ││ time travel from snapshot #10 │
-//! │                                     ││ rebuild ███████░░░ 70%        │
-//! └─────────────────────────────────────┘└───────────────────────────────┘
-//! ```
+//! Drawing the projections view; the layout is sketched in [`super`].
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{bands, screen};
 use crate::escape::printable;
 use crate::projection::{RebuildOutcome, Start};
 use crate::ui::app::App;
 use crate::ui::msg::Job;
-use crate::ui::projection_jobs::Agreement;
 use crate::ui::theme::theme;
+use crate::ui::views::projections::work::Agreement;
+use crate::ui::views::{bands, screen};
 use crate::ui::widgets::{self, json};
 
 struct Areas {

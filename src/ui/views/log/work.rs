@@ -1,17 +1,17 @@
 //! The log view's background work: the rate chart, text search, and the
 //! flow (correlation chain) of the selected event. Each runs through
-//! [`super::jobs::Jobs::spawn`] and answers with one result `Msg`.
+//! [`crate::ui::jobs::Jobs::spawn`] and answers with one result `Msg`.
 
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use super::flow::{Flow, FlowEvent, causation_tree};
-use super::jobs::Worker;
-use super::list::EventList;
-use super::msg::Msg;
-use super::rate::RateChart;
 use crate::event::Event;
 use crate::store::EventLog;
+use crate::ui::chain::{Flow, FlowEvent, causation_tree};
+use crate::ui::jobs::Worker;
+use crate::ui::msg::Msg;
+use crate::ui::rate::RateChart;
+use crate::ui::views::log::list::EventList;
 
 /// How often workers report progress, in events.
 const PROGRESS_EVERY: u64 = 20_000;

@@ -8,15 +8,6 @@ use std::sync::Arc;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::app::{App, Notice, View};
-use super::cqrs_complete;
-use super::flow::{FlowEvent, FlowLine, causation_tree};
-use super::keymap::Action;
-use super::line_edit::{Edit, LineEdit};
-use super::msg::Job;
-use super::read_models::{self, ReadModel, ReadModelsMsg};
-use super::read_rows::{self, ReadRow};
-use super::sorted_names;
 use crate::cqrs::bank::Account;
 use crate::cqrs::retail::{Customer, Order};
 use crate::cqrs::{
@@ -28,6 +19,15 @@ use crate::domain::retail::{CUSTOMER_PREFIX, ORDER_PREFIX};
 use crate::event::Timestamp;
 use crate::projection::builtin::{BANK, RETAIL, Streams};
 use crate::store::EventLog;
+use crate::ui::app::{App, Notice, View};
+use crate::ui::chain::{FlowEvent, FlowLine, causation_tree};
+use crate::ui::keymap::Action;
+use crate::ui::line_edit::{Edit, LineEdit};
+use crate::ui::msg::Job;
+use crate::ui::sorted_names;
+use crate::ui::views::cqrs::complete;
+use crate::ui::views::cqrs::read_models::{self, ReadModel, ReadModelsMsg};
+use crate::ui::views::cqrs::read_rows::{self, ReadRow};
 
 /// The app's clock: the time written on the events of commands, and the
 /// "now" read-model delays count from. Injectable, so tests are stable.
@@ -165,7 +165,7 @@ impl App {
     /// What Tab could complete the command line with: the first few
     /// candidates and how many there are.
     pub fn command_completions(&self) -> (Vec<String>, usize) {
-        let found = cqrs_complete::candidates(&self.cqrs.input, self.stream_list());
+        let found = complete::candidates(&self.cqrs.input, self.stream_list());
         (
             found.shown.into_iter().map(|c| c.into_owned()).collect(),
             found.total,
@@ -332,7 +332,7 @@ impl App {
             }
             Action::Complete => {
                 let streams = self.streams.as_deref().unwrap_or(&[]);
-                let completed = cqrs_complete::complete(&self.cqrs.input, streams);
+                let completed = complete::complete(&self.cqrs.input, streams);
                 self.cqrs.input.set(completed);
                 self.input_changed();
             }

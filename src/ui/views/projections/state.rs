@@ -8,17 +8,17 @@ use std::time::Instant;
 
 use serde_json::Value;
 
-use super::app::{App, Focus, Notice, Overlay, View};
-use super::jobs::Jobs;
-use super::json_tree::{self, TreeLine, child_path};
-use super::keymap::Action;
-use super::lazy_state::{self, tree_path};
-use super::msg::Job;
-pub use super::projection_jobs::ProjectionMsg;
-use super::projection_jobs::{self as work, Agreement, StateAt};
-use super::widgets::json::Mark;
 use crate::projection::{self, Change, Path, Progress, RebuildOutcome, Segment};
 use crate::store::EventLog;
+use crate::ui::app::{App, Focus, Notice, Overlay, View};
+use crate::ui::jobs::Jobs;
+use crate::ui::json_tree::{self, TreeLine, child_path};
+use crate::ui::keymap::Action;
+use crate::ui::msg::Job;
+use crate::ui::views::projections::lazy_state::{self, tree_path};
+pub use crate::ui::views::projections::work::ProjectionMsg;
+use crate::ui::views::projections::work::{self as work, Agreement, StateAt};
+use crate::ui::widgets::json::Mark;
 
 /// A root with more children than this starts with each child folded.
 const FOLD_ROOT_ABOVE: usize = 12;
@@ -295,7 +295,7 @@ impl App {
     }
 
     pub(crate) fn projections_action(&mut self, action: Action) {
-        let rows = super::views::projections::tree_rows(self.size).max(1);
+        let rows = crate::ui::views::projections::tree_rows(self.size).max(1);
         let last = self.projections.lines.len().saturating_sub(1);
         let p = &mut self.projections;
         match action {
@@ -459,7 +459,7 @@ impl App {
             ProjectionMsg::State(Ok(state)) if Some(state.seq) == p.wanted => {
                 p.show_state(state);
                 // Bring the first change into view, a third of the way down.
-                let rows = super::views::projections::tree_rows(self.size).max(1);
+                let rows = crate::ui::views::projections::tree_rows(self.size).max(1);
                 if p.cursor < p.scroll || p.cursor >= p.scroll + rows {
                     p.scroll = p.cursor.saturating_sub(rows / 3);
                 }

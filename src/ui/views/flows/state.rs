@@ -12,16 +12,16 @@
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
-use super::app::{App, Notice, View};
-use super::flows_run::{AdvanceError, SimRun};
-use super::jobs::Worker;
-use super::keymap::Action;
-use super::msg::{Job, Msg};
 use crate::simulation::{SeqRange, SimParams, Simulation};
 use crate::store::EventLog;
+use crate::ui::app::{App, Notice, View};
+use crate::ui::jobs::Worker;
+use crate::ui::keymap::Action;
+use crate::ui::msg::{Job, Msg};
+use crate::ui::views::flows::run::{AdvanceError, SimRun};
 
 /// The wall time a `Tick` stands for.
-pub const TICK_MS: u64 = super::run::TICK.as_millis() as u64;
+pub const TICK_MS: u64 = crate::ui::run::TICK.as_millis() as u64;
 
 /// Playback speeds, in log events per second of wall time.
 pub const SPEEDS: [u64; 8] = [1, 2, 4, 8, 16, 32, 64, 128];

@@ -1,31 +1,16 @@
-//! The log view: the event list, the selected event, its flow, the rate of
-//! events over time and the counts by type.
-//!
-//! ```text
-//! ┌ Log 1..1,000 ───────────────┐┌ Event #12 ────────────────┐
-//! │  seq time     stream   type ││ seq     12                │
-//! │▶  12 09:30:00 order-3  Ord… ││ data {                    │
-//! │   13 09:30:01 order-3  Pay… ││   total: 1200             │
-//! │                             │├ Flow c-7 ─────────────────┤
-//! │                             ││ #12 OrderPlaced ◀         │
-//! └─────────────────────────────┘└───────────────────────────┘
-//! ┌ Events over time ───────────────────┐┌ Types ─────────────┐
-//! │ ▁▂▃▅▇▅▃▂▁                           ││   400 OrderPlaced  │
-//! │      ▲                              ││   300 PaymentRece… │
-//! └─────────────────────────────────────┘└────────────────────┘
-//! ```
+//! Drawing the log view; the layout is sketched in [`super`].
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::{bands, screen};
 use crate::escape::printable;
 use crate::event::Event;
 use crate::ui::app::{App, DetailLine, Focus};
 use crate::ui::msg::Job;
 use crate::ui::theme::theme;
+use crate::ui::views::{bands, screen};
 use crate::ui::widgets::{self, json};
 
 /// The panes of the log view.

@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use super::sorted_names::{common_prefix, with_prefix};
+use crate::ui::sorted_names::{common_prefix, with_prefix};
 
 use crate::cqrs::spec::{OPEN_ACCOUNT, PLACE_ORDER, REGISTER_CUSTOMER};
 use crate::cqrs::{CommandSpec, FieldKind, command_spec, command_specs};

@@ -1,19 +1,4 @@
-//! The CQRS view: a command goes to the write side; the read side follows,
-//! maybe late.
-//!
-//! ```text
-//! ┌ Command · policies on ────────────────────────────────────────┐
-//! │ > ChangeCustomerAddress customer-7 city=Leeds …█              │ ┌ completions ┐
-//! │ ChangeCustomerAddress customer-<n> street=<text> …            │ └─────────────┘
-//! ├ Write model: customer-7 (v4) ───┬ Decision ───────────────────┤
-//! │ ~ address: {"city":"Leeds",…}   │ ✓ CustomerAddressChanged v4 │
-//! ├ Read models ────────────────────┴─────────────────────────────┤
-//! │ ▶ address-book  lag 2  #40/42  STALE customer-7 {…}           │
-//! │     address.city: "Oslo" here, "Leeds" in the write model     │
-//! ├ Flow cmd:customer-7/4 ────────────────────────────────────────┤
-//! │ cmd PlaceOrder order-9 └ #41 OrderPlaced └ #42 PaymentRequested│
-//! └───────────────────────────────────────────────────────────────┘
-//! ```
+//! Drawing the cqrs view; the layout is sketched in [`super`].
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -24,11 +9,11 @@ use serde_json::Value;
 use crate::cqrs::{Handled, Origin, StepOutcome, command_spec};
 use crate::escape::printable;
 use crate::ui::app::App;
-use crate::ui::cqrs::{CommandFlow, Outcome, WriteModelView};
-use crate::ui::cqrs_complete;
 use crate::ui::payload;
-use crate::ui::read_rows::{ReadRow, RowState};
 use crate::ui::theme::theme;
+use crate::ui::views::cqrs::complete;
+use crate::ui::views::cqrs::read_rows::{ReadRow, RowState};
+use crate::ui::views::cqrs::state::{CommandFlow, Outcome, WriteModelView};
 use crate::ui::widgets::{cells, fit, line_input, pane};
 
 /// Most flow lines drawn.
@@ -126,7 +111,7 @@ fn render_completions(app: &App, frame: &mut Frame, command: Rect, below: Rect) 
     if text.trim().is_empty() {
         return;
     }
-    let found = cqrs_complete::candidates(text, streams);
+    let found = complete::candidates(text, streams);
     let word = &text[found.start.min(text.len())..];
     if found.total == 0 || (found.total == 1 && found.shown.first().is_some_and(|c| c == word)) {
         return;

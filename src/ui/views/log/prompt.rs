@@ -2,12 +2,12 @@
 
 use std::sync::Arc;
 
-use super::app::{App, Notice, Overlay, PromptKind};
-use super::keymap::Action;
-use super::line_edit::{Edit, LineEdit};
-use super::list::{Filter, FilterKind};
-use super::sorted_names::{common_prefix_of, with_prefix};
 use crate::escape::printable;
+use crate::ui::app::{App, Notice, Overlay, PromptKind};
+use crate::ui::keymap::Action;
+use crate::ui::line_edit::{Edit, LineEdit};
+use crate::ui::sorted_names::{common_prefix_of, with_prefix};
+use crate::ui::views::log::list::{Filter, FilterKind};
 
 /// The longest text a prompt takes, in characters.
 const MAX_PROMPT: usize = 256;

@@ -1,0 +1,28 @@
+//! The projections view: a projection's state at the cursor, what the
+//! event there changed, and the engine at work (time travel, blame,
+//! rebuild, the snapshot check).
+//!
+//! ```text
+//! ┌ customers at #16 PaymentReceived ───┐┌ What #16 changed ─────────────┐
+//! │ ▾customer-1: {                      ││ ~ customer-1.city: "A" -> "B" │
+//! │~    city: "Bergen"                  ││                               │
+//! │                                     │├ Engine ───────────────────────┤
+//! │                                     ││ time travel from snapshot #10 │
+//! │                                     ││ rebuild ███████░░░ 70%        │
+//! └─────────────────────────────────────┘└───────────────────────────────┘
+//! ```
+//!
+//! Files: `state` holds the view's state and its part of `update`;
+//! `render` draws it; `work` computes on workers (the state at the cursor,
+//! rebuilds, blame, the snapshot check); `lazy_state` keeps large maps of a
+//! state in part, fetched as they are unfolded.
+//!
+//! May touch: the log (read; a rebuild writes snapshots), the job spawner,
+//! the notice line.
+
+pub mod lazy_state;
+pub mod render;
+pub mod state;
+pub mod work;
+
+pub use render::*;
