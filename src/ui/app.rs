@@ -14,7 +14,7 @@ use crate::ui::line_edit::LineEdit;
 use crate::ui::msg::{Job, Msg};
 use crate::ui::payload;
 use crate::ui::rate::RateChart;
-use crate::ui::views;
+use crate::ui::views::log::layout;
 use crate::ui::views::cqrs::state::CqrsState;
 use crate::ui::views::flows::state::FlowsState;
 use crate::ui::views::log::list::{self, EventList, Row};
@@ -238,7 +238,7 @@ impl App {
 
     /// Rows of events the list shows at the current size.
     pub(crate) fn list_rows(&self) -> usize {
-        views::log::list_rows(self.size)
+        layout::list_rows(self.size)
     }
 
     /// Moves the cursor to `index` (clamped), scrolling to keep it on

@@ -9,6 +9,7 @@ mod chain;
 mod jobs;
 mod json_tree;
 pub mod keymap;
+mod layout;
 mod line_edit;
 mod msg;
 mod open;
@@ -33,7 +34,8 @@ pub use open::open_log;
 pub use run::{run, settle};
 pub use update::{map_key, update};
 pub use views::cqrs::state::Clock;
-pub use views::flows::state::{CustomerChoice, FlowsMsg};
+pub use views::flows::msg::FlowsMsg;
+pub use views::flows::state::CustomerChoice;
 pub use views::render;
 pub use views::{MIN_HEIGHT, MIN_WIDTH};
 

@@ -6,9 +6,12 @@ use ratatui::crossterm::event::KeyEvent;
 use crate::ui::chain::Flow;
 use crate::ui::keymap::Action;
 use crate::ui::rate::RateChart;
-use crate::ui::views::cqrs::read_models::ReadModelsMsg;
-use crate::ui::views::flows::state::FlowsMsg;
-use crate::ui::views::projections::state::ProjectionMsg;
+use crate::ui::views::cqrs::msg::ReadModelsMsg;
+use crate::ui::views::flows::msg::FlowsMsg;
+use crate::ui::views::projections::msg::ProjectionMsg;
+
+/// How often the input thread sends a tick while no key arrives.
+pub const TICK: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// The kinds of background work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -11,11 +11,8 @@ use ratatui::crossterm::event::{self, Event as TermEvent};
 
 use crate::store::EventLog;
 use crate::ui::app::App;
-use crate::ui::msg::Msg;
+use crate::ui::msg::{Msg, TICK};
 use crate::ui::{panic_guard, update, views};
-
-/// How often the input thread sends a tick while no key arrives.
-pub(crate) const TICK: Duration = Duration::from_millis(250);
 
 /// Runs the explorer on `log` until the user quits. The terminal is
 /// restored on every exit path, panics included.

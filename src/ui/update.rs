@@ -7,7 +7,7 @@ use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use crate::ui::app::{App, DetailLine, Focus, Notice, Overlay, PromptKind, View};
 use crate::ui::keymap::{self, Action, Context};
 use crate::ui::msg::{Job, Msg};
-use crate::ui::views;
+use crate::ui::views::log::layout;
 use crate::ui::views::log::work;
 use crate::ui::{json_tree, payload};
 
@@ -202,7 +202,7 @@ fn list_action(app: &mut App, action: Action) {
 }
 
 fn detail_action(app: &mut App, action: Action) {
-    let page = views::log::detail_rows(app.size).max(1);
+    let page = layout::detail_rows(app.size).max(1);
     let last = app.detail.lines.len().saturating_sub(1);
     let cursor = app.detail.cursor;
     match action {
@@ -252,7 +252,7 @@ fn detail_action(app: &mut App, action: Action) {
 
 impl App {
     pub(crate) fn keep_detail_cursor_visible(&mut self) {
-        let rows = views::log::detail_rows(self.size).max(1);
+        let rows = layout::detail_rows(self.size).max(1);
         let detail = &mut self.detail;
         if detail.cursor < detail.scroll {
             detail.scroll = detail.cursor;

@@ -21,47 +21,14 @@ pub mod projections;
 pub mod status;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Overlay, View};
 use super::theme::theme;
 use super::widgets;
-
-/// The smallest screen the explorer draws on.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 16;
-
-/// The screen's bands.
-pub struct Frame4 {
-    pub header: Rect,
-    pub body: Rect,
-    pub status: Rect,
-    pub footer: Rect,
-}
-
-/// Splits the screen into header, body, status line and footer.
-pub fn bands(area: Rect) -> Frame4 {
-    let [header, body, status, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    Frame4 {
-        header,
-        body,
-        status,
-        footer,
-    }
-}
-
-/// The screen area of a terminal of `size`.
-pub fn screen(size: (u16, u16)) -> Rect {
-    Rect::new(0, 0, size.0, size.1)
-}
+pub use crate::ui::layout::{MIN_HEIGHT, MIN_WIDTH, bands};
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {

@@ -24,9 +24,13 @@
 //! job spawner, the notice line, the stream names.
 
 pub mod complete;
+pub mod msg;
 pub mod read_models;
 pub mod read_rows;
 pub mod render;
 pub mod state;
+pub mod update;
+pub mod work;
+pub mod write_model;
 
 pub use render::*;

@@ -9,7 +9,7 @@ use crate::domain::retail::{CUSTOMER_PREFIX, ORDER_PREFIX};
 use crate::projection::builtin::{AddressBook, Balances, Customers, Orders, Streams};
 use crate::projection::{EventSource, Path};
 use crate::ui::views::cqrs::read_models::ReadModel;
-use crate::ui::views::cqrs::state::WriteModelView;
+use crate::ui::views::cqrs::write_model::WriteModelView;
 
 /// One read model's line in the view.
 #[derive(Clone, Debug, PartialEq)]

@@ -13,7 +13,8 @@ use crate::ui::payload;
 use crate::ui::theme::theme;
 use crate::ui::views::cqrs::complete;
 use crate::ui::views::cqrs::read_rows::{ReadRow, RowState};
-use crate::ui::views::cqrs::state::{CommandFlow, Outcome, WriteModelView};
+use crate::ui::views::cqrs::state::{CommandFlow, Outcome};
+use crate::ui::views::cqrs::write_model::WriteModelView;
 use crate::ui::widgets::{cells, fit, line_input, pane};
 
 /// Most flow lines drawn.

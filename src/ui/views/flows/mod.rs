@@ -30,9 +30,12 @@
 //! May touch: the log (read only), the job spawner (a restart runs on a
 //! worker), the notice line.
 
+pub mod msg;
 pub mod notes;
 pub mod render;
 pub mod run;
 pub mod state;
+pub mod update;
+pub mod work;
 
 pub use render::*;

@@ -25,6 +25,7 @@
 //! selection itself (cursor, list, detail) is the App's, as every view
 //! follows it.
 
+pub mod layout;
 pub mod list;
 pub mod prompt;
 pub mod render;

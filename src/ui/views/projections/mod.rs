@@ -20,9 +20,12 @@
 //! May touch: the log (read; a rebuild writes snapshots), the job spawner,
 //! the notice line.
 
+pub mod layout;
 pub mod lazy_state;
+pub mod msg;
 pub mod render;
 pub mod state;
+pub mod update;
 pub mod work;
 
 pub use render::*;

@@ -1,7 +1,7 @@
 //! Drawing the projections view; the layout is sketched in [`super`].
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
@@ -10,35 +10,9 @@ use crate::projection::{RebuildOutcome, Start};
 use crate::ui::app::App;
 use crate::ui::msg::Job;
 use crate::ui::theme::theme;
-use crate::ui::views::projections::work::Agreement;
-use crate::ui::views::{bands, screen};
+use crate::ui::views::projections::layout::areas;
+use crate::ui::views::projections::msg::Agreement;
 use crate::ui::widgets::{self, json};
-
-struct Areas {
-    tree: Rect,
-    changes: Rect,
-    engine: Rect,
-}
-
-fn areas(body: Rect) -> Areas {
-    let [tree, right] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
-    let [changes, engine] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(10)]).areas(right);
-    Areas {
-        tree,
-        changes,
-        engine,
-    }
-}
-
-/// How many lines of the state the tree shows on a screen of `size`.
-pub fn tree_rows(size: (u16, u16)) -> usize {
-    areas(bands(screen(size)).body)
-        .tree
-        .height
-        .saturating_sub(2) as usize
-}
 
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let areas = areas(body);
