@@ -8,15 +8,16 @@ use std::sync::mpsc::Sender;
 use crate::event::Event;
 use crate::store::{EventLog, LogStats};
 use crate::ui::chain::Flow;
+pub use crate::ui::ctx::Notice;
 use crate::ui::jobs::Jobs;
 use crate::ui::json_tree::{self, TreeLine};
 use crate::ui::line_edit::LineEdit;
 use crate::ui::msg::{Job, Msg};
 use crate::ui::payload;
 use crate::ui::rate::RateChart;
-use crate::ui::views::log::layout;
 use crate::ui::views::cqrs::state::CqrsState;
 use crate::ui::views::flows::state::FlowsState;
+use crate::ui::views::log::layout;
 use crate::ui::views::log::list::{self, EventList, Row};
 use crate::ui::views::log::work;
 use crate::ui::views::projections::state::ProjectionsState;
@@ -53,13 +54,6 @@ pub enum Overlay {
     Prompt { kind: PromptKind, line: LineEdit },
     TypePicker { selected: usize },
     ProjectionPicker { selected: usize },
-}
-
-/// A message on the status line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Notice {
-    Info(String),
-    Error(String),
 }
 
 /// One line of the detail pane.

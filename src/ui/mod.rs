@@ -5,7 +5,9 @@
 //! draws one screen as text.
 
 mod app;
+mod app_access;
 mod chain;
+mod ctx;
 mod jobs;
 mod json_tree;
 pub mod keymap;

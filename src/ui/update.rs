@@ -5,6 +5,7 @@
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
 use crate::ui::app::{App, DetailLine, Focus, Notice, Overlay, PromptKind, View};
+use crate::ui::ctx::ctx;
 use crate::ui::keymap::{self, Action, Context};
 use crate::ui::msg::{Job, Msg};
 use crate::ui::views::log::layout;
@@ -76,7 +77,8 @@ pub fn update(app: &mut App, msg: Msg) {
         }
         Msg::Tick => {
             app.cqrs_tick();
-            app.flows_tick();
+            let shown = app.view == View::Flows;
+            app.flows.tick(&mut ctx!(app), shown);
         }
         Msg::Progress {
             job,
@@ -132,7 +134,7 @@ pub fn update(app: &mut App, msg: Msg) {
         }
         Msg::Projection { generation, msg } => app.projection_msg(generation, msg),
         Msg::ReadModels { generation, msg } => app.read_models_msg(generation, msg),
-        Msg::Flows { generation, msg } => app.flows_msg(generation, msg),
+        Msg::Flows { generation, msg } => app.flows.on_msg(&mut ctx!(app), generation, msg),
     }
 }
 
@@ -175,7 +177,7 @@ fn act(app: &mut App, action: Action) {
                 (View::Log, Focus::Detail) => detail_action(app, action),
                 (View::Projections, _) => app.projections_action(action),
                 (View::Cqrs, _) => app.cqrs_action(action),
-                (View::Flows, _) => app.flows_action(action),
+                (View::Flows, _) => app.flows.action(&mut ctx!(app), action),
             },
         },
     }

@@ -4,8 +4,6 @@ pub mod bars;
 pub mod json;
 pub mod lane;
 pub mod line_input;
-pub mod rate;
-pub mod types;
 
 use ratatui::widgets::Block;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};

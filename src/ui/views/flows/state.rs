@@ -112,3 +112,53 @@ pub fn next_rate(rate: f64) -> f64 {
         .find(|&r| r > rate + 1e-9)
         .unwrap_or(0.0)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::projection::testing::LogBuilder;
+    use serde_json::json;
+    use std::sync::atomic::AtomicBool;
+
+    fn registered(n: u32) -> serde_json::Value {
+        json!({"name": format!("C {n}"), "email": format!("c{n}@example.com"),
+               "address": {"street": "1 Main St", "city": "Oslo", "postcode": "0150", "country": "NO"}})
+    }
+
+    /// The view's state on an in-memory log: no store, no App.
+    #[test]
+    fn the_state_follows_its_clock_along_the_log_and_shows_the_latest_customer() {
+        let mut builder = LogBuilder::new();
+        builder
+            .push("customer-1", "CustomerRegistered", registered(1))
+            .push("customer-2", "CustomerRegistered", registered(2))
+            .push("customer-3", "CustomerRegistered", registered(3));
+        let log = builder.build();
+        let mut state = FlowsState::new(3);
+        assert_eq!(state.shown_customer(), None);
+        state.clock_us = state.run.time_of(2).saturating_mul(1_000);
+        let never = AtomicBool::new(false);
+        assert!(
+            state
+                .run
+                .advance_to(&log, state.clock_ms(), &never, |_| {})
+                .is_ok()
+        );
+        assert_eq!(state.run.seq(), 2);
+        assert_eq!(state.shown_customer().as_deref(), Some("customer-2"));
+        state.customer = CustomerChoice::Picked(Arc::from("customer-1"));
+        assert_eq!(state.shown_customer().as_deref(), Some("customer-1"));
+    }
+
+    #[test]
+    fn an_open_outage_runs_to_the_end_in_the_parameters() {
+        let mut state = FlowsState::new(10);
+        state.toggled.push(SeqRange::new(2, 3));
+        state.open_outage = Some(7);
+        let outages = state.params().outages;
+        assert!(outages.contains(&SeqRange::new(2, 3)));
+        assert!(outages.contains(&SeqRange::new(7, u64::MAX)));
+        assert_eq!(next_rate(0.0), 0.01);
+        assert_eq!(next_rate(0.2), 0.0);
+    }
+}

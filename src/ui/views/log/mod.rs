@@ -28,7 +28,9 @@
 pub mod layout;
 pub mod list;
 pub mod prompt;
+pub mod rate_pane;
 pub mod render;
+pub mod types_pane;
 pub mod work;
 
 pub use render::*;

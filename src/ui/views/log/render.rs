@@ -11,6 +11,7 @@ use crate::ui::app::{App, DetailLine, Focus};
 use crate::ui::msg::Job;
 use crate::ui::theme::theme;
 use crate::ui::views::log::layout::areas;
+use crate::ui::views::log::{rate_pane, types_pane};
 use crate::ui::widgets::{self, json};
 
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
@@ -18,8 +19,8 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     render_list(app, frame, areas.list);
     render_detail(app, frame, areas.detail);
     render_flow(app, frame, areas.flow);
-    widgets::rate::render(app, frame, areas.rate);
-    widgets::types::render(app, frame, areas.types);
+    rate_pane::render(app, frame, areas.rate);
+    types_pane::render(app, frame, areas.types);
 }
 
 /// The widths of the list's columns.
