@@ -113,3 +113,20 @@ impl CqrsState {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The view's state alone: no store, no App.
+    #[test]
+    fn a_parse_error_stands_while_the_text_is_the_one_sent() {
+        let mut state = CqrsState::default();
+        state.history.push("Deposit x".into());
+        state.input.set("Deposit x ");
+        state.outcome = Some(Outcome::Unreadable("`x` is not an account".into()));
+        assert_eq!(state.input_error(), Some("`x` is not an account"));
+        state.input.set("Deposit account-1");
+        assert_eq!(state.input_error(), None);
+    }
+}

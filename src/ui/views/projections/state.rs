@@ -235,4 +235,50 @@ mod tests {
         assert_eq!(tree, "a~1b/items/0/sku");
         assert_eq!(projection_path(&value, &tree), path);
     }
+
+    /// The view's state given a computed state: no store, no App.
+    #[test]
+    fn a_shown_state_marks_what_changed_and_unfolds_down_to_it() {
+        let mut state = ProjectionsState::default();
+        // Folded before: the change below must be brought into view.
+        state.folded.insert("customer-1".into());
+        let changed = Path(vec![
+            Segment::Key("customer-1".into()),
+            Segment::Key("address".into()),
+            Segment::Key("city".into()),
+        ]);
+        let value = json!({
+            "customer-1": {"name": "Ada", "address": {"city": "Leeds"}},
+            "customer-2": {"name": "Bo", "address": {"city": "Oslo"}},
+        });
+        let at = StateAt {
+            name: "customers",
+            seq: 7,
+            projection: crate::projection::builtin("customers").unwrap(),
+            value,
+            lazy: Default::default(),
+            changes: vec![Change::Changed {
+                path: changed.clone(),
+                old: json!("Oslo"),
+                new: json!("Leeds"),
+            }],
+            how: "replayed".into(),
+        };
+        state.show_state(Box::new(at));
+        let city = tree_path(&changed);
+        assert_eq!(state.marks.get(&city), Some(&Mark::Changed));
+        assert!(
+            !state.folded.contains("customer-1"),
+            "unfolded to the change"
+        );
+        let line = &state.lines[state.cursor];
+        assert_eq!(line.path, city, "the cursor is on the change");
+        // A folded parent of a change shows that something under it changed.
+        state.folded.insert("customer-1".into());
+        state.reflatten();
+        let parent = state.lines.iter().find(|l| l.path == "customer-1").unwrap();
+        assert_eq!(state.mark_of(parent), Some(Mark::Changed));
+        let other = state.lines.iter().find(|l| l.path == "customer-2").unwrap();
+        assert_eq!(state.mark_of(other), None);
+    }
 }
