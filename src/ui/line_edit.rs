@@ -13,7 +13,7 @@ use std::ops::Deref;
 use tui_input::{Input, InputRequest};
 
 use crate::escape::printable;
-use crate::ui::widgets::cells;
+use crate::ui::widgets::{cells, fit, fit_end};
 
 /// An editing key, as the keymap names it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -135,34 +135,14 @@ impl LineEdit {
         let before = printable(before).into_owned();
         let after = printable(chars.as_str()).into_owned();
         let room = width.saturating_sub(cells(&under).max(1));
-        let before = keep_end(&before, room);
+        let before = fit_end(&before, room);
         let room = room.saturating_sub(cells(&before));
         Drawn {
             before,
             under,
-            after: crate::ui::widgets::fit(&after, room),
+            after: fit(&after, room),
         }
     }
-}
-
-/// The end of `text` that fits in `width` cells, with `…` when cut.
-fn keep_end(text: &str, width: usize) -> String {
-    if cells(text) <= width {
-        return text.to_string();
-    }
-    let mut kept = Vec::new();
-    let mut used = 1; // the ellipsis
-    for c in text.chars().rev() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w > width {
-            break;
-        }
-        used += w;
-        kept.push(c);
-    }
-    let mut out = String::from("…");
-    out.extend(kept.into_iter().rev());
-    out
 }
 
 impl Deref for LineEdit {

@@ -17,6 +17,7 @@ mod msg;
 mod open;
 mod panic_guard;
 mod payload;
+mod pick_list;
 mod rate;
 mod run;
 mod sorted_names;

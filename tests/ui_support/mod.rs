@@ -114,6 +114,26 @@ pub fn write_log(path: &std::path::Path, events: Vec<NewEvent>) -> EventLog {
     log
 }
 
+/// `eventscope render ARGS --size WxH`: the screen it prints, after
+/// checking that it succeeded and drew exactly `width` x `height`.
+pub fn render_screen(args: &[&str], width: usize, height: usize) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_eventscope"))
+        .arg("render")
+        .args(args)
+        .args(["--size", &format!("{width}x{height}")])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let screen = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(screen.lines().count(), height);
+    assert!(screen.lines().all(|line| line.chars().count() <= width));
+    screen
+}
+
 /// An app on a fresh log, with the channel its workers answer on.
 pub struct Harness {
     pub app: App,

@@ -11,27 +11,11 @@ use crate::ui::app::{App, Notice, View};
 use crate::ui::keymap;
 use crate::ui::msg::Job;
 use crate::ui::theme::theme;
-use crate::ui::widgets::cells;
+use crate::ui::widgets::fit_end;
 
 /// `…/long/path` cut from the start to `width` characters.
 pub fn ellipsize_start(text: &str, width: usize) -> String {
-    if cells(text) <= width {
-        return text.to_string();
-    }
-    let keep = width.saturating_sub(1);
-    let mut tail = Vec::new();
-    let mut used = 0;
-    for c in text.chars().rev() {
-        let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
-        if used + w > keep {
-            break;
-        }
-        used += w;
-        tail.push(c);
-    }
-    let mut out = String::from("…");
-    out.extend(tail.into_iter().rev());
-    out
+    fit_end(text, width)
 }
 
 pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {

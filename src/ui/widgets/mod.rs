@@ -48,6 +48,27 @@ pub fn fit(text: &str, width: usize) -> String {
     out
 }
 
+/// The end of `text` that fits in `width` cells, with `…` in front when
+/// cut (a path, a line scrolled to its cursor).
+pub fn fit_end(text: &str, width: usize) -> String {
+    if cells(text) <= width {
+        return text.to_string();
+    }
+    let mut kept = Vec::new();
+    let mut used = 1; // the ellipsis
+    for c in text.chars().rev() {
+        let w = UnicodeWidthChar::width(c).unwrap_or(0);
+        if used + w > width {
+            break;
+        }
+        used += w;
+        kept.push(c);
+    }
+    let mut out = String::from("…");
+    out.extend(kept.into_iter().rev());
+    out
+}
+
 /// `text` fitted to `width` cells and padded with spaces to fill them.
 pub fn pad(text: &str, width: usize) -> String {
     let mut out = fit(text, width);

@@ -6,6 +6,7 @@ use crate::escape::printable;
 use crate::ui::app::{App, Notice, Overlay, PromptKind};
 use crate::ui::keymap::Action;
 use crate::ui::line_edit::{Edit, LineEdit};
+use crate::ui::pick_list::{self, Picked};
 use crate::ui::sorted_names::{common_prefix_of, with_prefix};
 use crate::ui::views::log::list::{Filter, FilterKind};
 
@@ -156,20 +157,10 @@ impl App {
             .as_ref()
             .map(|s| s.types.as_slice())
             .unwrap_or(&[]);
-        let last = types.len().saturating_sub(1);
-        match action {
-            Action::Down => {
-                self.overlay = Overlay::TypePicker {
-                    selected: (selected + 1).min(last),
-                }
-            }
-            Action::Up => {
-                self.overlay = Overlay::TypePicker {
-                    selected: selected.saturating_sub(1),
-                }
-            }
-            Action::Cancel => self.overlay = Overlay::None,
-            Action::Submit => {
+        match pick_list::step(action, selected, types.len()) {
+            Picked::Moved(selected) => self.overlay = Overlay::TypePicker { selected },
+            Picked::Closed => self.overlay = Overlay::None,
+            Picked::Chosen(selected) => {
                 self.overlay = Overlay::None;
                 if let Some((name, _)) = types.get(selected) {
                     let name = name.clone();
@@ -177,7 +168,7 @@ impl App {
                     self.apply_filter(FilterKind::Type(name), seqs);
                 }
             }
-            _ => {}
+            Picked::Unchanged => {}
         }
     }
 

@@ -10,6 +10,7 @@ use crate::ui::app::{App, Focus, Notice, Overlay, View};
 use crate::ui::json_tree::{self, TreeLine};
 use crate::ui::keymap::Action;
 use crate::ui::msg::Job;
+use crate::ui::pick_list::{self, Picked};
 use crate::ui::views::projections::lazy_state::{self};
 use crate::ui::views::projections::msg::{ProjectionMsg, StateAt};
 use crate::ui::views::projections::state::*;
@@ -154,24 +155,14 @@ impl App {
     }
 
     pub(crate) fn projection_picker_action(&mut self, action: Action, selected: usize) {
-        let last = self.projections.names.len().saturating_sub(1);
-        match action {
-            Action::Down => {
-                self.overlay = Overlay::ProjectionPicker {
-                    selected: (selected + 1).min(last),
-                }
-            }
-            Action::Up => {
-                self.overlay = Overlay::ProjectionPicker {
-                    selected: selected.saturating_sub(1),
-                }
-            }
-            Action::Cancel => self.overlay = Overlay::None,
-            Action::Submit => {
+        match pick_list::step(action, selected, self.projections.names.len()) {
+            Picked::Moved(selected) => self.overlay = Overlay::ProjectionPicker { selected },
+            Picked::Closed => self.overlay = Overlay::None,
+            Picked::Chosen(selected) => {
                 self.overlay = Overlay::None;
                 self.pick_projection(selected);
             }
-            _ => {}
+            Picked::Unchanged => {}
         }
     }
 
