@@ -3,6 +3,25 @@
 //! keymap table, [`update`] with no terminal I/O, and [`render`] with no
 //! side effects. [`run`] wires them to a real terminal; [`render_text`]
 //! draws one screen as text.
+//!
+//! The house, top-down (a module imports only those below it):
+//!
+//! ```text
+//!   mod, run, update        the loop; routes each Msg to the App or a view
+//!   views/                  render (header, bands, overlays) and per view:
+//!     log/ projections/     layout, render, update (impl App or a view
+//!     cqrs/ flows/          state given a Ctx), work, state, msg
+//!   app, app_access         what is shared: log, selection, overlay,
+//!                           notice, jobs, and each view's state
+//!   ctx                     what a view's update may touch: log, jobs, notice
+//!   jobs, panic_guard       the one spawner; a worker's panic is an error
+//!   msg                     Msg, Job, TICK; each view's messages below it
+//!   keymap, line_edit,      one keymap; one line editor (tui-input)
+//!   widgets/, layout,       drawing helpers measured in cells; the bands
+//!   chain, json_tree, rate, pure data: correlation chain, JSON tree,
+//!   payload, sorted_names,  rate chart, payload text, sorted names,
+//!   pick_list, open, theme  pick lists, opening a log, the styles
+//! ```
 
 mod app;
 mod app_access;

@@ -15,11 +15,12 @@
 //! └─────────────────────────────────────┘└────────────────────┘
 //! ```
 //!
-//! Files: `render` draws the panes; `list` is the list of positions (all
-//! events, or those of a filter) and the rows on screen; `prompt` holds the
-//! jump, stream and search prompts and the type picker; `work` is the
-//! background work of this view (the rate chart, search, the flow of the
-//! selected event).
+//! Files: `layout` places the panes; `render` draws the list, the detail
+//! and the flow, `rate_pane` and `types_pane` the two charts; `list` is the
+//! list of positions (all events, or those of a filter) and the rows on
+//! screen; `prompt` holds the jump, stream and search prompts and the type
+//! picker; `work` is the background work of this view (the rate chart,
+//! search, the flow of the selected event).
 //!
 //! May touch: the log (read only), the job spawner, the notice line. The
 //! selection itself (cursor, list, detail) is the App's, as every view
