@@ -4,9 +4,13 @@
 
 use std::sync::Arc;
 
+use serde_json::Value;
+
+use crate::projection::Change;
 use crate::simulation::{SimParams, Simulation};
 use crate::ui::app::App;
 use crate::ui::ctx::ctx;
+use crate::ui::json_tree::TreeLine;
 
 impl App {
     /// The flows simulation as it stands now.
@@ -43,5 +47,67 @@ impl App {
     /// Moves the flows clock to the time of log position `seq`.
     pub fn seek_flows(&mut self, seq: u64) {
         self.flows.seek(&mut ctx!(self), seq);
+    }
+
+    /// The projection shown in the projections view.
+    pub fn projection_name(&self) -> Option<&'static str> {
+        self.projections.name()
+    }
+
+    /// The shown projection's state at the cursor, once computed. When a
+    /// map of it is large, that map holds only the entries fetched (those
+    /// unfolded, or changed by the event at the cursor); the tree lists
+    /// all its keys.
+    pub fn projection_state(&self) -> Option<&Value> {
+        self.projections.state.as_ref().map(|s| &s.value)
+    }
+
+    /// The lines of the projections view's tree, as flattened now.
+    pub fn projection_lines(&self) -> &[TreeLine] {
+        &self.projections.lines
+    }
+
+    /// The index of the selected line of the projections view's tree.
+    pub fn projection_cursor(&self) -> usize {
+        self.projections.cursor
+    }
+
+    /// What the event at the cursor changed in the shown projection.
+    pub fn projection_changes(&self) -> &[Change] {
+        self.projections
+            .state
+            .as_ref()
+            .map_or(&[], |s| s.changes.as_slice())
+    }
+
+    /// The seq blame found for the selected field, if it has run.
+    pub fn blamed_seq(&self) -> Option<u64> {
+        match &self.projections.blame {
+            Some((_, Ok(seq))) => *seq,
+            _ => None,
+        }
+    }
+
+    /// One event of the log (for tools and tests).
+    pub fn event_at(&self, seq: u64) -> Option<crate::event::Event> {
+        self.log.get(seq).ok().flatten()
+    }
+
+    /// Shows the projection named `name` in the projections view.
+    pub fn select_projection(&mut self, name: &str) -> Result<(), String> {
+        let index = self
+            .projections
+            .names
+            .iter()
+            .position(|n| *n == name)
+            .ok_or_else(|| {
+                format!(
+                    "no projection named `{name}` applies to this log; try one of: {}",
+                    self.projections.names.join(", ")
+                )
+            })?;
+        let seq = self.selected_seq();
+        self.projections.pick(&mut ctx!(self), index, seq);
+        Ok(())
     }
 }

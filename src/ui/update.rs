@@ -8,8 +8,10 @@ use crate::ui::app::{App, DetailLine, Focus, Notice, Overlay, PromptKind, View};
 use crate::ui::ctx::ctx;
 use crate::ui::keymap::{self, Action, Context};
 use crate::ui::msg::{Job, Msg};
+use crate::ui::pick_list::{self, Picked};
 use crate::ui::views::log::layout;
 use crate::ui::views::log::work;
+use crate::ui::views::projections::update::Request;
 use crate::ui::{json_tree, payload};
 
 impl App {
@@ -132,7 +134,11 @@ pub fn update(app: &mut App, msg: Msg) {
                 }
             }
         }
-        Msg::Projection { generation, msg } => app.projection_msg(generation, msg),
+        Msg::Projection { generation, msg } => {
+            let (rows, seq) = (projection_rows(app), app.selected_seq());
+            app.projections
+                .on_msg(&mut ctx!(app), generation, msg, rows, seq);
+        }
         Msg::ReadModels { generation, msg } => app.read_models_msg(generation, msg),
         Msg::Flows { generation, msg } => app.flows.on_msg(&mut ctx!(app), generation, msg),
     }
@@ -164,7 +170,7 @@ fn act(app: &mut App, action: Action) {
         }
         Overlay::Prompt { .. } => app.prompt_action(action),
         Overlay::TypePicker { selected } => app.type_picker_action(action, selected),
-        Overlay::ProjectionPicker { selected } => app.projection_picker_action(action, selected),
+        Overlay::ProjectionPicker { selected } => projection_picker_action(app, action, selected),
         Overlay::None => match action {
             Action::NextFocus => app.cycle_focus(true),
             Action::PreviousFocus => app.cycle_focus(false),
@@ -175,11 +181,49 @@ fn act(app: &mut App, action: Action) {
             _ => match (app.view, app.focus) {
                 (View::Log, Focus::List) => list_action(app, action),
                 (View::Log, Focus::Detail) => detail_action(app, action),
-                (View::Projections, _) => app.projections_action(action),
+                (View::Projections, _) => projections_action(app, action),
                 (View::Cqrs, _) => app.cqrs_action(action),
                 (View::Flows, _) => app.flows.action(&mut ctx!(app), action),
             },
         },
+    }
+}
+
+/// The rows the projections view's tree shows at the current size.
+fn projection_rows(app: &App) -> usize {
+    crate::ui::views::projections::layout::tree_rows(app.size).max(1)
+}
+
+fn projections_action(app: &mut App, action: Action) {
+    let rows = projection_rows(app);
+    let Some(request) = app.projections.action(&mut ctx!(app), action, rows) else {
+        return;
+    };
+    match request {
+        Request::Step { forward: true } => app.move_to(app.cursor.saturating_add(1)),
+        Request::Step { forward: false } => app.move_to(app.cursor.saturating_sub(1)),
+        Request::OpenPicker { selected } => app.overlay = Overlay::ProjectionPicker { selected },
+        Request::ShowInLog { seq } => {
+            if !app.list.position_of(seq).1 {
+                app.list.filter = None;
+            }
+            app.view = View::Log;
+            app.focus = Focus::List;
+            app.move_to(app.list.position_of(seq).0);
+        }
+    }
+}
+
+fn projection_picker_action(app: &mut App, action: Action, selected: usize) {
+    match pick_list::step(action, selected, app.projections.names.len()) {
+        Picked::Moved(selected) => app.overlay = Overlay::ProjectionPicker { selected },
+        Picked::Closed => app.overlay = Overlay::None,
+        Picked::Chosen(selected) => {
+            app.overlay = Overlay::None;
+            let seq = app.selected_seq();
+            app.projections.pick(&mut ctx!(app), selected, seq);
+        }
+        Picked::Unchanged => {}
     }
 }
 

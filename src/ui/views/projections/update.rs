@@ -1,103 +1,52 @@
 //! The projections view's part of `update`: picking a projection, moving
 //! in its tree, folding, blame, rebuilds, the check, and workers' answers.
+//! Given only the log, the job spawner and the notice line ([`Ctx`]), the
+//! rows the tree shows and the selected seq; what only the App can do
+//! (step the cursor, open the picker, show an event in the log view) comes
+//! back as a [`Request`].
 
 use std::time::Instant;
 
-use serde_json::Value;
-
-use crate::projection::Change;
-use crate::ui::app::{App, Focus, Notice, Overlay, View};
-use crate::ui::json_tree::{self, TreeLine};
+use crate::ui::ctx::Ctx;
+use crate::ui::json_tree;
 use crate::ui::keymap::Action;
 use crate::ui::msg::Job;
-use crate::ui::pick_list::{self, Picked};
 use crate::ui::views::projections::lazy_state::{self};
 use crate::ui::views::projections::msg::{ProjectionMsg, StateAt};
 use crate::ui::views::projections::state::*;
 use crate::ui::views::projections::work;
 
-impl App {
-    /// The projection shown in the projections view.
-    pub fn projection_name(&self) -> Option<&'static str> {
-        self.projections.name()
+/// What the view asks of the App.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Request {
+    /// Move the selected event one on (true) or back.
+    Step { forward: bool },
+    /// Open the projection picker at this entry.
+    OpenPicker { selected: usize },
+    /// Show this event in the log view.
+    ShowInLog { seq: u64 },
+}
+
+impl ProjectionsState {
+    /// Shows the projection at `index` of the names, at `seq`.
+    pub fn pick(&mut self, ctx: &mut Ctx, index: usize, seq: Option<u64>) {
+        self.selected = index;
+        self.state = None;
+        self.wanted = None;
+        self.lines.clear();
+        self.cursor = 0;
+        self.scroll = 0;
+        self.follow_cursor(ctx.log, ctx.jobs, seq);
     }
 
-    /// The shown projection's state at the cursor, once computed. When a
-    /// map of it is large, that map holds only the entries fetched (those
-    /// unfolded, or changed by the event at the cursor); the tree lists
-    /// all its keys.
-    pub fn projection_state(&self) -> Option<&Value> {
-        self.projections.state.as_ref().map(|s| &s.value)
-    }
-
-    /// The lines of the projections view's tree, as flattened now.
-    pub fn projection_lines(&self) -> &[TreeLine] {
-        &self.projections.lines
-    }
-
-    /// The index of the selected line of the projections view's tree.
-    pub fn projection_cursor(&self) -> usize {
-        self.projections.cursor
-    }
-
-    /// What the event at the cursor changed in the shown projection.
-    pub fn projection_changes(&self) -> &[Change] {
-        self.projections
-            .state
-            .as_ref()
-            .map_or(&[], |s| s.changes.as_slice())
-    }
-
-    /// The seq blame found for the selected field, if it has run.
-    pub fn blamed_seq(&self) -> Option<u64> {
-        match &self.projections.blame {
-            Some((_, Ok(seq))) => *seq,
-            _ => None,
-        }
-    }
-
-    /// One event of the log (for tools and tests).
-    pub fn event_at(&self, seq: u64) -> Option<crate::event::Event> {
-        self.log.get(seq).ok().flatten()
-    }
-
-    /// Shows the projection named `name` in the projections view.
-    pub fn select_projection(&mut self, name: &str) -> Result<(), String> {
-        let index = self
-            .projections
-            .names
-            .iter()
-            .position(|n| *n == name)
-            .ok_or_else(|| {
-                format!(
-                    "no projection named `{name}` applies to this log; try one of: {}",
-                    self.projections.names.join(", ")
-                )
-            })?;
-        self.pick_projection(index);
-        Ok(())
-    }
-
-    fn pick_projection(&mut self, index: usize) {
-        let p = &mut self.projections;
-        p.selected = index;
-        p.state = None;
-        p.wanted = None;
-        p.lines.clear();
-        p.cursor = 0;
-        p.scroll = 0;
-        let seq = self.selected_seq();
-        self.projections
-            .follow_cursor(&self.log, &mut self.jobs, seq);
-    }
-
-    pub(crate) fn projections_action(&mut self, action: Action) {
-        let rows = crate::ui::views::projections::layout::tree_rows(self.size).max(1);
-        let last = self.projections.lines.len().saturating_sub(1);
-        let p = &mut self.projections;
+    /// A key in the view, with the tree `rows` high.
+    pub fn action(&mut self, ctx: &mut Ctx, action: Action, rows: usize) -> Option<Request> {
+        let last = self.lines.len().saturating_sub(1);
+        let p = &mut *self;
+        let mut request = None;
         match action {
-            Action::StepForward => self.move_to(self.cursor.saturating_add(1)),
-            Action::StepBack => self.move_to(self.cursor.saturating_sub(1)),
+            Action::StepForward => request = Some(Request::Step { forward: true }),
+            Action::StepBack => request = Some(Request::Step { forward: false }),
             Action::Down => p.cursor = (p.cursor + 1).min(last),
             Action::Up => p.cursor = p.cursor.saturating_sub(1),
             Action::PageDown => p.cursor = (p.cursor + rows).min(last),
@@ -136,45 +85,33 @@ impl App {
                 p.reflatten();
             }
             Action::ProjectionPicker => {
-                self.overlay = Overlay::ProjectionPicker {
+                request = Some(Request::OpenPicker {
                     selected: p.selected,
-                }
+                })
             }
-            Action::Rebuild => self.start_rebuild(),
-            Action::Cancel => self.jobs.slot(Job::Rebuild).cancel_running(),
-            Action::JumpToBlame => self.blame_or_jump(),
-            Action::CheckAgreement => self.start_check(),
+            Action::Rebuild => self.start_rebuild(ctx),
+            Action::Cancel => ctx.jobs.slot(Job::Rebuild).cancel_running(),
+            Action::JumpToBlame => request = self.blame_or_jump(ctx),
+            Action::CheckAgreement => self.start_check(ctx),
             _ => {}
         }
-        let p = &mut self.projections;
-        if p.cursor < p.scroll {
-            p.scroll = p.cursor;
-        } else if p.cursor >= p.scroll + rows {
-            p.scroll = p.cursor + 1 - rows;
+        if self.cursor < self.scroll {
+            self.scroll = self.cursor;
+        } else if self.cursor >= self.scroll + rows {
+            self.scroll = self.cursor + 1 - rows;
         }
+        request
     }
 
-    pub(crate) fn projection_picker_action(&mut self, action: Action, selected: usize) {
-        match pick_list::step(action, selected, self.projections.names.len()) {
-            Picked::Moved(selected) => self.overlay = Overlay::ProjectionPicker { selected },
-            Picked::Closed => self.overlay = Overlay::None,
-            Picked::Chosen(selected) => {
-                self.overlay = Overlay::None;
-                self.pick_projection(selected);
-            }
-            Picked::Unchanged => {}
-        }
-    }
-
-    fn start_rebuild(&mut self) {
-        let Some(name) = self.projections.name() else {
+    fn start_rebuild(&mut self, ctx: &mut Ctx) {
+        let Some(name) = self.name() else {
             return;
         };
-        let log = self.log.clone();
-        self.jobs.spawn(Job::Rebuild, move |worker| {
+        let log = ctx.log.clone();
+        ctx.jobs.spawn(Job::Rebuild, move |worker| {
             work::rebuild(&log, worker, name)
         });
-        self.projections.rebuild = Some(RebuildStatus {
+        self.rebuild = Some(RebuildStatus {
             started: Instant::now(),
             progress: None,
             outcome: None,
@@ -183,70 +120,71 @@ impl App {
 
     /// First `b` on a field: find the event that set it; once found, `b`
     /// again shows that event in the log view.
-    fn blame_or_jump(&mut self) {
-        let p = &self.projections;
+    fn blame_or_jump(&mut self, ctx: &mut Ctx) -> Option<Request> {
+        let p = &*self;
         let (Some(name), Some(state), Some(line)) = (p.name(), &p.state, p.lines.get(p.cursor))
         else {
-            return;
+            return None;
         };
         let path = projection_path(&state.value, &line.path);
         if let Some((blamed, Ok(Some(seq)))) = &p.blame
             && *blamed == path.to_string()
         {
-            let seq = *seq;
-            if !self.list.position_of(seq).1 {
-                self.list.filter = None;
-            }
-            self.view = View::Log;
-            self.focus = Focus::List;
-            self.move_to(self.list.position_of(seq).0);
-            return;
+            return Some(Request::ShowInLog { seq: *seq });
         }
-        let (log, seq) = (self.log.clone(), state.seq);
-        self.jobs.spawn(Job::Blame, move |worker| {
+        let (log, seq) = (ctx.log.clone(), state.seq);
+        ctx.jobs.spawn(Job::Blame, move |worker| {
             work::blame(&log, worker, name, path, seq)
         });
+        None
     }
 
-    fn start_check(&mut self) {
-        let (Some(name), Some(state)) = (self.projections.name(), &self.projections.state) else {
+    fn start_check(&mut self, ctx: &mut Ctx) {
+        let (Some(name), Some(state)) = (self.name(), &self.state) else {
             return;
         };
         let seq = state.seq;
-        let log = self.log.clone();
-        self.jobs.spawn(Job::Check, move |worker| {
+        let log = ctx.log.clone();
+        ctx.jobs.spawn(Job::Check, move |worker| {
             work::check(&log, worker, name, seq)
         });
-        self.projections.agreement = None;
+        self.agreement = None;
     }
 
-    pub(crate) fn projection_msg(&mut self, generation: u64, msg: ProjectionMsg) {
+    /// A worker's answer, with the tree `rows` high and `seq` selected.
+    pub fn on_msg(
+        &mut self,
+        ctx: &mut Ctx,
+        generation: u64,
+        msg: ProjectionMsg,
+        rows: usize,
+        seq: Option<u64>,
+    ) {
         let job = match &msg {
             ProjectionMsg::State(_) => Job::Projection,
             ProjectionMsg::RebuildProgress(_) | ProjectionMsg::Rebuilt(_) => Job::Rebuild,
             ProjectionMsg::Blamed { .. } => Job::Blame,
             ProjectionMsg::Checked(_) => Job::Check,
         };
-        let slot = self.jobs.slot(job);
+        let slot = ctx.jobs.slot(job);
         if !slot.is_current(generation) {
             return;
         }
         match msg {
             ProjectionMsg::RebuildProgress(progress) => {
                 slot.progress = Some((progress.done, progress.total));
-                if let Some(rebuild) = &mut self.projections.rebuild {
+                if let Some(rebuild) = &mut self.rebuild {
                     rebuild.progress = Some(progress);
                 }
                 return;
             }
             _ => slot.finish(),
         }
-        let p = &mut self.projections;
+        let p = &mut *self;
         match msg {
             ProjectionMsg::State(Ok(state)) if Some(state.seq) == p.wanted => {
                 p.show_state(state);
                 // Bring the first change into view, a third of the way down.
-                let rows = crate::ui::views::projections::layout::tree_rows(self.size).max(1);
                 if p.cursor < p.scroll || p.cursor >= p.scroll + rows {
                     p.scroll = p.cursor.saturating_sub(rows / 3);
                 }
@@ -260,15 +198,13 @@ impl App {
                 // Snapshots may have changed: compute the state afresh.
                 p.state = None;
                 p.wanted = None;
-                let seq = self.selected_seq();
-                self.projections
-                    .follow_cursor(&self.log, &mut self.jobs, seq);
+                self.follow_cursor(ctx.log, ctx.jobs, seq);
             }
             ProjectionMsg::Blamed { path, result } => {
                 if let Ok(Some(seq)) = &result {
-                    self.notice = Some(Notice::Info(format!(
+                    ctx.info(format!(
                         "{path} was last set by seq {seq}: b again shows it"
-                    )));
+                    ));
                 }
                 p.blame = Some((path, result));
             }
