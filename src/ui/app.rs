@@ -355,4 +355,41 @@ impl App {
         self.jobs
             .spawn(Job::Rate, move |worker| work::rate(&log, worker));
     }
+
+    /// Reads the log's stream names once (the stream prompt and the CQRS
+    /// view complete from them). Whether they are there.
+    pub(crate) fn load_streams(&mut self) -> bool {
+        if self.streams.is_none() {
+            match self.log.streams() {
+                Ok(streams) => {
+                    self.streams = Some(streams.into_iter().map(|(name, _)| name).collect())
+                }
+                Err(e) => {
+                    self.notice = Some(Notice::Error(e.to_string()));
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// After an append: the counts, the list and the stream names follow.
+    pub(crate) fn log_grew(&mut self, streams: Vec<String>) {
+        self.stats = self.log.stats().map_err(|e| e.to_string());
+        if let Ok(stats) = &self.stats {
+            self.list.total = stats.events;
+        }
+        if let Some(known) = &mut self.streams {
+            for stream in streams {
+                if let Err(at) = known.binary_search(&stream) {
+                    known.insert(at, stream);
+                }
+            }
+        }
+        self.window.clear();
+        self.scroll_into_view();
+        if self.list.total > 0 {
+            self.start_rate();
+        }
+    }
 }

@@ -8,9 +8,12 @@ use serde_json::Value;
 
 use crate::projection::Change;
 use crate::simulation::{SimParams, Simulation};
-use crate::ui::app::App;
+use crate::store::EventLog;
+use crate::ui::app::{App, View};
 use crate::ui::ctx::ctx;
 use crate::ui::json_tree::TreeLine;
+use crate::ui::views::cqrs::complete;
+use crate::ui::views::cqrs::state::{Clock, CqrsState};
 
 impl App {
     /// The flows simulation as it stands now.
@@ -109,5 +112,40 @@ impl App {
         let seq = self.selected_seq();
         self.projections.pick(&mut ctx!(self), index, seq);
         Ok(())
+    }
+
+    /// Replaces the clock (the system's by default).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.cqrs.set_clock(clock);
+    }
+
+    /// The log the explorer reads and the CQRS view writes to.
+    pub fn event_log(&self) -> &EventLog {
+        &self.log
+    }
+
+    /// The CQRS view's state.
+    pub fn cqrs(&self) -> &CqrsState {
+        &self.cqrs
+    }
+
+    /// Every stream name of the log in name order, once loaded.
+    pub fn stream_list(&self) -> &[String] {
+        self.streams.as_deref().unwrap_or(&[])
+    }
+
+    /// What Tab could complete the command line with: the first few
+    /// candidates and how many there are.
+    pub fn command_completions(&self) -> (Vec<String>, usize) {
+        let found = complete::candidates(&self.cqrs.input, self.stream_list());
+        (
+            found.shown.into_iter().map(|c| c.into_owned()).collect(),
+            found.total,
+        )
+    }
+
+    /// Whether keys go to the CQRS command line.
+    pub fn editing_command(&self) -> bool {
+        self.view == View::Cqrs && self.cqrs.is_editing()
     }
 }

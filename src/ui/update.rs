@@ -4,11 +4,13 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
+use crate::domain::Domain;
 use crate::ui::app::{App, DetailLine, Focus, Notice, Overlay, PromptKind, View};
 use crate::ui::ctx::ctx;
 use crate::ui::keymap::{self, Action, Context};
 use crate::ui::msg::{Job, Msg};
 use crate::ui::pick_list::{self, Picked};
+use crate::ui::views::cqrs::update::Request as CqrsRequest;
 use crate::ui::views::log::layout;
 use crate::ui::views::log::work;
 use crate::ui::views::projections::update::Request;
@@ -70,7 +72,7 @@ pub fn update(app: &mut App, msg: Msg) {
             }
         }
         Msg::Action(action) => act(app, action),
-        Msg::Input(c) if app.editing_command() => app.command_input(c),
+        Msg::Input(c) if app.editing_command() => app.cqrs.input(&mut ctx!(app), c),
         Msg::Input(c) => app.prompt_input(c),
         Msg::Resize(width, height) => {
             app.size = (width, height);
@@ -78,7 +80,7 @@ pub fn update(app: &mut App, msg: Msg) {
             app.keep_detail_cursor_visible();
         }
         Msg::Tick => {
-            app.cqrs_tick();
+            app.cqrs.tick(&mut ctx!(app));
             let shown = app.view == View::Flows;
             app.flows.tick(&mut ctx!(app), shown);
         }
@@ -139,7 +141,7 @@ pub fn update(app: &mut App, msg: Msg) {
             app.projections
                 .on_msg(&mut ctx!(app), generation, msg, rows, seq);
         }
-        Msg::ReadModels { generation, msg } => app.read_models_msg(generation, msg),
+        Msg::ReadModels { generation, msg } => app.cqrs.on_msg(&mut ctx!(app), generation, msg),
         Msg::Flows { generation, msg } => app.flows.on_msg(&mut ctx!(app), generation, msg),
     }
 }
@@ -182,7 +184,7 @@ fn act(app: &mut App, action: Action) {
                 (View::Log, Focus::List) => list_action(app, action),
                 (View::Log, Focus::Detail) => detail_action(app, action),
                 (View::Projections, _) => projections_action(app, action),
-                (View::Cqrs, _) => app.cqrs_action(action),
+                (View::Cqrs, _) => cqrs_action(app, action),
                 (View::Flows, _) => app.flows.action(&mut ctx!(app), action),
             },
         },
@@ -224,6 +226,21 @@ fn projection_picker_action(app: &mut App, action: Action, selected: usize) {
             app.projections.pick(&mut ctx!(app), selected, seq);
         }
         Picked::Unchanged => {}
+    }
+}
+
+fn cqrs_action(app: &mut App, action: Action) {
+    let streams = app.streams.take();
+    let request = app
+        .cqrs
+        .action(&mut ctx!(app), action, streams.as_deref().unwrap_or(&[]));
+    app.streams = streams;
+    match request {
+        None => {}
+        Some(CqrsRequest::LoadStreams) => {
+            app.load_streams();
+        }
+        Some(CqrsRequest::LogGrew(streams)) => app.log_grew(streams),
     }
 }
 
@@ -339,7 +356,15 @@ impl App {
                 .follow_cursor(&self.log, &mut self.jobs, seq);
         }
         if view == View::Cqrs {
-            self.entered_cqrs();
+            self.load_streams();
+            let domain = self
+                .stats
+                .as_ref()
+                .ok()
+                .and_then(|s| Domain::recognise(s.types.iter().map(|(t, _)| t.as_str())));
+            let streams = self.streams.take().unwrap_or_default();
+            self.cqrs.enter(&mut ctx!(self), domain, &streams);
+            self.streams = Some(streams);
         }
     }
 

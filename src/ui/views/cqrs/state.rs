@@ -96,6 +96,16 @@ fn system_now() -> Timestamp {
 }
 
 impl CqrsState {
+    /// Replaces the clock (the system's by default).
+    pub fn set_clock(&mut self, clock: Clock) {
+        self.clock = clock;
+    }
+
+    /// Whether the command line takes the keys.
+    pub fn is_editing(&self) -> bool {
+        self.editing
+    }
+
     pub fn now(&self) -> Timestamp {
         (self.clock)()
     }

@@ -18,16 +18,8 @@ pub const CANDIDATES_SHOWN: usize = 6;
 
 impl App {
     pub(crate) fn open_prompt(&mut self, kind: PromptKind) {
-        if kind == PromptKind::Stream && self.streams.is_none() {
-            match self.log.streams() {
-                Ok(streams) => {
-                    self.streams = Some(streams.into_iter().map(|(name, _)| name).collect())
-                }
-                Err(e) => {
-                    self.notice = Some(Notice::Error(e.to_string()));
-                    return;
-                }
-            }
+        if kind == PromptKind::Stream && !self.load_streams() {
+            return;
         }
         let line = match kind {
             PromptKind::Jump => LineEdit::digits(MAX_PROMPT),
