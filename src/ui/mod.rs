@@ -9,8 +9,9 @@
 //! ```text
 //!   mod, run, update        the loop; routes each Msg to the App or a view
 //!   views/                  render (header, bands, overlays) and per view:
-//!     log/ projections/     layout, render, update (impl App or a view
-//!     cqrs/ flows/          state given a Ctx), work, state, msg
+//!     log/ projections/     state, update, msg, work, layout, render;
+//!     cqrs/ flows/          each update is given a Ctx, not the App (the
+//!                           log view's is the App's own: the selection)
 //!   app, app_access         what is shared: log, selection, overlay,
 //!                           notice, jobs, and each view's state
 //!   ctx                     what a view's update may touch: log, jobs, notice

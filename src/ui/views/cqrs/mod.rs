@@ -15,10 +15,13 @@
 //! └───────────────────────────────────────────────────────────────┘
 //! ```
 //!
-//! Files: `state` holds the command line, the write model, the decision and
-//! the command's flow, and its part of `update`; `complete` is Tab
-//! completion as pure functions; `read_models` and `read_rows` are the read
-//! side that may trail; `render` draws it all.
+//! Files: `state` holds the command line, the decision and the command's
+//! chain of events; `update` changes it, given only a
+//! [`crate::ui::ctx::Ctx`] and the stream names (what else it needs of the
+//! App comes back as a request); `write_model` rebuilds the stream a
+//! command names; `complete` is Tab completion as pure functions;
+//! `read_models` and `read_rows` are the read side that may trail, built by
+//! `work` (answering with `msg`); `render` draws it all.
 //!
 //! May touch: the log (commands append to it; read models read it), the
 //! job spawner, the notice line, the stream names.

@@ -23,9 +23,11 @@
 //! StateTransfer, and nothing else (a correlation chain is
 //! [`crate::ui::chain`]).
 //!
-//! Files: `state` holds the view's state and its part of `update`; `run`
-//! steps the simulation along the log clock; `notes` are the texts that
-//! explain what to notice; `render` draws the lanes, metrics and customer.
+//! Files: `state` holds the view's state; `update` changes it, given only
+//! a [`crate::ui::ctx::Ctx`]; `run` steps the simulation along the log
+//! clock (over any event source); `work` restarts it on a worker, answering
+//! with `msg`; `notes` are the texts that explain what to notice; `render`
+//! draws the lanes, metrics and customer.
 //!
 //! May touch: the log (read only), the job spawner (a restart runs on a
 //! worker), the notice line.

@@ -12,10 +12,12 @@
 //! └─────────────────────────────────────┘└───────────────────────────────┘
 //! ```
 //!
-//! Files: `state` holds the view's state and its part of `update`;
-//! `render` draws it; `work` computes on workers (the state at the cursor,
-//! rebuilds, blame, the snapshot check); `lazy_state` keeps large maps of a
-//! state in part, fetched as they are unfolded.
+//! Files: `state` holds the view's state; `update` changes it, given only
+//! a [`crate::ui::ctx::Ctx`] (what else it needs of the App comes back as
+//! a request); `msg` is what its workers answer and `work` what they do
+//! (the state at the cursor, rebuilds, blame, the snapshot check);
+//! `lazy_state` keeps large maps of a state in part, fetched as they are
+//! unfolded; `layout` places the panes and `render` draws them.
 //!
 //! May touch: the log (read; a rebuild writes snapshots), the job spawner,
 //! the notice line.
