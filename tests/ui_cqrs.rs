@@ -277,29 +277,8 @@ fn history_brings_back_commands_sent() {
 fn the_render_command_draws_the_cqrs_view() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("render.redb");
-    EventLog::create(&path)
-        .unwrap()
-        .append(ui_support::sample_events())
-        .unwrap();
-    let output = std::process::Command::new(env!("CARGO_BIN_EXE_eventscope"))
-        .args([
-            "render",
-            path.to_str().unwrap(),
-            "--view",
-            "cqrs",
-            "--size",
-            "100x30",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let screen = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(screen.lines().count(), 30);
-    assert!(screen.lines().all(|line| line.chars().count() <= 100));
+    ui_support::write_log(&path, ui_support::sample_events());
+    let screen = ui_support::render_screen(&[path.to_str().unwrap(), "--view", "cqrs"], 100, 30);
     for part in [
         "Command",
         "Write model",

@@ -334,26 +334,16 @@ fn render_draws_the_flows_view_as_text() {
     eventscope::ingest::import_into(&text[..], &db, eventscope::format::Format::Native, |_| {})
         .unwrap();
     drop(EventLog::open(&db).unwrap());
-    let output = Command::new(env!("CARGO_BIN_EXE_eventscope"))
-        .args([
-            "render",
-            db.to_str().unwrap(),
-            "--view",
-            "flows",
-            "--at",
-            "150",
-        ])
-        .args(["--outage", "120..180", "--size", "120x40"])
-        .output()
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let screen = String::from_utf8(output.stdout).unwrap();
-    assert_eq!(screen.lines().count(), 40);
-    assert!(screen.lines().all(|l| l.chars().count() <= 120));
+    let args = [
+        db.to_str().unwrap(),
+        "--view",
+        "flows",
+        "--at",
+        "150",
+        "--outage",
+        "120..180",
+    ];
+    let screen = ui_support::render_screen(&args, 120, 40);
     assert!(screen.contains("seq 150 / 290"), "{screen}");
     assert!(screen.contains("Source DOWN"), "{screen}");
     assert!(screen.contains("outage 120..=179"), "{screen}");

@@ -128,10 +128,7 @@ impl Session {
 fn the_explorer_runs_in_a_terminal_and_restores_it_on_quit() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pty.redb");
-    EventLog::create(&path)
-        .unwrap()
-        .append(ui_support::sample_events())
-        .unwrap();
+    ui_support::write_log(&path, ui_support::sample_events());
     let mut session = Session::start(&[path.as_os_str()], &[]);
     let screen = &session.screen;
 
@@ -155,6 +152,59 @@ fn the_explorer_runs_in_a_terminal_and_restores_it_on_quit() {
     // Give crossterm time to tell a lone Esc from an escape sequence.
     std::thread::sleep(Duration::from_millis(100));
     session.quit();
+}
+
+/// A worker that panics (the debug-only probe) ends as an error on the
+/// status line; the terminal stays in the explorer's mode (the alternate
+/// screen, keys read one at a time) and the explorer keeps answering keys.
+#[cfg(debug_assertions)]
+#[test]
+fn a_worker_that_panics_is_reported_and_the_explorer_keeps_its_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pty.redb");
+    ui_support::write_log(&path, ui_support::sample_events());
+    let probe = [("EVENTSCOPE_PANIC_PROBE", std::ffi::OsStr::new("1"))];
+    let mut session = Session::start(&[path.as_os_str()], &probe);
+    session
+        .screen
+        .wait_for("the panic probe failed: the panic probe panicked on purpose");
+    {
+        let parser = session.screen.parser.lock().unwrap();
+        assert!(
+            parser.screen().alternate_screen(),
+            "the terminal was restored while the explorer runs"
+        );
+        assert!(parser.screen().hide_cursor(), "the cursor was shown");
+    }
+    // A `j` without Enter moves the cursor only in raw mode.
+    session.press(b"j");
+    session.screen.wait_for("seq 2 · 2 of 36");
+    session.quit();
+}
+
+/// A log whose file is not writable opens read-only: it can be explored,
+/// and a command submitted in the CQRS view says so, writing nothing.
+#[test]
+fn a_read_only_log_is_explored_and_commands_say_it_is_read_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pty.redb");
+    drop(ui_support::write_log(&path, ui_support::sample_events()));
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = std::fs::read(&path).unwrap();
+    let mut session = Session::start(&[path.as_os_str()], &[]);
+    session.screen.wait_for("Log: 36 events");
+    session.press(b"3");
+    session.screen.wait_for("CQRS");
+    session.press(b":");
+    session.press(b"DeactivateCustomer customer-1 reason=moved\r");
+    session
+        .screen
+        .wait_for("opened read-only and cannot be changed");
+    session.press(b"\x1b");
+    session.screen.wait_for("press : or c to type a command");
+    session.quit();
+    assert!(std::fs::read(&path).unwrap() == before, "the file changed");
 }
 
 /// `eventscope` with no argument: the bundled sample, imported into the

@@ -58,7 +58,7 @@ fn open(log: Option<&Path>) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> 
         }
         return import("sample", Box::new(SAMPLE.as_bytes()));
     };
-    match EventLog::open(path) {
+    match ui::open_log(path) {
         Ok(log) => Ok((log, None)),
         Err(StoreError::NotALog { .. }) if is_text(path) => {
             let file = std::fs::File::open(path)

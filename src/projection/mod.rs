@@ -21,7 +21,7 @@ pub mod travel;
 mod views;
 
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 
 pub use blame::{Blame, blame};
 pub use builtin::{applicable, builtin, names};

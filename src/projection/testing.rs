@@ -1,4 +1,5 @@
-//! Event builders for this module's tests.
+//! Event builders for the crate's unit tests (projections and the
+//! explorer's view states): in-memory logs, no store.
 
 use std::collections::HashMap;
 

@@ -1,39 +1,21 @@
 //! What the bus does to one message: lose it, deliver it twice, hold it back.
 //!
-//! The draws come from a small PRNG (SplitMix64) seeded by the run's seed and
+//! The draws come from the generators' PRNG (SplitMix64) seeded by the run's seed and
 //! the log position of the change, so both flows see the same fate for the
 //! same change, and a fate never depends on what else happened in the run.
 
 use super::params::SimParams;
+use crate::domain::rng::SplitMix64;
 
-/// SplitMix64 (Steele, Lea, Flood 2014): tiny, fast, and good enough to
-/// decide faults.
-#[derive(Clone, Debug)]
-pub(crate) struct SplitMix64(u64);
+/// Uniform in `[0, 1)`.
+fn unit(rng: &mut SplitMix64) -> f64 {
+    // The top 53 bits fill an f64 mantissa exactly.
+    (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+}
 
-impl SplitMix64 {
-    pub(crate) fn new(seed: u64) -> SplitMix64 {
-        SplitMix64(seed)
-    }
-
-    pub(crate) fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `[0, 1)`.
-    pub(crate) fn next_unit(&mut self) -> f64 {
-        // The top 53 bits fill an f64 mantissa exactly.
-        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
-    }
-
-    /// Uniform in `1..=max` (1 when `max` is 0).
-    pub(crate) fn next_delay(&mut self, max: u64) -> u64 {
-        1 + self.next_u64() % max.max(1)
-    }
+/// Uniform in `1..=max` (1 when `max` is 0).
+fn delay(rng: &mut SplitMix64, max: u64) -> u64 {
+    1 + rng.next_u64() % max.max(1)
 }
 
 /// The fate of the message that publishes one change.
@@ -51,11 +33,11 @@ impl Fate {
     pub(crate) fn of(params: &SimParams, seq: u64) -> Fate {
         let mut rng = SplitMix64::new(params.seed ^ seq.wrapping_mul(0xD1B5_4A32_D192_ED03));
         // Always draw the same five numbers so one knob never shifts another's.
-        let dropped = rng.next_unit() < params.drop_rate;
-        let duplicated = rng.next_unit() < params.duplicate_rate;
-        let reordered = rng.next_unit() < params.reorder_rate;
-        let extra = rng.next_delay(params.reorder_delay_ms);
-        let copy_delay = rng.next_delay(params.reorder_delay_ms);
+        let dropped = unit(&mut rng) < params.drop_rate;
+        let duplicated = unit(&mut rng) < params.duplicate_rate;
+        let reordered = unit(&mut rng) < params.reorder_rate;
+        let extra = delay(&mut rng, params.reorder_delay_ms);
+        let copy_delay = delay(&mut rng, params.reorder_delay_ms);
         Fate {
             dropped,
             extra_delay_ms: if reordered && !dropped { extra } else { 0 },
@@ -126,6 +108,6 @@ mod tests {
     #[test]
     fn unit_draws_stay_below_one() {
         let mut rng = SplitMix64::new(u64::MAX);
-        assert!((0..10_000).all(|_| (0.0..1.0).contains(&rng.next_unit())));
+        assert!((0..10_000).all(|_| (0.0..1.0).contains(&unit(&mut rng))));
     }
 }

@@ -166,30 +166,18 @@ impl NotificationConsumer {
     }
 
     pub(crate) fn view(&self, customer: u32) -> Option<CustomerView> {
-        let c = self.customers.get(customer as usize)?;
-        c.cache.is_known().then(|| CustomerView {
-            version: c.cache.version,
-            address: c.cache.address.clone(),
-        })
+        CustomerView::of_copy(&self.customers.get(customer as usize)?.cache)
     }
 
     /// Whether every customer it knows or has needed matches the source.
     pub(crate) fn converged(&self, source: &SourceSystem) -> bool {
-        source.records().all(
-            |(customer, truth)| match self.customers.get(customer as usize) {
-                Some(c) if c.cache.is_known() || c.needed => {
-                    c.cache.version == truth.version && c.cache.address == truth.address
-                }
-                _ => true,
-            },
-        )
+        source.converged_with(|customer| {
+            let c = self.customers.get(customer as usize)?;
+            Some((&c.cache, c.needed))
+        })
     }
 }
 
 fn entry_len(cache: &CustomerRecord, stream_len: usize) -> usize {
-    if cache.is_known() {
-        cache.address_entry_len(stream_len)
-    } else {
-        0
-    }
+    cache.held_len(stream_len, CustomerRecord::address_entry_len)
 }

@@ -109,6 +109,21 @@ impl CustomerRecord {
             + field(6, self.active.map(|a| if a { 4 } else { 5 }))
     }
 
+    /// What a copy of this record holds in memory, measured by `size`:
+    /// nothing until it knows the customer.
+    pub(crate) fn held_len(&self, stream_len: usize, size: fn(&Self, usize) -> usize) -> usize {
+        if self.is_known() {
+            size(self, stream_len)
+        } else {
+            0
+        }
+    }
+
+    /// Whether this copy has the version and address of `truth`.
+    pub(crate) fn matches(&self, truth: &CustomerRecord) -> bool {
+        self.version == truth.version && self.address == truth.address
+    }
+
     /// Length of `{"id":..,"version":..,"address":..}`: what a consumer that
     /// keeps only the address stores.
     pub(crate) fn address_entry_len(&self, stream_len: usize) -> usize {

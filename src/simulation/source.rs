@@ -70,6 +70,20 @@ impl SourceSystem {
         (0u32..).zip(&self.records)
     }
 
+    /// Whether a consumer matches the source for every customer it knows
+    /// or has needed; `copy` gives its record of a customer and whether it
+    /// needed it.
+    pub(crate) fn converged_with<'a>(
+        &self,
+        copy: impl Fn(u32) -> Option<(&'a CustomerRecord, bool)>,
+    ) -> bool {
+        self.records()
+            .all(|(customer, truth)| match copy(customer) {
+                Some((record, needed)) if record.is_known() || needed => record.matches(truth),
+                _ => true,
+            })
+    }
+
     pub(crate) fn stream_len(&self, customer: u32) -> usize {
         self.stream_lens
             .get(customer as usize)

@@ -154,30 +154,18 @@ impl StateTransferConsumer {
     }
 
     pub(crate) fn view(&self, customer: u32) -> Option<CustomerView> {
-        let r = self.customers.get(customer as usize)?;
-        r.record.is_known().then(|| CustomerView {
-            version: r.record.version,
-            address: r.record.address.clone(),
-        })
+        CustomerView::of_copy(&self.customers.get(customer as usize)?.record)
     }
 
     /// Whether every customer it knows or has needed matches the source.
     pub(crate) fn converged(&self, source: &SourceSystem) -> bool {
-        source.records().all(
-            |(customer, truth)| match self.customers.get(customer as usize) {
-                Some(r) if r.record.is_known() || r.needed => {
-                    r.record.version == truth.version && r.record.address == truth.address
-                }
-                _ => true,
-            },
-        )
+        source.converged_with(|customer| {
+            let r = self.customers.get(customer as usize)?;
+            Some((&r.record, r.needed))
+        })
     }
 }
 
 fn entry_len(record: &CustomerRecord, stream_len: usize) -> usize {
-    if record.is_known() {
-        record.json_len(stream_len)
-    } else {
-        0
-    }
+    record.held_len(stream_len, CustomerRecord::json_len)
 }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::record::ChangeKind;
+use super::record::{ChangeKind, CustomerRecord};
 
 /// The two ways the source tells the consumer about changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -92,4 +92,14 @@ pub struct CustomerView {
     pub version: u64,
     /// The address as compact JSON, if known.
     pub address: Option<Arc<str>>,
+}
+
+impl CustomerView {
+    /// What a consumer's copy shows: nothing until it knows the customer.
+    pub(crate) fn of_copy(record: &CustomerRecord) -> Option<CustomerView> {
+        record.is_known().then(|| CustomerView {
+            version: record.version,
+            address: record.address.clone(),
+        })
+    }
 }

@@ -1,24 +1,26 @@
 //! The app state: what is open, where the cursor is, what the workers found.
-//! Changed only by [`super::update`]; read by the views.
+//! Changed only by [`crate::ui::update`]; read by the views.
 
 use std::collections::HashSet;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
-use serde_json::Value;
-
-use super::cqrs::CqrsState;
-use super::flow::Flow;
-use super::flows::FlowsState;
-use super::jobs::{self, Jobs};
-use super::json_tree::{self, TreeLine};
-use super::list::{self, EventList, Row};
-use super::msg::{Job, Msg};
-use super::projections::ProjectionsState;
-use super::rate::RateChart;
-use super::views;
 use crate::event::Event;
 use crate::store::{EventLog, LogStats};
+use crate::ui::chain::Flow;
+pub use crate::ui::ctx::Notice;
+use crate::ui::jobs::Jobs;
+use crate::ui::json_tree::{self, TreeLine};
+use crate::ui::line_edit::LineEdit;
+use crate::ui::msg::{Job, Msg};
+use crate::ui::payload;
+use crate::ui::rate::RateChart;
+use crate::ui::views::cqrs::state::CqrsState;
+use crate::ui::views::flows::state::FlowsState;
+use crate::ui::views::log::layout;
+use crate::ui::views::log::list::{self, EventList, Row};
+use crate::ui::views::log::work;
+use crate::ui::views::projections::state::ProjectionsState;
 
 /// The views.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,16 +51,9 @@ pub enum PromptKind {
 pub enum Overlay {
     None,
     Help { scroll: u16 },
-    Prompt { kind: PromptKind, text: String },
+    Prompt { kind: PromptKind, line: LineEdit },
     TypePicker { selected: usize },
     ProjectionPicker { selected: usize },
-}
-
-/// A message on the status line.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Notice {
-    Info(String),
-    Error(String),
 }
 
 /// One line of the detail pane.
@@ -84,7 +79,6 @@ pub struct App {
     /// What the header calls the log, when not its file name (the bundled
     /// sample lives under a cache name no one should have to read).
     pub(crate) title: Option<String>,
-    pub(crate) tx: Sender<Msg>,
     pub(crate) size: (u16, u16),
     pub(crate) view: View,
     pub(crate) focus: Focus,
@@ -113,14 +107,13 @@ pub struct App {
 impl App {
     /// Opens the explorer on `log` at its first event. Results of background
     /// work are sent on `tx`; feed what arrives on its receiver to
-    /// [`super::update`]. Reading failures become notices, never errors.
+    /// [`crate::ui::update`]. Reading failures become notices, never errors.
     pub fn new(log: Arc<EventLog>, tx: Sender<Msg>) -> App {
         let stats = log.stats().map_err(|e| e.to_string());
         let total = stats.as_ref().map_or(0, |s| s.events);
         let mut app = App {
             log,
             title: None,
-            tx,
             size: (80, 24),
             view: View::Log,
             focus: Focus::List,
@@ -139,15 +132,14 @@ impl App {
             search: None,
             flow: None,
             streams: None,
-            jobs: Jobs::default(),
+            jobs: Jobs::new(tx),
             projections: ProjectionsState::default(),
             cqrs: CqrsState::default(),
             flows: FlowsState::new(total),
             quit: false,
         };
         if total > 0 {
-            let (generation, cancel) = app.jobs.slot(Job::Rate).start();
-            jobs::spawn_rate(app.log.clone(), app.tx.clone(), generation, cancel);
+            app.start_rate();
         }
         app.projections.init(&app.log);
         app.selection_changed();
@@ -240,7 +232,7 @@ impl App {
 
     /// Rows of events the list shows at the current size.
     pub(crate) fn list_rows(&self) -> usize {
-        views::log::list_rows(self.size)
+        layout::list_rows(self.size)
     }
 
     /// Moves the cursor to `index` (clamped), scrolling to keep it on
@@ -283,7 +275,7 @@ impl App {
         if self.view == View::Projections {
             let seq = self.selected_seq();
             self.projections
-                .follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
+                .follow_cursor(&self.log, &mut self.jobs, seq);
         }
     }
 
@@ -311,13 +303,16 @@ impl App {
                     ("metadata", event.metadata.as_ref()),
                 ];
                 for (label, json) in trees {
-                    if let Some(json) = json {
-                        let value: Value = json.value();
-                        lines.extend(
+                    match json.map(payload::tree) {
+                        None => {}
+                        Some(Ok(value)) => lines.extend(
                             json_tree::flatten(Some(label), label, &value, &self.detail.folded)
                                 .into_iter()
                                 .map(DetailLine::Tree),
-                        );
+                        ),
+                        Some(Err(unreadable)) => {
+                            lines.push(DetailLine::Field(label, unreadable.shown()))
+                        }
                     }
                 }
             }
@@ -349,7 +344,52 @@ impl App {
             self.flow = None;
             return;
         }
-        let (generation, cancel) = self.jobs.slot(Job::Flow).start();
-        jobs::spawn_flow(self.log.clone(), self.tx.clone(), generation, cancel, seq);
+        let log = self.log.clone();
+        self.jobs
+            .spawn(Job::Flow, move |worker| work::flow(&log, worker, seq));
+    }
+
+    /// Counts the log's events over time for the rate chart, afresh.
+    pub(crate) fn start_rate(&mut self) {
+        let log = self.log.clone();
+        self.jobs
+            .spawn(Job::Rate, move |worker| work::rate(&log, worker));
+    }
+
+    /// Reads the log's stream names once (the stream prompt and the CQRS
+    /// view complete from them). Whether they are there.
+    pub(crate) fn load_streams(&mut self) -> bool {
+        if self.streams.is_none() {
+            match self.log.streams() {
+                Ok(streams) => {
+                    self.streams = Some(streams.into_iter().map(|(name, _)| name).collect())
+                }
+                Err(e) => {
+                    self.notice = Some(Notice::Error(e.to_string()));
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    /// After an append: the counts, the list and the stream names follow.
+    pub(crate) fn log_grew(&mut self, streams: Vec<String>) {
+        self.stats = self.log.stats().map_err(|e| e.to_string());
+        if let Ok(stats) = &self.stats {
+            self.list.total = stats.events;
+        }
+        if let Some(known) = &mut self.streams {
+            for stream in streams {
+                if let Err(at) = known.binary_search(&stream) {
+                    known.insert(at, stream);
+                }
+            }
+        }
+        self.window.clear();
+        self.scroll_into_view();
+        if self.list.total > 0 {
+            self.start_rate();
+        }
     }
 }

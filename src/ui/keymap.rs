@@ -5,6 +5,8 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use crate::ui::line_edit::Edit;
+
 /// Where a binding applies. The app decides which contexts are live.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Context {
@@ -106,6 +108,8 @@ pub enum Action {
     NextCustomer,
     PreviousCustomer,
     FollowCustomer,
+    /// A key that edits the line of a prompt or the command line.
+    Edit(Edit),
 }
 
 /// A key and the modifiers it needs (Shift is implied by upper-case chars).
@@ -122,6 +126,10 @@ impl Key {
 
     const fn ch(c: char) -> Key {
         Key::plain(KeyCode::Char(c))
+    }
+
+    const fn ctrl(code: KeyCode) -> Key {
+        Key { code, ctrl: true }
     }
 
     /// Whether a key event from the terminal is this key.
@@ -258,6 +266,17 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::plain(K::Up), C::CommandLine, A::Up, "history", "the previous command sent"),
     bind(Key::plain(K::Down), C::CommandLine, A::Down, "history", "the next command sent"),
     bind(Key::plain(K::Backspace), C::CommandLine, A::Backspace, "", "delete a character"),
+    bind(Key::plain(K::Left), C::CommandLine, A::Edit(Edit::Left), "", "move the cursor left"),
+    bind(Key::plain(K::Right), C::CommandLine, A::Edit(Edit::Right), "", "move the cursor right"),
+    bind(Key::ctrl(K::Left), C::CommandLine, A::Edit(Edit::WordLeft), "", "one word left"),
+    bind(Key::ctrl(K::Right), C::CommandLine, A::Edit(Edit::WordRight), "", "one word right"),
+    bind(Key::plain(K::Home), C::CommandLine, A::Edit(Edit::Home), "", "to the start of the line"),
+    bind(Key::ctrl(K::Char('a')), C::CommandLine, A::Edit(Edit::Home), "", "to the start of the line"),
+    bind(Key::plain(K::End), C::CommandLine, A::Edit(Edit::End), "", "to the end of the line"),
+    bind(Key::ctrl(K::Char('e')), C::CommandLine, A::Edit(Edit::End), "", "to the end of the line"),
+    bind(Key::plain(K::Delete), C::CommandLine, A::Edit(Edit::DeleteNext), "", "delete the character under the cursor"),
+    bind(Key::ctrl(K::Char('w')), C::CommandLine, A::Edit(Edit::DeleteWord), "", "delete the word before the cursor"),
+    bind(Key::ctrl(K::Char('u')), C::CommandLine, A::Edit(Edit::DeleteToStart), "", "delete everything before the cursor"),
     // The flows view. The parameter keys are shown beside their values on
     // the view's bottom border, not in the footer.
     bind(Key::ch('.'), C::Flows, A::StepForward, "step", "one log event on (after the last: the next delivery)"),
@@ -283,6 +302,17 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::plain(K::Esc), C::Prompt, A::Cancel, "cancel", "close the prompt"),
     bind(Key::plain(K::Tab), C::Prompt, A::Complete, "complete", "complete the stream name"),
     bind(Key::plain(K::Backspace), C::Prompt, A::Backspace, "", "delete a character"),
+    bind(Key::plain(K::Left), C::Prompt, A::Edit(Edit::Left), "", "move the cursor left"),
+    bind(Key::plain(K::Right), C::Prompt, A::Edit(Edit::Right), "", "move the cursor right"),
+    bind(Key::ctrl(K::Left), C::Prompt, A::Edit(Edit::WordLeft), "", "one word left"),
+    bind(Key::ctrl(K::Right), C::Prompt, A::Edit(Edit::WordRight), "", "one word right"),
+    bind(Key::plain(K::Home), C::Prompt, A::Edit(Edit::Home), "", "to the start of the line"),
+    bind(Key::ctrl(K::Char('a')), C::Prompt, A::Edit(Edit::Home), "", "to the start of the line"),
+    bind(Key::plain(K::End), C::Prompt, A::Edit(Edit::End), "", "to the end of the line"),
+    bind(Key::ctrl(K::Char('e')), C::Prompt, A::Edit(Edit::End), "", "to the end of the line"),
+    bind(Key::plain(K::Delete), C::Prompt, A::Edit(Edit::DeleteNext), "", "delete the character under the cursor"),
+    bind(Key::ctrl(K::Char('w')), C::Prompt, A::Edit(Edit::DeleteWord), "", "delete the word before the cursor"),
+    bind(Key::ctrl(K::Char('u')), C::Prompt, A::Edit(Edit::DeleteToStart), "", "delete everything before the cursor"),
     bind(Key::ch('j'), C::Picker, A::Down, "move", "next entry"),
     bind(Key::ch('k'), C::Picker, A::Up, "move", "previous entry"),
     bind(Key::plain(K::Down), C::Picker, A::Down, "move", "next entry"),

@@ -3,27 +3,44 @@
 //! keymap table, [`update`] with no terminal I/O, and [`render`] with no
 //! side effects. [`run`] wires them to a real terminal; [`render_text`]
 //! draws one screen as text.
+//!
+//! The house, top-down (a module imports only those below it):
+//!
+//! ```text
+//!   mod, run, update        the loop; routes each Msg to the App or a view
+//!   views/                  render (header, bands, overlays) and per view:
+//!     log/ projections/     state, update, msg, work, layout, render;
+//!     cqrs/ flows/          each update is given a Ctx, not the App (the
+//!                           log view's is the App's own: the selection)
+//!   app, app_access         what is shared: log, selection, overlay,
+//!                           notice, jobs, and each view's state
+//!   ctx                     what a view's update may touch: log, jobs, notice
+//!   jobs, panic_guard       the one spawner; a worker's panic is an error
+//!   msg                     Msg, Job, TICK; each view's messages below it
+//!   keymap, line_edit,      one keymap; one line editor (tui-input)
+//!   widgets/, layout,       drawing helpers measured in cells; the bands
+//!   chain, json_tree, rate, pure data: correlation chain, JSON tree,
+//!   payload, sorted_names,  rate chart, payload text, sorted names,
+//!   pick_list, open, theme  pick lists, opening a log, the styles
+//! ```
 
 mod app;
-mod cqrs;
-mod cqrs_complete;
-mod flow;
-mod flows;
-mod flows_notes;
-mod flows_run;
+mod app_access;
+mod chain;
+mod ctx;
 mod jobs;
 mod json_tree;
 pub mod keymap;
-mod lazy_state;
-mod list;
+mod layout;
+mod line_edit;
 mod msg;
-mod projection_jobs;
-mod projections;
-mod prompt;
+mod open;
+mod panic_guard;
+mod payload;
+mod pick_list;
 mod rate;
-mod read_models;
-mod read_rows;
 mod run;
+mod sorted_names;
 pub mod theme;
 mod update;
 mod views;
@@ -33,13 +50,15 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 
 pub use app::{App, Detail, DetailLine, Focus, Notice, Overlay, PromptKind, View};
-pub use cqrs::Clock;
-pub use flow::{Flow, FlowEvent, FlowLine};
-pub use flows::{CustomerChoice, FlowsMsg};
+pub use chain::{Flow, FlowEvent, FlowLine};
 pub use json_tree::{LineKind, TreeLine};
 pub use msg::{Job, Msg};
+pub use open::open_log;
 pub use run::{run, settle};
 pub use update::{map_key, update};
+pub use views::cqrs::state::Clock;
+pub use views::flows::msg::FlowsMsg;
+pub use views::flows::state::CustomerChoice;
 pub use views::render;
 pub use views::{MIN_HEIGHT, MIN_WIDTH};
 

@@ -3,12 +3,15 @@
 
 use ratatui::crossterm::event::KeyEvent;
 
-use super::flow::Flow;
-use super::flows::FlowsMsg;
-use super::keymap::Action;
-use super::projections::ProjectionMsg;
-use super::rate::RateChart;
-use super::read_models::ReadModelsMsg;
+use crate::ui::chain::Flow;
+use crate::ui::keymap::Action;
+use crate::ui::rate::RateChart;
+use crate::ui::views::cqrs::msg::ReadModelsMsg;
+use crate::ui::views::flows::msg::FlowsMsg;
+use crate::ui::views::projections::msg::ProjectionMsg;
+
+/// How often the input thread sends a tick while no key arrives.
+pub const TICK: std::time::Duration = std::time::Duration::from_millis(250);
 
 /// The kinds of background work.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -31,12 +34,34 @@ pub enum Job {
     ReadModels,
     /// Running the flows simulation again with new parameters.
     Flows,
+    /// A worker that panics on purpose, started only by debug builds when
+    /// `EVENTSCOPE_PANIC_PROBE` is set: the end-to-end test that a worker's
+    /// panic is contained.
+    PanicProbe,
+}
+
+impl Job {
+    /// What the job is doing, for a message: "searching failed: ...".
+    pub fn describe(self) -> &'static str {
+        match self {
+            Job::Rate => "counting events over time",
+            Job::Search => "searching",
+            Job::Flow => "finding the flow",
+            Job::Projection => "computing the projection",
+            Job::Rebuild => "the rebuild",
+            Job::Blame => "blame",
+            Job::Check => "the snapshot check",
+            Job::ReadModels => "building the read models",
+            Job::Flows => "the flows simulation",
+            Job::PanicProbe => "the panic probe",
+        }
+    }
 }
 
 /// A message to the app.
 #[derive(Debug)]
 pub enum Msg {
-    /// A key as the terminal sent it; [`super::map_key`] turns it into an
+    /// A key as the terminal sent it; [`crate::ui::map_key`] turns it into an
     /// action or text input.
     Key(KeyEvent),
     /// A keymap action.
@@ -52,6 +77,12 @@ pub enum Msg {
         generation: u64,
         done: u64,
         total: u64,
+    },
+    /// A job's worker panicked; its slot is freed and the user told.
+    JobFailed {
+        job: Job,
+        generation: u64,
+        problem: String,
     },
     RateReady {
         generation: u64,

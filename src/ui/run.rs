@@ -9,13 +9,10 @@ use std::time::{Duration, Instant};
 use anyhow::Context;
 use ratatui::crossterm::event::{self, Event as TermEvent};
 
-use super::app::App;
-use super::msg::Msg;
-use super::{update, views};
 use crate::store::EventLog;
-
-/// How often the input thread sends a tick while no key arrives.
-pub(crate) const TICK: Duration = Duration::from_millis(250);
+use crate::ui::app::App;
+use crate::ui::msg::{Msg, TICK};
+use crate::ui::{panic_guard, update, views};
 
 /// Runs the explorer on `log` until the user quits. The terminal is
 /// restored on every exit path, panics included.
@@ -26,6 +23,10 @@ pub fn run(log: EventLog, title: Option<&str>) -> anyhow::Result<()> {
         app.set_title(title);
     }
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
+    // Over ratatui's hook: a worker's panic must not restore the terminal.
+    panic_guard::install();
+    #[cfg(debug_assertions)]
+    start_panic_probe(&mut app);
     let stop = Arc::new(AtomicBool::new(false));
     let input = spawn_input(tx, stop.clone());
     let result = (|| -> anyhow::Result<()> {
@@ -49,6 +50,17 @@ pub fn run(log: EventLog, title: Option<&str>) -> anyhow::Result<()> {
     ratatui::restore();
     let _ = input.join();
     result
+}
+
+/// Debug builds only: with `EVENTSCOPE_PANIC_PROBE` set, a worker that
+/// panics, so that a test can watch the explorer contain it.
+#[cfg(debug_assertions)]
+fn start_panic_probe(app: &mut App) {
+    if std::env::var_os("EVENTSCOPE_PANIC_PROBE").is_some() {
+        app.jobs.spawn(crate::ui::msg::Job::PanicProbe, |_| {
+            panic!("the panic probe panicked on purpose")
+        });
+    }
 }
 
 fn spawn_input(tx: Sender<Msg>, stop: Arc<AtomicBool>) -> std::thread::JoinHandle<()> {

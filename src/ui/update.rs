@@ -4,11 +4,17 @@
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 
-use super::app::{App, DetailLine, Focus, Notice, Overlay, PromptKind, View};
-use super::json_tree;
-use super::keymap::{self, Action, Context};
-use super::msg::{Job, Msg};
-use super::{jobs, views};
+use crate::domain::Domain;
+use crate::ui::app::{App, DetailLine, Focus, Notice, Overlay, PromptKind, View};
+use crate::ui::ctx::ctx;
+use crate::ui::keymap::{self, Action, Context};
+use crate::ui::msg::{Job, Msg};
+use crate::ui::pick_list::{self, Picked};
+use crate::ui::views::cqrs::update::Request as CqrsRequest;
+use crate::ui::views::log::layout;
+use crate::ui::views::log::work;
+use crate::ui::views::projections::update::Request;
+use crate::ui::{json_tree, payload};
 
 impl App {
     /// The keymap contexts that are live, most specific first.
@@ -66,7 +72,7 @@ pub fn update(app: &mut App, msg: Msg) {
             }
         }
         Msg::Action(action) => act(app, action),
-        Msg::Input(c) if app.editing_command() => app.command_input(c),
+        Msg::Input(c) if app.editing_command() => app.cqrs.input(&mut ctx!(app), c),
         Msg::Input(c) => app.prompt_input(c),
         Msg::Resize(width, height) => {
             app.size = (width, height);
@@ -74,8 +80,9 @@ pub fn update(app: &mut App, msg: Msg) {
             app.keep_detail_cursor_visible();
         }
         Msg::Tick => {
-            app.cqrs_tick();
-            app.flows_tick();
+            app.cqrs.tick(&mut ctx!(app));
+            let shown = app.view == View::Flows;
+            app.flows.tick(&mut ctx!(app), shown);
         }
         Msg::Progress {
             job,
@@ -86,6 +93,16 @@ pub fn update(app: &mut App, msg: Msg) {
             let slot = app.jobs.slot(job);
             if slot.is_current(generation) {
                 slot.progress = Some((done, total));
+            }
+        }
+        Msg::JobFailed {
+            job,
+            generation,
+            problem,
+        } => {
+            if let Some(text) = app.jobs.failed(job, generation, &problem) {
+                app.job_failed(job, &text);
+                app.notice = Some(Notice::Error(text));
             }
         }
         Msg::RateReady { generation, chart } => {
@@ -119,9 +136,13 @@ pub fn update(app: &mut App, msg: Msg) {
                 }
             }
         }
-        Msg::Projection { generation, msg } => app.projection_msg(generation, msg),
-        Msg::ReadModels { generation, msg } => app.read_models_msg(generation, msg),
-        Msg::Flows { generation, msg } => app.flows_msg(generation, msg),
+        Msg::Projection { generation, msg } => {
+            let (rows, seq) = (projection_rows(app), app.selected_seq());
+            app.projections
+                .on_msg(&mut ctx!(app), generation, msg, rows, seq);
+        }
+        Msg::ReadModels { generation, msg } => app.cqrs.on_msg(&mut ctx!(app), generation, msg),
+        Msg::Flows { generation, msg } => app.flows.on_msg(&mut ctx!(app), generation, msg),
     }
 }
 
@@ -151,7 +172,7 @@ fn act(app: &mut App, action: Action) {
         }
         Overlay::Prompt { .. } => app.prompt_action(action),
         Overlay::TypePicker { selected } => app.type_picker_action(action, selected),
-        Overlay::ProjectionPicker { selected } => app.projection_picker_action(action, selected),
+        Overlay::ProjectionPicker { selected } => projection_picker_action(app, action, selected),
         Overlay::None => match action {
             Action::NextFocus => app.cycle_focus(true),
             Action::PreviousFocus => app.cycle_focus(false),
@@ -162,11 +183,64 @@ fn act(app: &mut App, action: Action) {
             _ => match (app.view, app.focus) {
                 (View::Log, Focus::List) => list_action(app, action),
                 (View::Log, Focus::Detail) => detail_action(app, action),
-                (View::Projections, _) => app.projections_action(action),
-                (View::Cqrs, _) => app.cqrs_action(action),
-                (View::Flows, _) => app.flows_action(action),
+                (View::Projections, _) => projections_action(app, action),
+                (View::Cqrs, _) => cqrs_action(app, action),
+                (View::Flows, _) => app.flows.action(&mut ctx!(app), action),
             },
         },
+    }
+}
+
+/// The rows the projections view's tree shows at the current size.
+fn projection_rows(app: &App) -> usize {
+    crate::ui::views::projections::layout::tree_rows(app.size).max(1)
+}
+
+fn projections_action(app: &mut App, action: Action) {
+    let rows = projection_rows(app);
+    let Some(request) = app.projections.action(&mut ctx!(app), action, rows) else {
+        return;
+    };
+    match request {
+        Request::Step { forward: true } => app.move_to(app.cursor.saturating_add(1)),
+        Request::Step { forward: false } => app.move_to(app.cursor.saturating_sub(1)),
+        Request::OpenPicker { selected } => app.overlay = Overlay::ProjectionPicker { selected },
+        Request::ShowInLog { seq } => {
+            if !app.list.position_of(seq).1 {
+                app.list.filter = None;
+            }
+            app.view = View::Log;
+            app.focus = Focus::List;
+            app.move_to(app.list.position_of(seq).0);
+        }
+    }
+}
+
+fn projection_picker_action(app: &mut App, action: Action, selected: usize) {
+    match pick_list::step(action, selected, app.projections.names.len()) {
+        Picked::Moved(selected) => app.overlay = Overlay::ProjectionPicker { selected },
+        Picked::Closed => app.overlay = Overlay::None,
+        Picked::Chosen(selected) => {
+            app.overlay = Overlay::None;
+            let seq = app.selected_seq();
+            app.projections.pick(&mut ctx!(app), selected, seq);
+        }
+        Picked::Unchanged => {}
+    }
+}
+
+fn cqrs_action(app: &mut App, action: Action) {
+    let streams = app.streams.take();
+    let request = app
+        .cqrs
+        .action(&mut ctx!(app), action, streams.as_deref().unwrap_or(&[]));
+    app.streams = streams;
+    match request {
+        None => {}
+        Some(CqrsRequest::LoadStreams) => {
+            app.load_streams();
+        }
+        Some(CqrsRequest::LogGrew(streams)) => app.log_grew(streams),
     }
 }
 
@@ -191,7 +265,7 @@ fn list_action(app: &mut App, action: Action) {
 }
 
 fn detail_action(app: &mut App, action: Action) {
-    let page = views::log::detail_rows(app.size).max(1);
+    let page = layout::detail_rows(app.size).max(1);
     let last = app.detail.lines.len().saturating_sub(1);
     let cursor = app.detail.cursor;
     match action {
@@ -220,9 +294,11 @@ fn detail_action(app: &mut App, action: Action) {
         Action::FoldAll => {
             if let Some(event) = app.selected_event() {
                 let mut all = app.detail.folded.clone();
-                json_tree::container_paths("data", &event.data.value(), &mut all);
-                if let Some(metadata) = &event.metadata {
-                    json_tree::container_paths("metadata", &metadata.value(), &mut all);
+                if let Ok(data) = payload::tree(&event.data) {
+                    json_tree::container_paths("data", &data, &mut all);
+                }
+                if let Some(Ok(metadata)) = event.metadata.as_ref().map(payload::tree) {
+                    json_tree::container_paths("metadata", &metadata, &mut all);
                 }
                 app.detail.folded = all;
                 app.rebuild_detail();
@@ -239,7 +315,7 @@ fn detail_action(app: &mut App, action: Action) {
 
 impl App {
     pub(crate) fn keep_detail_cursor_visible(&mut self) {
-        let rows = views::log::detail_rows(self.size).max(1);
+        let rows = layout::detail_rows(self.size).max(1);
         let detail = &mut self.detail;
         if detail.cursor < detail.scroll {
             detail.scroll = detail.cursor;
@@ -277,10 +353,32 @@ impl App {
         if entering_projections {
             let seq = self.selected_seq();
             self.projections
-                .follow_cursor(&self.log, &self.tx, &mut self.jobs, seq);
+                .follow_cursor(&self.log, &mut self.jobs, seq);
         }
         if view == View::Cqrs {
-            self.entered_cqrs();
+            self.load_streams();
+            let domain = self
+                .stats
+                .as_ref()
+                .ok()
+                .and_then(|s| Domain::recognise(s.types.iter().map(|(t, _)| t.as_str())));
+            let streams = self.streams.take().unwrap_or_default();
+            self.cqrs.enter(&mut ctx!(self), domain, &streams);
+            self.streams = Some(streams);
+        }
+    }
+
+    /// A view waiting for a job that will never answer stops waiting.
+    fn job_failed(&mut self, job: Job, problem: &str) {
+        match job {
+            Job::Projection => self.projections.problem = Some(problem.to_string()),
+            Job::Rebuild => {
+                if let Some(rebuild) = &mut self.projections.rebuild {
+                    rebuild.outcome = Some(Err(problem.to_string()));
+                }
+            }
+            Job::Flows => self.flows.restarting = false,
+            _ => {}
         }
     }
 
@@ -293,20 +391,16 @@ impl App {
         if self.list.is_empty() {
             return;
         }
-        let request = jobs::SearchRequest {
+        let request = work::SearchRequest {
             query,
             list: self.list.clone(),
             from: self.cursor,
             forward,
         };
-        let (generation, cancel) = self.jobs.slot(Job::Search).start();
-        jobs::spawn_search(
-            self.log.clone(),
-            self.tx.clone(),
-            generation,
-            cancel,
-            request,
-        );
+        let log = self.log.clone();
+        self.jobs.spawn(Job::Search, move |worker| {
+            work::search(&log, worker, &request)
+        });
     }
 
     fn search_finished(&mut self, found: Result<Option<u64>, String>, wrapped: bool) {

@@ -105,6 +105,35 @@ pub fn sample_events() -> Vec<NewEvent> {
     events
 }
 
+/// A log at `path` holding `events`: the one way the UI tests write a log.
+pub fn write_log(path: &std::path::Path, events: Vec<NewEvent>) -> EventLog {
+    let log = EventLog::create(path).unwrap();
+    if !events.is_empty() {
+        log.append(events).unwrap();
+    }
+    log
+}
+
+/// `eventscope render ARGS --size WxH`: the screen it prints, after
+/// checking that it succeeded and drew exactly `width` x `height`.
+pub fn render_screen(args: &[&str], width: usize, height: usize) -> String {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_eventscope"))
+        .arg("render")
+        .args(args)
+        .args(["--size", &format!("{width}x{height}")])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let screen = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(screen.lines().count(), height);
+    assert!(screen.lines().all(|line| line.chars().count() <= width));
+    screen
+}
+
 /// An app on a fresh log, with the channel its workers answer on.
 pub struct Harness {
     pub app: App,
@@ -116,10 +145,7 @@ impl Harness {
     /// A log named `sample.redb` holding `events`, opened at `width`x`height`.
     pub fn with_events(events: Vec<NewEvent>, width: u16, height: u16) -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let log = EventLog::create(dir.path().join("sample.redb")).unwrap();
-        if !events.is_empty() {
-            log.append(events).unwrap();
-        }
+        let log = write_log(&dir.path().join("sample.redb"), events);
         let (tx, rx) = mpsc::channel();
         let app = App::new(Arc::new(log), tx);
         let mut harness = Harness { app, rx, _dir: dir };
@@ -176,10 +202,26 @@ impl Harness {
         }
     }
 
+    /// Presses `code` with Ctrl held.
+    pub fn press_ctrl(&mut self, code: KeyCode) {
+        let key = KeyEvent::new(code, KeyModifiers::CONTROL);
+        if let Some(msg) = ui::map_key(&self.app, key) {
+            self.send(msg);
+        }
+    }
+
     pub fn keys(&mut self, text: &str) {
         for c in text.chars() {
             self.press(KeyCode::Char(c));
         }
+    }
+
+    /// One screen drawn into a buffer, cell by cell.
+    pub fn buffer(&self, width: u16, height: u16) -> ratatui::buffer::Buffer {
+        let mut terminal =
+            ratatui::Terminal::new(ratatui::backend::TestBackend::new(width, height)).unwrap();
+        terminal.draw(|frame| ui::render(&self.app, frame)).unwrap();
+        terminal.backend().buffer().clone()
     }
 
     pub fn screen(&self, width: u16, height: u16) -> String {

@@ -21,46 +21,14 @@ pub mod projections;
 pub mod status;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::app::{App, Overlay, View};
 use super::theme::theme;
-
-/// The smallest screen the explorer draws on.
-pub const MIN_WIDTH: u16 = 60;
-pub const MIN_HEIGHT: u16 = 16;
-
-/// The screen's bands.
-pub struct Frame4 {
-    pub header: Rect,
-    pub body: Rect,
-    pub status: Rect,
-    pub footer: Rect,
-}
-
-/// Splits the screen into header, body, status line and footer.
-pub fn bands(area: Rect) -> Frame4 {
-    let [header, body, status, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Fill(1),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
-    Frame4 {
-        header,
-        body,
-        status,
-        footer,
-    }
-}
-
-/// The screen area of a terminal of `size`.
-pub fn screen(size: (u16, u16)) -> Rect {
-    Rect::new(0, 0, size.0, size.1)
-}
+use super::widgets;
+pub use crate::ui::layout::{MIN_HEIGHT, MIN_WIDTH, bands};
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {
@@ -82,8 +50,8 @@ pub fn render(app: &App, frame: &mut Frame) {
     match &app.overlay {
         Overlay::None => {}
         Overlay::Help { scroll } => help::render(app, frame, bands.body, *scroll),
-        Overlay::Prompt { kind, text } => {
-            picker::render_prompt(app, frame, bands.body, *kind, text)
+        Overlay::Prompt { kind, line } => {
+            picker::render_prompt(app, frame, bands.body, *kind, line)
         }
         Overlay::TypePicker { selected } => picker::render_types(app, frame, bands.body, *selected),
         Overlay::ProjectionPicker { selected } => {
@@ -129,9 +97,9 @@ fn header(app: &App, frame: &mut Frame, area: Rect) {
         let shown = status::ellipsize_start(&path, room);
         let right = Rect::new(
             area.right()
-                .saturating_sub(shown.chars().count() as u16 + 1),
+                .saturating_sub(widgets::cells(&shown) as u16 + 1),
             area.y,
-            shown.chars().count() as u16 + 1,
+            widgets::cells(&shown) as u16 + 1,
             1,
         );
         frame.render_widget(Span::styled(shown, t.header), right);

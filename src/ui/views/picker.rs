@@ -19,11 +19,13 @@ use ratatui::widgets::{Block, Clear, Paragraph};
 
 use crate::escape::printable;
 use crate::ui::app::{App, PromptKind};
-use crate::ui::prompt::CANDIDATES_SHOWN;
+use crate::ui::line_edit::LineEdit;
 use crate::ui::theme::theme;
-use crate::ui::widgets::fit;
+use crate::ui::views::log::prompt::CANDIDATES_SHOWN;
+use crate::ui::widgets::line_input;
+use crate::ui::widgets::{cells, pad};
 
-pub fn render_prompt(app: &App, frame: &mut Frame, body: Rect, kind: PromptKind, text: &str) {
+pub fn render_prompt(app: &App, frame: &mut Frame, body: Rect, kind: PromptKind, line: &LineEdit) {
     let t = theme();
     let title = match kind {
         PromptKind::Jump => " Jump to seq (Enter goes, Esc cancels) ",
@@ -31,7 +33,7 @@ pub fn render_prompt(app: &App, frame: &mut Frame, body: Rect, kind: PromptKind,
         PromptKind::Search => " Search events (Enter searches; n/N next/previous) ",
     };
     let candidates = if kind == PromptKind::Stream {
-        app.stream_candidates(text)
+        app.stream_candidates(line.value())
     } else {
         &[]
     };
@@ -44,11 +46,8 @@ pub fn render_prompt(app: &App, frame: &mut Frame, body: Rect, kind: PromptKind,
     )
     .intersection(body);
     frame.render_widget(Clear, area);
-    let mut lines = vec![Line::from(vec![
-        Span::styled("> ", t.prompt),
-        Span::raw(printable(text).into_owned()),
-        Span::styled("█", t.prompt),
-    ])];
+    let room = (area.width as usize).saturating_sub(2 + 2);
+    let mut lines = vec![line_input::line(line, room)];
     if kind == PromptKind::Stream {
         let mut shown: Vec<String> = candidates
             .iter()
@@ -80,10 +79,10 @@ fn render_list(
     let t = theme();
     let width = entries
         .iter()
-        .map(|(name, detail)| name.chars().count() + detail.chars().count() + 6)
+        .map(|(name, detail)| cells(name) + cells(detail) + 6)
         .max()
         .unwrap_or(20)
-        .max(title.len() + 4) as u16;
+        .max(cells(title) + 4) as u16;
     let height = (entries.len() as u16 + 2).min(body.height);
     let area = body.centered(
         Constraint::Length(width.min(body.width)),
@@ -105,10 +104,10 @@ fn render_list(
         .take(rows)
         .map(|(i, (name, detail))| {
             let marker = if i == selected { "▶ " } else { "  " };
-            let room = name_width.saturating_sub(detail.chars().count() + 1);
+            let room = name_width.saturating_sub(cells(detail) + 1);
             let line = Line::from(vec![
                 Span::raw(marker),
-                Span::raw(format!("{:<room$} ", fit(name, room))),
+                Span::raw(format!("{} ", pad(name, room))),
                 Span::styled(detail.clone(), t.seq),
             ]);
             if i == selected {

@@ -11,17 +11,11 @@ use crate::ui::app::{App, Notice, View};
 use crate::ui::keymap;
 use crate::ui::msg::Job;
 use crate::ui::theme::theme;
+use crate::ui::widgets::fit_end;
 
 /// `…/long/path` cut from the start to `width` characters.
 pub fn ellipsize_start(text: &str, width: usize) -> String {
-    let count = text.chars().count();
-    if count <= width {
-        return text.to_string();
-    }
-    let keep = width.saturating_sub(1);
-    let mut out = String::from("…");
-    out.extend(text.chars().skip(count - keep));
-    out
+    fit_end(text, width)
 }
 
 pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {

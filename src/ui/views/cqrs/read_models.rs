@@ -7,41 +7,17 @@
 //! stale. The first state comes from [`travel`] (snapshots make it fast) on
 //! a worker thread; after that it catches up event by event.
 
-use std::fmt;
 use std::ops::ControlFlow;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::Sender;
 
 use serde_json::Value;
 
-use super::msg::Msg;
 use crate::event::Timestamp;
-use crate::projection::{EventSource, Path, Projection, SnapshotStore, builtin, travel};
-use crate::store::EventLog;
+use crate::projection::{EventSource, Path, Projection};
+use crate::ui::views::cqrs::msg::Built;
 
 /// How many unapplied events are looked at to judge staleness; a read
 /// model further behind is called stale without looking.
 const PENDING_LOOK: u64 = 10_000;
-
-/// A read model as built: its projection and the seq it is at, or why not.
-pub type Built = Result<(Box<dyn Projection>, u64), String>;
-
-/// A worker's answer: the read models built.
-pub enum ReadModelsMsg {
-    Built(Vec<(&'static str, Built)>),
-}
-
-impl fmt::Debug for ReadModelsMsg {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ReadModelsMsg::Built(models) => {
-                let names: Vec<&str> = models.iter().map(|(name, _)| *name).collect();
-                write!(f, "Built({names:?})")
-            }
-        }
-    }
-}
 
 /// One read model and how far it trails.
 pub struct ReadModel {
@@ -171,44 +147,11 @@ fn overlaps(a: &Path, b: &Path) -> bool {
     a.starts_with(b) || b.starts_with(a)
 }
 
-/// Builds `models` (name, lag in events) on a worker thread, each as at
-/// the log's end less its lag, and sends them in one message.
-pub fn spawn_build(
-    log: Arc<EventLog>,
-    tx: Sender<Msg>,
-    generation: u64,
-    cancel: Arc<AtomicBool>,
-    models: Vec<(&'static str, u64)>,
-) {
-    std::thread::spawn(move || {
-        let source: &dyn EventSource = &*log;
-        let snapshots: &dyn SnapshotStore = &*log;
-        let last_seq = source.last_seq().map_err(|e| e.to_string());
-        let mut built = Vec::new();
-        for (name, lag) in models {
-            if cancel.load(Ordering::Relaxed) {
-                return;
-            }
-            let result = last_seq.clone().and_then(|last| {
-                let fresh = builtin(name).ok_or_else(|| format!("no projection named {name}"))?;
-                travel(source, Some(snapshots), fresh, last.saturating_sub(lag))
-                    .map(|(projection, report)| (projection, report.at))
-                    .map_err(|e| format!("cannot build {name}: {e}"))
-            });
-            built.push((name, result));
-        }
-        let _ = tx.send(Msg::ReadModels {
-            generation,
-            msg: ReadModelsMsg::Built(built),
-        });
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::event::{Event, Json};
-    use crate::projection::MemoryLog;
+    use crate::projection::{MemoryLog, builtin, travel};
     use serde_json::json;
 
     fn event(seq: u64, stream: &str, city: &str, minute: i64) -> Event {

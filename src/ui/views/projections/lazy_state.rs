@@ -10,8 +10,8 @@
 
 use serde_json::{Map, Value};
 
-use super::json_tree::{LazyMaps, child_path, path_keys};
 use crate::projection::{Path, Projection, Segment};
+use crate::ui::json_tree::{LazyMaps, child_path, path_keys};
 
 /// Maps with more entries than this are held by their keys.
 pub const LAZY_ABOVE: usize = 1_000;

@@ -4,12 +4,12 @@
 
 use serde_json::Value;
 
-use super::cqrs::WriteModelView;
-use super::read_models::ReadModel;
 use crate::domain::bank::ACCOUNT_PREFIX;
 use crate::domain::retail::{CUSTOMER_PREFIX, ORDER_PREFIX};
 use crate::projection::builtin::{AddressBook, Balances, Customers, Orders, Streams};
 use crate::projection::{EventSource, Path};
+use crate::ui::views::cqrs::read_models::ReadModel;
+use crate::ui::views::cqrs::write_model::WriteModelView;
 
 /// One read model's line in the view.
 #[derive(Clone, Debug, PartialEq)]

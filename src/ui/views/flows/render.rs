@@ -1,23 +1,4 @@
-//! The flows view: the same log through Event Notification and
-//! Event-Carried State Transfer, side by side, as it happens.
-//!
-//! ```text
-//! ┌ Notification ────────────────────────────────────────────────────────┐
-//! │ Source DOWN ──•──•────────────•─────────────▶ Consumer               │
-//! │ query API ✗ ╌╌╌╌╌╌◁╌╌╌╌╌╌╌╌✗╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌ 2 calls open           │
-//! ├ State transfer ──────────────────────────────────────────────────────┤
-//! │ Source DOWN ──■────■─■────────────────────▶ Consumer: replica 30     │
-//! ├ Metrics ──────────── Notification ─────────── StateTransfer ─────────┤
-//! │ bus bytes           2,711 ███▊               8,692 ████████████      │
-//! │ remote calls           48 ████████████           0                   │
-//! ├ Customer (follow) ─ source truth ──── Notification ─── StateTransfer ┤
-//! │ customer-7          Leeds v4          Manchester v3 STALE  Leeds v4  │
-//! ├ What to notice ──────────────────────────────────────────────────────┤
-//! │ • thin event  ■ event with data  ◁ call  ◆ answer  ✗ failed call     │
-//! └ outage 120..=179 · drop 5% · dup 0% · reorder 0% · versions on ──────┘
-//! ```
-//! Captions under the lanes and the notes appear when the screen is tall
-//! enough; the metrics shrink before the lanes do.
+//! Drawing the flows view; the layout is sketched in [`super`].
 
 use std::borrow::Cow;
 
@@ -31,13 +12,13 @@ use serde::Deserialize;
 use crate::escape::printable;
 use crate::simulation::{CustomerView, Flow, FlowMetrics, InFlight, MessageKind};
 use crate::ui::app::App;
-use crate::ui::flows::{CustomerChoice, FlowsState};
-use crate::ui::flows_notes::{self, Moment};
 use crate::ui::keymap::{Action, BINDINGS, Context};
 use crate::ui::msg::Job;
 use crate::ui::theme::theme;
+use crate::ui::views::flows::notes::{self, Moment};
+use crate::ui::views::flows::state::{CustomerChoice, FlowsState};
 use crate::ui::widgets::bars::{bar, duration, grouped};
-use crate::ui::widgets::{fit, lane};
+use crate::ui::widgets::{cells, fit, lane};
 
 /// Width of a lane's left label (` Source DOWN `).
 const LANE_LABEL: u16 = 13;
@@ -223,7 +204,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
         ),
         {
             let long = format!("▶ Consumer: replica {}", grouped(replica as u64));
-            if long.chars().count() < right as usize {
+            if cells(&long) < right as usize {
                 long
             } else {
                 format!("▶ replica {}", grouped(replica as u64))
@@ -280,12 +261,12 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
         };
         let mut lines = vec![legend()];
         lines.extend(
-            flows_notes::observations(&notification, &state_transfer, moment)
+            notes::observations(&notification, &state_transfer, moment)
                 .into_iter()
                 .map(Line::raw),
         );
         lines.extend(
-            flows_notes::LESSONS
+            notes::LESSONS
                 .iter()
                 .map(|lesson| Line::styled(*lesson, t.muted)),
         );
@@ -500,12 +481,12 @@ fn view_cell(
                 .as_deref()
                 .map_or(Cow::Borrowed("(no address)"), place);
             let version = format!(" v{}", view.version);
-            let room = width.saturating_sub(version.len() + mark.len() + 1);
+            let room = width.saturating_sub(cells(&version) + cells(mark) + 1);
             format!("{}{version}", fit(&printable(&place), room))
         }
         _ => "unknown".to_string(),
     };
-    let used = text.chars().count() + mark.chars().count();
+    let used = cells(&text) + cells(mark);
     let text_style = if view.is_none_or(|v| v.version == 0) {
         t.muted
     } else {

@@ -2,42 +2,35 @@
 
 use std::sync::Arc;
 
-use super::app::{App, Notice, Overlay, PromptKind};
-use super::keymap::Action;
-use super::list::{Filter, FilterKind};
 use crate::escape::printable;
+use crate::ui::app::{App, Notice, Overlay, PromptKind};
+use crate::ui::keymap::Action;
+use crate::ui::line_edit::{Edit, LineEdit};
+use crate::ui::pick_list::{self, Picked};
+use crate::ui::sorted_names::{common_prefix_of, with_prefix};
+use crate::ui::views::log::list::{Filter, FilterKind};
+
+/// The longest text a prompt takes, in characters.
+const MAX_PROMPT: usize = 256;
 
 /// How many stream names the prompt lists under itself.
 pub const CANDIDATES_SHOWN: usize = 6;
 
 impl App {
     pub(crate) fn open_prompt(&mut self, kind: PromptKind) {
-        if kind == PromptKind::Stream && self.streams.is_none() {
-            match self.log.streams() {
-                Ok(streams) => {
-                    self.streams = Some(streams.into_iter().map(|(name, _)| name).collect())
-                }
-                Err(e) => {
-                    self.notice = Some(Notice::Error(e.to_string()));
-                    return;
-                }
-            }
+        if kind == PromptKind::Stream && !self.load_streams() {
+            return;
         }
-        self.overlay = Overlay::Prompt {
-            kind,
-            text: String::new(),
+        let line = match kind {
+            PromptKind::Jump => LineEdit::digits(MAX_PROMPT),
+            PromptKind::Stream | PromptKind::Search => LineEdit::new(MAX_PROMPT),
         };
+        self.overlay = Overlay::Prompt { kind, line };
     }
 
     pub(crate) fn prompt_input(&mut self, c: char) {
-        if let Overlay::Prompt { kind, text } = &mut self.overlay {
-            let accepted = match kind {
-                PromptKind::Jump => c.is_ascii_digit(),
-                _ => !c.is_control(),
-            };
-            if accepted && text.len() < 256 {
-                text.push(c);
-            }
+        if let Overlay::Prompt { line, .. } = &mut self.overlay {
+            line.insert(c);
         }
     }
 
@@ -46,29 +39,29 @@ impl App {
         let Some(streams) = &self.streams else {
             return &[];
         };
-        let start = streams.partition_point(|s| s.as_str() < prefix);
-        let end = start + streams[start..].partition_point(|s| s.starts_with(prefix));
-        &streams[start..end]
+        with_prefix(streams, prefix)
     }
 
     pub(crate) fn prompt_action(&mut self, action: Action) {
-        let Overlay::Prompt { kind, text } = self.overlay.clone() else {
+        let Overlay::Prompt { kind, line } = &mut self.overlay else {
             return;
         };
+        let kind = *kind;
+        let text = line.value().to_string();
         match action {
             Action::Cancel => self.overlay = Overlay::None,
             Action::Backspace => {
-                if let Overlay::Prompt { text, .. } = &mut self.overlay {
-                    text.pop();
-                }
+                line.edit(Edit::DeletePrevious);
+            }
+            Action::Edit(edit) => {
+                line.edit(edit);
             }
             Action::Complete if kind == PromptKind::Stream => {
-                let completed = longest_common_prefix(self.stream_candidates(&text));
-                if completed.len() > text.len() {
-                    self.overlay = Overlay::Prompt {
-                        kind,
-                        text: completed,
-                    };
+                let completed = common_prefix_of(self.stream_candidates(&text));
+                if completed.len() > text.len()
+                    && let Overlay::Prompt { line, .. } = &mut self.overlay
+                {
+                    line.set(completed);
                 }
             }
             Action::Submit => {
@@ -156,20 +149,10 @@ impl App {
             .as_ref()
             .map(|s| s.types.as_slice())
             .unwrap_or(&[]);
-        let last = types.len().saturating_sub(1);
-        match action {
-            Action::Down => {
-                self.overlay = Overlay::TypePicker {
-                    selected: (selected + 1).min(last),
-                }
-            }
-            Action::Up => {
-                self.overlay = Overlay::TypePicker {
-                    selected: selected.saturating_sub(1),
-                }
-            }
-            Action::Cancel => self.overlay = Overlay::None,
-            Action::Submit => {
+        match pick_list::step(action, selected, types.len()) {
+            Picked::Moved(selected) => self.overlay = Overlay::TypePicker { selected },
+            Picked::Closed => self.overlay = Overlay::None,
+            Picked::Chosen(selected) => {
                 self.overlay = Overlay::None;
                 if let Some((name, _)) = types.get(selected) {
                     let name = name.clone();
@@ -177,7 +160,7 @@ impl App {
                     self.apply_filter(FilterKind::Type(name), seqs);
                 }
             }
-            _ => {}
+            Picked::Unchanged => {}
         }
     }
 
@@ -229,35 +212,5 @@ impl App {
         self.cursor = self.list.position_of(seq).0;
         self.top = self.cursor.saturating_sub(self.list_rows() / 2);
         self.selection_changed();
-    }
-}
-
-fn longest_common_prefix(names: &[String]) -> String {
-    let Some(first) = names.first() else {
-        return String::new();
-    };
-    let mut end = first.len();
-    for name in &names[1..] {
-        end = first
-            .char_indices()
-            .zip(name.chars())
-            .take_while(|((_, a), b)| a == b)
-            .last()
-            .map_or(0, |((i, a), _)| i + a.len_utf8())
-            .min(end);
-    }
-    first[..end].to_string()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::longest_common_prefix;
-
-    #[test]
-    fn completion_stops_where_names_differ() {
-        let names = ["order-10".to_string(), "order-11".into(), "order-1".into()];
-        assert_eq!(longest_common_prefix(&names), "order-1");
-        assert_eq!(longest_common_prefix(&names[..1]), "order-10");
-        assert_eq!(longest_common_prefix(&[]), "");
     }
 }

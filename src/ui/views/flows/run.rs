@@ -7,8 +7,8 @@ use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use crate::projection::EventSource;
 use crate::simulation::{SimParams, Simulation};
-use crate::store::EventLog;
 
 /// How often a long advance checks for cancellation and reports progress.
 const CHECK_EVERY: u64 = 20_000;
@@ -93,7 +93,7 @@ impl SimRun {
     /// to `ms`. `progress` hears the seq reached now and then.
     pub fn advance_to(
         &mut self,
-        log: &EventLog,
+        log: &dyn EventSource,
         ms: u64,
         cancel: &AtomicBool,
         mut progress: impl FnMut(u64),
@@ -102,8 +102,8 @@ impl SimRun {
         if self.next_seq <= due {
             let mut outcome = Ok(());
             let interval = self.interval();
-            log.scan(self.next_seq..=due, |event| {
-                self.simulation.feed(&event);
+            log.scan(self.next_seq, due, &mut |event| {
+                self.simulation.feed(event);
                 self.simulation
                     .run_until(event.seq.saturating_mul(interval));
                 if self.simulation.source_view(&event.stream).is_some() {

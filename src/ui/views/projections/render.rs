@@ -1,56 +1,18 @@
-//! The projections view: a projection's state at the cursor, what the
-//! event there changed, and the engine at work (time travel, blame,
-//! rebuild, the snapshot check).
-//!
-//! ```text
-//! ┌ customers at #16 PaymentReceived ───┐┌ What #16 changed ─────────────┐
-//! │ ▾customer-1: {                      ││ ~ customer-1.city: "A" -> "B" │
-//! │~    city: "Bergen"                  ││                               │
-//! │                                     │├ Engine ───────────────────────┤
-//! │                                     ││ time travel from snapshot #10 │
-//! │                                     ││ rebuild ███████░░░ 70%        │
-//! └─────────────────────────────────────┘└───────────────────────────────┘
-//! ```
+//! Drawing the projections view; the layout is sketched in [`super`].
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use super::{bands, screen};
 use crate::escape::printable;
 use crate::projection::{RebuildOutcome, Start};
 use crate::ui::app::App;
 use crate::ui::msg::Job;
-use crate::ui::projection_jobs::Agreement;
 use crate::ui::theme::theme;
+use crate::ui::views::projections::layout::areas;
+use crate::ui::views::projections::msg::Agreement;
 use crate::ui::widgets::{self, json};
-
-struct Areas {
-    tree: Rect,
-    changes: Rect,
-    engine: Rect,
-}
-
-fn areas(body: Rect) -> Areas {
-    let [tree, right] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(body);
-    let [changes, engine] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(10)]).areas(right);
-    Areas {
-        tree,
-        changes,
-        engine,
-    }
-}
-
-/// How many lines of the state the tree shows on a screen of `size`.
-pub fn tree_rows(size: (u16, u16)) -> usize {
-    areas(bands(screen(size)).body)
-        .tree
-        .height
-        .saturating_sub(2) as usize
-}
 
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let areas = areas(body);
@@ -75,7 +37,7 @@ fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
     let block = widgets::pane(title, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let computing = app.jobs.get(Job::Projection).is_some_and(|s| s.running);
+    let computing = app.jobs.is_running(Job::Projection);
     let lines: Vec<Line> = if let Some(problem) = &p.problem {
         vec![Line::from(Span::styled(
             printable(problem).into_owned(),
@@ -163,13 +125,13 @@ fn render_engine(app: &App, frame: &mut Frame, area: Rect) {
     let t = theme();
     let p = &app.projections;
     let mut lines = Vec::new();
-    let computing = app.jobs.get(Job::Projection).is_some_and(|s| s.running);
+    let computing = app.jobs.is_running(Job::Projection);
     lines.push(match (&p.state, computing) {
         (_, true) => Line::from(Span::styled("computing the state at the cursor…", t.muted)),
         (Some(state), false) => Line::raw(state.how.clone()),
         (None, false) => Line::raw(""),
     });
-    let blaming = app.jobs.get(Job::Blame).is_some_and(|s| s.running);
+    let blaming = app.jobs.is_running(Job::Blame);
     lines.push(match &p.blame {
         _ if blaming => Line::from(Span::styled("blame: replaying…", t.muted)),
         None => Line::from(Span::styled(
@@ -228,7 +190,7 @@ fn render_engine(app: &App, frame: &mut Frame, area: Rect) {
             ))),
         },
     }
-    let checking = app.jobs.get(Job::Check).is_some_and(|s| s.running);
+    let checking = app.jobs.is_running(Job::Check);
     match &p.agreement {
         _ if checking => lines.push(Line::from(Span::styled(
             "checking snapshot against genesis…",

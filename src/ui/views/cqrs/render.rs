@@ -1,19 +1,4 @@
-//! The CQRS view: a command goes to the write side; the read side follows,
-//! maybe late.
-//!
-//! ```text
-//! ┌ Command · policies on ────────────────────────────────────────┐
-//! │ > ChangeCustomerAddress customer-7 city=Leeds …█              │ ┌ completions ┐
-//! │ ChangeCustomerAddress customer-<n> street=<text> …            │ └─────────────┘
-//! ├ Write model: customer-7 (v4) ───┬ Decision ───────────────────┤
-//! │ ~ address: {"city":"Leeds",…}   │ ✓ CustomerAddressChanged v4 │
-//! ├ Read models ────────────────────┴─────────────────────────────┤
-//! │ ▶ address-book  lag 2  #40/42  STALE customer-7 {…}           │
-//! │     address.city: "Oslo" here, "Leeds" in the write model     │
-//! ├ Flow cmd:customer-7/4 ────────────────────────────────────────┤
-//! │ cmd PlaceOrder order-9 └ #41 OrderPlaced └ #42 PaymentRequested│
-//! └───────────────────────────────────────────────────────────────┘
-//! ```
+//! Drawing the cqrs view; the layout is sketched in [`super`].
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -24,11 +9,13 @@ use serde_json::Value;
 use crate::cqrs::{Handled, Origin, StepOutcome, command_spec};
 use crate::escape::printable;
 use crate::ui::app::App;
-use crate::ui::cqrs::{CommandFlow, Outcome, WriteModelView};
-use crate::ui::cqrs_complete;
-use crate::ui::read_rows::{ReadRow, RowState};
+use crate::ui::payload;
 use crate::ui::theme::theme;
-use crate::ui::widgets::{fit, pane};
+use crate::ui::views::cqrs::complete;
+use crate::ui::views::cqrs::read_rows::{ReadRow, RowState};
+use crate::ui::views::cqrs::state::{CommandFlow, Outcome};
+use crate::ui::views::cqrs::write_model::WriteModelView;
+use crate::ui::widgets::{cells, fit, line_input, pane};
 
 /// Most flow lines drawn.
 const FLOW_ROWS: usize = 5;
@@ -71,15 +58,13 @@ fn render_command(app: &App, frame: &mut Frame, area: Rect) {
     let editing = app.editing_command();
     let policies = if state.policies { "on" } else { "off" };
     let title = format!(" Command · policies {policies} (p) ");
-    let input = if editing || !state.input.is_empty() {
-        let mut spans = vec![
+    let input = if editing {
+        line_input::line(&state.input, (area.width as usize).saturating_sub(4))
+    } else if !state.input.is_empty() {
+        Line::from(vec![
             Span::styled("> ", t.prompt),
             Span::raw(printable(&state.input).into_owned()),
-        ];
-        if editing {
-            spans.push(Span::styled("█", t.prompt));
-        }
-        Line::from(spans)
+        ])
     } else {
         Line::from(Span::styled(
             "press : or c to type a command, Enter to send it",
@@ -127,7 +112,7 @@ fn render_completions(app: &App, frame: &mut Frame, command: Rect, below: Rect) 
     if text.trim().is_empty() {
         return;
     }
-    let found = cqrs_complete::candidates(text, streams);
+    let found = complete::candidates(text, streams);
     let word = &text[found.start.min(text.len())..];
     if found.total == 0 || (found.total == 1 && found.shown.first().is_some_and(|c| c == word)) {
         return;
@@ -212,7 +197,7 @@ fn write_model_lines(view: &WriteModelView, width: usize) -> Vec<Line<'static>> 
             };
             let text = fit(
                 &compact(value),
-                width.saturating_sub(key.chars().count() + 4),
+                width.saturating_sub(cells(&printable(key)) + 4),
             );
             Line::from(vec![
                 Span::styled(mark, style),
@@ -292,8 +277,12 @@ fn decision_lines(handled: &Handled, width: usize) -> Vec<Line<'static>> {
                         Span::styled(format!(" v{} ", event.version), t.muted),
                         Span::styled(format!("#{}", event.seq), t.seq),
                     ]));
-                    let data = fit(&compact(&event.data.value()), width.saturating_sub(2));
-                    lines.push(Line::from(Span::styled(format!("  {}", printable(&data)), t.muted)));
+                    let data = match payload::tree(&event.data) {
+                        Ok(value) => compact(&value),
+                        Err(unreadable) => unreadable.shown(),
+                    };
+                    let data = fit(&data, width.saturating_sub(2));
+                    lines.push(Line::from(Span::styled(format!("  {data}"), t.muted)));
                 }
             }
             StepOutcome::Rejected(rejection) => lines.push(Line::from(Span::styled(

@@ -1,85 +1,26 @@
-//! The log view: the event list, the selected event, its flow, the rate of
-//! events over time and the counts by type.
-//!
-//! ```text
-//! ┌ Log 1..1,000 ───────────────┐┌ Event #12 ────────────────┐
-//! │  seq time     stream   type ││ seq     12                │
-//! │▶  12 09:30:00 order-3  Ord… ││ data {                    │
-//! │   13 09:30:01 order-3  Pay… ││   total: 1200             │
-//! │                             │├ Flow c-7 ─────────────────┤
-//! │                             ││ #12 OrderPlaced ◀         │
-//! └─────────────────────────────┘└───────────────────────────┘
-//! ┌ Events over time ───────────────────┐┌ Types ─────────────┐
-//! │ ▁▂▃▅▇▅▃▂▁                           ││   400 OrderPlaced  │
-//! │      ▲                              ││   300 PaymentRece… │
-//! └─────────────────────────────────────┘└────────────────────┘
-//! ```
+//! Drawing the log view; the layout is sketched in [`super`].
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::{bands, screen};
 use crate::escape::printable;
 use crate::event::Event;
 use crate::ui::app::{App, DetailLine, Focus};
 use crate::ui::msg::Job;
 use crate::ui::theme::theme;
+use crate::ui::views::log::layout::areas;
+use crate::ui::views::log::{rate_pane, types_pane};
 use crate::ui::widgets::{self, json};
-
-/// The panes of the log view.
-pub struct LogAreas {
-    pub list: Rect,
-    pub detail: Rect,
-    pub flow: Rect,
-    pub rate: Rect,
-    pub types: Rect,
-}
-
-/// Splits the body of the screen into the panes.
-pub fn areas(body: Rect) -> LogAreas {
-    let charts_height = if body.height >= 20 { 7 } else { 5 };
-    let [main, charts] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Length(charts_height)]).areas(body);
-    let [list, right] =
-        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(main);
-    let [detail, flow] =
-        Layout::vertical([Constraint::Fill(1), Constraint::Percentage(35)]).areas(right);
-    let types_width = (charts.width / 3).clamp(20, 40);
-    let [rate, types] =
-        Layout::horizontal([Constraint::Fill(1), Constraint::Length(types_width)]).areas(charts);
-    LogAreas {
-        list,
-        detail,
-        flow,
-        rate,
-        types,
-    }
-}
-
-/// How many events the list shows on a screen of `size`.
-pub fn list_rows(size: (u16, u16)) -> usize {
-    let list = areas(bands(screen(size)).body).list;
-    // Borders and the column heading.
-    list.height.saturating_sub(3) as usize
-}
-
-/// How many lines the detail pane shows on a screen of `size`.
-pub fn detail_rows(size: (u16, u16)) -> usize {
-    areas(bands(screen(size)).body)
-        .detail
-        .height
-        .saturating_sub(2) as usize
-}
 
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let areas = areas(body);
     render_list(app, frame, areas.list);
     render_detail(app, frame, areas.detail);
     render_flow(app, frame, areas.flow);
-    widgets::rate::render(app, frame, areas.rate);
-    widgets::types::render(app, frame, areas.types);
+    rate_pane::render(app, frame, areas.rate);
+    types_pane::render(app, frame, areas.types);
 }
 
 /// The widths of the list's columns.
@@ -122,7 +63,7 @@ fn columns(app: &App, width: usize) -> Columns {
         .window
         .iter()
         .filter_map(|row| row.event.as_ref().ok())
-        .map(|e| printable(&e.stream).chars().count())
+        .map(|e| widgets::cells(&printable(&e.stream)))
         .max()
         .unwrap_or(6);
     Columns {
@@ -196,11 +137,7 @@ fn render_list(app: &App, frame: &mut Frame, area: Rect) {
                     t.time,
                 ));
                 spans.push(Span::styled(
-                    format!(
-                        "{:<w$} ",
-                        widgets::fit(&printable(&event.stream), cols.stream),
-                        w = cols.stream
-                    ),
+                    format!("{} ", widgets::pad(&printable(&event.stream), cols.stream)),
                     t.stream,
                 ));
                 let room = width
@@ -272,7 +209,7 @@ fn render_flow(app: &App, frame: &mut Frame, area: Rect) {
     let block = Block::bordered().title(title).border_style(t.border);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    let searching = app.jobs.get(Job::Flow).is_some_and(|s| s.running);
+    let searching = app.jobs.is_running(Job::Flow);
     let lines: Vec<Line> = match flow {
         Some(flow) => {
             let at = flow

@@ -9,6 +9,8 @@
 
 use std::borrow::Cow;
 
+use crate::ui::sorted_names::{common_prefix, with_prefix};
+
 use crate::cqrs::spec::{OPEN_ACCOUNT, PLACE_ORDER, REGISTER_CUSTOMER};
 use crate::cqrs::{CommandSpec, FieldKind, command_spec, command_specs};
 
@@ -183,28 +185,6 @@ fn stream_candidates<'a>(
         common,
         suffix: " ",
     }
-}
-
-/// The names in sorted `streams` that start with `prefix`.
-pub fn with_prefix<'a>(streams: &'a [String], prefix: &str) -> &'a [String] {
-    let start = streams.partition_point(|s| s.as_str() < prefix);
-    let end = start + streams[start..].partition_point(|s| s.starts_with(prefix));
-    &streams[start..end]
-}
-
-/// The longest common prefix of the first and last of a sorted list, which
-/// is that of the whole list.
-fn common_prefix(first: Option<&str>, last: Option<&str>) -> String {
-    let (Some(first), Some(last)) = (first, last) else {
-        return String::new();
-    };
-    let end = first
-        .char_indices()
-        .zip(last.chars())
-        .take_while(|((_, a), b)| a == b)
-        .last()
-        .map_or(0, |((i, a), _)| i + a.len_utf8());
-    first[..end].to_string()
 }
 
 #[cfg(test)]

@@ -1,0 +1,43 @@
+//! The flows view: the same log through Event Notification and
+//! Event-Carried State Transfer, side by side, as it happens.
+//!
+//! ```text
+//! ┌ Notification ────────────────────────────────────────────────────────┐
+//! │ Source DOWN ──•──•────────────•─────────────▶ Consumer               │
+//! │ query API ✗ ╌╌╌╌╌╌◁╌╌╌╌╌╌╌╌✗╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌╌ 2 calls open           │
+//! ├ State transfer ──────────────────────────────────────────────────────┤
+//! │ Source DOWN ──■────■─■────────────────────▶ Consumer: replica 30     │
+//! ├ Metrics ──────────── Notification ─────────── StateTransfer ─────────┤
+//! │ bus bytes           2,711 ███▊               8,692 ████████████      │
+//! │ remote calls           48 ████████████           0                   │
+//! ├ Customer (follow) ─ source truth ──── Notification ─── StateTransfer ┤
+//! │ customer-7          Leeds v4          Manchester v3 STALE  Leeds v4  │
+//! ├ What to notice ──────────────────────────────────────────────────────┤
+//! │ • thin event  ■ event with data  ◁ call  ◆ answer  ✗ failed call     │
+//! └ outage 120..=179 · drop 5% · dup 0% · reorder 0% · versions on ──────┘
+//! ```
+//! Captions under the lanes and the notes appear when the screen is tall
+//! enough; the metrics shrink before the lanes do.
+//!
+//! "Flows" here means the two integration styles, Notification and
+//! StateTransfer, and nothing else (a correlation chain is
+//! [`crate::ui::chain`]).
+//!
+//! Files: `state` holds the view's state; `update` changes it, given only
+//! a [`crate::ui::ctx::Ctx`]; `run` steps the simulation along the log
+//! clock (over any event source); `work` restarts it on a worker, answering
+//! with `msg`; `notes` are the texts that explain what to notice; `render`
+//! draws the lanes, metrics and customer.
+//!
+//! May touch: the log (read only), the job spawner (a restart runs on a
+//! worker), the notice line.
+
+pub mod msg;
+pub mod notes;
+pub mod render;
+pub mod run;
+pub mod state;
+pub mod update;
+pub mod work;
+
+pub use render::*;
