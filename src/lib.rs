@@ -14,6 +14,7 @@ pub mod escape;
 pub mod event;
 pub mod format;
 pub mod ingest;
+pub mod jq;
 pub mod projection;
 pub mod simulation;
 pub mod store;
