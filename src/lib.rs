@@ -10,6 +10,7 @@
 
 pub mod cqrs;
 pub mod domain;
+pub mod domain_file;
 pub mod escape;
 pub mod event;
 pub mod format;
