@@ -21,12 +21,14 @@
 //! when.BookReturned = 'del(.[$event.stream])'
 //! ```
 
+mod decide;
 mod error;
 mod fold;
 mod schema;
 
 use std::path::{Path, PathBuf};
 
+pub use decide::{DecideError, Reaction, Verdict, in_category};
 pub use error::{DomainError, line_column};
 pub use fold::{Fold, FoldError, Step, event_value};
 

@@ -67,7 +67,7 @@ fn on_loan_at_chosen_seqs() {
     let domain = library();
     let fold = &projection(&domain, "on-loan").fold;
     let events = library_events();
-    assert_eq!(state_at(&fold, &events, 11), json!({}));
+    assert_eq!(state_at(fold, &events, 11), json!({}));
     // Seq 14: Middlemarch, Dune and Things Fall Apart are out.
     assert_eq!(
         state_at(fold, &events, 14),
@@ -259,4 +259,282 @@ fn a_step_that_fails_names_the_expression_and_the_event() {
             .starts_with("f.toml:3:19: at seq 1 (BookAdded): "),
         "{failure}"
     );
+}
+
+fn command<'a>(domain: &'a Domain, name: &str) -> &'a CommandDef {
+    domain
+        .commands
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no command {name}"))
+}
+
+/// Judges `name` on `stream` with `data`, on the stream's history up to
+/// `seq`.
+fn judge(name: &str, stream: &str, data: Value, seq: u64) -> Result<Verdict, DecideError> {
+    let domain = library();
+    let command = command(&domain, name);
+    let history: Vec<Event> = library_events()
+        .into_iter()
+        .filter(|e| &*e.stream == stream && e.seq <= seq)
+        .collect();
+    let model = command.model(&history)?;
+    command.decide(&model, stream, &data)
+}
+
+fn rejected(verdict: Result<Verdict, DecideError>) -> String {
+    match verdict {
+        Ok(Verdict::Rejected(reason)) => reason,
+        other => panic!("not rejected: {other:?}"),
+    }
+}
+
+const END: u64 = u64::MAX;
+
+#[test]
+fn borrowing_follows_the_book() {
+    let due = "2024-06-20";
+    assert_eq!(
+        judge(
+            "BorrowBook",
+            "book-3",
+            json!({"member": "member-1", "due": due}),
+            END
+        ),
+        Ok(Verdict::Accepted(vec![(
+            "BookBorrowed".into(),
+            json!({"member": "member-1", "due": due})
+        )]))
+    );
+    let borrow = |book: &str, member: &str, seq| {
+        judge(
+            "BorrowBook",
+            book,
+            json!({"member": member, "due": due}),
+            seq,
+        )
+    };
+    assert_eq!(
+        rejected(borrow("book-4", "member-1", END)),
+        "book-4 is on loan to member-3"
+    );
+    assert_eq!(
+        rejected(borrow("book-6", "member-1", END)),
+        "book-6 was withdrawn (water damage)"
+    );
+    assert_eq!(
+        rejected(borrow("book-9", "member-1", END)),
+        "there is no book book-9"
+    );
+    // After seq 20 Dune is back on the shelf, but held for Yuki (seq 15).
+    assert_eq!(
+        rejected(borrow("book-4", "member-4", 20)),
+        "book-4 is reserved for member-3"
+    );
+    assert!(matches!(
+        borrow("book-4", "member-3", 20),
+        Ok(Verdict::Accepted(_))
+    ));
+}
+
+#[test]
+fn returning_reserving_and_members() {
+    assert_eq!(
+        judge("ReturnBook", "book-1", json!({"days_late": 2}), END),
+        Ok(Verdict::Accepted(vec![(
+            "BookReturned".into(),
+            json!({"member": "member-2", "days_late": 2})
+        )]))
+    );
+    assert_eq!(
+        rejected(judge("ReturnBook", "book-3", json!({"days_late": 0}), END)),
+        "book-3 is not on loan"
+    );
+    assert_eq!(
+        rejected(judge(
+            "ReserveBook",
+            "book-3",
+            json!({"member": "member-1"}),
+            END
+        )),
+        "book-3 is on the shelf: borrow it instead"
+    );
+    assert_eq!(
+        rejected(judge(
+            "ReserveBook",
+            "book-1",
+            json!({"member": "member-2"}),
+            END
+        )),
+        "member-2 has book-1 already"
+    );
+    assert_eq!(
+        rejected(judge(
+            "JoinLibrary",
+            "member-1",
+            json!({"name": "R", "email": "r@x.org"}),
+            END
+        )),
+        "member-1 is already a member"
+    );
+    assert!(matches!(
+        judge(
+            "JoinLibrary",
+            "member-9",
+            json!({"name": "Noor", "email": "noor@x.org"}),
+            END
+        ),
+        Ok(Verdict::Accepted(_))
+    ));
+    assert_eq!(
+        rejected(judge(
+            "ChangeMemberEmail",
+            "member-2",
+            json!({"email": "kwame.mensah@example.com"}),
+            END
+        )),
+        "member-2 has that address already"
+    );
+}
+
+#[test]
+fn a_book_is_added_once() {
+    let data = json!({"title": "Beloved", "author": "Toni Morrison"});
+    assert_eq!(
+        judge("AddBook", "book-7", data.clone(), END),
+        Ok(Verdict::Accepted(vec![("BookAdded".into(), data.clone())]))
+    );
+    assert_eq!(
+        rejected(judge("AddBook", "book-1", data, END)),
+        "book-1 is already in the catalogue"
+    );
+}
+
+#[test]
+fn fines_are_owed_and_paid() {
+    assert_eq!(
+        rejected(judge("PayFine", "member-3", json!({"amount": 100}), END)),
+        "member-3 owes only 80 cents"
+    );
+    assert!(matches!(
+        judge("PayFine", "member-3", json!({"amount": 80}), END),
+        Ok(Verdict::Accepted(_))
+    ));
+    assert_eq!(
+        rejected(judge("PayFine", "member-1", json!({"amount": 1}), END)),
+        "member-1 owes nothing"
+    );
+}
+
+#[test]
+fn commands_that_do_not_fit_their_fields_are_invalid() {
+    let invalid = |name: &str, stream: &str, data: Value| match judge(name, stream, data, END) {
+        Err(DecideError::Invalid(why)) => why,
+        other => panic!("not invalid: {other:?}"),
+    };
+    assert_eq!(
+        invalid("BorrowBook", "book-3", json!({"member": "member-1"})),
+        "BorrowBook needs `due`"
+    );
+    assert_eq!(
+        invalid(
+            "BorrowBook",
+            "book-3",
+            json!({"member": "book-1", "due": "x"})
+        ),
+        "`member` must name a member-<id> stream"
+    );
+    assert_eq!(
+        invalid(
+            "BorrowBook",
+            "member-3",
+            json!({"member": "member-1", "due": "x"})
+        ),
+        "BorrowBook targets book-<id> streams, not `member-3`"
+    );
+    assert_eq!(
+        invalid("PayFine", "member-3", json!({"amount": 1, "tip": 2})),
+        "PayFine takes no field `tip`"
+    );
+    assert_eq!(
+        invalid("PayFine", "member-3", json!({"amount": 1.5})),
+        "`amount` must be a whole number of cents"
+    );
+}
+
+#[test]
+fn a_rule_that_is_not_a_boolean_names_its_place() {
+    let domain = parse(
+        "name = 'x'\n[commands.C]\nstream = 's'\nrules = [{ reject_if = '\"yes\"', reason = '\"no\"' }]\nemit = []\n",
+        "f.toml",
+    )
+    .unwrap();
+    let command = &domain.commands[0];
+    let model = command.model(&[]).unwrap();
+    let error = command.decide(&model, "s-1", &json!({})).unwrap_err();
+    assert_eq!(
+        error.to_string(),
+        "f.toml:4:25: reject_if must give true or false, gave \"yes\""
+    );
+}
+
+#[test]
+fn the_fines_policy_charges_late_returns_only() {
+    let domain = library();
+    let policy = &domain.policies[0];
+    let events = library_events();
+    let react = |seq: u64| policy.react(&events[seq as usize - 1]).unwrap();
+    assert_eq!(
+        react(23),
+        Some(Reaction {
+            policy: "fines".into(),
+            command: "ChargeFine".into(),
+            stream: "member-1".into(),
+            data: json!({"amount": 60, "book": "book-1"}),
+        })
+    );
+    assert_eq!(react(18), None, "on time");
+    assert_eq!(react(12), None, "not a return");
+}
+
+#[test]
+fn the_sample_log_keeps_the_policy() {
+    // Every late return in the log is followed by the fine the policy
+    // gives, caused by the return and in its flow; and every fine has such
+    // a return.
+    let domain = library();
+    let policy = &domain.policies[0];
+    let charge = command(&domain, "ChargeFine");
+    let events = library_events();
+    let mut fines = 0;
+    for (at, event) in events.iter().enumerate() {
+        let Some(reaction) = policy.react(event).unwrap() else {
+            continue;
+        };
+        let fine = &events[at + 1];
+        assert_eq!(&*fine.event_type, "FineCharged");
+        assert_eq!(&*fine.stream, reaction.stream);
+        assert_eq!(fine.data.value(), reaction.data);
+        assert_eq!(fine.causation_id().as_deref(), Some(event.id.as_str()));
+        assert_eq!(fine.correlation_id(), event.correlation_id());
+        let history: Vec<Event> = events[..at]
+            .iter()
+            .filter(|e| *e.stream == *reaction.stream)
+            .cloned()
+            .collect();
+        let model = charge.model(&history).unwrap();
+        assert_eq!(
+            charge.decide(&model, &reaction.stream, &reaction.data),
+            Ok(Verdict::Accepted(vec![(
+                "FineCharged".into(),
+                reaction.data.clone()
+            )]))
+        );
+        fines += 1;
+    }
+    let charged = events
+        .iter()
+        .filter(|e| &*e.event_type == "FineCharged")
+        .count();
+    assert_eq!((fines, charged), (3, 3));
 }
