@@ -104,7 +104,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let path = projection::Path::parse(path).map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut found = false;
         for projection in fresh {
-            let name = projection.name();
+            let name = projection.name().to_owned();
             let blame = projection::blame(&log, snapshots, projection, &path, at)?;
             found |= blame.value.is_some();
             let event = match blame.changed_at {
@@ -114,7 +114,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 None => None,
             };
             out.insert(
-                name.into(),
+                name,
                 json!({
                     "at": at,
                     "path": path.to_string(),
@@ -132,10 +132,10 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else if args.diff {
         anyhow::ensure!(at >= 1, "--diff needs a seq of 1 or more");
         for projection in fresh {
-            let name = projection.name();
+            let name = projection.name().to_owned();
             let changes = projection::diff_at(&log, snapshots, projection, at)?;
             out.insert(
-                name.into(),
+                name,
                 json!({"at": at, "changes": changes.iter().map(change_json).collect::<Vec<_>>()}),
             );
         }

@@ -24,13 +24,16 @@
 mod decide;
 mod error;
 mod fold;
+mod projection;
 mod schema;
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use decide::{DecideError, Reaction, Verdict, in_category};
 pub use error::{DomainError, line_column};
 pub use fold::{Fold, FoldError, Step, event_value};
+pub use projection::JqProjection;
 
 use crate::jq::{self, Program, Val};
 use schema::{Expr, FileText, FoldRef};
@@ -51,7 +54,8 @@ pub struct Domain {
 pub struct ProjectionDef {
     pub name: String,
     pub summary: String,
-    pub fold: Fold,
+    /// Shared by every instance: compiled once.
+    pub fold: Arc<Fold>,
 }
 
 /// A command: the stream category it targets, its fields, its write model,
@@ -173,7 +177,7 @@ pub fn parse(text: &str, file: &str) -> Result<Domain, DomainError> {
         projections.push(ProjectionDef {
             name: name.clone(),
             summary: projection.summary.clone(),
-            fold: at.fold(projection.fold(), &place)?,
+            fold: Arc::new(at.fold(projection.fold(), &place)?),
         });
     }
 
@@ -430,5 +434,7 @@ fn fold_version(text: FoldRef<'_>) -> u32 {
     hasher.finalize()
 }
 
+#[cfg(test)]
+mod engine_tests;
 #[cfg(test)]
 mod tests;
