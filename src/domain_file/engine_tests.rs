@@ -18,7 +18,7 @@ use crate::projection::{
 const BALANCES_IN_JQ: &str = r#"
 name = "bank-in-jq"
 
-[projections.balances]
+[projections.jq-balances]
 init = '{accounts: {}, total: 0}'
 when.AccountOpened = '''
   .accounts[$event.stream] = ((.accounts[$event.stream] // {owner: "", balance: 0, open: false})

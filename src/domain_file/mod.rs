@@ -25,6 +25,7 @@ mod decide;
 mod error;
 mod fold;
 mod projection;
+mod registry;
 mod schema;
 
 use std::path::{Path, PathBuf};
@@ -34,6 +35,7 @@ pub use decide::{DecideError, Reaction, Verdict, in_category};
 pub use error::{DomainError, line_column};
 pub use fold::{Fold, FoldError, Step, event_value};
 pub use projection::JqProjection;
+pub use registry::Projections;
 
 use crate::jq::{self, Program, Val};
 use schema::{Expr, FileText, FoldRef};
@@ -174,6 +176,14 @@ pub fn parse(text: &str, file: &str) -> Result<Domain, DomainError> {
     let mut projections = Vec::new();
     for (name, projection) in &raw.projections {
         let place = format!("projection `{name}`");
+        if crate::projection::builtin(name).is_some() {
+            let offset = text.find(&format!("projections.{name}")).unwrap_or(0);
+            return Err(at.error(
+                offset,
+                &place,
+                format!("`{name}` is a built-in projection's name; give this one another"),
+            ));
+        }
         projections.push(ProjectionDef {
             name: name.clone(),
             summary: projection.summary.clone(),

@@ -538,3 +538,10 @@ fn the_sample_log_keeps_the_policy() {
         .count();
     assert_eq!((fines, charged), (3, 3));
 }
+
+#[test]
+fn a_projection_may_not_take_a_built_in_name() {
+    let error = error_of("name = 'x'\n\n[projections.types]\nwhen.A = '.'\n");
+    assert_eq!(error.line, 3, "{error}");
+    assert!(error.message.contains("built-in"), "{error}");
+}
