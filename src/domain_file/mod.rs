@@ -25,6 +25,7 @@ mod decide;
 mod error;
 mod fold;
 mod projection;
+mod propose;
 mod registry;
 mod schema;
 
@@ -35,6 +36,7 @@ pub use decide::{DecideError, Reaction, Verdict, in_category};
 pub use error::{DomainError, line_column};
 pub use fold::{Fold, FoldError, Step, event_value};
 pub use projection::JqProjection;
+pub use propose::{Proposal, category, propose};
 pub use registry::Projections;
 
 use crate::jq::{self, Program, Val};
