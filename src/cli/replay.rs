@@ -52,6 +52,8 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    // The domain file first: a broken one must not touch the log at all.
+    let registry = super::domain::projections(args.domain.as_deref(), &args.log)?;
     // Snapshots are written to the log's cache table, so a replay that may
     // save them opens the log for writing; one that may not, read-only.
     let mut no_snapshots = args.no_snapshots || args.list;
@@ -72,7 +74,6 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Err(error) => return Err(error.into()),
         }
     };
-    let registry = super::domain::projections(args.domain.as_deref(), &args.log)?;
     let stats = log.stats()?;
     let types: Vec<&str> = stats.types.iter().map(|(name, _)| name.as_str()).collect();
     let applicable = registry.applicable(&types);
