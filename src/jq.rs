@@ -101,11 +101,20 @@ impl Program {
     /// Runs on `input` with the variables' values, and wants exactly one
     /// answer.
     pub fn one(&self, input: Val, vars: Vec<Val>) -> Result<Val, RunError> {
-        let mut answers = self.run(input, vars)?;
-        match answers.len() {
-            1 => Ok(answers.remove(0)),
-            0 => Err(RunError("gave no value (`empty`), one was needed".into())),
-            n => Err(RunError(format!("gave {n} values, one was needed"))),
+        debug_assert_eq!(vars.len(), self.vars, "one value per declared variable");
+        let ctx = Ctx::<data::JustLut<Val>>::new(&self.filter.lut, Vars::new(vars));
+        let mut answers = self.filter.id.run((ctx, input));
+        let first = match answers.next() {
+            Some(answer) => answer.map_err(exception)?,
+            None => return Err(RunError("gave no value (`empty`), one was needed".into())),
+        };
+        match answers.next() {
+            None => Ok(first),
+            Some(Err(exn)) => Err(exception(exn)),
+            Some(Ok(_)) => {
+                let more = 2 + answers.count();
+                Err(RunError(format!("gave {more} values, one was needed")))
+            }
         }
     }
 
@@ -113,21 +122,20 @@ impl Program {
     pub fn run(&self, input: Val, vars: Vec<Val>) -> Result<Vec<Val>, RunError> {
         debug_assert_eq!(vars.len(), self.vars, "one value per declared variable");
         let ctx = Ctx::<data::JustLut<Val>>::new(&self.filter.lut, Vars::new(vars));
-        let mut answers = Vec::new();
-        for answer in self.filter.id.run((ctx, input)) {
-            match answer {
-                Ok(value) => answers.push(value),
-                Err(exn) => {
-                    return Err(match exn.get_err() {
-                        Ok(error) => RunError(error.to_string()),
-                        // Only errors can reach here: `halt` is not offered
-                        // and `break` cannot leave its label.
-                        Err(_) => RunError("stopped without a value".into()),
-                    });
-                }
-            }
-        }
-        Ok(answers)
+        self.filter
+            .id
+            .run((ctx, input))
+            .map(|answer| answer.map_err(exception))
+            .collect()
+    }
+}
+
+/// jq's error as ours. Only errors reach here: `halt` is not offered and a
+/// `break` cannot leave its label.
+fn exception(exn: jaq_core::Exn<'_, Val>) -> RunError {
+    match exn.get_err() {
+        Ok(error) => RunError(error.to_string()),
+        Err(_) => RunError("stopped without a value".into()),
     }
 }
 

@@ -117,24 +117,35 @@ impl Fold {
     }
 }
 
+/// The keys of an event as jq sees it, made once: building the object for
+/// every event then costs no key allocations.
+fn keys() -> &'static [Val; 8] {
+    static KEYS: std::sync::OnceLock<[Val; 8]> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        ["seq", "stream", "version", "type", "id", "time", "data", "metadata"]
+            .map(|key| Val::from(key.to_owned()))
+    })
+}
+
 /// An event as jq sees it.
 pub fn event_value(event: &Event) -> Result<Val, jq::RunError> {
-    let mut map = jaq_json::Map::default();
-    let mut put = |key: &str, value: Val| {
-        map.insert(Val::from(key.to_owned()), value);
-    };
-    put("seq", number(event.seq));
-    put("stream", Val::from(event.stream.to_string()));
-    put("version", number(event.version));
-    put("type", Val::from(event.event_type.to_string()));
-    put("id", Val::from(event.id.clone()));
-    put("time", Val::from(event.time.to_string()));
-    put("data", jq::parse(event.data.as_str())?);
-    let metadata = match &event.metadata {
+    let [seq, stream, version, event_type, id, time, data, metadata] = keys();
+    let metadata_value = match &event.metadata {
         Some(metadata) => jq::parse(metadata.as_str())?,
         None => Val::Null,
     };
-    put("metadata", metadata);
+    let map: jaq_json::Map = [
+        (seq.clone(), number(event.seq)),
+        (stream.clone(), Val::from(event.stream.to_string())),
+        (version.clone(), number(event.version)),
+        (event_type.clone(), Val::from(event.event_type.to_string())),
+        (id.clone(), Val::from(event.id.clone())),
+        (time.clone(), Val::from(event.time.to_string())),
+        (data.clone(), jq::parse(event.data.as_str())?),
+        (metadata.clone(), metadata_value),
+    ]
+    .into_iter()
+    .collect();
     Ok(Val::obj(map))
 }
 

@@ -47,21 +47,16 @@ impl Projection for JqProjection {
         if !self.fold.reads(&event.event_type) {
             return Ok(());
         }
+        // The state is moved into jq, not copied: a shared state would make
+        // jq copy the whole map on every update. After a failure the
+        // projection is stopped (the engine reports the event), so the state
+        // it had is not needed again.
         let state = std::mem::take(&mut self.state);
-        match self.fold.apply(state.clone(), event) {
-            Ok(next) => {
-                self.state = next;
-                Ok(())
-            }
-            Err(error) => {
-                // The state stays as it was before the event that failed.
-                self.state = state;
-                Err(ProjectionError::Code {
-                    place: error.place.into(),
-                    message: error.message.into(),
-                })
-            }
-        }
+        self.state = self.fold.apply(state, event).map_err(|error| ProjectionError::Code {
+            place: error.place.into(),
+            message: error.message.into(),
+        })?;
+        Ok(())
     }
 
     fn event_types(&self) -> Option<Vec<String>> {
