@@ -31,17 +31,28 @@ pub struct Args {
     /// payment"): only the command's own events are written.
     #[arg(long)]
     pub no_policies: bool,
+    /// A domain file whose commands and policies join the built-in ones; by
+    /// default `NAME.domain.toml` beside the log, when there is one.
+    #[arg(long, value_name = "FILE")]
+    pub domain: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let command = Command::parse(&args.command)?;
+    // The domain file and the command first: neither, if broken, may touch
+    // the log.
+    let domain = super::domain::load(args.domain.as_deref(), &args.log)?;
+    let command = Command::parse_in(&args.command, domain.as_deref())?;
     let store = OnDemandWriter::open(&args.log)?;
     let now = Timestamp::from_unix_nanos(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)),
     );
-    let handled = CommandHandler::new(&store, now).handle(command, !args.no_policies)?;
+    let mut handler = CommandHandler::new(&store, now);
+    if let Some(domain) = domain {
+        handler = handler.with_domain(domain);
+    }
+    let handled = handler.handle(command, !args.no_policies)?;
     if let Some(refusal) = handled.refusal() {
         anyhow::bail!("{refusal}");
     }
