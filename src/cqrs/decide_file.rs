@@ -96,10 +96,17 @@ fn evolve(
             data: event.to_json().map_err(HandleError::Encode)?,
             metadata: None,
         };
-        model = def
-            .model
-            .apply(model, &event)
-            .map_err(|error| HandleError::Domain(DecideError::Model(error)))?;
+        // Not yet in the log, so not "at seq N": the file's own events do
+        // not fit its own write model.
+        model = def.model.apply(model, &event).map_err(|error| {
+            HandleError::Domain(DecideError::Expression {
+                place: error.place,
+                message: format!(
+                    "the write model cannot apply the {} that {} decides: {}",
+                    error.event_type, def.name, error.message
+                ),
+            })
+        })?;
     }
     Ok(model)
 }

@@ -498,3 +498,63 @@ fn the_catalogue_lists_the_files_commands_beside_the_built_in_ones() {
     );
     assert_eq!(with.last().map(String::as_str), Some("CloseAccount"));
 }
+
+#[test]
+fn a_write_model_or_a_policy_that_fails_names_its_place() {
+    let text = r#"name = "broken"
+
+[commands.Touch]
+stream = "thing"
+fields = { note = "text" }
+model.when.Touched = '.count += ($event.data.note | tonumber)'
+emit = [{ type = "Touched", data = '{note: $command.note}' }]
+
+[[policies]]
+name = "echo"
+when = "Touched"
+then = "Touch"
+stream = '$event.stream'
+data = '{note: ($event.data.note | tonumber | ascii_downcase)}'
+"#;
+    let library = Library {
+        domain: Arc::new(domain_file::parse(text, "broken.domain.toml").unwrap()),
+        store: MemoryStore::new(),
+    };
+    // The command's own event does not fit its write model: not written.
+    let command = library.read("Touch thing-1 note=seven").unwrap();
+    let error = library.handle(command, true).unwrap_err().to_string();
+    assert!(
+        error.starts_with(
+            "broken.domain.toml:6:23: the write model cannot apply the Touched that Touch decides"
+        ),
+        "{error}"
+    );
+    assert!(library.store.is_empty().unwrap());
+    // The policy's `data` fails: the command's own event stays written,
+    // and the chain stops with the place.
+    let command = library.read("Touch thing-1 note=2").unwrap();
+    let handled = library.handle(command, true).unwrap();
+    assert!(handled.is_accepted());
+    let interrupted = handled.interrupted.as_deref().unwrap_or_default();
+    assert!(
+        interrupted.starts_with("broken.domain.toml:14:9: "),
+        "{interrupted}"
+    );
+    assert_eq!(library.store.len().unwrap(), 1);
+    // A stored event the write model cannot fold: the next command is not
+    // judged at all, and nothing is written.
+    let bad = NewEvent::new(
+        "thing-1",
+        "Touched",
+        now(),
+        Json::from_value(&json!({"note": "x"})),
+    );
+    library.store.append(vec![bad]).unwrap();
+    let command = library.read("Touch thing-1 note=3").unwrap();
+    let error = library.handle(command, false).unwrap_err().to_string();
+    assert!(
+        error.starts_with("the write model failed: broken.domain.toml:6:23: at seq 2 (Touched)"),
+        "{error}"
+    );
+    assert_eq!(library.store.len().unwrap(), 2);
+}
