@@ -18,14 +18,16 @@ use super::output::{Stdout, StdoutError};
 /// rejected with a reason (on stderr, exit 1, the log untouched). A command
 /// whose `expected_version` the stream has left (another writer came
 /// first) is a conflict: exit 1, `conflict: STREAM is at version N, not M;
-/// nothing written`.
+/// nothing written`. A domain file's commands and policies work the same
+/// way, read by the file's fields and judged by its rules.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The redb log.
     pub log: PathBuf,
     /// The command as JSON, e.g. `{"type":"Deposit","stream":"account-1",
     /// "data":{"amount":500}}`, or in short form, e.g.
-    /// `Deposit account-1 amount=500`.
+    /// `Deposit account-1 amount=500`; or one of the domain file's, e.g.
+    /// `BorrowBook book-3 member=member-1 due=2024-06-20`.
     pub command: String,
     /// Do not run the policies (reactions such as "an order placed requests
     /// payment"): only the command's own events are written.
