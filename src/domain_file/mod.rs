@@ -54,6 +54,13 @@ pub struct Domain {
     pub flows: Option<FlowsDef>,
 }
 
+impl Domain {
+    /// The command called `name`, if the file defines one.
+    pub fn command(&self, name: &str) -> Option<&CommandDef> {
+        self.commands.iter().find(|command| command.name == name)
+    }
+}
+
 /// A projection of the domain: a named fold over the whole log.
 pub struct ProjectionDef {
     pub name: String,
