@@ -29,7 +29,9 @@ pub struct Event {
     pub event_type: Arc<str>,
     /// Unique id, kept from input or derived from stream and version.
     pub id: String,
-    pub time: Timestamp,
+    /// When it happened; `None` for an event imported without a time,
+    /// which is kept and shown as having none.
+    pub time: Option<Timestamp>,
     pub data: Json,
     pub metadata: Option<Json>,
 }
@@ -48,6 +50,12 @@ impl Event {
             data: new.data,
             metadata: new.metadata,
         }
+    }
+
+    /// The time as RFC 3339, or `no time` for an event that has none.
+    pub fn time_text(&self) -> String {
+        self.time
+            .map_or_else(|| "no time".to_string(), |time| time.to_string())
     }
 
     /// A metadata field as a string, e.g. `correlation_id`.
@@ -75,7 +83,8 @@ pub struct NewEvent {
     pub event_type: String,
     /// Kept when given; otherwise the store derives `<stream>/<version>`.
     pub id: Option<String>,
-    pub time: Timestamp,
+    /// `None` when the input gave no time.
+    pub time: Option<Timestamp>,
     pub data: Json,
     pub metadata: Option<Json>,
     /// When set, the version this event must receive in its stream; any
@@ -94,7 +103,7 @@ impl NewEvent {
             stream: stream.into(),
             event_type: event_type.into(),
             id: None,
-            time,
+            time: Some(time),
             data,
             metadata: None,
             expected_version: None,
@@ -103,6 +112,12 @@ impl NewEvent {
 
     pub fn with_id(mut self, id: impl Into<String>) -> Self {
         self.id = Some(id.into());
+        self
+    }
+
+    /// The same event with no time, as an input without one gives.
+    pub fn without_time(mut self) -> Self {
+        self.time = None;
         self
     }
 
@@ -388,7 +403,7 @@ mod tests {
             version: 1,
             event_type: "OrderPlaced".into(),
             id: "e1".into(),
-            time: Timestamp::EPOCH,
+            time: Some(Timestamp::EPOCH),
             data: Json::empty_object(),
             metadata: Some(
                 Json::parse_text(r#"{"correlation_id":"c1","causation_id":7}"#).unwrap(),

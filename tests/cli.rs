@@ -695,21 +695,47 @@ fn big_bank_file(f: &Fixture) -> PathBuf {
     big
 }
 
-/// Starts importing `file` into `db`, lets it get well into the file, and
-/// kills it without warning.
+/// Imports `file` into `db` through a pipe held open, so that the import
+/// cannot end by itself, and kills it without warning once it has read
+/// the whole file: a pipe accepts no more than its reader takes, so the
+/// writes finishing is the sign that the import is well under way.
+#[cfg(unix)]
 fn kill_an_import_midway(file: &Path, db: &Path) {
+    use std::io::Write;
+    use std::os::unix::process::ExitStatusExt;
+    use std::time::{Duration, Instant};
     let mut child = Command::new(env!("CARGO_BIN_EXE_eventscope"))
-        .args(["import", s(file), "--db", s(db)])
+        .args(["import", "-", "--db", s(db)])
+        .stdin(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
         .spawn()
         .unwrap();
-    std::thread::sleep(std::time::Duration::from_millis(300));
+    let mut stdin = child.stdin.take().unwrap();
+    let text = std::fs::read(file).unwrap();
+    // Hands the pipe back still open, written or not.
+    let feeder = std::thread::spawn(move || {
+        let written = stdin.write_all(&text).is_ok();
+        (stdin, written)
+    });
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while !feeder.is_finished() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the import ended before it was killed"
+        );
+        assert!(Instant::now() < deadline, "the import never read its input");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let (stdin, written) = feeder.join().unwrap();
+    assert!(written, "the import stopped reading its input");
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the import ended before it was killed"
+    );
     child.kill().unwrap();
     let status = child.wait().unwrap();
-    assert!(
-        !status.success(),
-        "the import was still running when killed"
-    );
+    assert_eq!(status.signal(), Some(9), "killed, not ended: {status:?}");
+    drop(stdin);
 }
 
 /// An import killed part way leaves the log as it was: the transaction

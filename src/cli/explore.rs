@@ -8,7 +8,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::Context;
-use eventscope::format::Format;
+use eventscope::format::{self, Format};
 use eventscope::ingest;
 use eventscope::store::{EventLog, StoreError};
 use eventscope::ui::{self, App, Msg, keymap::Action};
@@ -18,18 +18,19 @@ use super::simulate::SimArgs;
 /// The bundled sample, opened when no log is named.
 const SAMPLE: &str = include_str!("../../sample-data/retail.jsonl");
 
-/// A log imported for this run only; removed when dropped.
-struct TemporaryLog(PathBuf);
+/// A log imported for this run only; removed when dropped or when the
+/// process is interrupted.
+struct TemporaryLog(ingest::TemporaryFile);
 
 impl TemporaryLog {
-    fn path_for(name: &str) -> PathBuf {
-        std::env::temp_dir().join(format!("eventscope-{}-{name}.redb", std::process::id()))
+    fn new(name: &str) -> TemporaryLog {
+        let path =
+            std::env::temp_dir().join(format!("eventscope-{}-{name}.redb", std::process::id()));
+        TemporaryLog(ingest::TemporaryFile::new(path))
     }
-}
 
-impl Drop for TemporaryLog {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.0);
+    fn path(&self) -> &Path {
+        self.0.path()
     }
 }
 
@@ -37,11 +38,12 @@ impl Drop for TemporaryLog {
 /// none: the bundled retail sample). The temporary log, if any, lives as
 /// long as the returned guard.
 fn open(log: Option<&Path>) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> {
-    let import = |name: &str, text: Box<dyn std::io::BufRead + Send>| -> anyhow::Result<_> {
-        let temporary = TemporaryLog(TemporaryLog::path_for(name));
-        let _ = std::fs::remove_file(&temporary.0);
-        ingest::import_into(text, &temporary.0, Format::Native, |_| {})?;
-        let log = EventLog::open(&temporary.0)?;
+    let import = |name: &str, mut text: Box<dyn std::io::BufRead + Send>| -> anyhow::Result<_> {
+        let temporary = TemporaryLog::new(name);
+        let _ = std::fs::remove_file(temporary.path());
+        let format = format::detect(&mut text)?;
+        ingest::import_into(text, temporary.path(), format, |_| {})?;
+        let log = EventLog::open(temporary.path())?;
         Ok((log, Some(temporary)))
     };
     let Some(path) = log else {
@@ -64,9 +66,10 @@ fn open(log: Option<&Path>) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> 
             let name = path
                 .file_stem()
                 .map_or("log".into(), |s| s.to_string_lossy().into_owned());
-            import(&name, Box::new(std::io::BufReader::new(file))).with_context(|| {
-                format!("{} is neither a log nor importable JSONL", path.display())
-            })
+            let text = std::io::BufReader::with_capacity(ingest::DETECT_BUFFER, file);
+            // One line: the file, then what in it could not be imported.
+            import(&name, Box::new(text))
+                .map_err(|error| anyhow::anyhow!("cannot open {}: {error:#}", path.display()))
         }
         Err(error) => Err(error.into()),
     }

@@ -1,11 +1,12 @@
 //! `eventscope import FILE --db LOG`: text in, all or nothing.
 
-use std::io::{BufReader, IsTerminal};
+use std::io::{BufRead, BufReader, IsTerminal};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use eventscope::format::Format;
+use eventscope::format::{self, Format};
 use eventscope::ingest;
+use eventscope::store::AppendSummary;
 
 use super::progress::Progress;
 
@@ -21,8 +22,10 @@ pub struct Args {
     pub db: PathBuf,
     /// The input format: `native` (eventscope JSONL) or `cloudevents`
     /// (CloudEvents 1.0 structured JSON, one per line or one array).
-    #[arg(long, default_value = "native")]
-    pub format: Format,
+    /// Without it, told from the input: CloudEvents if it opens an array
+    /// or its first event has a `specversion`, native otherwise.
+    #[arg(long)]
+    pub format: Option<Format>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -32,13 +35,13 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         if stdin.is_terminal() {
             eprintln!("reading events from standard input (end with Ctrl-D)");
         }
-        ingest::import_into(BufReader::new(stdin), &args.db, args.format, |n| {
-            progress.update(n, None)
-        })
+        let input = BufReader::with_capacity(ingest::DETECT_BUFFER, stdin);
+        import(input, &args, &mut progress)
     } else {
-        ingest::import_file(&args.file, &args.db, args.format, |n| {
-            progress.update(n, None)
-        })
+        let file = std::fs::File::open(&args.file)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
+        let input = BufReader::with_capacity(ingest::DETECT_BUFFER, file);
+        import(input, &args, &mut progress)
     };
     progress.finish();
     let summary = summary?;
@@ -54,4 +57,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Imports `input` in the format asked for, or else the one it looks like.
+fn import(
+    mut input: impl BufRead + Send,
+    args: &Args,
+    progress: &mut Progress,
+) -> anyhow::Result<AppendSummary> {
+    let format = match args.format {
+        Some(format) => format,
+        None => format::detect(&mut input)
+            .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?,
+    };
+    ingest::import_into(input, &args.db, format, |n| progress.update(n, None))
 }

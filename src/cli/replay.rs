@@ -117,7 +117,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             found |= blame.value.is_some();
             let event = match blame.changed_at {
                 Some(seq) => log.get(seq)?.map(|e| {
-                    json!({"seq": e.seq, "type": &*e.event_type, "stream": &*e.stream, "time": e.time.to_string()})
+                    json!({"seq": e.seq, "type": &*e.event_type, "stream": &*e.stream, "time": e.time.map(|time| time.to_string())})
                 }),
                 None => None,
             };

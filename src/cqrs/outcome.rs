@@ -194,7 +194,7 @@ fn event_json(event: &Event) -> Value {
         "version": event.version,
         "type": &*event.event_type,
         "id": event.id,
-        "time": event.time.to_string(),
+        "time": event.time.map(|time| time.to_string()),
         "data": event.data.value(),
     });
     if let (Some(metadata), Value::Object(object)) = (&event.metadata, &mut value) {

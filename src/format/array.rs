@@ -109,13 +109,23 @@ impl ArraySplitter {
         Ok(())
     }
 
-    /// Call at the end of the input; `last_line` is its last line number.
-    pub(super) fn finish<E>(&self, last_line: u64) -> Result<(), ReadError<E>> {
+    /// Call at the end of the input, which is at `last_line` and `end_column`.
+    /// An element still open is parsed as it stands, so that the error
+    /// names what in it is unclosed or out of place, and where.
+    pub(super) fn finish<E>(
+        &mut self,
+        last_line: u64,
+        end_column: u64,
+        emit: &mut impl FnMut(&Chunk<'_>) -> Result<(), ReadError<E>>,
+    ) -> Result<(), ReadError<E>> {
+        if self.state == State::Element {
+            self.emit(emit)?;
+        }
         match self.state {
             State::Closed => Ok(()),
             _ => Err(ReadError::Format(FormatError {
                 line: last_line,
-                column: None,
+                column: Some(end_column),
                 element: None,
                 kind: FormatErrorKind::UnclosedArray,
             })),
@@ -173,14 +183,16 @@ mod tests {
             found.push((chunk.line, chunk.column, element, chunk.text.to_string()));
             Ok(())
         };
-        let mut last = 0;
+        let (mut last, mut end) = (0, 1);
         for (index, line) in input.split('\n').enumerate() {
-            last = index as u64 + 1;
+            (last, end) = (index as u64 + 1, line.len() as u64 + 1);
             splitter
                 .feed(line, last, &mut emit)
                 .map_err(|e| e.to_string())?;
         }
-        splitter.finish::<String>(last).map_err(|e| e.to_string())?;
+        splitter
+            .finish(last, end, &mut emit)
+            .map_err(|e| e.to_string())?;
         Ok(found)
     }
 
@@ -222,7 +234,7 @@ mod tests {
         );
         assert_eq!(
             split("[{}\n").unwrap_err(),
-            "line 2: the input ends inside the JSON array: `]` is missing"
+            "line 2, column 1: the input ends inside the JSON array: `]` is missing"
         );
     }
 }

@@ -35,26 +35,58 @@ pub enum FormatErrorKind {
     BadVersion { field: &'static str, found: String },
     /// A CloudEvent of another spec version; `found` is the JSON as written.
     UnsupportedSpecVersion(String),
-    /// A CloudEvent whose data is not JSON; `found` is the JSON as written.
-    UnsupportedContentType(String),
-    /// A CloudEvent carrying binary data (`data_base64`).
-    Base64Data,
+    /// A CloudEvent without an attribute the spec requires.
+    MissingAttribute(&'static str),
+    /// A CloudEvent member whose name is not an attribute name (`a-z`,
+    /// `0-9`); the name, shortened.
+    BadAttributeName(String),
+    /// A CloudEvent giving an attribute (or a metadata member) twice.
+    DuplicateAttribute(String),
+    /// An extension attribute holding what no attribute type can be.
+    BadAttributeValue { name: String, found: String },
+    /// `data_base64` that is not a string of Base64.
+    BadBase64,
+    /// A CloudEvent with both `data` and `data_base64`.
+    DataTwice,
+    /// An object (e.g. `metadata`) naming one member twice.
+    DuplicateKey { field: &'static str, key: String },
     /// The `eventscopemetadata` extension does not hold what eventscope
     /// writes there; says why.
     BadPackedMetadata(&'static str),
+    /// Valid JSON that eventscope could not show as it is (a number beyond
+    /// a 64-bit float, nesting deeper than 127, a lone surrogate escape);
+    /// `why` says which, in serde_json's words.
+    Unrepresentable { field: &'static str, why: String },
     /// A CloudEvents JSON array with something out of place.
     UnexpectedInArray { found: char, expected: &'static str },
     /// A CloudEvents JSON array the input ends inside of.
     UnclosedArray,
 }
 
-/// Keeps quoted input short enough for a one-line message.
+/// Keeps quoted input short enough for a one-line message, and on one
+/// line: a decoded key or value may hold line ends and other controls.
 pub(super) fn excerpt(text: &str) -> String {
     const LIMIT: usize = 40;
     match text.char_indices().nth(LIMIT) {
-        Some((cut, _)) => format!("{}...", &text[..cut]),
-        None => text.to_string(),
+        Some((cut, _)) => format!("{}...", one_line(&text[..cut])),
+        None => one_line(text),
     }
+}
+
+/// `text` with its control characters written as escapes.
+pub(super) fn one_line(text: &str) -> String {
+    if !text.chars().any(char::is_control) {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 impl fmt::Display for FormatErrorKind {
@@ -62,7 +94,8 @@ impl fmt::Display for FormatErrorKind {
         use FormatErrorKind::*;
         match self {
             Json(message) => f.write_str(message),
-            InvalidUtf8 { byte } => write!(f, "invalid UTF-8 at byte {byte}"),
+            // The byte is the column the error names.
+            InvalidUtf8 { .. } => f.write_str("invalid UTF-8"),
             NotAString { field } => write!(f, "`{field}` must be a string"),
             Empty { field } => write!(f, "`{field}` must not be empty"),
             BadTime(message) => f.write_str(message),
@@ -73,15 +106,28 @@ impl fmt::Display for FormatErrorKind {
                 f,
                 "`specversion` is `{found}`, but only CloudEvents 1.0 (\"1.0\") is supported"
             ),
-            UnsupportedContentType(found) => write!(
+            MissingAttribute(name) => {
+                write!(f, "missing attribute `{name}`, which every CloudEvent has")
+            }
+            BadAttributeName(name) => write!(
                 f,
-                "`datacontenttype` is `{found}`, but eventscope reads only JSON data \
-                 (application/json or a +json type)"
+                "`{name}` is not a CloudEvents attribute name: use lower-case letters a-z and digits 0-9"
             ),
-            Base64Data => f.write_str(
-                "`data_base64` (binary data) is not supported: eventscope events carry JSON in `data`",
+            DuplicateAttribute(name) => write!(f, "attribute `{name}` is given twice"),
+            BadAttributeValue { name, found } => write!(
+                f,
+                "attribute `{name}` must be a string, a boolean or a 32-bit integer, not `{found}`"
             ),
+            BadBase64 => f.write_str("`data_base64` must be a string of Base64 text"),
+            DataTwice => f.write_str("a CloudEvent carries `data` or `data_base64`, not both"),
+            DuplicateKey { field, key } => write!(f, "`{field}` names `{key}` twice"),
             BadPackedMetadata(why) => write!(f, "`eventscopemetadata` {why}"),
+            Unrepresentable { field, why } => write!(
+                f,
+                "`{field}` cannot be kept as written: {why} (eventscope takes numbers within \
+                 the range of a 64-bit float, nesting at most 127 deep, and no lone \
+                 surrogate escapes)"
+            ),
             UnexpectedInArray { found, expected } => {
                 write!(f, "expected {expected} in the JSON array, found `{found}`")
             }
@@ -99,7 +145,8 @@ impl fmt::Display for FormatError {
         if let Some(element) = self.element {
             write!(f, " (array element {element})")?;
         }
-        write!(f, ": {}", self.kind)
+        // Whatever a kind quotes from the input, the message is one line.
+        write!(f, ": {}", one_line(&self.kind.to_string()))
     }
 }
 
@@ -180,8 +227,13 @@ mod tests {
         };
         assert_eq!(
             in_array.to_string(),
-            "line 3 (array element 2): invalid UTF-8 at byte 17"
+            "line 3 (array element 2): invalid UTF-8"
         );
+    }
+
+    #[test]
+    fn quoted_input_stays_on_one_line() {
+        assert_eq!(excerpt("a\nb\r\u{1b}"), "a\\nb\\r\\u{1b}");
     }
 
     #[test]

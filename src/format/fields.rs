@@ -5,9 +5,11 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use super::error::{FormatError, FormatErrorKind, excerpt};
-use super::json_text::{positive_integer, raw_string};
+use super::json_text::{
+    check_representable, compact, object_members, positive_integer, raw_string,
+};
 use super::lines::Chunk;
-use crate::event::Timestamp;
+use crate::event::{Json, Timestamp};
 
 /// Deserializes an optional raw value, keeping an explicit `null` as
 /// `Some("null")` so that it is checked rather than taken as absent.
@@ -41,6 +43,44 @@ pub(super) fn time(
         .ok_or_else(|| chunk.error_at(raw.get(), FormatErrorKind::NotAString { field }))?;
     Timestamp::parse_rfc3339(&text)
         .map_err(|error| chunk.error_at(raw.get(), FormatErrorKind::BadTime(error.to_string())))
+}
+
+/// A JSON payload (`data`, `metadata`), compacted, if every part of it can
+/// be shown as written; else an error placed where it cannot.
+pub(super) fn payload(
+    chunk: &Chunk<'_>,
+    field: &'static str,
+    raw: &RawValue,
+) -> Result<Json, FormatError> {
+    check_representable(raw.get()).map_err(|error| {
+        chunk.serde_error_in(raw.get(), &error, |why| FormatErrorKind::Unrepresentable {
+            field,
+            why,
+        })
+    })?;
+    Ok(compact(raw.get()))
+}
+
+/// Event metadata: a payload whose top-level members, when it is an
+/// object, are named once each (as a CloudEvent must carry them).
+pub(super) fn metadata(chunk: &Chunk<'_>, raw: &RawValue) -> Result<Json, FormatError> {
+    let json = payload(chunk, "metadata", raw)?;
+    if let Some(members) = object_members(raw.get()) {
+        let mut seen = rustc_hash::FxHashSet::default();
+        for (key, value) in &members {
+            if !seen.insert(key.as_ref()) {
+                let key = excerpt(key);
+                return Err(chunk.error_at(
+                    value.get(),
+                    FormatErrorKind::DuplicateKey {
+                        field: "metadata",
+                        key,
+                    },
+                ));
+            }
+        }
+    }
+    Ok(json)
 }
 
 /// Whether a version may also be written as a string of digits, as

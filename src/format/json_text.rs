@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use std::fmt;
 
 use serde::Deserialize;
-use serde::de::{self, Deserializer, MapAccess, Visitor};
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_json::value::RawValue;
 
 use crate::event::Json;
@@ -70,6 +70,100 @@ pub(super) fn push_json_string(out: &mut String, text: &str) {
     }
     out.push_str(&text[run_start..]);
     out.push('"');
+}
+
+/// Checks that valid JSON `text` is one a `serde_json::Value` can hold,
+/// as everything that shows or folds an event parses it into one:
+/// numbers within the range of a 64-bit float, nesting at most 127 deep,
+/// no lone surrogate escapes in strings. The error says which and where.
+/// Builds nothing: one pass, allocating only for strings with escapes.
+pub(super) fn check_representable(text: &str) -> Result<(), serde_json::Error> {
+    if surely_representable(text.as_bytes()) {
+        return Ok(());
+    }
+    serde_json::from_str::<Representable>(text).map(|_| ())
+}
+
+/// A quick scan that is true only when none of the three problems can be
+/// present, so most payloads need no parse: no `\uD...` escape (a
+/// surrogate), no exponent after a digit and no run of over 300 digits
+/// (a number beyond a float), at most 127 brackets in all (deep nesting).
+/// Strings are not told apart, so text in them may only cost a parse.
+fn surely_representable(bytes: &[u8]) -> bool {
+    let mut brackets = 0usize;
+    let mut digits = 0usize;
+    let mut previous = 0u8;
+    for (index, &byte) in bytes.iter().enumerate() {
+        match byte {
+            b'[' | b'{' => brackets += 1,
+            b'e' | b'E' if previous.is_ascii_digit() || previous == b'.' => return false,
+            b'u' if previous == b'\\' && matches!(bytes.get(index + 1), Some(b'd' | b'D')) => {
+                return false;
+            }
+            _ => {}
+        }
+        digits = if byte.is_ascii_digit() { digits + 1 } else { 0 };
+        if digits > 300 || brackets > 127 {
+            return false;
+        }
+        previous = byte;
+    }
+    true
+}
+
+/// Any JSON value, parsed as a `Value` would be and then dropped.
+struct Representable;
+
+impl<'de> Deserialize<'de> for Representable {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(RepresentableVisitor)
+    }
+}
+
+struct RepresentableVisitor;
+
+impl<'de> Visitor<'de> for RepresentableVisitor {
+    type Value = Representable;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Representable, E> {
+        Ok(Representable)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Representable, E> {
+        Ok(Representable)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Representable, E> {
+        Ok(Representable)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Representable, E> {
+        Ok(Representable)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Representable, E> {
+        Ok(Representable)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Representable, E> {
+        Ok(Representable)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Representable, A::Error> {
+        while seq.next_element::<Representable>()?.is_some() {}
+        Ok(Representable)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Representable, A::Error> {
+        while map.next_key::<Representable>()?.is_some() {
+            map.next_value::<Representable>()?;
+        }
+        Ok(Representable)
+    }
 }
 
 /// An object key, borrowed from the input when it has no escapes.
@@ -200,7 +294,48 @@ mod tests {
         assert!(object_members("{} x").is_none());
     }
 
+    #[test]
+    fn representable_json_is_what_a_value_can_hold() {
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        for good in [
+            "{}".to_string(),
+            r#"{"a":[1,-2,3.5e300,"\ud83d\ude00",null,true]}"#.to_string(),
+            "18446744073709551615".to_string(),
+            deep(127),
+        ] {
+            assert!(check_representable(&good).is_ok(), "{good}");
+            assert!(serde_json::from_str::<serde_json::Value>(&good).is_ok());
+        }
+        for (bad, why) in [
+            ("[1e400]".to_string(), "number out of range"),
+            ("{\"a\":-1e309}".to_string(), "number out of range"),
+            (r#"["\ud800"]"#.to_string(), "escape"),
+            (r#"{"\udc00":1}"#.to_string(), "surrogate"),
+            (deep(128), "recursion limit"),
+        ] {
+            let error = check_representable(&bad).unwrap_err();
+            assert!(error.to_string().contains(why), "{bad}: {error}");
+            assert!(serde_json::from_str::<serde_json::Value>(&bad).is_err());
+        }
+    }
+
     proptest! {
+        /// The quick scan never passes what the parse refuses.
+        #[test]
+        fn the_quick_scan_agrees_with_a_value(
+            text in "[\\[\\]{}\",:0-9a-fuDE.\\\\-]{0,300}",
+            depth in 120usize..135,
+        ) {
+            for candidate in [text.clone(), format!("{}{}{}", "[".repeat(depth), text, "]".repeat(depth))] {
+                if serde_json::from_str::<serde_json::Value>(&candidate).is_ok() {
+                    continue;
+                }
+                if serde_json::from_str::<&RawValue>(&candidate).is_ok() {
+                    prop_assert!(check_representable(&candidate).is_err(), "{}", candidate);
+                }
+            }
+        }
+
         #[test]
         fn escaping_matches_serde_json(text in any::<String>()) {
             let mut ours = String::new();

@@ -4,7 +4,7 @@
 
 use std::io::BufRead;
 
-use super::error::{FormatError, FormatErrorKind, ReadError};
+use super::error::{FormatError, FormatErrorKind, ReadError, one_line};
 
 /// Lines of UTF-8 text without their `\n` or `\r\n` ends.
 pub(super) struct LineReader<R> {
@@ -40,20 +40,25 @@ impl<R: BufRead> LineReader<R> {
         if let Some(rest) = bytes.strip_suffix(b"\n") {
             bytes = rest.strip_suffix(b"\r").unwrap_or(rest);
         }
+        let mut skipped = 0;
         if self.line == 1 {
             // A byte-order mark some editors put first is not part of the JSON.
-            bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+            if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+                bytes = rest;
+                skipped = 3;
+            }
         }
         match std::str::from_utf8(bytes) {
             Ok(text) => Ok(Some((self.line, text))),
-            Err(error) => Err(ReadError::Format(FormatError {
-                line: self.line,
-                column: None,
-                element: None,
-                kind: FormatErrorKind::InvalidUtf8 {
-                    byte: error.valid_up_to() as u64 + 1,
-                },
-            })),
+            Err(error) => {
+                let byte = (skipped + error.valid_up_to()) as u64 + 1;
+                Err(ReadError::Format(FormatError {
+                    line: self.line,
+                    column: Some(byte),
+                    element: None,
+                    kind: FormatErrorKind::InvalidUtf8 { byte },
+                }))
+            }
         }
     }
 }
@@ -89,14 +94,29 @@ impl<'a> Chunk<'a> {
     }
 
     /// An error about `part`, a slice of this chunk's text (e.g. a raw
-    /// value), placed at the start of `part`.
+    /// value), placed at the start of `part`. A `part` from elsewhere gets
+    /// the chunk's line only.
     pub(super) fn error_at(&self, part: &str, kind: FormatErrorKind) -> FormatError {
-        let offset = (part.as_ptr() as usize)
-            .checked_sub(self.text.as_ptr() as usize)
-            .filter(|&offset| offset <= self.text.len());
-        let Some(offset) = offset else {
-            return self.error(self.line, None, kind);
-        };
+        match self.offset_of(part) {
+            Some(offset) => self.error_at_offset(offset, kind),
+            None => self.error(self.line, None, kind),
+        }
+    }
+
+    /// Where `part` starts in this chunk's text, if it lies wholly inside
+    /// it. Both ends are checked: a string that merely starts where the
+    /// text ends (as two constants may be laid out side by side) is not
+    /// a part of it.
+    fn offset_of(&self, part: &str) -> Option<usize> {
+        let text = self.text.as_bytes().as_ptr_range();
+        let span = part.as_bytes().as_ptr_range();
+        let inside = text.start <= span.start && span.end <= text.end;
+        inside.then(|| span.start as usize - text.start as usize)
+    }
+
+    /// An error at a byte offset into this chunk's text.
+    fn error_at_offset(&self, offset: usize, kind: FormatErrorKind) -> FormatError {
+        let offset = offset.min(self.text.len());
         let before = &self.text.as_bytes()[..offset];
         let newlines = before.iter().filter(|&&b| b == b'\n').count() as u64;
         let column = match before.iter().rposition(|&b| b == b'\n') {
@@ -111,27 +131,61 @@ impl<'a> Chunk<'a> {
         self.error(self.line, None, kind)
     }
 
+    /// A serde_json error from parsing `part` (a slice of this chunk's
+    /// text) on its own, placed in the input; `kind` makes the error from
+    /// serde_json's message without its position.
+    pub(super) fn serde_error_in(
+        &self,
+        part: &str,
+        error: &serde_json::Error,
+        kind: impl FnOnce(String) -> FormatErrorKind,
+    ) -> FormatError {
+        let message = message_without_position(error);
+        match self.offset_of(part) {
+            Some(start) => self.error_at_offset(start + serde_offset(part, error), kind(message)),
+            None => self.error_here(kind(message)),
+        }
+    }
+
     /// A serde_json error from parsing this chunk's text, with its position
     /// moved from the chunk to the input and removed from the message.
     pub(super) fn serde_error(&self, error: &serde_json::Error) -> FormatError {
-        let message = error.to_string();
-        let (serde_line, serde_column) = (error.line() as u64, error.column() as u64);
-        if serde_line == 0 {
+        let message = message_without_position(error);
+        if error.line() == 0 {
             return self.error_here(FormatErrorKind::Json(message));
         }
-        let suffix = format!(" at line {serde_line} column {serde_column}");
-        let message = message
-            .strip_suffix(&suffix)
-            .map(str::to_string)
-            .unwrap_or(message);
-        let line = self.line + serde_line - 1;
-        let column = if serde_line == 1 {
-            self.column + serde_column.saturating_sub(1)
-        } else {
-            serde_column
-        };
-        self.error(line, Some(column), FormatErrorKind::Json(message))
+        self.error_at_offset(
+            serde_offset(self.text, error),
+            FormatErrorKind::Json(message),
+        )
     }
+}
+
+/// The byte offset in `text` of the position a serde_json error names
+/// (lines from 1; columns from 1, or 0 just after a line end). A position
+/// past the end is placed at the end of the last line, so that it is
+/// always in the input: the text of an array element ends with a line end
+/// that the input may not have.
+fn serde_offset(text: &str, error: &serde_json::Error) -> usize {
+    let line_start = text
+        .split_inclusive('\n')
+        .take(error.line().saturating_sub(1))
+        .map(str::len)
+        .sum::<usize>();
+    let offset = (line_start + error.column().saturating_sub(1)).min(text.len());
+    if offset == text.len() && text.ends_with('\n') {
+        offset - 1
+    } else {
+        offset
+    }
+}
+
+/// serde_json's message without the " at line L column C" it ends with,
+/// on one line (it may quote a key holding a line end).
+fn message_without_position(error: &serde_json::Error) -> String {
+    let message = error.to_string();
+    let suffix = format!(" at line {} column {}", error.line(), error.column());
+    one_line(message.strip_suffix(&suffix).unwrap_or(&message))
 }
 
 #[cfg(test)]
@@ -170,7 +224,7 @@ mod tests {
         let got = lines(b"ok\n{\"a\":\"\xFF\"}\n");
         assert_eq!(
             got.last().unwrap().as_ref().unwrap_err(),
-            "line 2: invalid UTF-8 at byte 7"
+            "line 2, column 7: invalid UTF-8"
         );
     }
 

@@ -13,10 +13,17 @@
 //! ```
 //!
 //! On import `seq` is accepted and ignored (the store assigns it), `version`
-//! becomes [`NewEvent::expected_version`], `id`, `data` (default `{}`) and
-//! `metadata` are optional, unknown fields are refused. Export writes these
-//! keys in this order (`metadata` only when present), compact, with times in
-//! UTC, so exporting what an export imports gives the same bytes.
+//! becomes [`NewEvent::expected_version`], `id`, `time` (absent or `null`:
+//! the event has no time), `data` (default `{}`) and `metadata` are
+//! optional, unknown fields are refused, and so is a `metadata` object that
+//! names a member twice. Export writes these keys in this order (`time`
+//! only when there is one, `metadata` only when present), compact, with
+//! times in UTC, so exporting what an export imports gives the same bytes.
+//!
+//! Both formats refuse `data` and `metadata` that no JSON tree here can
+//! hold, since everything that shows or folds an event parses it into one:
+//! numbers beyond a 64-bit float (`1e400`), nesting deeper than 127, lone
+//! surrogate escapes (`"\ud800"`). The error names the line and column.
 //!
 //! # CloudEvents
 //!
@@ -34,31 +41,49 @@
 //!
 //! | event field        | CloudEvents attribute                                        |
 //! |--------------------|--------------------------------------------------------------|
-//! | `stream`           | `subject` (required on import)                               |
-//! | `type`, `id`       | `type`, `id` (required)                                      |
-//! | `time`             | `time` (required on import)                                  |
-//! | `data`             | `data` (JSON; `{}` when absent); `data_base64` is refused    |
+//! | `stream`           | `subject`; without one, the `source` (the finest grain such an event names) |
+//! | `type`, `id`       | `type`, `id` (required, non-empty strings)                   |
+//! | `time`             | `time`, optional: without it the event has no time, and none is written |
+//! | `data`             | `data` (any JSON; `{}` when absent), or the Base64 string of `data_base64` (see below) |
 //! | `seq`              | extension `sequence`, a 20-digit zero-padded string so it orders as text; ignored on import (the store assigns it) |
 //! | `version`          | extension `streamversion`, an integer; on import (integer or digit string) it becomes the expected version |
 //!
-//! `datacontenttype` is written as `application/json`; on import any JSON
-//! type (`application/json`, `text/json`, `*+json`) is accepted and dropped,
-//! any other type refused. `specversion` must be `"1.0"`.
+//! Import follows the spec both ways. Accepted: any optional attribute
+//! left out or `null` (the spec's "unset"), `data_base64`, any
+//! `datacontenttype`. Refused, with line and column: a `specversion` other
+//! than `"1.0"`; a missing, `null`, non-string or empty `id`, `source` or
+//! `type`; an empty `subject`; a member name outside `a-z0-9` (but `data`
+//! and `data_base64`); an attribute given twice; an extension whose value
+//! is not a string, a boolean or a 32-bit integer; `data_base64` that is
+//! not Base64, or given with `data`.
 //!
-//! Metadata is mapped so that one export/import cycle loses nothing:
+//! Metadata is mapped so that one export/import cycle gives back every
+//! member, in its order, whatever its name or value:
 //! - `source`: the metadata's `source` string, else `"eventscope"`; on import
 //!   a `source` of `"eventscope"` is dropped, any other is kept in metadata.
+//! - `datacontenttype`: the metadata's `datacontenttype` string, else
+//!   `application/json`; on import `application/json` is dropped, any other
+//!   type is kept in metadata.
 //! - `dataschema`: the metadata's `dataschema` string, and back.
 //! - `correlation_id` / `causation_id` <-> extensions `correlationid` /
 //!   `causationid`.
+//! - `data_base64`: an event read from `data_base64` has that Base64 text
+//!   as a JSON string in `data` and `"data_base64": true` last in its
+//!   metadata; such an event is written back with `data_base64` (and no
+//!   `datacontenttype` unless its metadata names one).
 //! - other members whose name is a valid attribute name (`a-z0-9`, at most
 //!   20 characters, not one of the names above) and whose value is a string
 //!   without escapes, a boolean or a 32-bit integer become extensions of
-//!   the same name; on import every unknown attribute is kept in metadata
+//!   the same name; on import every other attribute is kept in metadata
 //!   under its own name.
-//! - everything else (objects, arrays, floats, `null`, other names, and
-//!   metadata that is not an object at all) goes into one extension,
-//!   `eventscopemetadata`, holding that JSON as a string; import unpacks it.
+//! - everything else goes into one extension, `eventscopemetadata`, holding
+//!   a JSON object as a string; import unpacks it. Import rebuilds metadata
+//!   in the order its attributes come (the order above, then the packed
+//!   members), so a member is carried by an attribute only where that keeps
+//!   it in its place: from the first member that cannot be (a default
+//!   value, a name or value no attribute takes, a member out of that
+//!   order), every later one is packed. Metadata that is not an object, or
+//!   an empty object, is packed whole.
 //!
 //! # Reading and writing
 //!
@@ -69,6 +94,7 @@
 
 mod array;
 mod cloudevents;
+mod detect;
 mod error;
 mod fields;
 mod json_text;
@@ -82,6 +108,7 @@ use std::fmt;
 use std::io::{self, BufRead, Write};
 use std::str::FromStr;
 
+pub use detect::detect;
 pub use error::{FormatError, FormatErrorKind, ReadError};
 
 use crate::event::{Event, NewEvent};
@@ -209,9 +236,9 @@ pub fn read_located_events<R: BufRead, E>(
     };
     let mut array = None::<ArraySplitter>;
     let mut seen_first = false;
-    let mut last_line = 0;
+    let (mut last_line, mut last_length) = (0, 0);
     while let Some((line, text)) = lines.next_line()? {
-        last_line = line;
+        (last_line, last_length) = (line, text.len());
         if let Some(splitter) = &mut array {
             splitter.feed(text, line, &mut pass)?;
             continue;
@@ -230,8 +257,8 @@ pub fn read_located_events<R: BufRead, E>(
         seen_first = true;
         pass(&Chunk::line(text, line))?;
     }
-    if let Some(splitter) = &array {
-        splitter.finish(last_line)?;
+    if let Some(splitter) = &mut array {
+        splitter.finish(last_line, last_length as u64 + 1, &mut pass)?;
     }
     Ok(count)
 }

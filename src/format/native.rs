@@ -9,7 +9,7 @@ use serde_json::value::RawValue;
 
 use super::error::FormatError;
 use super::fields::{self, Quoted, present};
-use super::json_text::{compact, push_json_string};
+use super::json_text::push_json_string;
 use super::lines::Chunk;
 use crate::event::{Event, Json, NewEvent};
 
@@ -30,8 +30,8 @@ struct NativeLine<'a> {
     event_type: &'a RawValue,
     #[serde(default, borrow, deserialize_with = "present")]
     id: Option<&'a RawValue>,
-    #[serde(borrow)]
-    time: &'a RawValue,
+    #[serde(default, borrow)]
+    time: Option<&'a RawValue>,
     #[serde(default, borrow, deserialize_with = "present")]
     data: Option<&'a RawValue>,
     #[serde(default, borrow, deserialize_with = "present")]
@@ -53,11 +53,20 @@ pub(super) fn parse(chunk: &Chunk<'_>) -> Result<NewEvent, FormatError> {
             .id
             .map(|raw| fields::name(chunk, "id", raw))
             .transpose()?,
-        time: fields::time(chunk, "time", line.time)?,
+        // Absent or null: an event with no time.
+        time: line
+            .time
+            .map(|raw| fields::time(chunk, "time", raw))
+            .transpose()?,
         data: line
             .data
-            .map_or_else(Json::empty_object, |raw| compact(raw.get())),
-        metadata: line.metadata.map(|raw| compact(raw.get())),
+            .map(|raw| fields::payload(chunk, "data", raw))
+            .transpose()?
+            .unwrap_or_else(Json::empty_object),
+        metadata: line
+            .metadata
+            .map(|raw| fields::metadata(chunk, raw))
+            .transpose()?,
         expected_version,
     })
 }
@@ -71,7 +80,10 @@ pub(super) fn write(event: &Event, out: &mut String) {
     push_json_string(out, &event.event_type);
     out.push_str(",\"id\":");
     push_json_string(out, &event.id);
-    let _ = write!(out, ",\"time\":\"{}\",\"data\":", event.time);
+    if let Some(time) = event.time {
+        let _ = write!(out, ",\"time\":\"{time}\"");
+    }
+    out.push_str(",\"data\":");
     out.push_str(event.data.as_str());
     if let Some(metadata) = &event.metadata {
         out.push_str(",\"metadata\":");
@@ -120,7 +132,7 @@ mod tests {
             (None, None, None)
         );
         assert_eq!(event.data, Json::empty_object());
-        assert_eq!(event.time.to_string(), "2024-03-01T07:30:00Z");
+        assert_eq!(event.time.unwrap().to_string(), "2024-03-01T07:30:00Z");
     }
 
     #[test]
@@ -178,7 +190,7 @@ mod tests {
             version: 2,
             event_type: "OrderShipped".into(),
             id: "id \"quoted\"\n".into(),
-            time: Timestamp::parse_rfc3339("2024-03-01T09:30:00.5Z").unwrap(),
+            time: Some(Timestamp::parse_rfc3339("2024-03-01T09:30:00.5Z").unwrap()),
             data: Json::parse_text(r#"{"a":1}"#).unwrap(),
             metadata: None,
         };

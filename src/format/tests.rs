@@ -1,6 +1,7 @@
 //! Reading whole inputs; the round-trip laws for both formats are in
 //! `round_trip`.
 
+mod fuzz;
 mod round_trip;
 
 use std::sync::Arc;
@@ -89,13 +90,13 @@ fn every_error_names_its_line() {
         (b"{\"stream\":", true),
         (b"{\"stream\":\"s\",\"time\":\"2024-03-01T09:30:00Z\"}", true),
         (b"{\"type\":\"A\",\"time\":\"2024-03-01T09:30:00Z\"}", true),
-        (b"{\"stream\":\"s\",\"type\":\"A\"}", true),
+        (b"{\"stream\":\"s\",\"type\":\"A\",\"time\":5}", true),
         (b"{\"stream\":\"s\",\"type\":\"A\",\"time\":\"yesterday\"}", true),
         (b"{\"stream\":\"s\",\"version\":0,\"type\":\"A\",\"time\":\"2024-03-01T09:30:00Z\"}", true),
         (b"{\"stream\":\"s\",\"version\":-1,\"type\":\"A\",\"time\":\"2024-03-01T09:30:00Z\"}", true),
         (b"{\"stream\":\"s\",\"version\":\"1\",\"type\":\"A\",\"time\":\"2024-03-01T09:30:00Z\"}", true),
         (b"{\"stream\":\"s\",\"type\":\"A\",\"x\":1,\"time\":\"2024-03-01T09:30:00Z\"}", true),
-        (b"{\"stream\":\"s\xFF\",\"type\":\"A\",\"time\":\"2024-03-01T09:30:00Z\"}", false),
+        (b"{\"stream\":\"s\xFF\",\"type\":\"A\",\"time\":\"2024-03-01T09:30:00Z\"}", true),
     ];
     for (bad, has_column) in cases {
         let mut input = good.clone().into_bytes();
@@ -123,7 +124,7 @@ fn invalid_utf8_names_the_byte() {
     let Err(ReadError::Format(error)) = result else {
         panic!("{result:?}")
     };
-    assert_eq!(error.to_string(), "line 2: invalid UTF-8 at byte 12");
+    assert_eq!(error.to_string(), "line 2, column 12: invalid UTF-8");
 }
 
 #[test]
@@ -154,7 +155,7 @@ fn sink_errors_name_the_line_and_stop_the_read() {
     );
 }
 
-fn cloud_event(id: u32) -> String {
+pub(super) fn cloud_event(id: u32) -> String {
     format!(
         "{{\"specversion\":\"1.0\",\"id\":\"e{id}\",\"source\":\"eventscope\",\"type\":\"T\",\"subject\":\"s\",\"time\":\"{T}\",\"data\":{{\"n\":{id}}}}}"
     )
@@ -187,7 +188,7 @@ fn errors_in_an_array_name_line_column_and_element() {
     let error = format_error(&input, Format::CloudEvents);
     assert_eq!((error.line, error.element), (3, Some(2)));
     assert!(
-        error.to_string().contains("missing field `type`"),
+        error.to_string().contains("missing attribute `type`"),
         "{error}"
     );
 
@@ -248,4 +249,62 @@ fn sink_errors_in_an_array_name_the_element() {
         panic!("{result:?}")
     };
     assert_eq!((line, element), (3, Some(2)));
+}
+
+#[test]
+fn an_unclosed_element_before_the_final_bracket_is_placed_in_it() {
+    // The first event's object is never closed: the `]` on line 3 is where
+    // its `}` should be, not a missing bracket.
+    let open = cloud_event(1);
+    let open = open.strip_suffix('}').unwrap();
+    let input = format!("[\n{open}\n]\n");
+    let error = format_error(&input, Format::CloudEvents);
+    assert_eq!(
+        (error.line, error.column, error.element),
+        (3, Some(1), Some(1)),
+        "{error}"
+    );
+    assert!(!error.to_string().contains("is missing"), "{error}");
+    assert!(error.to_string().contains("expected `,` or `}`"), "{error}");
+}
+
+/// What the import keeps must show as it is: JSON that a `Value` cannot
+/// hold is refused, placed at the value that breaks it.
+#[test]
+fn json_no_tree_can_hold_is_refused_where_it_breaks() {
+    let deep = format!("{}1{}", "[".repeat(128), "]".repeat(128));
+    for (payload, why) in [
+        ("{\"big\":1e400}", "number out of range"),
+        ("[\"\\ud800\"]", "escape"),
+        (deep.as_str(), "recursion limit exceeded"),
+    ] {
+        for field in ["data", "metadata"] {
+            let native = format!(
+                "{{\"stream\":\"s\",\"type\":\"T\",\"time\":\"{T}\"}}\n{{\"stream\":\"s\",\"type\":\"T\",\"time\":\"{T}\",\"{field}\":{payload}}}\n"
+            );
+            let error = format_error(&native, Format::Native);
+            let message = error.to_string();
+            assert_eq!(error.line, 2, "{message}");
+            let start = native.lines().nth(1).unwrap().find(payload).unwrap() as u64 + 1;
+            let column = error.column.expect("a column");
+            assert!(
+                column >= start && column <= start + payload.len() as u64,
+                "{field} {payload}: {message}"
+            );
+            assert!(
+                message.contains(&format!("`{field}` cannot be kept as written: "))
+                    && message.contains(why),
+                "{message}"
+            );
+        }
+        let cloud = format!(
+            "[{},\n{}]",
+            cloud_event(1),
+            cloud_event(2).replace("{\"n\":2}", payload)
+        );
+        let error = format_error(&cloud, Format::CloudEvents);
+        assert_eq!((error.line, error.element), (2, Some(2)), "{error}");
+        assert!(error.column.is_some(), "{error}");
+        assert!(error.to_string().contains(why), "{error}");
+    }
 }

@@ -18,7 +18,9 @@ pub fn event_at(seq: u64, stream: &str, event_type: &str, data: &str, seconds: i
         version: 1,
         event_type: event_type.into(),
         id: format!("e{seq}"),
-        time: Timestamp::from_unix_nanos((BASE_SECONDS + seconds) * 1_000_000_000),
+        time: Some(Timestamp::from_unix_nanos(
+            (BASE_SECONDS + seconds) * 1_000_000_000,
+        )),
         data: Json::parse_text(data).unwrap(),
         metadata: None,
     }

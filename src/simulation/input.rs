@@ -132,7 +132,7 @@ mod tests {
             version: 3,
             event_type: event_type.into(),
             id: "e".into(),
-            time: Timestamp::EPOCH,
+            time: Some(Timestamp::EPOCH),
             data: Json::parse_text(data).unwrap(),
             metadata: None,
         }

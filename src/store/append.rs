@@ -118,9 +118,12 @@ impl Appender<'_> {
         blocks::push_record(&mut self.block, &self.record);
 
         self.last_seq = seq;
-        let nanos = event.time.unix_nanos();
-        self.first_time = Some(self.first_time.map_or(nanos, |t| t.min(nanos)));
-        self.last_time = Some(self.last_time.map_or(nanos, |t| t.max(nanos)));
+        // The log's time span covers the events that have a time.
+        if let Some(time) = event.time {
+            let nanos = time.unix_nanos();
+            self.first_time = Some(self.first_time.map_or(nanos, |t| t.min(nanos)));
+            self.last_time = Some(self.last_time.map_or(nanos, |t| t.max(nanos)));
+        }
         Ok(Appended { seq, version })
     }
 

@@ -5,10 +5,11 @@
 //!
 //! ```text
 //! crc32 (4, LE) | flags (1) | stream id | version | type id   (varints)
-//! time (8, LE nanos) | [id len, id] | data len, data | [metadata len, metadata]
+//! [time (8, LE nanos)] | [id len, id] | data len, data | [metadata len, metadata]
 //! ```
 //! `flags` bit 0: the id is the derived `<stream>/<version>` and not stored;
-//! bit 1: metadata present.
+//! bit 1: metadata present; bit 2: the event has no time, and none is
+//! stored (records written before events could lack one never set it).
 
 use std::sync::Arc;
 
@@ -16,6 +17,7 @@ use crate::event::{Event, Json, Timestamp, derived_id};
 
 const FLAG_DERIVED_ID: u8 = 1;
 const FLAG_METADATA: u8 = 2;
+const FLAG_NO_TIME: u8 = 4;
 
 /// The parts of an event the store encodes, by reference.
 pub struct EventParts<'a> {
@@ -24,7 +26,7 @@ pub struct EventParts<'a> {
     pub stream: &'a str,
     pub version: u64,
     pub type_id: u32,
-    pub time: Timestamp,
+    pub time: Option<Timestamp>,
     pub id: Option<&'a str>,
     pub data: &'a str,
     pub metadata: Option<&'a str>,
@@ -45,11 +47,16 @@ pub fn encode(parts: &EventParts<'_>, out: &mut Vec<u8>) {
     if parts.metadata.is_some() {
         flags |= FLAG_METADATA;
     }
+    if parts.time.is_none() {
+        flags |= FLAG_NO_TIME;
+    }
     out.push(flags);
     put_varint(out, u64::from(parts.stream_id));
     put_varint(out, parts.version);
     put_varint(out, u64::from(parts.type_id));
-    out.extend_from_slice(&parts.time.unix_nanos().to_le_bytes());
+    if let Some(time) = parts.time {
+        out.extend_from_slice(&time.unix_nanos().to_le_bytes());
+    }
     if let (false, Some(id)) = (derived, parts.id) {
         put_bytes(out, id.as_bytes());
     }
@@ -90,7 +97,7 @@ pub struct Decoded<'a> {
     pub stream_id: u32,
     pub version: u64,
     pub type_id: u32,
-    pub time: Timestamp,
+    pub time: Option<Timestamp>,
     pub id: Option<&'a str>,
     pub data: &'a str,
     pub metadata: Option<&'a str>,
@@ -108,12 +115,16 @@ pub fn decode_raw(seq: u64, bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
     let stream_id = u32::try_from(reader.varint()?).map_err(|_| DecodeError::Malformed)?;
     let version = reader.varint()?;
     let type_id = u32::try_from(reader.varint()?).map_err(|_| DecodeError::Malformed)?;
-    let time = Timestamp::from_unix_nanos(i64::from_le_bytes(
-        reader
-            .take(8)?
-            .try_into()
-            .map_err(|_| DecodeError::Malformed)?,
-    ));
+    let time = if flags & FLAG_NO_TIME == 0 {
+        Some(Timestamp::from_unix_nanos(i64::from_le_bytes(
+            reader
+                .take(8)?
+                .try_into()
+                .map_err(|_| DecodeError::Malformed)?,
+        )))
+    } else {
+        None
+    };
     let id = if flags & FLAG_DERIVED_ID == 0 {
         Some(reader.str()?)
     } else {
@@ -234,7 +245,7 @@ mod tests {
             stream: "customer-7",
             version: 300,
             type_id: 1,
-            time: Timestamp::from_unix_millis(1_700_000_000_123),
+            time: Some(Timestamp::from_unix_millis(1_700_000_000_123)),
             id,
             data: r#"{"name":"Ada"}"#,
             metadata,
@@ -259,8 +270,28 @@ mod tests {
             assert_eq!(event.id, id.unwrap_or("customer-7/300"));
             assert_eq!(event.data.as_str(), r#"{"name":"Ada"}"#);
             assert_eq!(event.metadata.as_ref().map(Json::as_str), metadata);
-            assert_eq!(event.time.unix_millis(), 1_700_000_000_123);
+            assert_eq!(event.time.unwrap().unix_millis(), 1_700_000_000_123);
         }
+    }
+
+    #[test]
+    fn an_event_without_a_time_is_stored_without_one() {
+        let streams: Vec<Arc<str>> = ["a", "b", "c", "customer-7"].map(Arc::from).to_vec();
+        let types: Vec<Arc<str>> = ["X", "Y"].map(Arc::from).to_vec();
+        let mut timed = Vec::new();
+        encode(&parts(None, None), &mut timed);
+        let mut untimed = Vec::new();
+        encode(
+            &EventParts {
+                time: None,
+                ..parts(None, None)
+            },
+            &mut untimed,
+        );
+        assert_eq!(untimed.len() + 8, timed.len());
+        assert_eq!(decode(42, &untimed, &streams, &types).unwrap().time, None);
+        // Records from before bit 2 existed read as they always did.
+        assert!(decode(42, &timed, &streams, &types).unwrap().time.is_some());
     }
 
     #[test]

@@ -219,6 +219,10 @@ fn check_file(path: &Path) -> Result<()> {
             "{} is a directory, not an eventscope log",
             path.display()
         ))),
+        Ok(meta) if !meta.is_file() => Err(StoreError::Invalid(format!(
+            "{} is not a regular file (a pipe, a socket or a device), so not an eventscope log",
+            path.display()
+        ))),
         Ok(meta) if meta.len() == 0 => Err(StoreError::Empty {
             path: path.to_path_buf(),
         }),

@@ -305,7 +305,7 @@ impl App {
                 ));
                 lines.push(DetailLine::Field("type", event.event_type.to_string()));
                 lines.push(DetailLine::Field("id", event.id.clone()));
-                lines.push(DetailLine::Field("time", event.time.to_string()));
+                lines.push(DetailLine::Field("time", event.time_text()));
                 let trees = [
                     ("data", Some(&event.data)),
                     ("metadata", event.metadata.as_ref()),

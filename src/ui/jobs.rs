@@ -115,7 +115,10 @@ fn count_rate(
     let mut chart = RateChart::new(start, end);
     let mut done = 0u64;
     log.scan(1..=stats.events, |event| {
-        chart.add(event.time.unix_nanos());
+        // An event with no time has no place on a time axis.
+        if let Some(time) = event.time {
+            chart.add(time.unix_nanos());
+        }
         done += 1;
         if done.is_multiple_of(PROGRESS_EVERY) {
             if cancel.load(Ordering::Relaxed) {
@@ -144,7 +147,7 @@ pub fn search_text(event: &Event) -> String {
     format!(
         "{} {} {} {} {} {} {}",
         event.seq,
-        event.time,
+        event.time_text(),
         event.stream,
         event.event_type,
         event.id,

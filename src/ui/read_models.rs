@@ -103,7 +103,11 @@ impl ReadModel {
         let mut at = self.applied_seq;
         let mut problem = None;
         let scanned = log.scan(self.applied_seq + 1, limit, &mut |event| {
-            if event.time.unix_millis() > visible_until {
+            // An event with no time is not held back.
+            if event
+                .time
+                .is_some_and(|time| time.unix_millis() > visible_until)
+            {
                 return ControlFlow::Break(());
             }
             if let Err(error) = projection.apply(event) {
@@ -227,7 +231,7 @@ mod tests {
             stream: stream.into(),
             version,
             event_type: event_type.into(),
-            time: Timestamp::from_unix_millis(minute * 60_000),
+            time: Some(Timestamp::from_unix_millis(minute * 60_000)),
             data: Json::from_value(&data),
             metadata: None,
         }

@@ -200,7 +200,7 @@ fn written_events_carry_ids_time_cause_and_flow() {
     let handled = handler.handle(given_ids, false).unwrap();
     let event = handled.events().next().unwrap();
     assert_eq!(event.id, "account-3/3");
-    assert_eq!(event.time, now());
+    assert_eq!(event.time, Some(now()));
     assert_eq!(event.causation_id().as_deref(), Some("cmd-42"));
     assert_eq!(event.correlation_id().as_deref(), Some("flow-1"));
     assert_eq!(event.metadata_str("command").as_deref(), Some("Deposit"));

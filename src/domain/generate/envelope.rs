@@ -91,7 +91,7 @@ impl Envelope {
             stream: header.stream,
             event_type: header.event_type.to_string(),
             id: Some(id),
-            time: Timestamp::from_unix_millis(self.clock_ms),
+            time: Some(Timestamp::from_unix_millis(self.clock_ms)),
             data,
             metadata: Some(metadata),
             expected_version: Some(header.version),

@@ -286,15 +286,16 @@ fn bank_accounts_never_overdraw_and_close_empty() {
 #[test]
 fn generated_times_follow_the_day_from_new_year_2024() {
     let events = take(Domain::Retail, 1, 0);
-    assert_eq!(events[0].time.date(), "2024-01-01");
+    assert_eq!(events[0].time.unwrap().date(), "2024-01-01");
 
     let events = take(Domain::Bank, 50_000, 0);
-    let last = events.last().unwrap().time;
+    let last = events.last().unwrap().time.unwrap();
     assert!(
         last.unix_millis() - START_MILLIS > 2 * 86_400_000,
         "50k events within two days"
     );
-    let hour = |event: &NewEvent| event.time.unix_millis().rem_euclid(86_400_000) / 3_600_000;
+    let hour =
+        |event: &NewEvent| event.time.unwrap().unix_millis().rem_euclid(86_400_000) / 3_600_000;
     let afternoon = events
         .iter()
         .filter(|e| (13..17).contains(&hour(e)))

@@ -111,9 +111,12 @@ impl Orders {
         let order = self.orders.entry(&event.stream, Order::default);
         order.status = OrderStatus::Paid;
         order.paid = order.paid.saturating_add(view.amount);
-        let day = event.time.unix_nanos().div_euclid(NANOS_PER_DAY);
-        let revenue = self.revenue_by_day.entry(day).or_default();
-        *revenue = revenue.saturating_add(view.amount);
+        // A payment with no time counts in the total, on no day.
+        if let Some(time) = event.time {
+            let day = time.unix_nanos().div_euclid(NANOS_PER_DAY);
+            let revenue = self.revenue_by_day.entry(day).or_default();
+            *revenue = revenue.saturating_add(view.amount);
+        }
         self.revenue_total = self.revenue_total.saturating_add(view.amount);
         Ok(())
     }

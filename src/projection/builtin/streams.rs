@@ -16,7 +16,8 @@ struct StreamInfo {
     version: u64,
     /// Index into `Streams::types`.
     last_type: u32,
-    last_time: Timestamp,
+    /// The last event's time; `None` if it has none.
+    last_time: Option<Timestamp>,
 }
 
 /// The streams of the log and where each one stands.
@@ -45,7 +46,7 @@ impl Streams {
         json!({
             "version": info.version,
             "last_type": last_type,
-            "last_time": info.last_time.to_string(),
+            "last_time": info.last_time.map(|time| time.to_string()),
         })
     }
 }
@@ -56,7 +57,8 @@ impl Projection for Streams {
     }
 
     fn version(&self) -> u32 {
-        1
+        // 2: a stream's last time may be absent.
+        2
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {
@@ -107,13 +109,20 @@ impl Projection for Streams {
             w.str(event_type);
         }
         // Times as steps from the entry before: a few bytes instead of nine.
+        // A flag before each says whether there is a time at all.
         let mut previous = 0i64;
         self.streams.save(&mut w, |w, info| {
             w.u64(info.version);
             w.u64(u64::from(info.last_type));
-            let time = info.last_time.unix_nanos();
-            w.i64(time.wrapping_sub(previous));
-            previous = time;
+            match info.last_time {
+                Some(time) => {
+                    w.u64(1);
+                    let time = time.unix_nanos();
+                    w.i64(time.wrapping_sub(previous));
+                    previous = time;
+                }
+                None => w.u64(0),
+            }
         });
         w.finish()
     }
@@ -129,11 +138,22 @@ impl Projection for Streams {
             let version = r.u64()?;
             let last_type = u32::try_from(r.u64()?)
                 .map_err(|_| ProjectionError::Snapshot("a type index is too large".into()))?;
-            previous = previous.wrapping_add(r.i64()?);
+            let last_time = match r.u64()? {
+                0 => None,
+                1 => {
+                    previous = previous.wrapping_add(r.i64()?);
+                    Some(Timestamp::from_unix_nanos(previous))
+                }
+                _ => {
+                    return Err(ProjectionError::Snapshot(
+                        "a time flag is not 0 or 1".into(),
+                    ));
+                }
+            };
             Ok(StreamInfo {
                 version,
                 last_type,
-                last_time: Timestamp::from_unix_nanos(previous),
+                last_time,
             })
         })?;
         r.finish()?;

@@ -159,7 +159,10 @@ impl Projection for TypeCounts {
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {
         self.total += 1;
         self.count_type(&event.event_type);
-        self.count_time(event.time);
+        // An event with no time is counted, in no time bucket.
+        if let Some(time) = event.time {
+            self.count_time(time);
+        }
         Ok(())
     }
 

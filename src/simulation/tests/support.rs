@@ -37,7 +37,7 @@ impl LogBuilder {
             version: *version,
             event_type: event_type.into(),
             id: format!("{stream}/{version}"),
-            time: Timestamp::from_unix_millis(seq as i64 * 1_000),
+            time: Some(Timestamp::from_unix_millis(seq as i64 * 1_000)),
             data: Json::from_value(&data),
             metadata: None,
         });

@@ -132,10 +132,16 @@ fn columns(app: &App, width: usize) -> Columns {
     }
 }
 
+/// Shown in the time column for an event that has none.
+const NO_TIME: &str = "no time";
+
 /// The event's time in `width`: `2024-03-01 09:30:00`, `03-01 09:30:00`
 /// or `09:30:00`.
 fn short_time(event: &Event, width: TimeWidth) -> String {
-    let text = event.time.to_string();
+    let Some(time) = event.time else {
+        return NO_TIME.to_string();
+    };
+    let text = time.to_string();
     let clock = text.get(11..19).unwrap_or(&text);
     match width {
         TimeWidth::Full => format!("{} {clock}", text.get(..10).unwrap_or("")),

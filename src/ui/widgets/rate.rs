@@ -31,7 +31,10 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         frame.render_widget(Paragraph::new(Span::styled(text, t.muted)), inner);
         return;
     };
-    let time = app.selected_event().map(|e| e.time.unix_nanos());
+    let time = app
+        .selected_event()
+        .and_then(|e| e.time)
+        .map(|time| time.unix_nanos());
     let (columns, marker) = chart.resample(inner.width as usize, time);
     let spark_height = inner.height.saturating_sub(1).max(1);
     let spark = Rect::new(inner.x, inner.y, inner.width, spark_height);

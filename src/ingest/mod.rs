@@ -11,10 +11,19 @@ use crate::event::NewEvent;
 use crate::format::{self, Format, Position, ReadError};
 use crate::store::{AppendSummary, EventLog, StoreError};
 
+mod new_log;
+mod temporary;
+
+pub use temporary::TemporaryFile;
+
 /// Events travel from the parser to the writer in batches of this many.
 const BATCH: usize = 4096;
 /// Batches in flight: bounds memory whatever the input size.
 const BATCHES_IN_FLIGHT: usize = 4;
+
+/// A read buffer large enough for [`crate::format::detect`] to see the
+/// whole first event of almost any input.
+pub const DETECT_BUFFER: usize = 256 * 1024;
 
 type Batch = Vec<(Position, NewEvent)>;
 
@@ -73,6 +82,10 @@ pub fn import<R: BufRead + Send>(
     let (recycle, spent) = mpsc::channel::<Batch>();
     thread::scope(|scope| {
         scope.spawn(move || parse(reader, format, sender, spent));
+        // Owned here, so that it is dropped when the writer returns, before
+        // the scope waits for the parser: a parser blocked on a full
+        // channel then sees the writer gone and stops.
+        let receiver = receiver;
         let mut written = 0;
         log.append_with(|appender| {
             loop {
@@ -96,7 +109,6 @@ pub fn import<R: BufRead + Send>(
                 progress(written);
             }
         })
-        // Returning drops the receiver, which stops the parser early.
     })
 }
 
@@ -155,13 +167,20 @@ pub fn import_file(
 ) -> anyhow::Result<AppendSummary> {
     let file = std::fs::File::open(source)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", source.display()))?;
-    import_into(std::io::BufReader::new(file), db, format, progress)
+    import_into(
+        std::io::BufReader::with_capacity(DETECT_BUFFER, file),
+        db,
+        format,
+        progress,
+    )
 }
 
 /// Imports from any reader into the log at `db`, creating it if needed. A
-/// new log is built under a temporary name beside `db` and renamed into
-/// place only when the import has committed, so an error, Ctrl-C or a
-/// crash never leaves a half-made (or empty) log at `db`.
+/// new log is built under a hidden name beside `db` and given the name
+/// `db` only when the import has committed, so an error, a signal or a
+/// crash never leaves a half-made (or empty) log at `db`, and a log that
+/// another writer created at `db` meanwhile is never replaced: this
+/// import then fails, and nothing of it is written.
 pub fn import_into<R: BufRead + Send>(
     reader: R,
     db: &Path,
@@ -173,43 +192,40 @@ pub fn import_into<R: BufRead + Send>(
         return import(&log, reader, format, progress)
             .map_err(|error| anyhow::anyhow!("{error} (nothing was imported)"));
     }
-    if let Some(folder) = db.parent()
-        && !folder.as_os_str().is_empty()
-        && !folder.is_dir()
-    {
+    let folder = match db.parent() {
+        Some(folder) if !folder.as_os_str().is_empty() => folder,
+        _ => Path::new("."),
+    };
+    if !folder.is_dir() {
         anyhow::bail!(
             "cannot create {}: the folder {} does not exist",
             db.display(),
             folder.display()
         );
     }
-    let building = building_path(db);
-    let _ = std::fs::remove_file(&building);
-    let outcome = EventLog::create(&building)
+    new_log::sweep_stale(folder);
+    let building = new_log::building_file(db);
+    let _ = std::fs::remove_file(building.path());
+    let summary = EventLog::create(building.path())
         .map_err(anyhow::Error::from)
         .and_then(|log| {
             import(&log, reader, format, progress)
                 .map_err(|error| anyhow::anyhow!("{error} (nothing was imported)"))
-        });
-    match outcome {
-        Ok(summary) => {
-            std::fs::rename(&building, db).map_err(|e| {
-                let _ = std::fs::remove_file(&building);
-                anyhow::anyhow!("cannot create {}: {e}", db.display())
-            })?;
-            Ok(summary)
+        })?;
+    // The log is closed (dropped above) before it is put in place; the
+    // hidden name is removed when `building` is dropped.
+    new_log::publish(building.path(), db).map_err(|error| match error {
+        new_log::PublishError::Appeared => anyhow::anyhow!(
+            "{} was created by another writer while this import ran; nothing was \
+             imported (import again to append to it)",
+            db.display()
+        ),
+        new_log::PublishError::Io(e) => {
+            anyhow::anyhow!("cannot create {}: {e} (nothing was imported)", db.display())
         }
-        Err(error) => {
-            let _ = std::fs::remove_file(&building);
-            Err(error)
-        }
-    }
+    })?;
+    Ok(summary)
 }
 
-/// `dir/.name.importing-<pid>` beside `db`.
-fn building_path(db: &Path) -> std::path::PathBuf {
-    let name = db
-        .file_name()
-        .map_or_else(|| "log".into(), |n| n.to_string_lossy().into_owned());
-    db.with_file_name(format!(".{name}.importing-{}", std::process::id()))
-}
+#[cfg(test)]
+mod tests;
