@@ -92,7 +92,7 @@ fn evolve(
             version,
             event_type: Arc::from(event.event_type()),
             id: crate::event::derived_id(&stream, version),
-            time: now,
+            time: Some(now),
             data: event.to_json().map_err(HandleError::Encode)?,
             metadata: None,
         };

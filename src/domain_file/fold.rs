@@ -140,7 +140,7 @@ pub fn event_value(event: &Event) -> Result<Val, jq::RunError> {
         (version.clone(), number(event.version)),
         (event_type.clone(), Val::from(event.event_type.to_string())),
         (id.clone(), Val::from(event.id.clone())),
-        (time.clone(), Val::from(event.time.to_string())),
+        (time.clone(), event.time.map_or(Val::Null, |t| Val::from(t.to_string()))),
         (data.clone(), jq::parse(event.data.as_str())?),
         (metadata.clone(), metadata_value),
     ]
