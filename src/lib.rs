@@ -10,10 +10,12 @@
 
 pub mod cqrs;
 pub mod domain;
+pub mod domain_file;
 pub mod escape;
 pub mod event;
 pub mod format;
 pub mod ingest;
+pub mod jq;
 pub mod projection;
 pub mod simulation;
 pub mod store;

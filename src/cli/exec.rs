@@ -18,30 +18,43 @@ use super::output::{Stdout, StdoutError};
 /// rejected with a reason (on stderr, exit 1, the log untouched). A command
 /// whose `expected_version` the stream has left (another writer came
 /// first) is a conflict: exit 1, `conflict: STREAM is at version N, not M;
-/// nothing written`.
+/// nothing written`. A domain file's commands and policies work the same
+/// way, read by the file's fields and judged by its rules.
 #[derive(Debug, clap::Args)]
 pub struct Args {
     /// The redb log.
     pub log: PathBuf,
     /// The command as JSON, e.g. `{"type":"Deposit","stream":"account-1",
     /// "data":{"amount":500}}`, or in short form, e.g.
-    /// `Deposit account-1 amount=500`.
+    /// `Deposit account-1 amount=500`; or one of the domain file's, e.g.
+    /// `BorrowBook book-3 member=member-1 due=2024-06-20`.
     pub command: String,
     /// Do not run the policies (reactions such as "an order placed requests
     /// payment"): only the command's own events are written.
     #[arg(long)]
     pub no_policies: bool,
+    /// A domain file whose commands and policies join the built-in ones; by
+    /// default `NAME.domain.toml` beside the log, when there is one.
+    #[arg(long, value_name = "FILE")]
+    pub domain: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let command = Command::parse(&args.command)?;
+    // The domain file and the command first: neither, if broken, may touch
+    // the log.
+    let domain = super::domain::load(args.domain.as_deref(), &args.log)?;
+    let command = Command::parse_in(&args.command, domain.as_deref())?;
     let store = OnDemandWriter::open(&args.log)?;
     let now = Timestamp::from_unix_nanos(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)),
     );
-    let handled = CommandHandler::new(&store, now).handle(command, !args.no_policies)?;
+    let mut handler = CommandHandler::new(&store, now);
+    if let Some(domain) = domain {
+        handler = handler.with_domain(domain);
+    }
+    let handled = handler.handle(command, !args.no_policies)?;
     if let Some(refusal) = handled.refusal() {
         anyhow::bail!("{refusal}");
     }

@@ -1,5 +1,6 @@
 //! Command-line arguments and the dispatch to each command.
 
+mod domain;
 mod exec;
 mod explore;
 mod export;

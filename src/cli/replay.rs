@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
+use eventscope::domain_file::Projections;
 use eventscope::escape::printable;
 use eventscope::projection::{
     self, Change, Projection, RebuildOptions, RebuildOutcome, SnapshotPolicy, SnapshotStore, Start,
@@ -44,9 +45,15 @@ pub struct Args {
     /// List the projections that apply to the log.
     #[arg(long, conflicts_with_all = ["projections", "at", "diff", "blame"])]
     pub list: bool,
+    /// A domain file whose projections (jq) join the built-in ones; by
+    /// default `NAME.domain.toml` beside the log, when there is one.
+    #[arg(long, value_name = "FILE")]
+    pub domain: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    // The domain file first: a broken one must not touch the log at all.
+    let registry = super::domain::projections(args.domain.as_deref(), &args.log)?;
     // Snapshots are written to the log's cache table, so a replay that may
     // save them opens the log for writing; one that may not, read-only.
     let mut no_snapshots = args.no_snapshots || args.list;
@@ -69,7 +76,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let stats = log.stats()?;
     let types: Vec<&str> = stats.types.iter().map(|(name, _)| name.as_str()).collect();
-    let applicable = projection::applicable(&types);
+    let applicable = registry.applicable(&types);
     if args.list {
         let mut stdout = Stdout::lock();
         stdout.json_line(&json!(applicable))?;
@@ -83,10 +90,11 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let mut fresh = Vec::new();
     for name in &names {
-        let projection = projection::builtin(name).with_context(|| {
+        let projection = registry.create(name).with_context(|| {
             format!(
-                "unknown projection `{name}`; known: {}",
-                projection::names().join(", ")
+                "unknown projection `{}`; known: {}",
+                printable(name),
+                printable(&registry.names().join(", "))
             )
         })?;
         fresh.push(projection);
@@ -104,7 +112,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         let path = projection::Path::parse(path).map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut found = false;
         for projection in fresh {
-            let name = projection.name();
+            let name = projection.name().to_owned();
             let blame = projection::blame(&log, snapshots, projection, &path, at)?;
             found |= blame.value.is_some();
             let event = match blame.changed_at {
@@ -114,7 +122,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
                 None => None,
             };
             out.insert(
-                name.into(),
+                name,
                 json!({
                     "at": at,
                     "path": path.to_string(),
@@ -127,15 +135,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             );
         }
         if !found {
-            return Err(missing_path(&log, snapshots, &names, &path, at));
+            return Err(missing_path(&log, snapshots, &registry, &names, &path, at));
         }
     } else if args.diff {
         anyhow::ensure!(at >= 1, "--diff needs a seq of 1 or more");
         for projection in fresh {
-            let name = projection.name();
+            let name = projection.name().to_owned();
             let changes = projection::diff_at(&log, snapshots, projection, at)?;
             out.insert(
-                name.into(),
+                name,
                 json!({"at": at, "changes": changes.iter().map(change_json).collect::<Vec<_>>()}),
             );
         }
@@ -180,13 +188,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 fn missing_path(
     log: &EventLog,
     snapshots: Option<&dyn SnapshotStore>,
+    registry: &Projections,
     names: &[String],
     path: &projection::Path,
     at: u64,
 ) -> anyhow::Error {
     let mut nearest = 0;
     for name in names {
-        let Some(fresh) = projection::builtin(name) else {
+        let Some(fresh) = registry.create(name) else {
             continue;
         };
         let Ok((projection, _)) = projection::travel(log, snapshots, fresh, at) else {

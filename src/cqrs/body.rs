@@ -15,6 +15,16 @@ pub enum CommandBody {
     Customer(CustomerCommand),
     Order(OrderCommand),
     Account(AccountCommand),
+    /// A command of a domain file, decided through the file's rules.
+    Domain(DomainCommand),
+}
+
+/// A command a domain file defines: its name and its `data`, checked
+/// against the file's fields when read and again when decided.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DomainCommand {
+    pub name: String,
+    pub data: Value,
 }
 
 /// Commands on a `customer-<n>` stream.
@@ -64,7 +74,7 @@ pub enum AccountCommand {
 
 impl CommandBody {
     /// The command's name, e.g. `PlaceOrder`.
-    pub fn name(&self) -> &'static str {
+    pub fn name(&self) -> &str {
         use spec::*;
         match self {
             CommandBody::Customer(command) => match command {
@@ -86,10 +96,12 @@ impl CommandBody {
                 AccountCommand::Withdraw { .. } => WITHDRAW,
                 AccountCommand::Close => CLOSE_ACCOUNT,
             },
+            CommandBody::Domain(command) => &command.name,
         }
     }
 
-    /// The catalogue entry for this command.
+    /// The catalogue entry for this command (none for a domain file's:
+    /// its file holds its fields).
     pub fn spec(&self) -> Option<&'static CommandSpec> {
         command_spec(self.name())
     }
@@ -128,6 +140,7 @@ impl CommandBody {
                 }
                 AccountCommand::Close => json!({}),
             },
+            CommandBody::Domain(command) => command.data.clone(),
         }
     }
 

@@ -8,10 +8,13 @@
 
 use serde_json::{Map, Value};
 
-pub use super::body::{AccountCommand, CommandBody, CustomerCommand, OrderCommand, OrderLine};
+pub use super::body::{
+    AccountCommand, CommandBody, CustomerCommand, DomainCommand, OrderCommand, OrderLine,
+};
 use super::error::CommandError;
 use super::fields::{DataFields, describe, optional_text};
 use super::spec::{CommandSpec, command_spec};
+use crate::domain_file::Domain;
 
 /// A request to change one stream.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,7 +51,7 @@ const TOP_LEVEL_KEYS: [&str; 6] = [
     "id",
     "correlation_id",
 ];
-const THE_COMMAND: &str = "the command";
+pub(crate) const THE_COMMAND: &str = "the command";
 
 impl Command {
     /// A command issued by a person, with no expected version or ids.
@@ -79,13 +82,17 @@ impl Command {
     }
 
     /// The command's name, e.g. `PlaceOrder`.
-    pub fn name(&self) -> &'static str {
+    pub fn name(&self) -> &str {
         self.body.name()
     }
 
     /// Checks that the stream is of the kind the command changes (parsing
     /// does this; a command built in code may not have been).
     pub fn check_stream(&self) -> Result<(), CommandError> {
+        if let CommandBody::Domain(_) = self.body {
+            // Checked against its file's category when it is decided.
+            return Ok(());
+        }
         match self.body.spec() {
             Some(spec) => check_stream(spec, &self.stream),
             None => Err(CommandError::UnknownCommand {
@@ -94,15 +101,27 @@ impl Command {
         }
     }
 
-    /// Reads the JSON form.
+    /// Reads the JSON form of a built-in command.
     pub fn from_json(text: &str) -> Result<Command, CommandError> {
-        let value: Value = serde_json::from_str(text)
-            .map_err(|e| CommandError::Syntax(format!("the command is not valid JSON: {e}")))?;
-        Command::from_value(&value)
+        Command::from_json_in(text, None)
     }
 
-    /// Reads the JSON form from a parsed tree.
+    /// Reads the JSON form of a built-in command or one of `domain`'s.
+    pub fn from_json_in(text: &str, domain: Option<&Domain>) -> Result<Command, CommandError> {
+        let value: Value = serde_json::from_str(text)
+            .map_err(|e| CommandError::Syntax(format!("the command is not valid JSON: {e}")))?;
+        Command::from_value_in(&value, domain)
+    }
+
+    /// Reads the JSON form of a built-in command from a parsed tree.
     pub fn from_value(value: &Value) -> Result<Command, CommandError> {
+        Command::from_value_in(value, None)
+    }
+
+    /// Reads the JSON form from a parsed tree; a command `domain` defines
+    /// is read by its file's fields (the file's name wins over a built-in
+    /// one: the person chose the file).
+    pub fn from_value_in(value: &Value, domain: Option<&Domain>) -> Result<Command, CommandError> {
         let Value::Object(object) = value else {
             return Err(CommandError::Syntax(format!(
                 "a command is a JSON object, not {}",
@@ -111,12 +130,23 @@ impl Command {
         };
         reject_unknown_keys(object)?;
         let name = required_text(object, "type")?;
-        let spec = command_spec(&name).ok_or(CommandError::UnknownCommand { name })?;
-        let stream = required_text(object, "stream")?;
-        check_stream(spec, &stream)?;
-        let body = CommandBody::from_data(spec, &DataFields::new(spec, object.get("data"))?)?;
-        let mut command = Command::new(stream, body);
-        command.expected_version = expected_version(spec.name, object.get("expected_version"))?;
+        let (mut command, named) = match domain.and_then(|domain| domain.command(&name)) {
+            Some(def) => {
+                let stream = required_text(object, "stream")?;
+                let body = super::domain_command::body(def, &stream, object.get("data"))?;
+                (Command::new(stream, body), THE_COMMAND)
+            }
+            None => {
+                let spec = command_spec(&name)
+                    .ok_or_else(|| super::domain_command::unknown(name, domain))?;
+                let stream = required_text(object, "stream")?;
+                check_stream(spec, &stream)?;
+                let body =
+                    CommandBody::from_data(spec, &DataFields::new(spec, object.get("data"))?)?;
+                (Command::new(stream, body), spec.name)
+            }
+        };
+        command.expected_version = expected_version(named, object.get("expected_version"))?;
         command.id = optional_text(THE_COMMAND, "id", object.get("id"))?;
         command.correlation_id =
             optional_text(THE_COMMAND, "correlation_id", object.get("correlation_id"))?;

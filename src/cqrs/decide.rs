@@ -1,5 +1,6 @@
 //! One decision: load the target stream and any other stream the decision
-//! needs, fold each into its write model, and let the pure decider judge.
+//! needs, fold each into its write model, and let the pure decider judge;
+//! a domain file's command is judged by its file (`decide_file`).
 
 use serde::Serialize;
 use serde_json::Value;
@@ -12,6 +13,8 @@ use super::model::{WriteModel, fold};
 use super::rejection::Rejection;
 use super::retail::{Customer, Order, customer, order};
 use super::store::EventStore;
+use crate::domain_file::Domain;
+use crate::event::Timestamp;
 
 /// A decision and the target's write model around it.
 pub(crate) struct Decided {
@@ -34,6 +37,8 @@ impl Decided {
 pub(crate) fn decide<S: EventStore + ?Sized>(
     store: &S,
     command: &Command,
+    domain: Option<&Domain>,
+    now: Timestamp,
 ) -> Result<Decided, HandleError> {
     let stream = command.stream.as_str();
     let mut streams_read = Vec::new();
@@ -56,6 +61,9 @@ pub(crate) fn decide<S: EventStore + ?Sized>(
             let model: Option<Account> = load(store, stream, &mut streams_read)?;
             let decision = bank::decide(stream, model.as_ref(), command);
             conclude(stream, streams_read, model, decision)
+        }
+        CommandBody::Domain(command) => {
+            super::decide_file::decide(store, stream, command, domain, now)
         }
     }
 }
@@ -89,7 +97,7 @@ fn conclude<M: WriteModel>(
                 .evolve(event)
                 .map_err(|problem| HandleError::Inconsistent {
                     stream: stream.to_string(),
-                    event_type: event.event_type(),
+                    event_type: event.event_type().to_owned(),
                     problem,
                 })?;
         }

@@ -1,6 +1,6 @@
-//! The events of both sample domains as one typed enum: what deciders
-//! return and what write models fold. Decoding reads only the payload shape
-//! of the event's own type.
+//! The events of both sample domains as one typed enum, and the events of a
+//! domain file as (type, data): what deciders return and what write models
+//! fold. Decoding reads only the payload shape of the event's own type.
 
 use super::history::HistoryProblem;
 use crate::domain::{bank, retail};
@@ -11,27 +11,33 @@ macro_rules! domain_events {
         /// A sample-domain event with its typed payload.
         #[derive(Clone, Debug, PartialEq, Eq)]
         pub enum DomainEvent {
-            $($variant($payload)),*
+            $($variant($payload),)*
+            /// An event of a domain file: its type and data as the file's
+            /// `emit` built them.
+            Recorded { event_type: String, data: Json },
         }
 
         impl DomainEvent {
             /// The stored type name, e.g. `OrderPlaced`.
-            pub fn event_type(&self) -> &'static str {
+            pub fn event_type(&self) -> &str {
                 match self {
-                    $(DomainEvent::$variant(_) => $type_name),*
+                    $(DomainEvent::$variant(_) => $type_name,)*
+                    DomainEvent::Recorded { event_type, .. } => event_type,
                 }
             }
 
             /// The payload as stored.
             pub fn to_json(&self) -> Result<Json, serde_json::Error> {
                 let text = match self {
-                    $(DomainEvent::$variant(payload) => serde_json::to_string(payload)?),*
+                    $(DomainEvent::$variant(payload) => serde_json::to_string(payload)?,)*
+                    DomainEvent::Recorded { data, .. } => return Ok(data.clone()),
                 };
                 // serde_json wrote it, so it is valid compact JSON.
                 Ok(Json::from_trusted(text))
             }
 
-            /// Reads a stored event of type `event_type`.
+            /// Reads a stored event of type `event_type` (of the sample
+            /// domains: a domain file's events are folded by its own jq).
             pub fn decode(event_type: &str, data: &Json) -> Result<DomainEvent, HistoryProblem> {
                 $(
                     if event_type == $type_name {

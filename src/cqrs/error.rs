@@ -12,6 +12,16 @@ pub enum CommandError {
     UnknownCommand {
         name: String,
     },
+    /// A command neither the built-ins nor the domain file define.
+    UnknownInDomain {
+        name: String,
+        domain: String,
+        /// The file's commands, then the built-in ones.
+        known: Vec<String>,
+    },
+    /// A domain file's command that does not fit the file: the stream's
+    /// category, a missing, extra or ill-typed field.
+    Invalid(String),
     MissingField {
         /// The command's name, or "the command" for top-level fields.
         command: &'static str,
@@ -50,6 +60,16 @@ impl fmt::Display for CommandError {
                     known.join(", ")
                 )
             }
+            CommandError::UnknownInDomain {
+                name,
+                domain,
+                known,
+            } => write!(
+                f,
+                "unknown command `{name}` in the {domain} domain; the known ones are {}",
+                known.join(", ")
+            ),
+            CommandError::Invalid(problem) => f.write_str(problem),
             CommandError::MissingField { command, field } => {
                 write!(f, "{command} needs field `{field}`")
             }

@@ -5,6 +5,7 @@ use std::fmt;
 
 use super::error::CommandError;
 use super::history::{HistoryError, HistoryProblem};
+use crate::domain_file::DecideError;
 
 /// A command that could not be handled at all (as opposed to one refused).
 #[derive(Debug)]
@@ -21,9 +22,12 @@ pub enum HandleError {
     /// A decider produced an event its own write model cannot apply.
     Inconsistent {
         stream: String,
-        event_type: &'static str,
+        event_type: String,
         problem: HistoryProblem,
     },
+    /// A domain file's command could not be judged: it does not fit its
+    /// fields, or an expression of the file failed (named by its place).
+    Domain(DecideError),
 }
 
 impl From<HistoryError> for HandleError {
@@ -49,6 +53,7 @@ impl fmt::Display for HandleError {
                 "the write model of {stream} cannot apply the {event_type} it just decided: \
                  the event {problem} (a bug in the decider)"
             ),
+            HandleError::Domain(error) => error.fmt(f),
         }
     }
 }
@@ -61,6 +66,7 @@ impl std::error::Error for HandleError {
             HandleError::Write(error) => Some(error.as_ref()),
             HandleError::Encode(error) => Some(error),
             HandleError::Command(error) => Some(error),
+            HandleError::Domain(error) => Some(error),
             HandleError::Inconsistent { .. } => None,
         }
     }

@@ -7,6 +7,7 @@
 //! inform the decision (the customer, for an order) may change meanwhile.
 
 use std::collections::VecDeque;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
@@ -16,22 +17,35 @@ use super::handle_error::HandleError;
 use super::outcome::{Handled, Step, StepOutcome};
 use super::policy;
 use super::store::{AppendError, EventStore};
-use crate::event::{Json, NewEvent, Timestamp, derived_id};
+use crate::domain_file::{DecideError, Domain};
+use crate::event::{Event, Json, NewEvent, Timestamp, derived_id};
 
 /// The most steps one command may lead to; guards against policies that
 /// keep reacting to each other.
 pub const MAX_STEPS: usize = 32;
 
-/// Handles commands against one store, stamping events with one time.
+/// Handles commands against one store, stamping events with one time;
+/// with a domain file, its commands and policies too.
 pub struct CommandHandler<'s, S: EventStore + ?Sized> {
     store: &'s S,
     now: Timestamp,
+    domain: Option<Arc<Domain>>,
 }
 
 impl<'s, S: EventStore + ?Sized> CommandHandler<'s, S> {
     /// `now` is the time written on every event, so tests stay deterministic.
     pub fn new(store: &'s S, now: Timestamp) -> Self {
-        CommandHandler { store, now }
+        CommandHandler {
+            store,
+            now,
+            domain: None,
+        }
+    }
+
+    /// Decides `domain`'s commands by its file and runs its policies.
+    pub fn with_domain(mut self, domain: Arc<Domain>) -> Self {
+        self.domain = Some(domain);
+        self
     }
 
     /// Decides `command` and appends its events; with `with_policies`, then
@@ -48,10 +62,18 @@ impl<'s, S: EventStore + ?Sized> CommandHandler<'s, S> {
         };
         let mut pending = VecDeque::new();
         loop {
-            if with_policies && let StepOutcome::Accepted { events, .. } = &step.outcome {
-                pending.extend(events.iter().filter_map(policy::react));
-            }
+            let reactions = match &step.outcome {
+                StepOutcome::Accepted { events, .. } if with_policies => self.react(events),
+                _ => Ok(Vec::new()),
+            };
             handled.steps.push(step);
+            match reactions {
+                Ok(commands) => pending.extend(commands),
+                Err(error) => {
+                    handled.interrupted = Some(error.to_string());
+                    break;
+                }
+            }
             let Some(command) = pending.pop_front() else {
                 break;
             };
@@ -72,9 +94,22 @@ impl<'s, S: EventStore + ?Sized> CommandHandler<'s, S> {
         Ok(handled)
     }
 
+    /// The commands the built-in policies and the domain file's issue in
+    /// reaction to `events`, in order.
+    fn react(&self, events: &[Event]) -> Result<Vec<Command>, DecideError> {
+        let mut commands = Vec::new();
+        for event in events {
+            commands.extend(policy::react(event));
+            if let Some(domain) = &self.domain {
+                commands.extend(policy::react_in(domain, event)?);
+            }
+        }
+        Ok(commands)
+    }
+
     fn step(&self, command: Command) -> Result<Step, HandleError> {
         command.check_stream().map_err(HandleError::Command)?;
-        let decided = decide(self.store, &command)?;
+        let decided = decide(self.store, &command, self.domain.as_deref(), self.now)?;
         // Appends continue from what the sender saw, so a stale view conflicts.
         let base = command.expected_version.unwrap_or(decided.version());
         let command_id = command

@@ -15,12 +15,19 @@
 //!   forms, their typed bodies ([`order_line`]), their fields, and the
 //!   catalogue [`spec`] that drives parsing and completion; [`error`] says
 //!   why one cannot be read.
+//! - A domain file's commands run the same path: [`domain_command`] reads
+//!   them in both forms by the file's fields, `decide_file` judges them by
+//!   the file's write model and rules, [`policy`] runs the file's policies,
+//!   and [`catalogue`] lists them beside the built-in ones.
 //! - [`store`]: the storage boundary; [`memory`]: an in-memory store.
 
 pub mod bank;
 pub mod body;
+pub mod catalogue;
 pub mod command;
 mod decide;
+mod decide_file;
+pub mod domain_command;
 pub mod domain_event;
 pub mod error;
 mod fields;
@@ -43,8 +50,10 @@ pub mod store;
 #[cfg(test)]
 mod tests;
 
+pub use catalogue::{CatalogueEntry, CatalogueField, catalogue, domain_command_specs};
 pub use command::{
-    AccountCommand, Command, CommandBody, CustomerCommand, OrderCommand, OrderLine, Origin,
+    AccountCommand, Command, CommandBody, CustomerCommand, DomainCommand, OrderCommand, OrderLine,
+    Origin,
 };
 pub use domain_event::DomainEvent;
 pub use error::CommandError;

@@ -71,6 +71,12 @@ pub enum Rejection {
         /// e.g. "the total".
         what: &'static str,
     },
+    /// A rule of a domain file held: its reason, as the file words it.
+    Rule {
+        stream: String,
+        command: String,
+        reason: String,
+    },
 }
 
 /// What is wrong with one order item.
@@ -90,7 +96,8 @@ impl Rejection {
             | Rejection::NotFound { stream, .. }
             | Rejection::Unchanged { stream, .. }
             | Rejection::NotPositive { stream, .. }
-            | Rejection::TooLarge { stream, .. } => stream,
+            | Rejection::TooLarge { stream, .. }
+            | Rejection::Rule { stream, .. } => stream,
             Rejection::CustomerDeactivated { customer, .. } => customer,
             Rejection::NoItems { order }
             | Rejection::InvalidItem { order, .. }
@@ -173,6 +180,7 @@ impl fmt::Display for Rejection {
             Rejection::TooLarge { stream, what } => {
                 write!(f, "{what} of {stream} would be too large to count in cents")
             }
+            Rejection::Rule { reason, .. } => f.write_str(reason),
         }
     }
 }

@@ -16,14 +16,22 @@ use std::borrow::Cow;
 
 use serde_json::{Map, Value, json};
 
-use super::command::{Command, CommandBody, check_stream, expected_version};
+use super::command::{Command, CommandBody, THE_COMMAND, check_stream, expected_version};
+use super::domain_command;
 use super::error::CommandError;
 use super::fields::{DataFields, optional_text};
 use super::spec::{ADDRESS_KEYS, ENVELOPE_KEYS, FieldKind, ITEM_KEY, command_spec};
+use crate::domain_file::Domain;
 
 impl Command {
-    /// Reads the short form.
+    /// Reads the short form of a built-in command.
     pub fn parse_short(text: &str) -> Result<Command, CommandError> {
+        Command::parse_short_in(text, None)
+    }
+
+    /// Reads the short form of a built-in command or one of `domain`'s (the
+    /// file's name wins over a built-in one: the person chose the file).
+    pub fn parse_short_in(text: &str, domain: Option<&Domain>) -> Result<Command, CommandError> {
         let mut words = split_words(text)?.into_iter();
         let name = words.next().ok_or_else(|| {
             CommandError::Syntax(
@@ -31,7 +39,22 @@ impl Command {
                     .into(),
             )
         })?;
-        let spec = command_spec(&name).ok_or(CommandError::UnknownCommand { name })?;
+        if let Some(def) = domain.and_then(|domain| domain.command(&name)) {
+            let stream = match words.next() {
+                Some(stream) if !stream.contains('=') => stream,
+                _ => {
+                    return Err(CommandError::Syntax(format!(
+                        "{} needs a stream before its fields: {}",
+                        def.name,
+                        domain_command::usage(def)
+                    )));
+                }
+            };
+            let (data, envelope) = domain_command::short_data(def, words)?;
+            let body = domain_command::body(def, &stream, Some(&data))?;
+            return with_envelope(Command::new(stream, body), THE_COMMAND, &envelope);
+        }
+        let spec = command_spec(&name).ok_or_else(|| domain_command::unknown(name, domain))?;
         let stream = match words.next() {
             Some(stream) if !stream.contains('=') => stream,
             _ => {
@@ -101,20 +124,20 @@ impl Command {
 
         let data = Value::Object(data);
         let body = CommandBody::from_data(spec, &DataFields::new(spec, Some(&data))?)?;
-        let mut command = Command::new(stream, body);
-        command.expected_version = expected_version(spec.name, envelope.get("expected_version"))?;
-        command.id = optional_text(spec.name, "id", envelope.get("id"))?;
-        command.correlation_id =
-            optional_text(spec.name, "correlation_id", envelope.get("correlation_id"))?;
-        Ok(command)
+        with_envelope(Command::new(stream, body), spec.name, &envelope)
     }
 
-    /// The short form; [`Command::parse_short`] reads it back unchanged
+    /// The short form; [`Command::parse_short_in`] reads it back unchanged
     /// (the origin aside: a typed command is always a person's).
     pub fn to_short(&self) -> String {
         let data = self.body.data();
         let mut words = vec![self.name().to_string(), quote(&self.stream).into_owned()];
         let mut push = |key: &str, value: &str| words.push(format!("{key}={}", quote(value)));
+        if let (CommandBody::Domain(_), Value::Object(fields)) = (&self.body, &data) {
+            for (key, value) in fields {
+                push(key, &plain(value));
+            }
+        }
         for field in self.body.spec().map_or(&[][..], |spec| spec.fields) {
             match (field.kind, data.get(field.name)) {
                 (FieldKind::Address, Some(Value::Object(address))) => {
@@ -146,6 +169,19 @@ impl Command {
         }
         words.join(" ")
     }
+}
+
+/// `command` with the envelope keys given in the short form.
+fn with_envelope(
+    mut command: Command,
+    named: &'static str,
+    envelope: &Map<String, Value>,
+) -> Result<Command, CommandError> {
+    command.expected_version = expected_version(named, envelope.get("expected_version"))?;
+    command.id = optional_text(named, "id", envelope.get("id"))?;
+    command.correlation_id =
+        optional_text(named, "correlation_id", envelope.get("correlation_id"))?;
+    Ok(command)
 }
 
 /// Splits on whitespace outside double quotes; quotes only group.
@@ -233,7 +269,7 @@ fn item_from_word(command: &'static str, word: &str) -> Result<Value, CommandErr
 
 /// An integer as a JSON number; anything else as text, for the field check
 /// to report in its own words.
-fn number_or_text(word: &str) -> Value {
+pub(super) fn number_or_text(word: &str) -> Value {
     word.parse::<i64>()
         .map(Value::from)
         .or_else(|_| word.parse::<u64>().map(Value::from))

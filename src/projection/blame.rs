@@ -120,7 +120,7 @@ fn latest_differing_snapshot(
     target: &Option<Value>,
     at: u64,
 ) -> Result<Option<(u64, Vec<u8>)>, ReplayError> {
-    let name = probe.name();
+    let name = probe.name().to_owned();
     let version = probe.version();
     let mut differs_at: HashMap<u64, bool> = HashMap::new();
     // Ok(Some(snapshot)) when the snapshot at or below `bound` is a valid
@@ -130,9 +130,9 @@ fn latest_differing_snapshot(
     let mut valid_start = |bound: u64| -> Result<Probe, ReplayError> {
         let nearest =
             store
-                .nearest(name, version, bound)
+                .nearest(&name, version, bound)
                 .map_err(|error| ReplayError::Snapshots {
-                    projection: name,
+                    projection: name.to_owned(),
                     error,
                 })?;
         let Some((seq, bytes)) = nearest else {
@@ -179,7 +179,7 @@ fn restore(projection: &mut dyn Projection, bytes: &[u8]) -> Result<(), ReplayEr
     projection
         .restore(bytes)
         .map_err(|error| ReplayError::Snapshots {
-            projection: projection.name(),
+            projection: projection.name().to_owned(),
             error: error.into(),
         })
 }

@@ -10,7 +10,7 @@ use crate::event::Event;
 pub enum ReplayError {
     /// A projection could not fold an event in.
     Event {
-        projection: &'static str,
+        projection: String,
         seq: u64,
         event_type: String,
         stream: String,
@@ -20,7 +20,7 @@ pub enum ReplayError {
     Source(anyhow::Error),
     /// The snapshot store could not be read or written.
     Snapshots {
-        projection: &'static str,
+        projection: String,
         error: anyhow::Error,
     },
     /// A seq after the end of the log was asked for.
@@ -28,9 +28,9 @@ pub enum ReplayError {
 }
 
 impl ReplayError {
-    pub(crate) fn event(projection: &'static str, event: &Event, error: ProjectionError) -> Self {
+    pub(crate) fn event(projection: &str, event: &Event, error: ProjectionError) -> Self {
         ReplayError::Event {
-            projection,
+            projection: projection.to_owned(),
             seq: event.seq,
             event_type: event.event_type.to_string(),
             stream: event.stream.to_string(),

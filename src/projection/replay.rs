@@ -119,7 +119,7 @@ pub fn rebuild(
             store
                 .discard_other_versions(projection.name(), projection.version())
                 .map_err(|error| ReplayError::Snapshots {
-                    projection: projection.name(),
+                    projection: projection.name().to_owned(),
                     error,
                 })?;
         }
@@ -222,7 +222,7 @@ impl Run<'_, '_> {
                     store.put(projection.name(), projection.version(), event.seq, &bytes)
                 {
                     self.failure = Some(ReplayError::Snapshots {
-                        projection: projection.name(),
+                        projection: projection.name().to_owned(),
                         error,
                     });
                     return ControlFlow::Break(());
@@ -273,7 +273,10 @@ pub(crate) fn replay_range(
             }
         };
         match types {
-            Some(types) => source.scan_types(from, to, types, &mut fold),
+            Some(types) => {
+                let types: Vec<&str> = types.iter().map(String::as_str).collect();
+                source.scan_types(from, to, &types, &mut fold)
+            }
             None => source.scan(from, to, &mut fold),
         }
         .map_err(ReplayError::Source)?;

@@ -12,7 +12,7 @@ use crate::event::Event;
 /// Object safe, so the engine can rebuild a mix of projections in one pass.
 pub trait Projection: Send {
     /// The registry name, e.g. `customers`.
-    fn name(&self) -> &'static str;
+    fn name(&self) -> &str;
 
     /// Bumped whenever `apply` or the snapshot encoding changes, which makes
     /// older snapshots unusable.
@@ -26,7 +26,7 @@ pub trait Projection: Send {
     /// The only event types that can change the state, when the
     /// projection reads a few; `None` (the default) for any type. Replays
     /// then skip the other events unread, through the store's type index.
-    fn event_types(&self) -> Option<&'static [&'static str]> {
+    fn event_types(&self) -> Option<Vec<String>> {
         None
     }
 
@@ -80,6 +80,9 @@ pub enum ProjectionError {
     },
     /// A snapshot could not be read back (damaged, or from other code).
     Snapshot(String),
+    /// A projection written as data failed: the place of its expression
+    /// (`file:line:column`) and what went wrong.
+    Code { place: Box<str>, message: Box<str> },
 }
 
 impl ProjectionError {
@@ -98,6 +101,7 @@ impl fmt::Display for ProjectionError {
                 write!(f, "the payload is not a valid {expected}: {reason}")
             }
             ProjectionError::Snapshot(reason) => write!(f, "the snapshot cannot be read: {reason}"),
+            ProjectionError::Code { place, message } => write!(f, "{place}: {message}"),
         }
     }
 }

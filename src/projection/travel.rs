@@ -67,7 +67,7 @@ pub(crate) fn start_from_snapshot(
     let nearest = store
         .nearest(projection.name(), projection.version(), at)
         .map_err(|error| ReplayError::Snapshots {
-            projection: projection.name(),
+            projection: projection.name().to_owned(),
             error,
         })?;
     let Some((seq, bytes)) = nearest else {
@@ -81,7 +81,7 @@ pub(crate) fn start_from_snapshot(
             projection
                 .restore(&genesis)
                 .map_err(|e| ReplayError::Snapshots {
-                    projection: projection.name(),
+                    projection: projection.name().to_owned(),
                     error: anyhow::anyhow!("the empty state does not restore: {e}"),
                 })?;
             Ok((Start::Genesis, Some((seq, error.to_string()))))

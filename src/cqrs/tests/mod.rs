@@ -7,6 +7,7 @@ mod fixtures;
 mod handling;
 mod harness;
 mod history;
+mod library;
 mod order;
 mod parsing;
 mod policies;

@@ -137,9 +137,9 @@ fn a_policy_command_that_is_refused_ends_the_chain_but_keeps_what_was_written() 
 fn only_placed_orders_and_payments_provoke_a_reaction() {
     let store = customer_with_order_awaiting_payment();
     let events = store.events().unwrap();
-    let reactions: Vec<Option<&str>> = events
+    let reactions: Vec<Option<String>> = events
         .iter()
-        .map(|event| policy::react(event).map(|command| command.name()))
+        .map(|event| policy::react(event).map(|command| command.name().to_owned()))
         .collect();
-    assert_eq!(reactions, [None, Some("RequestPayment"), None]);
+    assert_eq!(reactions, [None, Some("RequestPayment".into()), None]);
 }

@@ -2,6 +2,7 @@
 //! address. Deactivated customers keep theirs: orders already placed may
 //! still ship.
 
+use super::owned;
 use serde_json::Value;
 
 use crate::domain::retail;
@@ -37,7 +38,7 @@ const ADDRESS_TYPES: [&str; 2] = [
 ];
 
 impl Projection for AddressBook {
-    fn name(&self) -> &'static str {
+    fn name(&self) -> &str {
         Self::NAME
     }
 
@@ -45,8 +46,8 @@ impl Projection for AddressBook {
         1
     }
 
-    fn event_types(&self) -> Option<&'static [&'static str]> {
-        Some(&ADDRESS_TYPES)
+    fn event_types(&self) -> Option<Vec<String>> {
+        Some(owned(&ADDRESS_TYPES))
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {

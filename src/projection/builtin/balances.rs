@@ -1,6 +1,7 @@
 //! `balances` (bank): each account's owner, balance and whether it is open,
 //! and the total held.
 
+use super::owned;
 use serde_json::{Map, Value, json};
 
 use crate::domain::bank;
@@ -51,7 +52,7 @@ impl Balances {
 }
 
 impl Projection for Balances {
-    fn name(&self) -> &'static str {
+    fn name(&self) -> &str {
         Self::NAME
     }
 
@@ -59,8 +60,8 @@ impl Projection for Balances {
         1
     }
 
-    fn event_types(&self) -> Option<&'static [&'static str]> {
-        Some(&bank::EVENT_TYPES)
+    fn event_types(&self) -> Option<Vec<String>> {
+        Some(owned(&bank::EVENT_TYPES))
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {

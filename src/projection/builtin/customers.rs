@@ -4,6 +4,7 @@
 //! An event for a customer never registered creates an entry with empty
 //! texts, so a partial log still shows what it knows.
 
+use super::owned;
 use serde_json::{Value, json};
 
 use crate::domain::retail;
@@ -61,7 +62,7 @@ const CUSTOMER_TYPES: [&str; 4] = [
 ];
 
 impl Projection for Customers {
-    fn name(&self) -> &'static str {
+    fn name(&self) -> &str {
         Self::NAME
     }
 
@@ -69,8 +70,8 @@ impl Projection for Customers {
         1
     }
 
-    fn event_types(&self) -> Option<&'static [&'static str]> {
-        Some(&CUSTOMER_TYPES)
+    fn event_types(&self) -> Option<Vec<String>> {
+        Some(owned(&CUSTOMER_TYPES))
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {

@@ -30,6 +30,11 @@ pub const RETAIL: [&str; 3] = [Customers::NAME, AddressBook::NAME, Orders::NAME]
 /// Projections of the bank domain.
 pub const BANK: [&str; 1] = [Balances::NAME];
 
+/// A list of event type names, owned, for [`Projection::event_types`].
+fn owned(types: &[&str]) -> Vec<String> {
+    types.iter().map(|t| (*t).to_owned()).collect()
+}
+
 /// Every built-in projection's name.
 pub fn names() -> Vec<&'static str> {
     GENERIC.into_iter().chain(RETAIL).chain(BANK).collect()

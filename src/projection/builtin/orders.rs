@@ -4,6 +4,7 @@
 //! An event for an order never placed creates an entry with no customer and
 //! a zero total, so a partial log still shows what it knows.
 
+use super::owned;
 use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
@@ -134,7 +135,7 @@ const ORDER_TYPES: [&str; 5] = [
 ];
 
 impl Projection for Orders {
-    fn name(&self) -> &'static str {
+    fn name(&self) -> &str {
         Self::NAME
     }
 
@@ -142,8 +143,8 @@ impl Projection for Orders {
         1
     }
 
-    fn event_types(&self) -> Option<&'static [&'static str]> {
-        Some(&ORDER_TYPES)
+    fn event_types(&self) -> Option<Vec<String>> {
+        Some(owned(&ORDER_TYPES))
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {

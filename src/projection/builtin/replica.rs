@@ -41,7 +41,7 @@ impl Replica {
 }
 
 impl Projection for Replica {
-    fn name(&self) -> &'static str {
+    fn name(&self) -> &str {
         Self::NAME
     }
 

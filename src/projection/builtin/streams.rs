@@ -52,7 +52,7 @@ impl Streams {
 }
 
 impl Projection for Streams {
-    fn name(&self) -> &'static str {
+    fn name(&self) -> &str {
         Self::NAME
     }
 

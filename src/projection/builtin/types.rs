@@ -148,7 +148,7 @@ fn bucket_time(start_seconds: i64) -> Timestamp {
 }
 
 impl Projection for TypeCounts {
-    fn name(&self) -> &'static str {
+    fn name(&self) -> &str {
         Self::NAME
     }
 

@@ -18,7 +18,7 @@ pub struct WithoutStreamHint(pub Box<dyn Projection>);
 pub struct WithoutHints(pub WithoutStreamHint);
 
 impl Projection for WithoutHints {
-    fn name(&self) -> &'static str {
+    fn name(&self) -> &str {
         self.0.name()
     }
     fn version(&self) -> u32 {
@@ -39,7 +39,7 @@ impl Projection for WithoutHints {
 }
 
 impl Projection for WithoutStreamHint {
-    fn name(&self) -> &'static str {
+    fn name(&self) -> &str {
         self.0.name()
     }
     fn version(&self) -> u32 {
