@@ -65,7 +65,11 @@ fn main() {
     let time = median(3, || {
         rebuild(&log, jq("jq-types"), false);
     });
-    row("rebuild `jq-types` (a jq reducer over every event)", rate(n, time), ">= 250k/s");
+    row(
+        "rebuild `jq-types` (a jq reducer over every event)",
+        rate(n, time),
+        ">= 250k/s",
+    );
     let time = median(3, || {
         rebuild(&log, projection::builtin("types").unwrap(), false);
     });
@@ -73,14 +77,20 @@ fn main() {
     let time = median(3, || {
         rebuild(&log, jq("jq-cities"), false);
     });
-    row("rebuild `jq-cities` (jq per event type, others skipped)", rate(n, time), ">= 250k/s");
+    row(
+        "rebuild `jq-cities` (jq per event type, others skipped)",
+        rate(n, time),
+        ">= 250k/s",
+    );
 
     rebuild(&log, jq("jq-cities"), true);
     rebuild(&log, jq("jq-types"), true);
     let mut seed = 7u64;
     let mut seqs = Vec::new();
     for _ in 0..41 {
-        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         seqs.push(1 + (seed >> 33) % n);
     }
     for name in ["jq-types", "jq-cities"] {

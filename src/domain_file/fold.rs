@@ -122,8 +122,10 @@ impl Fold {
 fn keys() -> &'static [Val; 8] {
     static KEYS: std::sync::OnceLock<[Val; 8]> = std::sync::OnceLock::new();
     KEYS.get_or_init(|| {
-        ["seq", "stream", "version", "type", "id", "time", "data", "metadata"]
-            .map(|key| Val::from(key.to_owned()))
+        [
+            "seq", "stream", "version", "type", "id", "time", "data", "metadata",
+        ]
+        .map(|key| Val::from(key.to_owned()))
     })
 }
 
@@ -140,7 +142,10 @@ pub fn event_value(event: &Event) -> Result<Val, jq::RunError> {
         (version.clone(), number(event.version)),
         (event_type.clone(), Val::from(event.event_type.to_string())),
         (id.clone(), Val::from(event.id.clone())),
-        (time.clone(), event.time.map_or(Val::Null, |t| Val::from(t.to_string()))),
+        (
+            time.clone(),
+            event.time.map_or(Val::Null, |t| Val::from(t.to_string())),
+        ),
         (data.clone(), jq::parse(event.data.as_str())?),
         (metadata.clone(), metadata_value),
     ]

@@ -52,10 +52,13 @@ impl Projection for JqProjection {
         // projection is stopped (the engine reports the event), so the state
         // it had is not needed again.
         let state = std::mem::take(&mut self.state);
-        self.state = self.fold.apply(state, event).map_err(|error| ProjectionError::Code {
-            place: error.place.into(),
-            message: error.message.into(),
-        })?;
+        self.state = self
+            .fold
+            .apply(state, event)
+            .map_err(|error| ProjectionError::Code {
+                place: error.place.into(),
+                message: error.message.into(),
+            })?;
         Ok(())
     }
 

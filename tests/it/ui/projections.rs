@@ -1,12 +1,10 @@
 //! The projections view driven by keys: stepping changes exactly what the
 //! diff says, blame jumps to the event, rebuilds and the snapshot check.
 
-mod ui_support;
-
+use super::support::Harness;
 use eventscope::projection::{self, Change, MemoryLog};
 use eventscope::ui::{Msg, View};
 use ratatui::crossterm::event::KeyCode;
-use ui_support::Harness;
 
 fn open_projections(h: &mut Harness, seq: u64) {
     h.keys(&format!(":{seq}"));

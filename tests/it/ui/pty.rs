@@ -1,8 +1,6 @@
 //! The real binary in a pseudo-terminal: it draws, answers keys, and gives
 //! the terminal back as it found it.
 
-mod ui_support;
-
 use std::io::{Read, Write};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -128,7 +126,7 @@ impl Session {
 fn the_explorer_runs_in_a_terminal_and_restores_it_on_quit() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pty.redb");
-    ui_support::write_log(&path, ui_support::sample_events());
+    super::support::write_log(&path, super::support::sample_events());
     let mut session = Session::start(&[path.as_os_str()], &[]);
     let screen = &session.screen;
 
@@ -162,7 +160,7 @@ fn the_explorer_runs_in_a_terminal_and_restores_it_on_quit() {
 fn a_worker_that_panics_is_reported_and_the_explorer_keeps_its_terminal() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pty.redb");
-    ui_support::write_log(&path, ui_support::sample_events());
+    super::support::write_log(&path, super::support::sample_events());
     let probe = [("EVENTSCOPE_PANIC_PROBE", std::ffi::OsStr::new("1"))];
     let mut session = Session::start(&[path.as_os_str()], &probe);
     session
@@ -189,7 +187,10 @@ fn a_read_only_log_is_explored_and_commands_say_it_is_read_only() {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pty.redb");
-    drop(ui_support::write_log(&path, ui_support::sample_events()));
+    drop(super::support::write_log(
+        &path,
+        super::support::sample_events(),
+    ));
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
     let before = std::fs::read(&path).unwrap();
     let mut session = Session::start(&[path.as_os_str()], &[]);
@@ -219,7 +220,9 @@ fn with_no_argument_the_bundled_sample_opens_from_the_cache() {
             .unwrap_or_default()
     };
     assert!(cached().is_empty());
-    let sample_lines = include_str!("../sample-data/retail.jsonl").lines().count();
+    let sample_lines = include_str!("../../../sample-data/retail.jsonl")
+        .lines()
+        .count();
     let first_frame = format!("Log: {sample_lines} events");
     for run in 0..2 {
         let mut session = Session::start(&[], &env);

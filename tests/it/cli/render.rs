@@ -1,11 +1,9 @@
 //! `render` only reads: the log is opened read-only, so the file is left as
 //! it was and a log another process reads can be drawn.
 
-mod cli_support;
-
 use std::os::unix::fs::PermissionsExt;
 
-use cli_support::*;
+use crate::support::*;
 
 const VIEWS: [&str; 4] = ["log", "projections", "cqrs", "flows"];
 

@@ -5,6 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use super::fixture::*;
+use crate::support::*;
+
 fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_eventscope"))
 }
@@ -434,4 +437,116 @@ fn payloads_that_would_show_as_null_are_refused_at_import() {
             assert!(!db.exists());
         }
     }
+}
+
+/// Bad input of every kind: exit 1, the line named, the log as it was.
+#[test]
+fn bad_input_names_the_line_and_changes_nothing() {
+    let f = Fixture::new();
+    let db = f.log("log");
+    let before = f.export_as(&db, "native");
+    let valid =
+        r#"{"stream":"customer-2","type":"CustomerRegistered","time":"2024-03-04T09:30:00Z"}"#;
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("bad JSON", format!("{valid}\n{{\"stream\": \n").into_bytes(), "line 2"),
+        (
+            "missing type",
+            format!("{valid}\n{valid}\n{{\"stream\":\"x\",\"time\":\"2024-03-04T09:30:00Z\"}}\n")
+                .into_bytes(),
+            "line 3",
+        ),
+        (
+            "missing stream",
+            b"{\"type\":\"X\",\"time\":\"2024-03-04T09:30:00Z\"}\n".to_vec(),
+            "line 1",
+        ),
+        (
+            "wrong version",
+            format!(
+                "{valid}\n{{\"stream\":\"customer-1\",\"version\":2,\"type\":\"X\",\"time\":\"2024-03-04T09:30:00Z\"}}\n"
+            )
+            .into_bytes(),
+            "line 2",
+        ),
+        (
+            "invalid UTF-8",
+            [valid.as_bytes(), b"\n", &valid.as_bytes()[..40], b"\xff\xfe", &valid.as_bytes()[40..], b"\n"].concat(),
+            "line 2",
+        ),
+        (
+            "bad time",
+            b"{\"stream\":\"s\",\"type\":\"X\",\"time\":\"yesterday\"}\n".to_vec(),
+            "line 1",
+        ),
+    ];
+    for (what, input, line) in cases {
+        let file = f.write("bad.jsonl", input);
+        let out = eventscope(&["import", s(&file), "--db", s(&db)]);
+        assert_eq!(out.status.code(), Some(1), "{what}");
+        let message = stderr(&out);
+        let first = message.lines().next().unwrap_or_default();
+        assert!(first.contains(line), "{what}: {message}");
+        assert!(first.starts_with("error: "), "{what}: {message}");
+        assert_eq!(
+            f.export_as(&db, "native"),
+            before,
+            "{what}: the log is as it was"
+        );
+    }
+}
+
+#[test]
+fn a_failed_import_into_a_new_path_leaves_no_file() {
+    let f = Fixture::new();
+    let bad = f.write("bad.jsonl", "{\"stream\":\"s\"}\n");
+    let db = f.path("new.redb");
+    let out = eventscope(&["import", s(&bad), "--db", s(&db)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!db.exists());
+}
+
+#[test]
+fn import_reads_standard_input() {
+    let f = Fixture::new();
+    let db = f.path("log");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_eventscope"))
+        .args(["import", "-", "--db", s(&db)])
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(GOOD.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(f.export_as(&db, "native").lines().count(), 3);
+}
+
+/// An import killed part way leaves the log as it was: the transaction
+/// never commits.
+#[cfg(unix)]
+#[test]
+fn an_import_killed_part_way_changes_nothing() {
+    let f = Fixture::new();
+    let db = f.log("log");
+    let before = f.export_as(&db, "native");
+    let big = big_bank_file(&f);
+    kill_an_import_midway(&big, &db);
+    // Opening for writing lets redb recover; the events are those before.
+    drop(eventscope::store::EventLog::open(&db).unwrap());
+    assert_eq!(f.export_as(&db, "native"), before);
+    assert!(eventscope(&["verify", s(&db)]).status.success());
+
+    // Into a new path: nothing at all is left there.
+    let fresh = f.path("fresh.redb");
+    kill_an_import_midway(&big, &fresh);
+    assert!(
+        !fresh.exists(),
+        "no half-made log where the user asked for one"
+    );
 }

@@ -2,15 +2,13 @@
 //! key, fetches an entry's value only when it is unfolded or changed, and
 //! grows with the number of entries, not with their content.
 
-mod ui_support;
-
+use super::support::Harness;
 use eventscope::domain::Domain;
 use eventscope::domain::generate::generate;
 use eventscope::projection::{self, Path, Projection};
 use eventscope::ui::LineKind;
 use ratatui::crossterm::event::KeyCode;
 use serde_json::Value;
-use ui_support::Harness;
 
 /// Above this many entries the view lists a map by its keys.
 const MANY: usize = 1_000;

@@ -1,9 +1,7 @@
 //! Arguments that would otherwise be ignored or answered with nothing:
 //! a log named before the command, a blamed path that is not there.
 
-mod cli_support;
-
-use cli_support::*;
+use crate::support::*;
 
 #[test]
 fn a_log_before_the_command_is_a_usage_error() {
@@ -67,4 +65,21 @@ fn blaming_a_path_that_is_not_there_names_it_and_its_nearest_parent() {
     assert!(out.status.success(), "{}", stderr(&out));
     let blamed: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert!(blamed["balances"]["value"].is_number(), "{blamed}");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    assert_eq!(eventscope(&["import"]).status.code(), Some(2));
+    assert_eq!(eventscope(&["info"]).status.code(), Some(2));
+    assert_eq!(
+        eventscope(&["export", "--db", "x", "--format", "xml"])
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_eq!(
+        eventscope(&["no-such-command", "x", "y"]).status.code(),
+        Some(2)
+    );
+    assert!(eventscope(&["import", "--help"]).status.success());
 }

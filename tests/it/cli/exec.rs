@@ -1,11 +1,10 @@
 //! `exec`: a stale expected version is a conflict (exit 1, nothing
 //! written), on both command forms and under racing processes.
 
-mod cli_support;
-
 use std::process::Stdio;
 
-use cli_support::*;
+use super::fixture::*;
+use crate::support::*;
 
 #[test]
 fn a_stale_expected_version_exits_1_and_leaves_the_file_as_it_was() {
@@ -123,5 +122,64 @@ fn racing_execs_with_one_expected_version_lose_no_update() {
         deposited, winners,
         "every winner's update, in order, and nothing else"
     );
+    assert!(eventscope(&["verify", s(&db)]).status.success());
+}
+
+#[test]
+fn exec_appends_the_command_and_its_policies_or_rejects_untouched() {
+    let f = Fixture::new();
+    let db = retail_sample(&f);
+    let before_bytes = std::fs::read(&db).unwrap();
+    let before = f.export_as(&db, "native");
+    let count = before.lines().count();
+
+    // Rejected: Marco Rossi (customer-12) is deactivated in the sample.
+    let out = eventscope(&[
+        "exec",
+        s(&db),
+        r#"{"type":"ChangeCustomerEmail","stream":"customer-12","data":{"email":"m@example.com"}}"#,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert!(message.starts_with("error: rejected: "), "{message}");
+    assert!(message.contains("customer-12"), "{message}");
+    assert_eq!(std::fs::read(&db).unwrap(), before_bytes, "byte for byte");
+
+    // A bad command is a usage-like failure with the reason, also untouched.
+    let out = eventscope(&["exec", s(&db), "Teleport customer-1"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("Teleport"), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&db).unwrap(), before_bytes);
+
+    // Without policies: only the order is placed.
+    let place = |order: &str, policies: bool| {
+        let command = format!("PlaceOrder {order} customer=customer-2 item=BOOK-1:2:1500");
+        let mut args = vec!["exec", s(&db), command.as_str()];
+        if !policies {
+            args.push("--no-policies");
+        }
+        let out = eventscope(&args);
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+            .lines()
+            .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+            .collect::<Vec<_>>()
+    };
+    let alone = place("order-900", false);
+    assert_eq!(alone.len(), 1);
+    assert_eq!(alone[0]["type"], "OrderPlaced");
+    assert_eq!(alone[0]["data"]["total"], 3000, "the total is computed");
+
+    // With policies: the order requests its payment, in the same flow.
+    let chain = place("order-901", true);
+    let types: Vec<&str> = chain.iter().map(|e| e["type"].as_str().unwrap()).collect();
+    assert_eq!(types, ["OrderPlaced", "PaymentRequested"]);
+    assert_eq!(chain[1]["metadata"]["causation_id"], chain[0]["id"]);
+    assert_eq!(
+        chain[1]["metadata"]["correlation_id"],
+        chain[0]["metadata"]["correlation_id"]
+    );
+    assert_eq!(chain[1]["data"]["amount"], 3000);
+    assert_eq!(f.export_as(&db, "native").lines().count(), count + 3);
     assert!(eventscope(&["verify", s(&db)]).status.success());
 }

@@ -3,11 +3,9 @@
 //! Backspace either side of it, Ctrl-W a word, Ctrl-U the start; the cursor
 //! is drawn where it is.
 
-mod ui_support;
-
+use super::support::Harness;
 use ratatui::crossterm::event::KeyCode;
 use ratatui::style::Modifier;
-use ui_support::Harness;
 
 #[test]
 fn the_command_line_edits_at_the_cursor() {

@@ -3,16 +3,14 @@
 //! to each flow, determinism of restarts, playback, and the `render`
 //! command.
 
-mod ui_support;
-
 use std::process::Command;
 
+use super::support::Harness;
 use eventscope::simulation::{Flow, Report, SeqRange, SimParams, Simulation};
 use eventscope::store::EventLog;
 use eventscope::ui::keymap::BINDINGS;
 use eventscope::ui::{Msg, View};
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ui_support::Harness;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
@@ -343,7 +341,7 @@ fn render_draws_the_flows_view_as_text() {
         "--outage",
         "120..180",
     ];
-    let screen = ui_support::render_screen(&args, 120, 40);
+    let screen = super::support::render_screen(&args, 120, 40);
     assert!(screen.contains("seq 150 / 290"), "{screen}");
     assert!(screen.contains("Source DOWN"), "{screen}");
     assert!(screen.contains("outage 120..=179"), "{screen}");

@@ -1,11 +1,9 @@
 //! The command line on a log of a person's own domain: projections from a
 //! domain file, named with `--domain` or found beside the log.
 
-mod cli_support;
-
 use std::fs;
 
-use cli_support::{eventscope, s, sample, stderr, stdout};
+use crate::support::{eventscope, s, sample, stderr, stdout};
 use serde_json::{Value, json};
 
 /// The library sample imported into a fresh log in `dir`, named `name`.

@@ -2,9 +2,7 @@
 //! draw unpredictably (C1 controls, bidi overrides, DEL...): each is a
 //! `\uXXXX` escape, and the text parses to the same values.
 
-mod cli_support;
-
-use cli_support::*;
+use crate::support::*;
 use eventscope::escape::needs_escape;
 use serde_json::Value;
 

@@ -1,9 +1,7 @@
 //! Standard output that cannot be written: a reader that leaves ends the
 //! command quietly, a full disk is one line and exit 1, never a panic.
 
-mod cli_support;
-
-use cli_support::*;
+use crate::support::*;
 
 /// Every command that prints, on `db`.
 fn printing_commands(db: &str) -> Vec<Vec<String>> {

@@ -1,13 +1,11 @@
 //! The explorer driven by keys: moving, paging, jumping, filtering,
 //! searching, folding, flows, and drawing hostile data safely.
 
-mod ui_support;
-
+use super::support::{Harness, sample_events};
 use eventscope::ui::{DetailLine, Focus, LineKind, Notice};
 use eventscope::{Json, NewEvent, Timestamp};
 use ratatui::crossterm::event::KeyCode;
 use serde_json::json;
-use ui_support::{Harness, sample_events};
 
 fn count_where(pred: impl Fn(&NewEvent) -> bool) -> usize {
     sample_events().iter().filter(|e| pred(e)).count()

@@ -2,13 +2,11 @@
 //! is replaced whole, a link's target is replaced and the link kept, a
 //! device or FIFO is written in place, and the log itself is refused.
 
-mod cli_support;
-
 use std::os::unix::fs::{FileTypeExt, MetadataExt};
 use std::path::Path;
 use std::process::Command;
 
-use cli_support::*;
+use crate::support::*;
 
 fn export_to(db: &Path, output: &Path) -> std::process::Output {
     eventscope(&["export", "--db", s(db), "-o", s(output)])
@@ -155,4 +153,70 @@ fn a_directory_is_refused_in_one_line() {
             f.dir.path().display()
         )
     );
+}
+
+#[test]
+fn import_export_round_trips_are_identical_in_both_formats() {
+    let f = Fixture::new();
+    for format in ["native", "cloudevents"] {
+        let first_db = f.log(&format!("first-{format}"));
+        let first = f.export_as(&first_db, format);
+        let exported = f.write(&format!("exported.{format}"), &first);
+        let second_db = f.path(&format!("second-{format}"));
+        let out = eventscope(&[
+            "import",
+            s(&exported),
+            "--db",
+            s(&second_db),
+            "--format",
+            format,
+        ]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let second = f.export_as(&second_db, format);
+        assert_eq!(first, second, "{format}");
+        assert_eq!(first.lines().count(), 3);
+    }
+}
+
+#[test]
+fn every_field_survives_an_export() {
+    let f = Fixture::new();
+    let db = f.log("log");
+    let native = f.export_as(&db, "native");
+    let lines: Vec<serde_json::Value> = native
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[1]["id"], "evt-2");
+    assert_eq!(lines[1]["version"], 2);
+    assert_eq!(lines[1]["time"], "2024-03-02T09:30:00Z", "converted to UTC");
+    assert_eq!(lines[2]["time"], "2024-03-03T09:30:00.5Z");
+    assert_eq!(lines[2]["data"]["note"], "tab\there \u{1b}[31m red");
+    assert_eq!(lines[2]["metadata"]["extra"]["nested"][1], 2);
+    assert_eq!(lines[0]["id"], "customer-1/1", "a derived id");
+    let ce = f.export_as(&db, "cloudevents");
+    let first: serde_json::Value = serde_json::from_str(ce.lines().next().unwrap()).unwrap();
+    assert_eq!(first["subject"], "customer-1");
+    assert_eq!(first["specversion"], "1.0");
+    assert_eq!(first["streamversion"], 1);
+}
+
+#[test]
+fn export_to_a_file_touches_nothing_else_beside_it() {
+    let f = Fixture::new();
+    let db = f.log("log");
+    let neighbour = f.write("out.partial", "mine");
+    let target = f.path("out.jsonl");
+    let out = eventscope(&["export", "--db", s(&db), "-o", s(&target)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(std::fs::read_to_string(&neighbour).unwrap(), "mine");
+    assert_eq!(
+        std::fs::read_to_string(&target).unwrap(),
+        f.export_as(&db, "native")
+    );
+    let files = std::fs::read_dir(f.dir.path()).unwrap().count();
+    let missing = eventscope(&["export", "--db", s(&db), "-o", "/no/such/dir/x.jsonl"]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("/no/such/dir/x.jsonl"));
+    assert_eq!(std::fs::read_dir(f.dir.path()).unwrap().count(), files);
 }

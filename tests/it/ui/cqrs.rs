@@ -4,17 +4,15 @@
 //! Screens are committed snapshots at 80x24 and 120x40; review a changed
 //! one by eye before accepting it.
 
-mod ui_support;
-
 use std::ops::ControlFlow;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 
+use super::support::Harness;
 use eventscope::store::EventLog;
 use eventscope::ui::Msg;
 use eventscope::{Event, Timestamp};
 use ratatui::crossterm::event::KeyCode;
-use ui_support::Harness;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 
@@ -277,8 +275,9 @@ fn history_brings_back_commands_sent() {
 fn the_render_command_draws_the_cqrs_view() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("render.redb");
-    ui_support::write_log(&path, ui_support::sample_events());
-    let screen = ui_support::render_screen(&[path.to_str().unwrap(), "--view", "cqrs"], 100, 30);
+    super::support::write_log(&path, super::support::sample_events());
+    let screen =
+        super::support::render_screen(&[path.to_str().unwrap(), "--view", "cqrs"], 100, 30);
     for part in [
         "Command",
         "Write model",

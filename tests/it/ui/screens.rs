@@ -1,10 +1,8 @@
 //! Whole screens, driven by keys, at 80x24 and 120x40, as committed
 //! snapshots. Review a changed snapshot by eye before accepting it.
 
-mod ui_support;
-
+use super::support::Harness;
 use ratatui::crossterm::event::KeyCode;
-use ui_support::Harness;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 

@@ -1,12 +1,10 @@
 //! Event text a terminal would draw wrongly, and payloads a tree cannot
 //! hold: the explorer shows each truly, never shifted, never as `null`.
 
-mod ui_support;
-
+use super::support::Harness;
 use eventscope::{Json, NewEvent, Timestamp};
 use ratatui::crossterm::event::KeyCode;
 use serde_json::value::RawValue;
-use ui_support::Harness;
 
 fn raw(text: &str) -> Json {
     Json::from_raw(&RawValue::from_string(text.to_string()).unwrap())

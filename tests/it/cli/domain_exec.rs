@@ -2,9 +2,7 @@
 //! beside the log, in both forms; accepted (the events as JSON lines),
 //! rejected by a rule (exit 1, the reason, the log as it was), a conflict.
 
-mod cli_support;
-
-use cli_support::*;
+use crate::support::*;
 use serde_json::{Value, json};
 
 const BORROW_BOOK_3: &str = "BorrowBook book-3 member=member-1 due=2024-06-20";

@@ -1,0 +1,20 @@
+//! The command line, run as a user runs it: exit codes, messages, files;
+//! one module per command, and `files` for what every command shares
+//! (read-only opens, damaged and locked files).
+
+mod domain;
+mod domain_exec;
+mod exec;
+mod export;
+mod files;
+mod fixture;
+mod generate;
+mod import;
+mod info;
+mod json_escape;
+mod output;
+mod render;
+mod replay;
+mod simulate;
+mod usage;
+mod verify;

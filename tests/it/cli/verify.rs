@@ -1,0 +1,57 @@
+//! `eventscope verify`, run as a user runs it.
+
+use super::fixture::*;
+use crate::support::*;
+
+#[test]
+fn the_samples_round_trip_and_verify() {
+    let f = Fixture::new();
+    for name in ["retail.jsonl", "bank.jsonl"] {
+        let db = f.path(&format!("{name}.redb"));
+        let out = eventscope(&["import", s(&sample(name)), "--db", s(&db)]);
+        assert!(out.status.success(), "{name}: {}", stderr(&out));
+        let verify = eventscope(&["verify", s(&db)]);
+        assert!(verify.status.success(), "{name}: {}", stderr(&verify));
+        let native = f.export_as(&db, "native");
+        let original = std::fs::read_to_string(sample(name)).unwrap();
+        assert_eq!(native.lines().count(), original.lines().count());
+        for format in ["native", "cloudevents"] {
+            let first = f.export_as(&db, format);
+            let file = f.write("again.txt", &first);
+            let again = f.path(&format!("{name}-{format}-again.redb"));
+            let out = eventscope(&["import", s(&file), "--db", s(&again), "--format", format]);
+            assert!(out.status.success(), "{name} {format}: {}", stderr(&out));
+            assert_eq!(f.export_as(&again, format), first, "{name} {format}");
+        }
+    }
+}
+
+#[test]
+fn verify_names_the_seq_of_a_flipped_byte() {
+    let f = Fixture::new();
+    let db = retail_sample(&f);
+    assert!(eventscope(&["verify", s(&db)]).status.success());
+    let mut bytes = std::fs::read(&db).unwrap();
+    // Grace Hopper registers at seq 2; damage her name.
+    let at = bytes
+        .windows(b"Grace Hopper".len())
+        .position(|w| w == b"Grace Hopper")
+        .unwrap();
+    bytes[at + 3] ^= 0x01;
+    std::fs::write(&db, bytes).unwrap();
+    let out = eventscope(&["verify", s(&db)]);
+    assert_eq!(out.status.code(), Some(1));
+    let first = stderr(&out).lines().next().unwrap_or_default().to_string();
+    let seq_of_grace = std::fs::read_to_string(sample("retail.jsonl"))
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("Grace Hopper"))
+        .unwrap()
+        + 1;
+    assert_eq!(
+        first,
+        format!(
+            "error: event {seq_of_grace} is damaged: its stored bytes do not match their checksum"
+        )
+    );
+}

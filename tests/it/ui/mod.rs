@@ -1,0 +1,14 @@
+//! The explorer: its state driven by keys on `TestBackend` (behaviour,
+//! each view), whole screens as committed snapshots (`screens`), hostile
+//! text, and the real binary in a pseudo-terminal (`pty`).
+
+mod behaviour;
+mod cqrs;
+mod flows;
+mod hostile;
+mod projections;
+mod projections_lazy;
+mod prompts;
+mod pty;
+mod screens;
+mod support;
