@@ -23,27 +23,56 @@ pub struct Args {
     /// (CloudEvents 1.0 structured JSON, one per line or one array).
     #[arg(long, default_value = "native")]
     pub format: Format,
+    /// Skip events whose id the log already holds, if they are the stored
+    /// events (a re-import continues where the log stopped); without it
+    /// such an event fails the import. Events without an id are always
+    /// appended.
+    #[arg(long)]
+    pub skip_existing: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut progress = Progress::new("importing");
+    let duplicates = if args.skip_existing {
+        ingest::Duplicates::SkipStored
+    } else {
+        ingest::Duplicates::Refuse
+    };
     let summary = if args.file.as_os_str() == "-" {
         let stdin = std::io::stdin();
         if stdin.is_terminal() {
             eprintln!("reading events from standard input (end with Ctrl-D)");
         }
-        ingest::import_into(BufReader::new(stdin), &args.db, args.format, |n| {
-            progress.update(n, None)
-        })
+        ingest::import_into_with(
+            BufReader::new(stdin),
+            &args.db,
+            args.format,
+            duplicates,
+            |n| progress.update(n, None),
+        )
     } else {
-        ingest::import_file(&args.file, &args.db, args.format, |n| {
+        ingest::import_file(&args.file, &args.db, args.format, duplicates, |n| {
             progress.update(n, None)
         })
     };
     progress.finish();
     let summary = summary?;
-    if summary.count() == 0 {
+    if summary.count() == 0 && summary.skipped > 0 {
+        eprintln!(
+            "imported no events: all {} were already in the log",
+            summary.skipped
+        );
+    } else if summary.count() == 0 {
         eprintln!("imported no events: the input held none");
+    } else if summary.skipped > 0 {
+        eprintln!(
+            "imported {} events into {} (seq {}..{}); skipped {} already in the log",
+            summary.count(),
+            args.db.display(),
+            summary.first_seq,
+            summary.last_seq,
+            summary.skipped
+        );
     } else {
         eprintln!(
             "imported {} events into {} (seq {}..{})",
