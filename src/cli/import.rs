@@ -25,8 +25,8 @@ pub struct Args {
     pub format: Format,
     /// Skip events whose id the log already holds, if they are the stored
     /// events (a re-import continues where the log stopped); without it
-    /// such an event fails the import. Events without an id are always
-    /// appended.
+    /// such an event fails the import. Events with neither an id nor a
+    /// version are always appended.
     #[arg(long)]
     pub skip_existing: bool,
 }

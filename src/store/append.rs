@@ -59,7 +59,7 @@ pub struct Appender<'txn> {
     path: &'txn Path,
     events: Table<'txn, u64, &'static [u8]>,
     streams_table: Table<'txn, &'static str, (u32, u32, &'static [u8])>,
-    ids: Table<'txn, u64, &'static [u8]>,
+    ids: ids::IdIndex<'txn>,
     /// The streams this batch has touched or looked up, by name: an index
     /// into `stream_states` (one hash lookup per event).
     streams: HashMap<Arc<str>, usize>,
@@ -93,11 +93,19 @@ impl Appender<'_> {
     /// Like [`Appender::push`], but an event whose id the log already
     /// holds is skipped (`None`) if it is the stored event, so a re-import
     /// continues where the log stopped. With the same id but other
-    /// contents it is an error. Events without an id are always appended.
+    /// contents it is an error. Events with neither an id nor a version
+    /// are always appended.
     pub fn push_or_skip(&mut self, event: &NewEvent) -> Result<Option<Appended>> {
         let path = self.path;
         guard::contained(path, || {
-            if let Some(id) = &event.id
+            // Without an id, an event given its version is known by the
+            // id it was stored under: `<stream>/<version>`.
+            let id = match (&event.id, event.expected_version) {
+                (Some(id), _) => Some(id.clone()),
+                (None, Some(version)) => Some(crate::event::derived_id(&event.stream, version)),
+                (None, None) => None,
+            };
+            if let Some(id) = &id
                 && let Some(stored) = self.stored_with_id(id)?
             {
                 return if ids::same_event(&stored, event) {
@@ -128,25 +136,25 @@ impl Appender<'_> {
                 actual: version,
             });
         }
-        let derived;
-        let id = match &event.id {
-            Some(id) => id.as_str(),
-            None => {
-                derived = crate::event::derived_id(&event.stream, version);
-                derived.as_str()
-            }
+        let key = match &event.id {
+            Some(id) => checked::id_key(id),
+            None => ids::derived_key(&event.stream, version),
         };
-        let held = ids::seqs_with_key(&self.ids, id)?;
-        for &other in &held {
-            if self.event_at(other)?.id == id {
+        for other in self.ids.holders(key)? {
+            let stored = self.event_at(other)?;
+            let same = match &event.id {
+                Some(id) => stored.id == *id,
+                None => stored.id == crate::event::derived_id(&event.stream, version),
+            };
+            if same {
                 return Err(StoreError::DuplicateId {
-                    id: id.to_string(),
+                    id: stored.id,
                     seq: other,
                     earlier_in_batch: other > self.committed_seq,
                 });
             }
         }
-        ids::add(&mut self.ids, id, &held, seq)?;
+        self.ids.add(key, seq)?;
         let state = self.stream(&event.stream)?;
         state.version = version;
         state.touched = true;
@@ -203,7 +211,7 @@ impl Appender<'_> {
     /// The event, stored or appended earlier in this batch, whose id is
     /// `id`, if any.
     fn stored_with_id(&self, id: &str) -> Result<Option<Event>> {
-        for seq in ids::seqs_with_key(&self.ids, id)? {
+        for seq in self.ids.holders(checked::id_key(id))? {
             let event = self.event_at(seq)?;
             if event.id == id {
                 return Ok(Some(event));
@@ -386,7 +394,7 @@ impl EventLog {
             events,
             fresh: streams_table.is_empty()?,
             streams_table,
-            ids: txn.open_table(IDS)?,
+            ids: ids::IdIndex::new(txn.open_table(IDS)?)?,
             streams: HashMap::default(),
             stream_states: Vec::new(),
             types,
@@ -442,6 +450,7 @@ fn finish(
     appender: &mut Appender<'_>,
 ) -> Result<()> {
     appender.flush_block()?;
+    appender.ids.flush()?;
 
     // In name order, so the B-tree is written front to back, not at random.
     let mut touched: Vec<&(Arc<str>, StreamState)> = appender

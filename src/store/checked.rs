@@ -107,10 +107,17 @@ pub fn chunk_key(type_id: u32, chunk: u32) -> [u8; 8] {
 /// keys keep the index small and its inserts fast; two ids with one hash
 /// share the entry, and every hit is confirmed against the stored event.
 pub fn id_key(id: &str) -> u64 {
+    id_key_of(&[id.as_bytes()])
+}
+
+/// [`id_key`] of the id made of `parts` one after another.
+pub fn id_key_of(parts: &[&[u8]]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for &byte in id.as_bytes() {
-        hash ^= u64::from(byte);
-        hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+    for part in parts {
+        for &byte in *part {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
+        }
     }
     hash
 }

@@ -39,10 +39,11 @@ pub const TYPES: TableDefinition<&str, (u32, u32, u64)> = TableDefinition::new("
 /// type id -> (checksum, type name).
 pub const TYPE_NAMES: TableDefinition<u32, (u32, &str)> = TableDefinition::new("type-names-2");
 
-/// `checked::id_key(event id)` -> the seqs of the events with an id of that
-/// hash (u64 LE each; one, but for a collision). Keeps ids unique in a log.
-/// No checksum of its own: every hit is checked against the event it
-/// names, and `verify` rebuilds the whole index from the events.
+/// Bucket (the top 16 bits of `checked::id_key(event id)`) -> the (id hash,
+/// seq) pairs of the events whose ids fall in it, sorted, u64 LE each (see
+/// `ids.rs`). Keeps ids unique in a log. No checksum of its own: every hit
+/// is checked against the event it names, and `verify` rebuilds the whole
+/// index from the events.
 pub const IDS: TableDefinition<u64, &[u8]> = TableDefinition::new("ids-1");
 
 /// (projection name, projection version, seq) -> saved projection state.

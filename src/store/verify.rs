@@ -6,7 +6,7 @@ use super::blocks::{self, TYPE_CHUNK};
 use super::codec::decode_raw;
 use super::names::Names;
 use super::tables::*;
-use super::{EventLog, Result, StoreError, checked, read_u64};
+use super::{EventLog, Result, StoreError, checked, ids, read_u64};
 use crate::event::derived_id;
 
 /// What a successful verification checked.
@@ -205,31 +205,24 @@ impl EventLog {
 }
 
 impl EventLog {
-    /// The id index must file every event under its id's key, and nothing
-    /// else; events sharing a key must have different ids.
+    /// The id index must file every event under its id's hash, and
+    /// nothing else; events sharing a hash must have different ids.
     fn verify_ids(&self, txn: &redb::ReadTransaction, mut id_keys: Vec<(u64, u64)>) -> Result<()> {
         id_keys.sort_unstable();
-        let mut expected = id_keys.chunk_by(|a, b| a.0 == b.0);
+        let mut expected = id_keys.chunk_by(|a, b| ids::bucket_of(a.0) == ids::bucket_of(b.0));
         for entry in txn.open_table(IDS)?.iter()? {
-            let (key, list) = entry?;
-            let key = key.value();
-            let listed: Vec<u64> = blocks::seqs(list.value()).collect();
-            let Some(group) = expected.next() else {
-                return Err(fault_in(
-                    "the id index lists an event the log does not hold",
-                ));
-            };
-            let mut held: Vec<u64> = group.iter().map(|&(_, seq)| seq).collect();
-            let mut sorted = listed.clone();
-            sorted.sort_unstable();
-            held.sort_unstable();
-            if group[0].0 != key || sorted != held || list.value().len() % 8 != 0 {
-                let seq = held.first().copied().unwrap_or(0);
+            let (bucket, stored) = entry?;
+            let group = expected.next().unwrap_or(&[]);
+            let listed: Option<Vec<(u64, u64)>> = ids::pairs(stored.value()).map(Iterator::collect);
+            if group.first().map(|&(key, _)| ids::bucket_of(key)) != Some(bucket.value())
+                || listed.as_deref() != Some(group)
+            {
+                let seq = group.first().map_or(0, |&(_, seq)| seq);
                 return Err(fault(seq, "the id index disagrees with the event"));
             }
-            if held.len() > 1 {
-                let mut ids = Vec::with_capacity(held.len());
-                for &seq in &held {
+            for same_hash in group.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+                let mut ids = Vec::with_capacity(same_hash.len());
+                for &(_, seq) in same_hash {
                     let event = self.get(seq)?.ok_or(StoreError::EventDamaged { seq })?;
                     ids.push((event.id, seq));
                 }
