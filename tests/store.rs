@@ -760,3 +760,39 @@ fn a_log_of_the_older_format_says_so() {
         "{err}"
     );
 }
+
+#[test]
+fn a_rebuild_replaces_its_snapshots_and_keeps_a_bounded_number() {
+    use eventscope::projection::{self, RebuildOptions, SnapshotPolicy, replay};
+    let (_dir, log) = new_log();
+    let events = (0..500).map(|n| event(&format!("s-{}", n % 7), "Noted", n, "{}"));
+    log.append(events).unwrap();
+    // A snapshot the rebuild would not take again, of the same version.
+    let types = projection::builtin("types").unwrap();
+    log.put_snapshots(&[("types", types.version(), 3, b"stale")])
+        .unwrap();
+    let rebuild = || {
+        let mut projections = vec![projection::builtin("types").unwrap()];
+        let options = RebuildOptions {
+            // As often as it may: every event.
+            snapshots: Some((
+                &log,
+                SnapshotPolicy {
+                    min_interval: 1,
+                    bytes_per_event: u64::MAX,
+                },
+            )),
+            ..RebuildOptions::default()
+        };
+        projection::rebuild(&log, &mut projections, &options, &mut |_| {}).unwrap();
+        log.snapshot_seqs("types", types.version()).unwrap()
+    };
+    let first = rebuild();
+    assert!(
+        first.len() as u64 <= replay::MAX_SNAPSHOTS_PER_REBUILD,
+        "{} snapshots",
+        first.len()
+    );
+    assert!(!first.contains(&3), "the stale snapshot is still there");
+    assert_eq!(rebuild(), first);
+}

@@ -133,33 +133,58 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         // on the way so that later time travel is fast.
         let mut projections = fresh;
         let outcome = rebuild(&log, &mut projections)?;
-        for projection in &projections {
-            out.insert(
-                projection.name().into(),
-                json!({
-                    "at": outcome.done,
-                    "start": "genesis",
-                    "replayed": outcome.done,
-                    "state": projection.state(),
-                }),
-            );
-        }
+        let states = projections.into_iter().map(|projection| {
+            let name = projection.name();
+            let state = projection.into_state();
+            (name, outcome.done, json!("genesis"), outcome.done, state)
+        });
+        return write_states(states);
     } else {
+        let mut travelled = Vec::new();
         for projection in fresh {
-            let (projection, report) = projection::travel(&log, snapshots, projection, at)?;
-            out.insert(
-                projection.name().into(),
-                json!({
-                    "at": report.at,
-                    "start": start_json(&report.start),
-                    "replayed": report.replayed,
-                    "state": projection.state(),
-                }),
-            );
+            travelled.push(projection::travel(&log, snapshots, projection, at)?);
         }
+        let states = travelled.into_iter().map(|(projection, report)| {
+            let name = projection.name();
+            let start = start_json(&report.start);
+            (
+                name,
+                report.at,
+                start,
+                report.replayed,
+                projection.into_state(),
+            )
+        });
+        return write_states(states);
     }
     let text = serde_json::to_string_pretty(&Value::Object(out))?;
     println!("{text}");
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints each projection's state as it is handed over, in the layout of
+/// `serde_json::to_string_pretty` of the whole object, so that only one
+/// state is held as JSON at a time and no text of them all is built.
+fn write_states(
+    states: impl Iterator<Item = (&'static str, u64, Value, u64, Value)>,
+) -> anyhow::Result<ExitCode> {
+    use serde::ser::{SerializeMap, Serializer};
+    use std::io::Write;
+
+    let stdout = std::io::stdout();
+    let mut writer = std::io::BufWriter::new(stdout.lock());
+    let mut serializer = serde_json::Serializer::with_formatter(
+        &mut writer,
+        serde_json::ser::PrettyFormatter::new(),
+    );
+    let mut map = serializer.serialize_map(None)?;
+    for (name, at, start, replayed, state) in states {
+        let entry = json!({"at": at, "start": start, "replayed": replayed, "state": state});
+        map.serialize_entry(name, &entry)?;
+    }
+    map.end()?;
+    writeln!(writer)?;
+    writer.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -75,6 +75,14 @@ impl SnapshotStore for EventLog {
         self.discard_snapshots(projection, Some(keep_version))?;
         Ok(())
     }
+
+    /// In a durable commit, so that the space they held is free for the
+    /// snapshots that replace them (space freed by a commit without
+    /// durability is not reused until a durable one).
+    fn discard_all(&self, projection: &str) -> anyhow::Result<()> {
+        self.discard_snapshots(projection, None)?;
+        Ok(())
+    }
 }
 
 impl EventLog {
