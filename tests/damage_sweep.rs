@@ -87,13 +87,13 @@ fn show(path: &Path) -> Result<Shown, String> {
 }
 
 /// The offsets to flip: every byte of the first page (redb's header), and
-/// of the rest one byte in `EVENTSCOPE_SWEEP_STRIDE` (7 by default, which
+/// of the rest one byte in `EVENTSCOPE_SWEEP_STRIDE` (11 by default, which
 /// keeps the sweep to seconds; 1 flips every byte of the file).
 fn offsets_to_flip(bytes: &[u8]) -> Vec<usize> {
     let stride = std::env::var("EVENTSCOPE_SWEEP_STRIDE")
         .ok()
         .and_then(|s| s.parse::<usize>().ok())
-        .unwrap_or(7)
+        .unwrap_or(11)
         .max(1);
     (0..bytes.len())
         .filter(|&offset| offset < 4096 || offset % stride == 0)
@@ -161,7 +161,7 @@ fn the_binary_reports_damage_in_one_line_and_exit_1() {
     let damaged = dir.path().join("damaged.redb");
     // Every page's first bytes (headers, keys) and a stride through the
     // rest: a sample, since a process per flip is slow.
-    let offsets = (0..bytes.len()).filter(|o| o % 4096 < 64 || o % 97 == 0);
+    let offsets = (0..bytes.len()).filter(|o| o % 4096 < 16 || o % 499 == 0);
     let mut failures = 0;
     for offset in offsets {
         let mut copy = bytes.clone();
