@@ -26,27 +26,52 @@ pub struct Args {
     /// or its first event has a `specversion`, native otherwise.
     #[arg(long)]
     pub format: Option<Format>,
+    /// Skip events whose id the log already holds, if they are the stored
+    /// events (a re-import continues where the log stopped); without it
+    /// such an event fails the import. Events with neither an id nor a
+    /// version are always appended.
+    #[arg(long)]
+    pub skip_existing: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut progress = Progress::new("importing");
+    let duplicates = if args.skip_existing {
+        ingest::Duplicates::SkipStored
+    } else {
+        ingest::Duplicates::Refuse
+    };
     let summary = if args.file.as_os_str() == "-" {
         let stdin = std::io::stdin();
         if stdin.is_terminal() {
             eprintln!("reading events from standard input (end with Ctrl-D)");
         }
         let input = BufReader::with_capacity(ingest::DETECT_BUFFER, stdin);
-        import(input, &args, &mut progress)
+        import(input, &args, duplicates, &mut progress)
     } else {
         let file = std::fs::File::open(&args.file)
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?;
         let input = BufReader::with_capacity(ingest::DETECT_BUFFER, file);
-        import(input, &args, &mut progress)
+        import(input, &args, duplicates, &mut progress)
     };
     progress.finish();
     let summary = summary?;
-    if summary.count() == 0 {
+    if summary.count() == 0 && summary.skipped > 0 {
+        eprintln!(
+            "imported no events: all {} were already in the log",
+            summary.skipped
+        );
+    } else if summary.count() == 0 {
         eprintln!("imported no events: the input held none");
+    } else if summary.skipped > 0 {
+        eprintln!(
+            "imported {} events into {} (seq {}..{}); skipped {} already in the log",
+            summary.count(),
+            args.db.display(),
+            summary.first_seq,
+            summary.last_seq,
+            summary.skipped
+        );
     } else {
         eprintln!(
             "imported {} events into {} (seq {}..{})",
@@ -63,6 +88,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 fn import(
     mut input: impl BufRead + Send,
     args: &Args,
+    duplicates: ingest::Duplicates,
     progress: &mut Progress,
 ) -> anyhow::Result<AppendSummary> {
     let format = match args.format {
@@ -70,5 +96,7 @@ fn import(
         None => format::detect(&mut input)
             .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", args.file.display()))?,
     };
-    ingest::import_into(input, &args.db, format, |n| progress.update(n, None))
+    ingest::import_into_with(input, &args.db, format, duplicates, |n| {
+        progress.update(n, None)
+    })
 }

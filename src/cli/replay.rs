@@ -152,30 +152,29 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         // on the way so that later time travel is fast.
         let mut projections = fresh;
         let outcome = rebuild(&log, &mut projections)?;
-        for projection in &projections {
-            out.insert(
-                projection.name().into(),
-                json!({
-                    "at": outcome.done,
-                    "start": "genesis",
-                    "replayed": outcome.done,
-                    "state": projection.state(),
-                }),
-            );
-        }
+        let states = projections.into_iter().map(|projection| {
+            let name = projection.name().to_owned();
+            let state = projection.into_state();
+            (name, outcome.done, json!("genesis"), outcome.done, state)
+        });
+        return write_states(states);
     } else {
+        let mut travelled = Vec::new();
         for projection in fresh {
-            let (projection, report) = projection::travel(&log, snapshots, projection, at)?;
-            out.insert(
-                projection.name().into(),
-                json!({
-                    "at": report.at,
-                    "start": start_json(&report.start),
-                    "replayed": report.replayed,
-                    "state": projection.state(),
-                }),
-            );
+            travelled.push(projection::travel(&log, snapshots, projection, at)?);
         }
+        let states = travelled.into_iter().map(|(projection, report)| {
+            let name = projection.name().to_owned();
+            let start = start_json(&report.start);
+            (
+                name,
+                report.at,
+                start,
+                report.replayed,
+                projection.into_state(),
+            )
+        });
+        return write_states(states);
     }
     let mut stdout = Stdout::lock();
     stdout.json_pretty(&Value::Object(out))?;
@@ -232,6 +231,37 @@ fn missing_path(
             shown(&parent)
         )
     }
+}
+
+/// Prints each projection's state as it is handed over, in the layout of
+/// `serde_json::to_string_pretty` of the whole object, so that only one
+/// state is held as JSON text at a time; through [`Stdout`], so a closed
+/// pipe ends quietly and the text is escaped for a terminal.
+fn write_states(
+    states: impl Iterator<Item = (String, u64, Value, u64, Value)>,
+) -> anyhow::Result<ExitCode> {
+    let mut stdout = Stdout::lock();
+    let mut first = true;
+    for (name, at, start, replayed, state) in states {
+        let mut one = Map::new();
+        one.insert(
+            name,
+            json!({"at": at, "start": start, "replayed": replayed, "state": state}),
+        );
+        // `{\n  "name": ...\n}`: the member is what stands between the
+        // braces, already indented as in the whole object.
+        let text = serde_json::to_string_pretty(&Value::Object(one))?;
+        let member = text
+            .strip_prefix("{\n")
+            .and_then(|t| t.strip_suffix("\n}"))
+            .unwrap_or(&text);
+        stdout.text(if first { "{\n" } else { ",\n" })?;
+        stdout.json_text(member)?;
+        first = false;
+    }
+    stdout.text(if first { "{}\n" } else { "\n}\n" })?;
+    stdout.finish()?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn rebuild(

@@ -66,13 +66,36 @@ impl From<StoreError> for ImportError {
     }
 }
 
+/// What an import does with an event whose id the log already holds.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Duplicates {
+    /// Refuse it: the import fails, naming the line and the seq holding
+    /// the id.
+    #[default]
+    Refuse,
+    /// Skip it if it is the stored event (a re-import continues where the
+    /// log stopped); refuse it if its contents differ.
+    SkipStored,
+}
+
 /// Imports every event of `reader` into `log` in one transaction. On any
 /// error nothing is written. `progress` is called with the events written
-/// so far, once per batch.
+/// so far, once per batch. An id the log already holds fails the import.
 pub fn import<R: BufRead + Send>(
     log: &EventLog,
     reader: R,
     format: Format,
+    progress: impl FnMut(u64),
+) -> Result<AppendSummary, ImportError> {
+    import_with(log, reader, format, Duplicates::Refuse, progress)
+}
+
+/// [`import`], with a choice of what to do with ids already in the log.
+pub fn import_with<R: BufRead + Send>(
+    log: &EventLog,
+    reader: R,
+    format: Format,
+    duplicates: Duplicates,
     mut progress: impl FnMut(u64),
 ) -> Result<AppendSummary, ImportError> {
     let (sender, receiver) = mpsc::sync_channel::<Parsed>(BATCHES_IN_FLIGHT);
@@ -101,9 +124,11 @@ pub fn import<R: BufRead + Send>(
                 };
                 written += batch.len() as u64;
                 for (at, event) in &batch {
-                    appender
-                        .push(event)
-                        .map_err(|error| ImportError::Rejected { at: *at, error })?;
+                    let pushed = match duplicates {
+                        Duplicates::Refuse => appender.push(event).map(drop),
+                        Duplicates::SkipStored => appender.push_or_skip(event).map(drop),
+                    };
+                    pushed.map_err(|error| ImportError::Rejected { at: *at, error })?;
                 }
                 let _ = recycle.send(batch);
                 progress(written);
@@ -163,14 +188,16 @@ pub fn import_file(
     source: &Path,
     db: &Path,
     format: Format,
+    duplicates: Duplicates,
     progress: impl FnMut(u64),
 ) -> anyhow::Result<AppendSummary> {
     let file = std::fs::File::open(source)
         .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", source.display()))?;
-    import_into(
+    import_into_with(
         std::io::BufReader::with_capacity(DETECT_BUFFER, file),
         db,
         format,
+        duplicates,
         progress,
     )
 }
@@ -187,9 +214,20 @@ pub fn import_into<R: BufRead + Send>(
     format: Format,
     progress: impl FnMut(u64),
 ) -> anyhow::Result<AppendSummary> {
+    import_into_with(reader, db, format, Duplicates::Refuse, progress)
+}
+
+/// [`import_into`], with a choice of what to do with ids already in the log.
+pub fn import_into_with<R: BufRead + Send>(
+    reader: R,
+    db: &Path,
+    format: Format,
+    duplicates: Duplicates,
+    progress: impl FnMut(u64),
+) -> anyhow::Result<AppendSummary> {
     if db.exists() {
         let log = EventLog::create(db)?;
-        return import(&log, reader, format, progress)
+        return import_with(&log, reader, format, duplicates, progress)
             .map_err(|error| anyhow::anyhow!("{error} (nothing was imported)"));
     }
     let folder = match db.parent() {
@@ -209,7 +247,7 @@ pub fn import_into<R: BufRead + Send>(
     let summary = EventLog::create(building.path())
         .map_err(anyhow::Error::from)
         .and_then(|log| {
-            import(&log, reader, format, progress)
+            import_with(&log, reader, format, duplicates, progress)
                 .map_err(|error| anyhow::anyhow!("{error} (nothing was imported)"))
         })?;
     // The log is closed (dropped above) before it is put in place; the

@@ -14,6 +14,10 @@ use crate::event::Event;
 /// enough to report every few milliseconds, rare enough to cost nothing.
 const CHECK_EVERY: u64 = 1024;
 
+/// The most snapshots one rebuild saves of a projection, whatever the log's
+/// length: the interval grows with the log to stay within it.
+pub const MAX_SNAPSHOTS_PER_REBUILD: u64 = 32;
+
 /// How far a rebuild has got.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Progress {
@@ -104,8 +108,9 @@ pub enum RebuildOutcome {
 
 /// Rebuilds fresh `projections` from genesis to the current end of the log
 /// in one pass. Reports progress at least every `report_every` and exactly
-/// once at the end with done == total. With snapshots, first discards those
-/// of other versions of each projection.
+/// once at the end with done == total. With snapshots, first discards every
+/// snapshot of each projection (of its other versions, and those the new
+/// ones replace), and saves at most [`MAX_SNAPSHOTS_PER_REBUILD`] of each.
 pub fn rebuild(
     source: &dyn EventSource,
     projections: &mut [Box<dyn Projection>],
@@ -117,7 +122,7 @@ pub fn rebuild(
     if let Some((store, _)) = options.snapshots {
         for projection in projections.iter() {
             store
-                .discard_other_versions(projection.name(), projection.version())
+                .discard_all(projection.name())
                 .map_err(|error| ReplayError::Snapshots {
                     projection: projection.name().to_owned(),
                     error,
@@ -128,13 +133,15 @@ pub fn rebuild(
         projections,
         options,
         next_snapshot: Vec::new(),
+        shortest_interval: total.div_ceil(MAX_SNAPSHOTS_PER_REBUILD),
         snapshots_saved: 0,
         done: 0,
         failure: None,
         cancelled: false,
     };
     if let Some((_, policy)) = options.snapshots {
-        run.next_snapshot = vec![policy.min_interval.max(1); run.projections.len()];
+        let first = policy.min_interval.max(run.shortest_interval).max(1);
+        run.next_snapshot = vec![first; run.projections.len()];
     }
     let mut last_report = started;
     run.cancelled = run.cancel_requested();
@@ -193,6 +200,8 @@ struct Run<'r, 'o> {
     options: &'r RebuildOptions<'o>,
     /// Per projection: the `done` count at which to save the next snapshot.
     next_snapshot: Vec<u64>,
+    /// Keeps the number of snapshots bounded on a long log.
+    shortest_interval: u64,
     snapshots_saved: u64,
     done: u64,
     failure: Option<ReplayError>,
@@ -228,7 +237,10 @@ impl Run<'_, '_> {
                     return ControlFlow::Break(());
                 }
                 self.snapshots_saved += 1;
-                *next = self.done + policy.interval_after(bytes.len());
+                *next = self.done
+                    + policy
+                        .interval_after(bytes.len())
+                        .max(self.shortest_interval);
             }
         }
         ControlFlow::Continue(())

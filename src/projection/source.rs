@@ -79,6 +79,10 @@ pub trait SnapshotStore {
 
     /// Removes snapshots of `projection` whose version differs from `keep_version`.
     fn discard_other_versions(&self, projection: &str, keep_version: u32) -> anyhow::Result<()>;
+
+    /// Removes every snapshot of `projection`: a rebuild from genesis
+    /// replaces them rather than adding to them.
+    fn discard_all(&self, projection: &str) -> anyhow::Result<()>;
 }
 
 /// A log held in memory: events in seq order, seq i at index i - 1.
@@ -191,6 +195,11 @@ impl SnapshotStore for MemorySnapshots {
     fn discard_other_versions(&self, projection: &str, keep_version: u32) -> anyhow::Result<()> {
         self.entries()
             .retain(|(name, version, _), _| name != projection || *version == keep_version);
+        Ok(())
+    }
+
+    fn discard_all(&self, projection: &str) -> anyhow::Result<()> {
+        self.entries().retain(|(name, _, _), _| name != projection);
         Ok(())
     }
 }

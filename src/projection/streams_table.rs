@@ -248,6 +248,29 @@ impl<V> StreamMap<V> {
         })
     }
 
+    /// Every entry moved out, in the order of [`StreamMap::iter`]: a large
+    /// state handed over whole without a copy.
+    pub fn into_entries(mut self) -> Vec<(String, V)> {
+        let keys: Vec<StreamKey> = self
+            .names
+            .sorted_ids()
+            .into_iter()
+            .flat_map(|prefix| {
+                self.prefix_entries(prefix)
+                    .map(|(key, _)| key)
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        let mut out = Vec::with_capacity(keys.len());
+        for key in keys {
+            let name = self.names.name(key);
+            if let Some(value) = self.slot(key).take() {
+                out.push((name, value));
+            }
+        }
+        out
+    }
+
     /// The name of a key held elsewhere (e.g. an order's customer).
     pub fn name(&self, key: StreamKey) -> String {
         self.names.name(key)

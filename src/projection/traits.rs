@@ -33,6 +33,12 @@ pub trait Projection: Send {
     /// The whole state as JSON, for display. Maps are in a stable order.
     fn state(&self) -> Value;
 
+    /// [`Projection::state`], consuming the projection: a large state can
+    /// then be handed over without a copy.
+    fn into_state(self: Box<Self>) -> Value {
+        self.state()
+    }
+
     /// The value at `path` in [`Projection::state`], or None when there is
     /// none. Built-ins answer without building the whole state, which keeps
     /// blame fast.

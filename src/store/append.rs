@@ -1,5 +1,6 @@
 //! Appending: a batch of events in one write transaction, all or nothing.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use redb::{ReadableTable, ReadableTableMetadata, Table, WriteTransaction};
@@ -9,7 +10,7 @@ use super::blocks::{self, BLOCK_EVENTS, TYPE_CHUNK};
 use super::codec::{self, EventParts};
 use super::names::Names;
 use super::tables::*;
-use super::{EventLog, Result, StoreError, read_i64, read_u64};
+use super::{EventLog, Result, StoreError, checked, guard, ids, put_meta, read_i64, read_u64};
 use crate::event::{Event, NewEvent, Timestamp};
 
 /// What an append wrote.
@@ -19,6 +20,9 @@ pub struct AppendSummary {
     pub first_seq: u64,
     /// The log's last seq after the append.
     pub last_seq: u64,
+    /// Events not appended because the log already held them (see
+    /// [`Appender::push_or_skip`]).
+    pub skipped: u64,
 }
 
 impl AppendSummary {
@@ -51,8 +55,11 @@ struct TypeState {
 
 /// Appends events inside one write transaction; see [`EventLog::append_with`].
 pub struct Appender<'txn> {
+    /// The log's file, to name it if redb fails on a damaged page.
+    path: &'txn Path,
     events: Table<'txn, u64, &'static [u8]>,
-    streams_table: Table<'txn, &'static str, (u32, &'static [u8])>,
+    streams_table: Table<'txn, &'static str, (u32, u32, &'static [u8])>,
+    ids: ids::IdIndex<'txn>,
     /// The streams this batch has touched or looked up, by name: an index
     /// into `stream_states` (one hash lookup per event).
     streams: HashMap<Arc<str>, usize>,
@@ -63,6 +70,8 @@ pub struct Appender<'txn> {
     types: HashMap<Arc<str>, usize>,
     type_states: Vec<(Arc<str>, TypeState)>,
     names: Names,
+    /// The last seq before this batch.
+    committed_seq: u64,
     last_seq: u64,
     /// The tail block being filled, and its number.
     block: Vec<u8>,
@@ -70,11 +79,50 @@ pub struct Appender<'txn> {
     record: Vec<u8>,
     first_time: Option<i64>,
     last_time: Option<i64>,
+    skipped: u64,
 }
 
 impl Appender<'_> {
-    /// Appends one event. A version conflict fails the whole batch.
+    /// Appends one event. A version conflict or an id the log already
+    /// holds fails the whole batch.
     pub fn push(&mut self, event: &NewEvent) -> Result<Appended> {
+        let path = self.path;
+        guard::contained(path, || self.push_here(event))
+    }
+
+    /// Like [`Appender::push`], but an event whose id the log already
+    /// holds is skipped (`None`) if it is the stored event, so a re-import
+    /// continues where the log stopped. With the same id but other
+    /// contents it is an error. Events with neither an id nor a version
+    /// are always appended.
+    pub fn push_or_skip(&mut self, event: &NewEvent) -> Result<Option<Appended>> {
+        let path = self.path;
+        guard::contained(path, || {
+            // Without an id, an event given its version is known by the
+            // id it was stored under: `<stream>/<version>`.
+            let id = match (&event.id, event.expected_version) {
+                (Some(id), _) => Some(id.clone()),
+                (None, Some(version)) => Some(crate::event::derived_id(&event.stream, version)),
+                (None, None) => None,
+            };
+            if let Some(id) = &id
+                && let Some(stored) = self.stored_with_id(id)?
+            {
+                return if ids::same_event(&stored, event) {
+                    self.skipped += 1;
+                    Ok(None)
+                } else {
+                    Err(StoreError::NotTheStoredEvent {
+                        id: id.clone(),
+                        seq: stored.seq,
+                    })
+                };
+            }
+            self.push_here(event).map(Some)
+        })
+    }
+
+    fn push_here(&mut self, event: &NewEvent) -> Result<Appended> {
         let seq = self.last_seq + 1;
         // Check the expectation before a new stream is given an id, so a
         // refused event reserves nothing.
@@ -88,6 +136,25 @@ impl Appender<'_> {
                 actual: version,
             });
         }
+        let key = match &event.id {
+            Some(id) => checked::id_key(id),
+            None => ids::derived_key(&event.stream, version),
+        };
+        for other in self.ids.holders(key)? {
+            let stored = self.event_at(other)?;
+            let same = match &event.id {
+                Some(id) => stored.id == *id,
+                None => stored.id == crate::event::derived_id(&event.stream, version),
+            };
+            if same {
+                return Err(StoreError::DuplicateId {
+                    id: stored.id,
+                    seq: other,
+                    earlier_in_batch: other > self.committed_seq,
+                });
+            }
+        }
+        self.ids.add(key, seq)?;
         let state = self.stream(&event.stream)?;
         state.version = version;
         state.touched = true;
@@ -135,10 +202,48 @@ impl Appender<'_> {
         if self.fresh {
             return Ok(0);
         }
-        Ok(self
-            .streams_table
-            .get(stream)?
-            .map_or(0, |stored| (stored.value().1.len() / 8) as u64))
+        match self.streams_table.get(stream)? {
+            None => Ok(0),
+            Some(stored) => {
+                let (_, seqs) = checked::open_stream(stream, stored.value())?;
+                Ok((seqs.len() / 8) as u64)
+            }
+        }
+    }
+
+    /// The event, stored or appended earlier in this batch, whose id is
+    /// `id`, if any.
+    fn stored_with_id(&self, id: &str) -> Result<Option<Event>> {
+        for seq in self.ids.holders(checked::id_key(id))? {
+            let event = self.event_at(seq)?;
+            if event.id == id {
+                return Ok(Some(event));
+            }
+        }
+        Ok(None)
+    }
+
+    /// An event of the log or of this batch, read back to compare.
+    fn event_at(&self, seq: u64) -> Result<Event> {
+        let damaged = StoreError::EventDamaged { seq };
+        if seq == 0 || seq > self.last_seq {
+            // The id index names a seq that is not in the log.
+            return Err(damaged);
+        }
+        let block_no = blocks::block_of(seq);
+        let stored;
+        let block = if block_no == self.block_no {
+            self.block.as_slice()
+        } else {
+            stored = self.events.get(block_no)?.ok_or(damaged)?;
+            stored.value()
+        };
+        let offset = (seq - blocks::first_seq_of(block_no)) as usize;
+        let record = blocks::records(block)
+            .nth(offset)
+            .and_then(|r| r.ok())
+            .ok_or(StoreError::EventDamaged { seq })?;
+        super::read::decode(seq, record, &self.names)
     }
 
     fn flush_block(&mut self) -> Result<()> {
@@ -160,7 +265,7 @@ impl Appender<'_> {
         };
         let (id, seqs) = match stored {
             Some(stored) => {
-                let (id, seqs) = stored.value();
+                let (id, seqs) = checked::open_stream(name, stored.value())?;
                 (id, seqs.to_vec())
             }
             None => {
@@ -231,78 +336,102 @@ impl EventLog {
         &self,
         fill: impl FnOnce(&mut Appender<'_>) -> Result<(), E>,
     ) -> Result<AppendSummary, E> {
-        let _one_appender = match self.append_lock.lock() {
-            Ok(guard) => guard,
-            Err(poisoned) => poisoned.into_inner(),
-        };
-        let txn = self.db.begin_write()?;
-        let outcome = self.fill_and_finish(&txn, fill);
-        match outcome {
-            Ok((summary, names)) => {
-                txn.commit().map_err(StoreError::from)?;
-                self.set_names(names);
-                Ok(summary)
+        // The filler's own error, kept apart from the store's so that it
+        // crosses the panic boundary unchanged.
+        let mut failure = None;
+        let outcome = self.guarded(|| {
+            let _one_appender = match self.append_lock.lock() {
+                Ok(guard) => guard,
+                Err(poisoned) => poisoned.into_inner(),
+            };
+            let txn = self.db.begin_write()?;
+            match self.fill_and_finish(&txn, fill) {
+                Ok(Ok((summary, names))) => {
+                    txn.commit()?;
+                    self.set_names(names);
+                    Ok(Some(summary))
+                }
+                Ok(Err(error)) => {
+                    failure = Some(error);
+                    txn.abort()?;
+                    Ok(None)
+                }
+                Err(error) => {
+                    txn.abort()?;
+                    Err(error)
+                }
             }
-            Err(error) => {
-                txn.abort().map_err(StoreError::from)?;
-                Err(error)
-            }
+        });
+        match (outcome, failure) {
+            (Ok(Some(summary)), _) => Ok(summary),
+            (_, Some(error)) => Err(error),
+            (Err(error), None) => Err(error.into()),
+            (Ok(None), None) => Err(StoreError::Invalid("the append stopped".into()).into()),
         }
     }
 
-    fn fill_and_finish<E: From<StoreError>>(
+    /// The store's failures are the outer result, the filler's the inner.
+    #[allow(clippy::type_complexity)]
+    fn fill_and_finish<E>(
         &self,
         txn: &WriteTransaction,
         fill: impl FnOnce(&mut Appender<'_>) -> Result<(), E>,
-    ) -> Result<(AppendSummary, Names), E> {
-        let mut meta = txn.open_table(META).map_err(StoreError::from)?;
+    ) -> Result<Result<(AppendSummary, Names), E>> {
+        let mut meta = txn.open_table(META)?;
         let last_seq = read_u64(&meta, META_LAST_SEQ)?;
-        let events = txn.open_table(EVENTS).map_err(StoreError::from)?;
+        let events = txn.open_table(EVENTS)?;
         let block_no = blocks::block_of(last_seq + 1);
-        let block = match events.get(block_no).map_err(StoreError::from)? {
+        let block = match events.get(block_no)? {
             Some(stored) => stored.value().to_vec(),
             None => Vec::with_capacity(BLOCK_EVENTS as usize * 256),
         };
-        let streams_table = txn.open_table(STREAMS).map_err(StoreError::from)?;
-        let type_states = load_types(&txn.open_table(TYPES).map_err(StoreError::from)?)?;
+        let streams_table = txn.open_table(STREAMS)?;
+        let type_states = load_types(&txn.open_table(TYPES)?)?;
         let types = type_states
             .iter()
             .enumerate()
             .map(|(index, (name, _))| (name.clone(), index))
             .collect();
         let mut appender = Appender {
+            path: &self.path,
             events,
-            fresh: streams_table.is_empty().map_err(StoreError::from)?,
+            fresh: streams_table.is_empty()?,
             streams_table,
+            ids: ids::IdIndex::new(txn.open_table(IDS)?)?,
             streams: HashMap::default(),
             stream_states: Vec::new(),
             types,
             type_states,
             names: (*self.names()).clone(),
+            committed_seq: last_seq,
             last_seq,
             block,
             block_no,
             record: Vec::with_capacity(256),
             first_time: read_i64(&meta, META_FIRST_TIME)?,
             last_time: read_i64(&meta, META_LAST_TIME)?,
+            skipped: 0,
         };
-        fill(&mut appender)?;
+        if let Err(error) = guard::outside(|| fill(&mut appender)) {
+            return Ok(Err(error));
+        }
         let summary = AppendSummary {
             first_seq: last_seq + 1,
             last_seq: appender.last_seq,
+            skipped: appender.skipped,
         };
         finish(txn, &mut meta, &mut appender)?;
-        Ok((summary, std::mem::take(&mut appender.names)))
+        Ok(Ok((summary, std::mem::take(&mut appender.names))))
     }
 }
 
 fn load_types(
-    table: &impl ReadableTable<&'static str, (u32, u64)>,
+    table: &impl ReadableTable<&'static str, (u32, u32, u64)>,
 ) -> Result<Vec<(Arc<str>, TypeState)>> {
     let mut types = Vec::new();
     for entry in table.iter()? {
         let (name, value) = entry?;
-        let (id, count) = value.value();
+        let (id, count) = checked::open_type(name.value(), value.value())?;
         types.push((
             Arc::from(name.value()),
             TypeState {
@@ -324,6 +453,7 @@ fn finish(
     appender: &mut Appender<'_>,
 ) -> Result<()> {
     appender.flush_block()?;
+    appender.ids.flush()?;
 
     // In name order, so the B-tree is written front to back, not at random.
     let mut touched: Vec<&(Arc<str>, StreamState)> = appender
@@ -334,9 +464,10 @@ fn finish(
     touched.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     for (name, state) in touched {
         let name: &str = name;
+        let sum = checked::stream_crc(name, state.id, &state.seqs);
         appender
             .streams_table
-            .insert(name, (state.id, state.seqs.as_slice()))?;
+            .insert(name, (sum, state.id, state.seqs.as_slice()))?;
     }
 
     let mut list = Vec::new();
@@ -352,33 +483,41 @@ fn finish(
         let start = state.count - state.added.len() as u64;
         let chunk = TYPE_CHUNK as u64;
         let mut chunk_no = start / chunk;
+        // Room for the checksum, sealed in just before each insert.
         list.clear();
+        list.extend_from_slice(&[0; checked::SEAL]);
         if !start.is_multiple_of(chunk)
             && let Some(stored) = type_index.get((state.id, chunk_no as u32))?
         {
-            list.extend_from_slice(stored.value());
+            let key = checked::chunk_key(state.id, chunk_no as u32);
+            let seqs = checked::open_sealed(&key, stored.value(), "a chunk of the type index")?;
+            list.extend_from_slice(seqs);
         }
         for (position, &seq) in (start..).zip(&state.added) {
             if position / chunk != chunk_no {
+                checked::seal(&checked::chunk_key(state.id, chunk_no as u32), &mut list);
                 type_index.insert((state.id, chunk_no as u32), list.as_slice())?;
-                list.clear();
+                list.truncate(checked::SEAL);
                 chunk_no = position / chunk;
             }
             blocks::push_seq(&mut list, seq);
         }
+        checked::seal(&checked::chunk_key(state.id, chunk_no as u32), &mut list);
         type_index.insert((state.id, chunk_no as u32), list.as_slice())?;
-        types.insert(&**name, (state.id, state.count))?;
+        let sum = checked::type_crc(name, state.id, state.count);
+        types.insert(&**name, (sum, state.id, state.count))?;
         if state.new {
-            type_names.insert(state.id, &**name)?;
+            let sum = checked::type_name_crc(state.id, name);
+            type_names.insert(state.id, (sum, &**name))?;
         }
     }
 
-    meta.insert(META_LAST_SEQ, appender.last_seq.to_le_bytes().as_slice())?;
+    put_meta(meta, META_LAST_SEQ, &appender.last_seq.to_le_bytes())?;
     if let Some(first) = appender.first_time {
-        meta.insert(META_FIRST_TIME, first.to_le_bytes().as_slice())?;
+        put_meta(meta, META_FIRST_TIME, &first.to_le_bytes())?;
     }
     if let Some(last) = appender.last_time {
-        meta.insert(META_LAST_TIME, last.to_le_bytes().as_slice())?;
+        put_meta(meta, META_LAST_TIME, &last.to_le_bytes())?;
     }
     Ok(())
 }

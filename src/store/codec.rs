@@ -328,3 +328,60 @@ mod tests {
         assert!(decode_raw(42, &[]).is_err());
     }
 }
+
+/// The decoder meets whatever bytes a damaged file holds: it must refuse
+/// or decode them, never panic, and never accept a changed record. The
+/// case count follows `PROPTEST_CASES` (256 by default), so a longer run
+/// is `PROPTEST_CASES=1000000 cargo test --release --lib store::codec`.
+#[cfg(test)]
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::*;
+    use crate::store::blocks;
+
+    fn names() -> (Vec<Arc<str>>, Vec<Arc<str>>) {
+        let streams = ["a", "customer-7"].map(Arc::from).to_vec();
+        let types = ["X", "Y"].map(Arc::from).to_vec();
+        (streams, types)
+    }
+
+    proptest! {
+        #[test]
+        fn arbitrary_bytes_never_panic(seq in any::<u64>(), bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let (streams, types) = names();
+            let _ = decode(seq, &bytes, &streams, &types);
+            for record in blocks::records(&bytes).flatten() {
+                let _ = decode(seq, record, &streams, &types);
+            }
+        }
+
+        #[test]
+        fn a_changed_record_is_refused(
+            data in "[ -~]{0,40}",
+            id in proptest::option::of("[a-z0-9-]{1,12}"),
+            at in any::<prop::sample::Index>(),
+            flip in 1u8..=255,
+        ) {
+            let data = serde_json::to_string(&data).unwrap();
+            let parts = EventParts {
+                seq: 9,
+                stream_id: 1,
+                stream: "customer-7",
+                version: 3,
+                type_id: 1,
+                time: Some(Timestamp::from_unix_millis(1_700_000_000_000)),
+                id: id.as_deref(),
+                data: &data,
+                metadata: None,
+            };
+            let mut bytes = Vec::new();
+            encode(&parts, &mut bytes);
+            let (streams, types) = names();
+            prop_assert!(decode(9, &bytes, &streams, &types).is_ok());
+            let at = at.index(bytes.len());
+            bytes[at] ^= flip;
+            prop_assert!(decode(9, &bytes, &streams, &types).is_err());
+        }
+    }
+}

@@ -75,6 +75,14 @@ impl SnapshotStore for EventLog {
         self.discard_snapshots(projection, Some(keep_version))?;
         Ok(())
     }
+
+    /// In a durable commit, so that the space they held is free for the
+    /// snapshots that replace them (space freed by a commit without
+    /// durability is not reused until a durable one).
+    fn discard_all(&self, projection: &str) -> anyhow::Result<()> {
+        self.discard_snapshots(projection, None)?;
+        Ok(())
+    }
 }
 
 impl EventLog {
@@ -89,36 +97,42 @@ impl EventLog {
         seq: u64,
         state: &[u8],
     ) -> Result<()> {
-        let mut txn = self.db.begin_write()?;
-        txn.set_durability(Durability::None)
-            .map_err(super::StoreError::storage)?;
-        {
-            let mut table = txn.open_table(SNAPSHOTS)?;
-            let packed = super::snapshots::pack(projection, version, seq, state);
-            table.insert((projection, version, seq), packed.as_slice())?;
-        }
-        txn.commit()?;
-        Ok(())
+        self.guarded(|| {
+            let mut txn = self.db.begin_write()?;
+            txn.set_durability(Durability::None)
+                .map_err(super::StoreError::storage)?;
+            {
+                let mut table = txn.open_table(SNAPSHOTS)?;
+                let packed = super::snapshots::pack(projection, version, seq, state);
+                table.insert((projection, version, seq), packed.as_slice())?;
+            }
+            txn.commit()?;
+            Ok(())
+        })
     }
 
     /// Makes snapshots cached by [`EventLog::cache_snapshot`] durable.
     pub fn persist_snapshots(&self) -> Result<()> {
-        let txn = self.db.begin_write()?;
-        txn.commit()?;
-        Ok(())
+        self.guarded(|| {
+            let txn = self.db.begin_write()?;
+            txn.commit()?;
+            Ok(())
+        })
     }
 
     /// How many snapshots the log holds, and their bytes.
     pub fn snapshot_stats(&self) -> Result<(u64, u64)> {
-        let txn = self.db.begin_read()?;
-        let table = txn.open_table(SNAPSHOTS)?;
-        let mut count = 0;
-        let mut bytes = 0;
-        for entry in table.iter()? {
-            let (_, state) = entry?;
-            count += 1;
-            bytes += state.value().len() as u64;
-        }
-        Ok((count, bytes))
+        self.guarded(|| {
+            let txn = self.db.begin_read()?;
+            let table = txn.open_table(SNAPSHOTS)?;
+            let mut count = 0;
+            let mut bytes = 0;
+            for entry in table.iter()? {
+                let (_, state) = entry?;
+                count += 1;
+                bytes += state.value().len() as u64;
+            }
+            Ok((count, bytes))
+        })
     }
 }

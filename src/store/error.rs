@@ -17,8 +17,23 @@ pub enum StoreError {
     NewerFormat { path: PathBuf, found: String },
     /// redb reports the file as corrupt, or it cannot be read.
     Damaged { path: PathBuf, detail: String },
+    /// The file is a log of an older layout this build does not read.
+    OlderFormat { path: PathBuf, found: u32 },
     /// A stored event does not match its checksum, or is malformed.
     EventDamaged { seq: u64 },
+    /// A name, count, index entry or meta figure does not match its
+    /// checksum.
+    IndexDamaged { what: String },
+    /// An appended event has an id the log already holds.
+    /// `earlier_in_batch`: the seq holding it is one this same append
+    /// wrote, not yet committed.
+    DuplicateId {
+        id: String,
+        seq: u64,
+        earlier_in_batch: bool,
+    },
+    /// An event skipped as already stored differs from the stored one.
+    NotTheStoredEvent { id: String, seq: u64 },
     /// An append expected a stream version it did not find.
     Conflict {
         stream: String,
@@ -129,6 +144,31 @@ impl fmt::Display for StoreError {
             StoreError::Damaged { path, detail } => {
                 write!(f, "{} is damaged: {detail}", path.display())
             }
+            StoreError::OlderFormat { path, found } => write!(
+                f,
+                "{} is in an older eventscope log format ({found}) that this eventscope cannot read; \
+                 export it with the eventscope that wrote it and import the export",
+                path.display()
+            ),
+            StoreError::IndexDamaged { what } => write!(f, "the log is damaged: {what}"),
+            StoreError::DuplicateId {
+                id,
+                seq,
+                earlier_in_batch: true,
+            } => write!(
+                f,
+                "the event id {id} is also the id of an earlier event of this import \
+                 (it would be seq {seq}); ids are unique in a log"
+            ),
+            StoreError::DuplicateId { id, seq, .. } => write!(
+                f,
+                "the event id {id} is already in the log, at seq {seq}; ids are unique \
+                 (import --skip-existing skips events already stored)"
+            ),
+            StoreError::NotTheStoredEvent { id, seq } => write!(
+                f,
+                "the event id {id} is already in the log, at seq {seq}, with other contents"
+            ),
             StoreError::EventDamaged { seq } => write!(
                 f,
                 "event {seq} is damaged: its stored bytes do not match their checksum"

@@ -8,9 +8,12 @@
 
 mod append;
 mod blocks;
+mod checked;
 mod codec;
 mod engine;
 mod error;
+mod guard;
+mod ids;
 mod names;
 mod read;
 mod snapshots;
@@ -21,8 +24,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, RwLock};
 
 use redb::{
-    Database, ReadOnlyDatabase, ReadTransaction, ReadableDatabase, ReadableTable,
-    ReadableTableMetadata, WriteTransaction,
+    Database, ReadOnlyDatabase, ReadTransaction, ReadableDatabase, ReadableTable, WriteTransaction,
 };
 
 pub use append::{AppendSummary, Appended, Appender};
@@ -43,6 +45,8 @@ pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 enum Db {
     Writable(Database),
     ReadOnly(ReadOnlyDatabase),
+    /// Only while the log is being dropped.
+    Closed,
 }
 
 impl Db {
@@ -50,6 +54,7 @@ impl Db {
         Ok(match self {
             Db::Writable(db) => db.begin_read()?,
             Db::ReadOnly(db) => db.begin_read()?,
+            Db::Closed => return Err(StoreError::Invalid("this log is closed".into())),
         })
     }
 
@@ -59,6 +64,7 @@ impl Db {
             Db::ReadOnly(_) => Err(StoreError::Invalid(
                 "this log was opened read-only and cannot be changed".into(),
             )),
+            Db::Closed => Err(StoreError::Invalid("this log is closed".into())),
         }
     }
 }
@@ -85,6 +91,10 @@ impl EventLog {
     /// Opens an existing log for reading and writing.
     pub fn open(path: impl AsRef<Path>) -> Result<EventLog> {
         let path = path.as_ref();
+        guard::contained(path, || EventLog::open_here(path))
+    }
+
+    fn open_here(path: &Path) -> Result<EventLog> {
         check_file(path)?;
         let db = Database::builder()
             .set_cache_size(CACHE_BYTES)
@@ -97,6 +107,10 @@ impl EventLog {
     /// it is. Other read-only openers may share it.
     pub fn open_read_only(path: impl AsRef<Path>) -> Result<EventLog> {
         let path = path.as_ref();
+        guard::contained(path, || EventLog::open_read_only_here(path))
+    }
+
+    fn open_read_only_here(path: &Path) -> Result<EventLog> {
         check_file(path)?;
         let open = || {
             Database::builder()
@@ -122,6 +136,10 @@ impl EventLog {
         if path.exists() {
             return EventLog::open(path);
         }
+        guard::contained(path, || EventLog::create_here(path))
+    }
+
+    fn create_here(path: &Path) -> Result<EventLog> {
         let db = Database::builder()
             .set_cache_size(CACHE_BYTES)
             .create(path)
@@ -129,15 +147,16 @@ impl EventLog {
         let txn = db.begin_write()?;
         {
             let mut meta = txn.open_table(META)?;
-            meta.insert(META_MAGIC, MAGIC)?;
-            meta.insert(META_FORMAT, FORMAT_VERSION.to_le_bytes().as_slice())?;
-            meta.insert(META_LAST_SEQ, 0u64.to_le_bytes().as_slice())?;
+            put_meta(&mut meta, META_MAGIC, MAGIC)?;
+            put_meta(&mut meta, META_FORMAT, &FORMAT_VERSION.to_le_bytes())?;
+            put_meta(&mut meta, META_LAST_SEQ, &0u64.to_le_bytes())?;
             // Create every table now, so readers never meet a missing one.
             txn.open_table(EVENTS)?;
             txn.open_table(TYPE_INDEX)?;
             txn.open_table(STREAMS)?;
             txn.open_table(TYPES)?;
             txn.open_table(TYPE_NAMES)?;
+            txn.open_table(IDS)?;
             txn.open_table(SNAPSHOTS)?;
         }
         txn.commit()?;
@@ -151,22 +170,37 @@ impl EventLog {
         let txn = db.begin_read()?;
         let meta = match txn.open_table(META) {
             Ok(meta) => meta,
-            Err(redb::TableError::TableDoesNotExist(_)) => return Err(not_a_log()),
+            Err(redb::TableError::TableDoesNotExist(_)) => {
+                return Err(older_format(&txn, path).unwrap_or_else(not_a_log));
+            }
             Err(e) => return Err(e.into()),
         };
-        match meta.get(META_MAGIC)? {
-            Some(magic) if magic.value() == MAGIC => {}
+        // A few entries: check them all, so that a damaged key (a figure
+        // that would read as missing) is caught on every open.
+        for entry in meta.iter()? {
+            let (key, value) = entry?;
+            let what = "an entry of the log's figures";
+            checked::open_sealed(key.value().as_bytes(), value.value(), what)?;
+        }
+        match get_meta(&meta, META_MAGIC) {
+            Ok(Some(magic)) if magic == MAGIC => {}
+            Err(damage @ StoreError::IndexDamaged { .. }) => return Err(damage),
             _ => return Err(not_a_log()),
         }
-        let format = meta
-            .get(META_FORMAT)?
-            .and_then(|v| <[u8; 4]>::try_from(v.value()).ok())
+        let format = get_meta(&meta, META_FORMAT)?
+            .and_then(|v| <[u8; 4]>::try_from(v.as_slice()).ok())
             .map(u32::from_le_bytes)
             .ok_or_else(not_a_log)?;
         if format > FORMAT_VERSION {
             return Err(StoreError::NewerFormat {
                 path: path.to_path_buf(),
                 found: format!("log format {format}, this build reads up to {FORMAT_VERSION}"),
+            });
+        }
+        if format < FORMAT_VERSION {
+            return Err(StoreError::OlderFormat {
+                path: path.to_path_buf(),
+                found: format,
             });
         }
         let names = Names::load(&txn)?;
@@ -186,8 +220,15 @@ impl EventLog {
 
     /// The last seq in the log; 0 when empty. Also the number of events.
     pub fn last_seq(&self) -> Result<u64> {
-        let txn = self.db.begin_read()?;
-        read_u64(&txn.open_table(META)?, META_LAST_SEQ)
+        self.guarded(|| {
+            let txn = self.db.begin_read()?;
+            read_u64(&txn.open_table(META)?, META_LAST_SEQ)
+        })
+    }
+
+    /// Runs store code with redb's panics on damaged pages contained.
+    fn guarded<T>(&self, body: impl FnOnce() -> Result<T>) -> Result<T> {
+        guard::contained(&self.path, body)
     }
 
     /// The interned names, as of the last append.
@@ -205,6 +246,38 @@ impl EventLog {
             Err(poisoned) => *poisoned.into_inner() = names,
         }
     }
+}
+
+impl Drop for EventLog {
+    /// Closing writes redb's own records; on a damaged file that may panic
+    /// too, which must not end the program.
+    fn drop(&mut self) {
+        let db = std::mem::replace(&mut self.db, Db::Closed);
+        let _ = self.guarded(|| {
+            drop(db);
+            Ok(())
+        });
+    }
+}
+
+/// The sentence for a log of an older format, if the file is one.
+fn older_format(txn: &ReadTransaction, path: &Path) -> Option<StoreError> {
+    let meta = txn.open_table(META_FORMAT_1).ok()?;
+    let magic = meta.get(META_MAGIC).ok()??;
+    if magic.value() != MAGIC {
+        return None;
+    }
+    let found = meta
+        .get(META_FORMAT)
+        .ok()??
+        .value()
+        .try_into()
+        .map(u32::from_le_bytes)
+        .unwrap_or(1);
+    Some(StoreError::OlderFormat {
+        path: path.to_path_buf(),
+        found,
+    })
 }
 
 /// Refuses paths that cannot hold a log, with a sentence saying why.
@@ -230,25 +303,57 @@ fn check_file(path: &Path) -> Result<()> {
     }
 }
 
+/// A meta value, checked against its checksum.
+fn get_meta(
+    meta: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &str,
+) -> Result<Option<Vec<u8>>> {
+    match meta.get(key)? {
+        None => Ok(None),
+        Some(stored) => {
+            let what = format!("the log's {key} figure");
+            Ok(Some(
+                checked::open_sealed(key.as_bytes(), stored.value(), &what)?.to_vec(),
+            ))
+        }
+    }
+}
+
+fn put_meta(
+    meta: &mut redb::Table<'_, &'static str, &'static [u8]>,
+    key: &str,
+    value: &[u8],
+) -> Result<()> {
+    meta.insert(key, checked::sealed(key.as_bytes(), value).as_slice())?;
+    Ok(())
+}
+
+/// An 8-byte meta figure that every log has; missing, it is damage.
 fn read_u64(meta: &impl ReadableTable<&'static str, &'static [u8]>, key: &str) -> Result<u64> {
-    Ok(meta
-        .get(key)?
-        .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
+    read_8(meta, key)?
         .map(u64::from_le_bytes)
-        .unwrap_or(0))
+        .ok_or_else(|| StoreError::IndexDamaged {
+            what: format!("the log's {key} figure is missing"),
+        })
 }
 
 fn read_i64(
     meta: &impl ReadableTable<&'static str, &'static [u8]>,
     key: &str,
 ) -> Result<Option<i64>> {
-    Ok(meta
-        .get(key)?
-        .and_then(|v| <[u8; 8]>::try_from(v.value()).ok())
-        .map(i64::from_le_bytes))
+    Ok(read_8(meta, key)?.map(i64::from_le_bytes))
 }
 
-/// The number of entries in a table, as u64.
-fn table_len(table: &impl ReadableTableMetadata) -> Result<u64> {
-    Ok(table.len()?)
+fn read_8(
+    meta: &impl ReadableTable<&'static str, &'static [u8]>,
+    key: &str,
+) -> Result<Option<[u8; 8]>> {
+    match get_meta(meta, key)? {
+        None => Ok(None),
+        Some(bytes) => <[u8; 8]>::try_from(bytes.as_slice())
+            .map(Some)
+            .map_err(|_| StoreError::IndexDamaged {
+                what: format!("the log's {key} figure has the wrong length"),
+            }),
+    }
 }

@@ -8,8 +8,8 @@ use redb::{ReadTransaction, ReadableTable};
 use super::append::time_span;
 use super::names::Names;
 use super::tables::*;
-use super::{EventLog, Result, StoreError, read_i64, read_u64, table_len};
-use super::{blocks, codec};
+use super::{EventLog, Result, StoreError, read_i64, read_u64};
+use super::{blocks, checked, codec, guard};
 use crate::event::{Event, Timestamp};
 
 /// The summary figures of a log.
@@ -30,9 +30,11 @@ impl EventLog {
 
     /// One event by seq.
     pub fn get(&self, seq: u64) -> Result<Option<Event>> {
-        let names = self.names();
-        let txn = self.read_txn()?;
-        event_at(&txn, &txn.open_table(EVENTS)?, seq, &names)
+        self.guarded(|| {
+            let names = self.names();
+            let txn = self.read_txn()?;
+            event_at(&txn, &txn.open_table(EVENTS)?, seq, &names)
+        })
     }
 
     /// Calls `visit` with each event whose seq is in `seqs`, in order, until
@@ -77,7 +79,7 @@ impl EventLog {
         if from > to {
             return Ok(());
         }
-        self.scan_here(from, to, types, &mut visit)
+        self.guarded(|| self.scan_here(from, to, types, &mut visit))
     }
 
     /// Every seq from `from` to `to` (bounded by the log's end) is either
@@ -127,7 +129,8 @@ impl EventLog {
                         continue;
                     }
                 }
-                if visit(decode(seq, record, &names)?).is_break() {
+                let event = decode(seq, record, &names)?;
+                if guard::outside(|| visit(event)).is_break() {
                     return Ok(());
                 }
             }
@@ -143,12 +146,16 @@ impl EventLog {
     /// Up to `limit` events from `from` onwards (or, `backwards`, from
     /// `from` down).
     pub fn read(&self, from: u64, limit: usize, backwards: bool) -> Result<Vec<Event>> {
+        self.guarded(|| self.read_here(from, limit, backwards))
+    }
+
+    fn read_here(&self, from: u64, limit: usize, backwards: bool) -> Result<Vec<Event>> {
         let mut out = Vec::with_capacity(limit.min(1024));
         if limit == 0 {
             return Ok(out);
         }
         if !backwards {
-            self.scan(from..=u64::MAX, |event| {
+            self.scan_here(from, u64::MAX, None, &mut |event| {
                 out.push(event);
                 if out.len() < limit {
                     ControlFlow::Continue(())
@@ -200,89 +207,120 @@ impl EventLog {
 
     /// The current version of a stream; 0 when it has no events.
     pub fn stream_version(&self, stream: &str) -> Result<u64> {
-        let txn = self.read_txn()?;
-        let streams = txn.open_table(STREAMS)?;
-        Ok(streams
-            .get(stream)?
-            .map_or(0, |v| (v.value().1.len() / 8) as u64))
+        self.guarded(|| Ok(stream_seqs(&self.read_txn()?, stream)?.len() as u64))
     }
 
     /// The events of one stream, in version order.
     pub fn read_stream(&self, stream: &str) -> Result<Vec<Event>> {
-        let names = self.names();
-        let txn = self.read_txn()?;
-        let events = txn.open_table(EVENTS)?;
-        let mut out = Vec::new();
-        for seq in stream_seqs(&txn, stream)? {
-            let event = event_at(&txn, &events, seq, &names)?;
-            out.push(event.ok_or(StoreError::EventDamaged { seq })?);
-        }
-        Ok(out)
+        self.guarded(|| {
+            let names = self.names();
+            let txn = self.read_txn()?;
+            let events = txn.open_table(EVENTS)?;
+            let mut out = Vec::new();
+            for seq in stream_seqs(&txn, stream)? {
+                let event = event_at(&txn, &events, seq, &names)?;
+                out.push(event.ok_or(StoreError::EventDamaged { seq })?);
+            }
+            Ok(out)
+        })
     }
 
     /// The seqs of a stream's events, in order (none for an unknown stream).
     pub fn seqs_of_stream(&self, stream: &str) -> Result<Vec<u64>> {
-        stream_seqs(&self.read_txn()?, stream)
+        self.guarded(|| stream_seqs(&self.read_txn()?, stream))
     }
 
     /// The seqs of every event of a type, in order, from the type index.
     pub fn seqs_of_type(&self, event_type: &str) -> Result<Vec<u64>> {
-        let txn = self.read_txn()?;
-        let Some(type_id) = txn.open_table(TYPES)?.get(event_type)?.map(|v| v.value().0) else {
-            return Ok(Vec::new());
-        };
-        let index = txn.open_table(TYPE_INDEX)?;
-        let mut out = Vec::new();
-        for entry in index.range((type_id, 0)..=(type_id, u32::MAX))? {
-            out.extend(blocks::seqs(entry?.1.value()));
-        }
-        Ok(out)
+        self.guarded(|| {
+            let txn = self.read_txn()?;
+            let Some(entry) = txn.open_table(TYPES)?.get(event_type)? else {
+                return Ok(Vec::new());
+            };
+            let (type_id, _) = checked::open_type(event_type, entry.value())?;
+            let index = txn.open_table(TYPE_INDEX)?;
+            let mut out = Vec::new();
+            for entry in index.range((type_id, 0)..=(type_id, u32::MAX))? {
+                let (key, list) = entry?;
+                let (id, chunk) = key.value();
+                let key = checked::chunk_key(id, chunk);
+                let seqs = checked::open_sealed(&key, list.value(), "a chunk of the type index")?;
+                out.extend(blocks::seqs(seqs));
+            }
+            Ok(out)
+        })
     }
 
     /// Every stream name with its current version, in name order.
     pub fn streams(&self) -> Result<Vec<(String, u64)>> {
-        let txn = self.read_txn()?;
-        let mut out = Vec::new();
-        for entry in txn.open_table(STREAMS)?.iter()? {
-            let (name, value) = entry?;
-            out.push((name.value().to_string(), (value.value().1.len() / 8) as u64));
-        }
-        Ok(out)
+        self.guarded(|| {
+            let txn = self.read_txn()?;
+            let mut out = Vec::new();
+            for entry in txn.open_table(STREAMS)?.iter()? {
+                let (name, value) = entry?;
+                let (_, seqs) = checked::open_stream(name.value(), value.value())?;
+                out.push((name.value().to_string(), (seqs.len() / 8) as u64));
+            }
+            Ok(out)
+        })
     }
 
     /// Event count, stream count, counts by type and the time span.
     pub fn stats(&self) -> Result<LogStats> {
-        let txn = self.read_txn()?;
-        let meta = txn.open_table(META)?;
-        let mut types = Vec::new();
-        for entry in txn.open_table(TYPES)?.iter()? {
-            let (name, value) = entry?;
-            types.push((name.value().to_string(), value.value().1));
-        }
-        types.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        Ok(LogStats {
-            events: read_u64(&meta, META_LAST_SEQ)?,
-            streams: table_len(&txn.open_table(STREAMS)?)?,
-            types,
-            time_span: time_span(
+        self.guarded(|| {
+            let txn = self.read_txn()?;
+            let meta = txn.open_table(META)?;
+            let mut types = Vec::new();
+            for entry in txn.open_table(TYPES)?.iter()? {
+                let (name, value) = entry?;
+                let (_, count) = checked::open_type(name.value(), value.value())?;
+                types.push((name.value().to_string(), count));
+            }
+            types.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            let events = read_u64(&meta, META_LAST_SEQ)?;
+            let time_span = time_span(
                 read_i64(&meta, META_FIRST_TIME)?,
                 read_i64(&meta, META_LAST_TIME)?,
-            ),
+            );
+            Ok(LogStats {
+                events,
+                streams: count_entries(&txn.open_table(STREAMS)?)?,
+                types,
+                time_span,
+            })
         })
     }
 
     /// The number of events of each type is also kept; this is the number
     /// of distinct types.
     pub fn type_count(&self) -> Result<u64> {
-        let txn = self.read_txn()?;
-        table_len(&txn.open_table(TYPES)?)
+        self.guarded(|| {
+            let txn = self.read_txn()?;
+            count_entries(&txn.open_table(TYPES)?)
+        })
     }
+}
+
+/// The entries of a table, counted one by one: redb's own count is kept
+/// in its pages unchecked, and a damaged one must not show as a figure.
+fn count_entries<K: redb::Key + 'static, V: redb::Value + 'static>(
+    table: &impl ReadableTable<K, V>,
+) -> Result<u64> {
+    let mut count = 0;
+    for entry in table.iter()? {
+        entry?;
+        count += 1;
+    }
+    Ok(count)
 }
 
 fn stream_seqs(txn: &ReadTransaction, stream: &str) -> Result<Vec<u64>> {
     let streams = txn.open_table(STREAMS)?;
-    let entry = streams.get(stream)?;
-    Ok(entry.map_or_else(Vec::new, |v| blocks::seqs(v.value().1).collect()))
+    let Some(entry) = streams.get(stream)? else {
+        return Ok(Vec::new());
+    };
+    let (_, seqs) = checked::open_stream(stream, entry.value())?;
+    Ok(blocks::seqs(seqs).collect())
 }
 
 /// The event at `seq`, found in its block; `None` past the end of the log.

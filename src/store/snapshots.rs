@@ -21,66 +21,74 @@ impl EventLog {
         version: u32,
         seq: u64,
     ) -> Result<Option<(u64, Vec<u8>)>> {
-        let txn = self.db.begin_read()?;
-        let table = txn.open_table(SNAPSHOTS)?;
-        let range = table.range((projection, version, 0)..=(projection, version, seq))?;
-        for entry in range.rev() {
-            let (key, stored) = entry?;
-            let seq = key.value().2;
-            if let Some(state) = unpack(projection, version, seq, stored.value()) {
-                return Ok(Some((seq, state)));
+        self.guarded(|| {
+            let txn = self.db.begin_read()?;
+            let table = txn.open_table(SNAPSHOTS)?;
+            let range = table.range((projection, version, 0)..=(projection, version, seq))?;
+            for entry in range.rev() {
+                let (key, stored) = entry?;
+                let seq = key.value().2;
+                if let Some(state) = unpack(projection, version, seq, stored.value()) {
+                    return Ok(Some((seq, state)));
+                }
             }
-        }
-        Ok(None)
+            Ok(None)
+        })
     }
 
     /// The seqs of the snapshots of `projection` at `version`.
     pub fn snapshot_seqs(&self, projection: &str, version: u32) -> Result<Vec<u64>> {
-        let txn = self.db.begin_read()?;
-        let table = txn.open_table(SNAPSHOTS)?;
-        let mut seqs = Vec::new();
-        for entry in table.range((projection, version, 0)..=(projection, version, u64::MAX))? {
-            seqs.push(entry?.0.value().2);
-        }
-        Ok(seqs)
+        self.guarded(|| {
+            let txn = self.db.begin_read()?;
+            let table = txn.open_table(SNAPSHOTS)?;
+            let mut seqs = Vec::new();
+            for entry in table.range((projection, version, 0)..=(projection, version, u64::MAX))? {
+                seqs.push(entry?.0.value().2);
+            }
+            Ok(seqs)
+        })
     }
 
     /// Saves snapshots in one transaction.
     pub fn put_snapshots(&self, snapshots: &[(&str, u32, u64, &[u8])]) -> Result<()> {
-        let txn = self.db.begin_write()?;
-        {
-            let mut table = txn.open_table(SNAPSHOTS)?;
-            for &(projection, version, seq, state) in snapshots {
-                let packed = pack(projection, version, seq, state);
-                table.insert((projection, version, seq), packed.as_slice())?;
+        self.guarded(|| {
+            let txn = self.db.begin_write()?;
+            {
+                let mut table = txn.open_table(SNAPSHOTS)?;
+                for &(projection, version, seq, state) in snapshots {
+                    let packed = pack(projection, version, seq, state);
+                    table.insert((projection, version, seq), packed.as_slice())?;
+                }
             }
-        }
-        txn.commit()?;
-        Ok(())
+            txn.commit()?;
+            Ok(())
+        })
     }
 
     /// Removes the snapshots of `projection` at any version but `keep`
     /// (`None`: all of them).
     pub fn discard_snapshots(&self, projection: &str, keep: Option<u32>) -> Result<u64> {
-        let txn = self.db.begin_write()?;
-        let mut removed = 0;
-        {
-            let mut table = txn.open_table(SNAPSHOTS)?;
-            let mut doomed = Vec::new();
-            for entry in table.range((projection, 0, 0)..=(projection, u32::MAX, u64::MAX))? {
-                let (key, _) = entry?;
-                let (_, version, seq) = key.value();
-                if Some(version) != keep {
-                    doomed.push((version, seq));
+        self.guarded(|| {
+            let txn = self.db.begin_write()?;
+            let mut removed = 0;
+            {
+                let mut table = txn.open_table(SNAPSHOTS)?;
+                let mut doomed = Vec::new();
+                for entry in table.range((projection, 0, 0)..=(projection, u32::MAX, u64::MAX))? {
+                    let (key, _) = entry?;
+                    let (_, version, seq) = key.value();
+                    if Some(version) != keep {
+                        doomed.push((version, seq));
+                    }
+                }
+                for (version, seq) in doomed {
+                    table.remove((projection, version, seq))?;
+                    removed += 1;
                 }
             }
-            for (version, seq) in doomed {
-                table.remove((projection, version, seq))?;
-                removed += 1;
-            }
-        }
-        txn.commit()?;
-        Ok(removed)
+            txn.commit()?;
+            Ok(removed)
+        })
     }
 }
 

@@ -1,11 +1,19 @@
 //! Every redb table of a log, in one place. Nothing outside `store/` opens a
 //! table. Names carry a version: a change of layout gets a new name.
+//!
+//! Format 2 put a checksum on every entry besides the events (which had
+//! theirs from the start): see `checked.rs`. The tables of format 1 are
+//! named here only to recognise such a log.
 
 use redb::TableDefinition;
 
-/// Meta key -> value: the magic, the format version and the log's summary
-/// figures (see the `META_*` keys).
-pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta-1");
+/// Meta key -> value with a checksum in front (`checked::sealed`): the
+/// magic, the format version and the log's summary figures (see the
+/// `META_*` keys).
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta-2");
+
+/// The meta table of format 1, whose values had no checksum.
+pub const META_FORMAT_1: TableDefinition<&str, &[u8]> = TableDefinition::new("meta-1");
 
 /// block number -> the encoded events of seqs `block * BLOCK_EVENTS + 1 ..=
 /// (block + 1) * BLOCK_EVENTS`, each length-prefixed (see `blocks.rs`,
@@ -14,22 +22,29 @@ pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta-1");
 /// faster and scans touch fewer entries.
 pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("event-blocks-1");
 
-/// (type id, chunk number) -> up to `TYPE_CHUNK` seqs of that type, in
-/// order (u64 LE each).
-pub const TYPE_INDEX: TableDefinition<(u32, u32), &[u8]> = TableDefinition::new("type-seqs-1");
+/// (type id, chunk number) -> a checksum, then up to `TYPE_CHUNK` seqs of
+/// that type, in order (u64 LE each).
+pub const TYPE_INDEX: TableDefinition<(u32, u32), &[u8]> = TableDefinition::new("type-seqs-2");
 
-/// stream name -> (stream id, the seqs of its events in version order, u64
-/// LE each). Version `v` is at index `v - 1`, so the current version is the
-/// length / 8. One table serves name -> id, the id's name (read at open),
-/// the version and the stream index: one insert per stream an append
-/// touches.
-pub const STREAMS: TableDefinition<&str, (u32, &[u8])> = TableDefinition::new("streams-1");
+/// stream name -> (checksum, stream id, the seqs of its events in version
+/// order, u64 LE each). Version `v` is at index `v - 1`, so the current
+/// version is the length / 8. One table serves name -> id, the id's name
+/// (read at open), the version and the stream index: one insert per stream
+/// an append touches.
+pub const STREAMS: TableDefinition<&str, (u32, u32, &[u8])> = TableDefinition::new("streams-2");
 
-/// type name -> (type id, event count).
-pub const TYPES: TableDefinition<&str, (u32, u64)> = TableDefinition::new("types-1");
+/// type name -> (checksum, type id, event count).
+pub const TYPES: TableDefinition<&str, (u32, u32, u64)> = TableDefinition::new("types-2");
 
-/// type id -> type name.
-pub const TYPE_NAMES: TableDefinition<u32, &str> = TableDefinition::new("type-names-1");
+/// type id -> (checksum, type name).
+pub const TYPE_NAMES: TableDefinition<u32, (u32, &str)> = TableDefinition::new("type-names-2");
+
+/// Bucket (the top 16 bits of `checked::id_key(event id)`) -> the (id hash,
+/// seq) pairs of the events whose ids fall in it, sorted, u64 LE each (see
+/// `ids.rs`). Keeps ids unique in a log. No checksum of its own: every hit
+/// is checked against the event it names, and `verify` rebuilds the whole
+/// index from the events.
+pub const IDS: TableDefinition<u64, &[u8]> = TableDefinition::new("ids-1");
 
 /// (projection name, projection version, seq) -> saved projection state.
 /// A cache: it can always be thrown away and rebuilt from the events.
@@ -40,7 +55,7 @@ pub const META_MAGIC: &str = "magic";
 pub const MAGIC: &[u8] = b"eventscope log";
 /// The layout version this build writes (u32, little endian).
 pub const META_FORMAT: &str = "format";
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// The last seq written (u64 LE); 0 for an empty log.
 pub const META_LAST_SEQ: &str = "last-seq";
 /// The earliest and latest event time (i64 nanoseconds, LE).

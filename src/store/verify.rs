@@ -4,8 +4,10 @@ use redb::ReadableTable;
 
 use super::blocks::{self, TYPE_CHUNK};
 use super::codec::decode_raw;
+use super::names::Names;
 use super::tables::*;
-use super::{EventLog, Result, StoreError, read_u64};
+use super::{EventLog, Result, StoreError, checked, ids, read_u64};
+use crate::event::derived_id;
 
 /// What a successful verification checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -36,10 +38,22 @@ impl EventLog {
     /// each stream's versions are 1..n with no gap, and that the stream and
     /// type indexes and counts agree with the events. Stops at the first
     /// fault and names its seq.
-    pub fn verify(&self, mut progress: impl FnMut(VerifyProgress)) -> Result<VerifyReport> {
-        let names = self.names();
+    pub fn verify(&self, progress: impl FnMut(VerifyProgress)) -> Result<VerifyReport> {
+        self.guarded(|| self.verify_here(progress))
+    }
+
+    fn verify_here(&self, mut progress: impl FnMut(VerifyProgress)) -> Result<VerifyReport> {
         let txn = self.db.begin_read()?;
-        let total = read_u64(&txn.open_table(META)?, META_LAST_SEQ)?;
+        // Read again, not the copy taken at open: every name is checked.
+        let names = Names::load(&txn)?;
+        let meta = txn.open_table(META)?;
+        for entry in meta.iter()? {
+            let (key, value) = entry?;
+            checked::open_sealed(key.value().as_bytes(), value.value(), "a figure of the log")?;
+        }
+        let total = read_u64(&meta, META_LAST_SEQ)?;
+        // (id key, seq) of every event, to check the id index.
+        let mut id_keys = Vec::with_capacity(total.min(1 << 24) as usize);
         // Per seq (index seq - 1): its stream and type, to check the indexes.
         let mut stream_of = Vec::with_capacity(total.min(1 << 24) as usize);
         let mut type_of = Vec::with_capacity(total.min(1 << 24) as usize);
@@ -75,6 +89,11 @@ impl EventLog {
                     .ok_or_else(|| fault(seq, "names an unknown type"))? += 1;
                 stream_of.push(raw.stream_id);
                 type_of.push(raw.type_id);
+                let key = match raw.id {
+                    Some(id) => checked::id_key(id),
+                    None => checked::id_key(&derived_id(&names.streams[stream], raw.version)),
+                };
+                id_keys.push((key, seq));
                 if seq % 16_384 == 0 {
                     progress(VerifyProgress { done: seq, total });
                 }
@@ -95,7 +114,7 @@ impl EventLog {
         let mut index_entries = 0;
         for entry in txn.open_table(STREAMS)?.iter()? {
             let (name, value) = entry?;
-            let (id, list) = value.value();
+            let (id, list) = checked::open_stream(name.value(), value.value())?;
             let mut previous = 0;
             let mut length = 0;
             for seq in blocks::seqs(list) {
@@ -123,7 +142,12 @@ impl EventLog {
         for entry in txn.open_table(TYPE_INDEX)?.iter()? {
             let (key, list) = entry?;
             let (id, chunk) = key.value();
-            let seqs: Vec<u64> = blocks::seqs(list.value()).collect();
+            let list = checked::open_sealed(
+                &checked::chunk_key(id, chunk),
+                list.value(),
+                "a chunk of the type index",
+            )?;
+            let seqs: Vec<u64> = blocks::seqs(list).collect();
             let counted = type_counts.get(id as usize).copied().unwrap_or(0);
             let expected_len = counted
                 .saturating_sub(u64::from(chunk) * TYPE_CHUNK as u64)
@@ -152,7 +176,7 @@ impl EventLog {
         let mut named = 0;
         for entry in txn.open_table(TYPES)?.iter()? {
             let (name, value) = entry?;
-            let (id, recorded) = value.value();
+            let (id, recorded) = checked::open_type(name.value(), value.value())?;
             // The name events are shown with must be the name counted.
             if names.types.get(id as usize).map(|n| &**n) != Some(name.value()) {
                 return Err(fault_in(format!("type id {id} has two names")));
@@ -169,6 +193,7 @@ impl EventLog {
         if named != names.types.len() {
             return Err(fault_in("a type's name or count is missing"));
         }
+        self.verify_ids(&txn, id_keys)?;
         progress(VerifyProgress { done: count, total });
         Ok(VerifyReport {
             events: count,
@@ -176,5 +201,43 @@ impl EventLog {
             types: type_counts.iter().filter(|&&c| c > 0).count() as u64,
             index_entries,
         })
+    }
+}
+
+impl EventLog {
+    /// The id index must file every event under its id's hash, and
+    /// nothing else; events sharing a hash must have different ids.
+    fn verify_ids(&self, txn: &redb::ReadTransaction, mut id_keys: Vec<(u64, u64)>) -> Result<()> {
+        id_keys.sort_unstable();
+        let mut expected = id_keys.chunk_by(|a, b| ids::bucket_of(a.0) == ids::bucket_of(b.0));
+        for entry in txn.open_table(IDS)?.iter()? {
+            let (bucket, stored) = entry?;
+            let group = expected.next().unwrap_or(&[]);
+            let listed: Option<Vec<(u64, u64)>> = ids::pairs(stored.value()).map(Iterator::collect);
+            if group.first().map(|&(key, _)| ids::bucket_of(key)) != Some(bucket.value())
+                || listed.as_deref() != Some(group)
+            {
+                let seq = group.first().map_or(0, |&(_, seq)| seq);
+                return Err(fault(seq, "the id index disagrees with the event"));
+            }
+            for same_hash in group.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+                let mut ids = Vec::with_capacity(same_hash.len());
+                for &(_, seq) in same_hash {
+                    let event = self.get(seq)?.ok_or(StoreError::EventDamaged { seq })?;
+                    ids.push((event.id, seq));
+                }
+                ids.sort();
+                if let Some(pair) = ids.windows(2).find(|pair| pair[0].0 == pair[1].0) {
+                    return Err(fault(
+                        pair[1].1,
+                        format!("its id is also the id of event {}", pair[0].1),
+                    ));
+                }
+            }
+        }
+        if let Some(group) = expected.next() {
+            return Err(fault(group[0].1, "the id index does not list it"));
+        }
+        Ok(())
     }
 }

@@ -2,6 +2,8 @@
 
 use std::ops::ControlFlow;
 
+use redb::ReadableTable;
+
 use eventscope::store::{EventLog, StoreError};
 use eventscope::{Json, NewEvent, Timestamp};
 
@@ -522,14 +524,19 @@ fn verify_catches_a_renamed_type_and_a_repeated_index_entry() {
     };
     let dir = tempfile::tempdir().unwrap();
 
+    // A rename with a checksum to match (as a bug, not damage, would
+    // write it) is caught by comparing the tables.
     let renamed = make(&dir, "renamed.redb");
     {
         let db = redb::Database::open(&renamed).unwrap();
         let txn = db.begin_write().unwrap();
-        txn.open_table(redb::TableDefinition::<u32, &str>::new("type-names-1"))
-            .unwrap()
-            .insert(0, "Evem")
-            .unwrap();
+        let sum = forged_crc(&[&0u32.to_le_bytes(), b"Evem"]);
+        txn.open_table(redb::TableDefinition::<u32, (u32, &str)>::new(
+            "type-names-2",
+        ))
+        .unwrap()
+        .insert(0, (sum, "Evem"))
+        .unwrap();
         txn.commit().unwrap();
     }
     let err = EventLog::open(&renamed)
@@ -545,7 +552,7 @@ fn verify_catches_a_renamed_type_and_a_repeated_index_entry() {
         {
             let mut table = txn
                 .open_table(redb::TableDefinition::<(u32, u32), &[u8]>::new(
-                    "type-seqs-1",
+                    "type-seqs-2",
                 ))
                 .unwrap();
             // The odd events are seqs 2, 4, 6, 8, 10: list 2 twice instead of 4.
@@ -553,7 +560,10 @@ fn verify_catches_a_renamed_type_and_a_repeated_index_entry() {
                 .iter()
                 .flat_map(|s| s.to_le_bytes())
                 .collect();
-            table.insert((1, 0), seqs.as_slice()).unwrap();
+            let key: Vec<u8> = [1u32.to_le_bytes(), 0u32.to_le_bytes()].concat();
+            let mut sealed = forged_crc(&[&key, &seqs]).to_le_bytes().to_vec();
+            sealed.extend_from_slice(&seqs);
+            table.insert((1, 0), sealed.as_slice()).unwrap();
         }
         txn.commit().unwrap();
     }
@@ -562,4 +572,227 @@ fn verify_catches_a_renamed_type_and_a_repeated_index_entry() {
         .verify(|_| {})
         .unwrap_err();
     assert!(err.to_string().contains("at event 2"), "{err}");
+}
+
+/// The checksum the store keeps beside each name and index entry: CRC-32
+/// over each part's length (u64 LE) and bytes.
+fn forged_crc(parts: &[&[u8]]) -> u32 {
+    let mut hasher = crc32fast::Hasher::new();
+    for part in parts {
+        hasher.update(&(part.len() as u64).to_le_bytes());
+        hasher.update(part);
+    }
+    hasher.finalize()
+}
+
+/// Copies of the closed log at `path`, each with one byte of one place
+/// where `needle` is stored flipped to its neighbour letter.
+fn with_each_copy_of_a_name_flipped(path: &std::path::Path, needle: &[u8]) -> Vec<Vec<u8>> {
+    let bytes = std::fs::read(path).unwrap();
+    let mut copies = Vec::new();
+    let mut from = 0;
+    while let Some(at) = bytes[from..]
+        .windows(needle.len())
+        .position(|w| w == needle)
+    {
+        let at = from + at;
+        let mut copy = bytes.clone();
+        copy[at + needle.len() - 4] ^= 0x01;
+        copies.push(copy);
+        from = at + 1;
+    }
+    copies
+}
+
+#[test]
+fn a_flipped_bit_in_a_stream_or_type_name_is_damage_not_a_rename() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.redb");
+    {
+        let log = EventLog::create(&path).unwrap();
+        log.append([
+            event("customer-27", "PaymentReceived", 0, r#"{"amount":53}"#),
+            event("customer-28", "PaymentReceived", 1, r#"{"amount":5}"#),
+        ])
+        .unwrap();
+    }
+    let damaged = dir.path().join("damaged.redb");
+    for (needle, renamed) in [
+        (b"customer-27".as_slice(), "customes-27"),
+        (b"PaymentReceived".as_slice(), "PaymentReceiwed"),
+    ] {
+        let copies = with_each_copy_of_a_name_flipped(&path, needle);
+        assert!(!copies.is_empty());
+        let mut caught = 0;
+        for copy in copies {
+            std::fs::write(&damaged, copy).unwrap();
+            let shown = EventLog::open_read_only(&damaged).and_then(|log| {
+                let streams = log.streams()?;
+                let stats = log.stats()?;
+                let events = log.read(1, 10, false)?;
+                log.verify(|_| {})?;
+                Ok(format!("{streams:?} {stats:?} {events:?}"))
+            });
+            match shown {
+                Ok(shown) => assert!(!shown.contains(renamed), "shown as data: {shown}"),
+                Err(error) => {
+                    assert!(error.to_string().contains("damaged"), "{error}");
+                    caught += 1;
+                }
+            }
+        }
+        assert!(caught > 0, "no copy of {renamed} was caught");
+    }
+}
+
+#[test]
+fn an_id_already_in_the_log_is_refused_with_the_seq_that_holds_it() {
+    let (_dir, log) = new_log();
+    log.append(sample()).unwrap();
+    let again = event("order-2", "OrderPlaced", 9, "{}").with_id("evt-own");
+    let err = log.append([again]).unwrap_err();
+    assert!(
+        matches!(&err, StoreError::DuplicateId { id, seq: 4, earlier_in_batch: false } if id == "evt-own"),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("at seq 4"), "{err}");
+    // A derived id counts too: customer-1's first event is customer-1/1.
+    let lookalike = event("order-3", "OrderPlaced", 9, "{}").with_id("customer-1/1");
+    assert!(matches!(
+        log.append([lookalike]).unwrap_err(),
+        StoreError::DuplicateId { seq: 1, .. }
+    ));
+    // Twice in one batch: the second names the first's seq.
+    let twice = [
+        event("order-4", "OrderPlaced", 9, "{}").with_id("fresh"),
+        event("order-5", "OrderPlaced", 9, "{}").with_id("fresh"),
+    ];
+    assert!(matches!(
+        log.append(twice).unwrap_err(),
+        StoreError::DuplicateId {
+            seq: 5,
+            earlier_in_batch: true,
+            ..
+        }
+    ));
+    assert_eq!(log.last_seq().unwrap(), 4);
+    log.verify(|_| {}).unwrap();
+}
+
+#[test]
+fn a_reimport_skips_the_stored_events_and_refuses_changed_ones() {
+    let (_dir, log) = new_log();
+    let with_ids: Vec<NewEvent> = sample()
+        .into_iter()
+        .enumerate()
+        .map(|(n, e)| e.with_id(format!("e-{n}")))
+        .collect();
+    log.append(with_ids[..2].to_vec()).unwrap();
+    let summary = log
+        .append_with(|appender| {
+            for event in &with_ids {
+                appender.push_or_skip(event)?;
+            }
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    assert_eq!(
+        (summary.first_seq, summary.last_seq, summary.skipped),
+        (3, 4, 2)
+    );
+    assert_eq!(
+        all(&log).iter().map(|e| e.id.as_str()).collect::<Vec<_>>(),
+        ["e-0", "e-1", "e-2", "e-3"]
+    );
+    let mut changed = with_ids[1].clone();
+    changed.data = Json::parse_text(r#"{"name":"Someone else"}"#).unwrap();
+    let err = log
+        .append_with(|appender| appender.push_or_skip(&changed).map(drop))
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::NotTheStoredEvent { seq: 2, .. }),
+        "{err:?}"
+    );
+    log.verify(|_| {}).unwrap();
+}
+
+#[test]
+fn verify_catches_an_event_missing_from_the_id_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.redb");
+    EventLog::create(&path).unwrap().append(sample()).unwrap();
+    {
+        let db = redb::Database::open(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut ids = txn
+                .open_table(redb::TableDefinition::<u64, &[u8]>::new("ids-1"))
+                .unwrap();
+            let first = ids.first().unwrap().unwrap().0.value();
+            ids.remove(first).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    let err = EventLog::open(&path).unwrap().verify(|_| {}).unwrap_err();
+    assert!(err.to_string().contains("id index"), "{err}");
+}
+
+#[test]
+fn a_log_of_the_older_format_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("old.redb");
+    {
+        let db = redb::Database::create(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut meta = txn
+                .open_table(redb::TableDefinition::<&str, &[u8]>::new("meta-1"))
+                .unwrap();
+            meta.insert("magic", b"eventscope log".as_slice()).unwrap();
+            meta.insert("format", 1u32.to_le_bytes().as_slice())
+                .unwrap();
+        }
+        txn.commit().unwrap();
+    }
+    let err = EventLog::open_read_only(&path).unwrap_err();
+    assert!(
+        err.to_string().contains("older eventscope log format (1)"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_rebuild_replaces_its_snapshots_and_keeps_a_bounded_number() {
+    use eventscope::projection::{self, RebuildOptions, SnapshotPolicy, replay};
+    let (_dir, log) = new_log();
+    let events = (0..500).map(|n| event(&format!("s-{}", n % 7), "Noted", n, "{}"));
+    log.append(events).unwrap();
+    // A snapshot the rebuild would not take again, of the same version.
+    let types = projection::builtin("types").unwrap();
+    log.put_snapshots(&[("types", types.version(), 3, b"stale")])
+        .unwrap();
+    let rebuild = || {
+        let mut projections = vec![projection::builtin("types").unwrap()];
+        let options = RebuildOptions {
+            // As often as it may: every event.
+            snapshots: Some((
+                &log,
+                SnapshotPolicy {
+                    min_interval: 1,
+                    bytes_per_event: u64::MAX,
+                },
+            )),
+            ..RebuildOptions::default()
+        };
+        projection::rebuild(&log, &mut projections, &options, &mut |_| {}).unwrap();
+        log.snapshot_seqs("types", types.version()).unwrap()
+    };
+    let first = rebuild();
+    assert!(
+        first.len() as u64 <= replay::MAX_SNAPSHOTS_PER_REBUILD,
+        "{} snapshots",
+        first.len()
+    );
+    assert!(!first.contains(&3), "the stale snapshot is still there");
+    assert_eq!(rebuild(), first);
 }

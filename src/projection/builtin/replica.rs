@@ -67,6 +67,12 @@ impl Projection for Replica {
         )
     }
 
+    /// Moves the entities out: the state of a large log is the largest
+    /// thing a replay holds, and a copy would double it.
+    fn into_state(self: Box<Self>) -> Value {
+        Value::Object(self.entities.into_entries().into_iter().collect())
+    }
+
     fn get(&self, path: &Path) -> Option<Value> {
         by_stream::get(&self.entities, path, Value::clone, || self.state())
     }

@@ -1,6 +1,7 @@
 //! `streams`: each stream's version, last event type and last event time.
 //! Never parses payloads.
 
+use rustc_hash::FxHashMap as HashMap;
 use serde_json::{Map, Value, json};
 
 use crate::event::{Event, Timestamp};
@@ -24,21 +25,24 @@ struct StreamInfo {
 #[derive(Clone, Debug, Default)]
 pub struct Streams {
     streams: StreamMap<StreamInfo>,
-    /// Event types, interned: a log has few.
+    /// Event types, interned.
     types: Vec<Box<str>>,
+    /// Type name -> its index in `types`: a log may have any number of
+    /// types, and a search through them per event would be quadratic.
+    type_ids: HashMap<Box<str>, u32>,
 }
 
 impl Streams {
     pub const NAME: &'static str = "streams";
 
     fn type_index(&mut self, event_type: &str) -> u32 {
-        match self.types.iter().position(|t| &**t == event_type) {
-            Some(index) => index as u32,
-            None => {
-                self.types.push(event_type.into());
-                self.types.len() as u32 - 1
-            }
+        if let Some(&index) = self.type_ids.get(event_type) {
+            return index;
         }
+        let index = self.types.len() as u32;
+        self.types.push(event_type.into());
+        self.type_ids.insert(event_type.into(), index);
+        index
     }
 
     fn entity(&self, info: &StreamInfo) -> Value {
@@ -129,9 +133,14 @@ impl Projection for Streams {
 
     fn restore(&mut self, bytes: &[u8]) -> Result<(), ProjectionError> {
         let mut r = Reader::new(bytes);
-        let mut types = Vec::new();
+        let mut types: Vec<Box<str>> = Vec::new();
         for _ in 0..r.count()? {
             types.push(r.str()?.into());
+        }
+        // The first of equal names, as `type_index` would have found it.
+        let mut type_ids = HashMap::default();
+        for (index, name) in (0u32..).zip(&types) {
+            type_ids.entry(name.clone()).or_insert(index);
         }
         let mut previous = 0i64;
         let streams = StreamMap::restore(&mut r, |r, _| {
@@ -157,7 +166,11 @@ impl Projection for Streams {
             })
         })?;
         r.finish()?;
-        *self = Streams { streams, types };
+        *self = Streams {
+            streams,
+            types,
+            type_ids,
+        };
         Ok(())
     }
 }

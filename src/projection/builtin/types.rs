@@ -7,6 +7,7 @@
 //! (fine buckets merge into coarse ones) and depends only on the events
 //! seen, so a snapshot resumes it exactly. Never parses payloads.
 
+use rustc_hash::FxHashMap as HashMap;
 use serde_json::{Map, Value, json};
 
 use crate::event::{Event, Timestamp};
@@ -29,8 +30,11 @@ const NANOS_PER_SECOND: i64 = 1_000_000_000;
 #[derive(Clone, Debug, Default)]
 pub struct TypeCounts {
     total: u64,
-    /// In order of first appearance; few enough that a linear search wins.
+    /// In order of first appearance.
     by_type: Vec<(Box<str>, u64)>,
+    /// Type name -> its index in `by_type`: a log may have any number of
+    /// types, and a search through them per event would be quadratic.
+    index: HashMap<Box<str>, usize>,
     width_level: usize,
     /// Start (unix seconds) of the bucket counted in `buckets[0]`.
     origin: i64,
@@ -60,14 +64,17 @@ impl TypeCounts {
     }
 
     fn count_type(&mut self, event_type: &str) {
-        match self
-            .by_type
-            .iter_mut()
-            .find(|(name, _)| &**name == event_type)
-        {
-            Some((_, count)) => *count += 1,
-            None => self.by_type.push((event_type.into(), 1)),
+        match self.index.get(event_type) {
+            Some(&at) => self.by_type[at].1 += 1,
+            None => {
+                self.index.insert(event_type.into(), self.by_type.len());
+                self.by_type.push((event_type.into(), 1));
+            }
         }
+    }
+
+    fn count_of(&self, event_type: &str) -> Option<u64> {
+        self.index.get(event_type).map(|&at| self.by_type[at].1)
     }
 
     fn count_time(&mut self, time: Timestamp) {
@@ -179,10 +186,7 @@ impl Projection for TypeCounts {
     fn get(&self, path: &Path) -> Option<Value> {
         match (path.first_key(), path.key_at(1)) {
             (Some("by_type"), Some(event_type)) => {
-                let (_, count) = self
-                    .by_type
-                    .iter()
-                    .find(|(name, _)| &**name == event_type)?;
+                let count = self.count_of(event_type)?;
                 path.skip(2).lookup(&json!(count)).cloned()
             }
             (Some(section), _) => path.skip(1).lookup(&self.section(section)?).cloned(),
@@ -210,7 +214,7 @@ impl Projection for TypeCounts {
     fn restore(&mut self, bytes: &[u8]) -> Result<(), ProjectionError> {
         let mut r = Reader::new(bytes);
         let total = r.u64()?;
-        let mut by_type = Vec::new();
+        let mut by_type: Vec<(Box<str>, u64)> = Vec::new();
         for _ in 0..r.count()? {
             by_type.push((r.str()?.into(), r.u64()?));
         }
@@ -226,9 +230,15 @@ impl Projection for TypeCounts {
             buckets.push(r.u64()?);
         }
         r.finish()?;
+        let index = by_type
+            .iter()
+            .enumerate()
+            .map(|(at, (name, _))| (name.clone(), at))
+            .collect();
         *self = TypeCounts {
             total,
             by_type,
+            index,
             width_level,
             origin,
             buckets,
@@ -258,6 +268,26 @@ mod tests {
             state["over_time"]["counts"],
             json!({"2024-01-01T00:00:00Z": 2, "2024-01-01T00:00:02Z": 1})
         );
+    }
+
+    #[test]
+    fn many_types_are_each_counted_and_survive_a_snapshot() {
+        let mut types = TypeCounts::default();
+        for seq in 1..=3_000u64 {
+            let kind = format!("Type{}", seq % 1_000);
+            types.apply(&event_at(seq, "s-1", &kind, "{}", 0)).unwrap();
+        }
+        let mut restored = TypeCounts::default();
+        restored.restore(&types.save()).unwrap();
+        restored
+            .apply(&event_at(3_001, "s-1", "Type7", "{}", 0))
+            .unwrap();
+        let by_type = &restored.state()["by_type"];
+        assert_eq!(by_type.as_object().unwrap().len(), 1_000);
+        assert_eq!(by_type["Type7"], 4);
+        assert_eq!(by_type["Type8"], 3);
+        let path = Path::parse("by_type.Type7").unwrap();
+        assert_eq!(restored.get(&path), Some(json!(4)));
     }
 
     #[test]

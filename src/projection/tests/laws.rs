@@ -258,3 +258,78 @@ proptest! {
         }
     }
 }
+
+/// The same log in a redb store, as the commands read it.
+fn stored(log: &MemoryLog) -> (tempfile::TempDir, crate::store::EventLog) {
+    let dir = tempfile::tempdir().unwrap();
+    let store = crate::store::EventLog::create(dir.path().join("laws.redb")).unwrap();
+    store
+        .append(log.events().iter().map(|e| crate::event::NewEvent {
+            stream: e.stream.to_string(),
+            event_type: e.event_type.to_string(),
+            id: Some(e.id.clone()),
+            time: e.time,
+            data: e.data.clone(),
+            metadata: e.metadata.clone(),
+            expected_version: Some(e.version),
+        }))
+        .unwrap();
+    (dir, store)
+}
+
+/// Rebuilds every projection over the store, saving its snapshots there.
+fn snapshot_all_in(store: &crate::store::EventLog, interval: u64) {
+    let options = RebuildOptions {
+        snapshots: Some((
+            store,
+            SnapshotPolicy {
+                min_interval: interval,
+                bytes_per_event: u64::MAX,
+            },
+        )),
+        ..RebuildOptions::default()
+    };
+    let mut all: Vec<_> = names().into_iter().map(|n| builtin(n).unwrap()).collect();
+    rebuild(store, &mut all, &options, &mut |_| {}).unwrap();
+}
+
+proptest! {
+    // Each case makes a redb file: fewer cases than the laws in memory.
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    #[test]
+    fn on_the_store_a_snapshot_gives_the_state_from_genesis(steps in steps(), interval in 1u64..8) {
+        let log = build_log(&steps);
+        let (_dir, store) = stored(&log);
+        snapshot_all_in(&store, interval);
+        for name in names() {
+            for at in 0..=log.events().len() as u64 {
+                let (fast, _) = travel(&store, Some(&store), builtin(name).unwrap(), at).unwrap();
+                let (slow, _) = travel(&log, None, builtin(name).unwrap(), at).unwrap();
+                prop_assert_eq!(fast.state(), slow.state(), "{} at {}", name, at);
+            }
+        }
+    }
+
+    #[test]
+    fn on_the_store_blame_agrees_with_brute_force(steps in steps(), interval in 1u64..8, pick in any::<prop::sample::Index>()) {
+        let log = build_log(&steps);
+        let (_dir, store) = stored(&log);
+        snapshot_all_in(&store, interval);
+        let end = log.events().len() as u64;
+        for name in names() {
+            let at = pick.index(end as usize + 1) as u64;
+            let mut paths = Vec::new();
+            let (full, _) = travel(&log, None, builtin(name).unwrap(), end).unwrap();
+            leaf_paths(&full.state(), Path::root(), &mut paths);
+            for path in paths.iter().take(10) {
+                let expected = brute_force_blame(&log, name, path, at);
+                let by_stream = blame(&store, None, builtin(name).unwrap(), path, at).unwrap();
+                prop_assert_eq!(by_stream.changed_at, expected, "{} {} at {} by stream", name, path, at);
+                let hidden = Box::new(WithoutStreamHint(builtin(name).unwrap()));
+                let by_snapshots = blame(&store, Some(&store), hidden, path, at).unwrap();
+                prop_assert_eq!(by_snapshots.changed_at, expected, "{} {} at {} by snapshots", name, path, at);
+            }
+        }
+    }
+}

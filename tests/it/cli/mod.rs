@@ -10,6 +10,7 @@ mod files;
 mod fixture;
 mod generate;
 mod import;
+mod import_ids;
 mod info;
 mod json_escape;
 mod output;

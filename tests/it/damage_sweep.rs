@@ -1,0 +1,191 @@
+//! Every byte of a small log flipped in turn: each reader either reports
+//! the damage or shows exactly the true data, and never panics.
+//!
+//! The readers run in-process, through the same calls the commands make
+//! (`info`: stats; `verify`; `replay`: every projection rebuilt; `export`:
+//! every event scanned); a sample of offsets also goes through the real
+//! binary, which must exit 1 with one line, or 0 with the true output.
+
+use std::ops::ControlFlow;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use eventscope::projection::{self, RebuildOptions};
+use eventscope::store::EventLog;
+use eventscope::{Json, NewEvent, Timestamp};
+use serde_json::Value;
+
+fn event(stream: &str, event_type: &str, minute: i64, data: &str) -> NewEvent {
+    NewEvent::new(
+        stream,
+        event_type,
+        Timestamp::from_unix_millis(1_709_280_000_000 + minute * 60_000),
+        Json::parse_text(data).unwrap(),
+    )
+}
+
+/// A log with a few streams, types, own ids and metadata, in two appends.
+fn build(path: &Path) {
+    let log = EventLog::create(path).unwrap();
+    log.append([
+        event("customer-27", "MemberJoined", 0, r#"{"name":"Ada"}"#),
+        event("order-1", "OrderFiled", 1, r#"{"customer":"customer-27"}"#).with_id("evt-own"),
+    ])
+    .unwrap();
+    log.append([
+        event("customer-27", "PaymentReceived", 2, r#"{"amount":53}"#)
+            .with_metadata(Json::parse_text(r#"{"correlation_id":"c-1"}"#).unwrap()),
+        event("account-1", "NoteAdded", 3, r#"{"amount":5}"#),
+    ])
+    .unwrap();
+}
+
+/// What every reader shows of a log, or the first error one reported.
+#[derive(Debug, PartialEq)]
+struct Shown {
+    info: String,
+    verify: String,
+    replay: Value,
+    export: Vec<String>,
+}
+
+fn show(path: &Path) -> Result<Shown, String> {
+    let text = |e: &dyn std::fmt::Display| e.to_string();
+    let log = EventLog::open_read_only(path).map_err(|e| text(&e))?;
+    let stats = log.stats().map_err(|e| text(&e))?;
+    let verify = log.verify(|_| {}).map_err(|e| text(&e))?;
+    let mut export = Vec::new();
+    let mut events = Vec::new();
+    log.scan(1..=u64::MAX, |event| {
+        export.push(format!("{event:?}"));
+        events.push(event);
+        ControlFlow::Continue(())
+    })
+    .map_err(|e| text(&e))?;
+    let types: Vec<&str> = stats.types.iter().map(|(name, _)| name.as_str()).collect();
+    let mut projections: Vec<_> = projection::applicable(&types)
+        .into_iter()
+        .filter_map(projection::builtin)
+        .collect();
+    projection::rebuild(
+        &log,
+        &mut projections,
+        &RebuildOptions::default(),
+        &mut |_| {},
+    )
+    .map_err(|e| text(&e))?;
+    let replay = projections
+        .iter()
+        .map(|p| (p.name().to_string(), p.state()))
+        .collect();
+    Ok(Shown {
+        info: format!("{stats:?}"),
+        verify: format!("{verify:?}"),
+        replay,
+        export,
+    })
+}
+
+/// The offsets to flip: every byte of the first page (redb's header), and
+/// of the rest one byte in `EVENTSCOPE_SWEEP_STRIDE` (11 by default, which
+/// keeps the sweep to seconds; 1 flips every byte of the file).
+fn offsets_to_flip(bytes: &[u8]) -> Vec<usize> {
+    let stride = std::env::var("EVENTSCOPE_SWEEP_STRIDE")
+        .ok()
+        .and_then(|s| s.parse::<usize>().ok())
+        .unwrap_or(11)
+        .max(1);
+    (0..bytes.len())
+        .filter(|&offset| offset < 4096 || offset % stride == 0)
+        .collect()
+}
+
+#[test]
+fn every_flipped_byte_is_reported_or_harmless() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = dir.path().join("log.redb");
+    build(&original);
+    let bytes = std::fs::read(&original).unwrap();
+    let truth = show(&original).unwrap();
+    let damaged = dir.path().join("damaged.redb");
+    let mut reported = 0;
+    for offset in offsets_to_flip(&bytes) {
+        let mut copy = bytes.clone();
+        // The low bit: a letter becomes its neighbour (`r` -> `s`), the
+        // quietest change a name can suffer.
+        copy[offset] ^= 0x01;
+        std::fs::write(&damaged, &copy).unwrap();
+        match std::panic::catch_unwind(|| show(&damaged)) {
+            Err(_) => panic!("a panic with byte {offset} flipped"),
+            Ok(Ok(shown)) => assert_eq!(shown, truth, "false data with byte {offset} flipped"),
+            Ok(Err(message)) => {
+                assert!(!message.contains('\n'), "{offset}: {message}");
+                reported += 1;
+            }
+        }
+    }
+    // The sweep must have met damage, or it tested nothing.
+    assert!(reported > 100, "only {reported} flips were reported");
+}
+
+fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_eventscope"))
+}
+
+#[test]
+fn the_binary_reports_damage_in_one_line_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let original = dir.path().join("log.redb");
+    build(&original);
+    let bytes = std::fs::read(&original).unwrap();
+    let run = |args: &[&str], path: &Path| {
+        Command::new(binary())
+            .args(args)
+            .arg(path)
+            .output()
+            .unwrap()
+    };
+    // The log is the last argument.
+    fn args(command: &str) -> Vec<&str> {
+        match command {
+            "export" => vec!["export", "--db"],
+            other => vec![other],
+        }
+    }
+    let truth = |command: &str| {
+        let out = run(&args(command), &original);
+        assert!(out.status.success());
+        out.stdout
+    };
+    let (true_verify, true_export) = (truth("verify"), truth("export"));
+    let damaged = dir.path().join("damaged.redb");
+    // Every page's first bytes (headers, keys) and a stride through the
+    // rest: a sample, since a process per flip is slow.
+    let offsets = (0..bytes.len()).filter(|o| o % 4096 < 16 || o % 499 == 0);
+    let mut failures = 0;
+    for offset in offsets {
+        let mut copy = bytes.clone();
+        copy[offset] ^= 0x01;
+        for command in ["verify", "export"] {
+            std::fs::write(&damaged, &copy).unwrap();
+            let out = run(&args(command), &damaged);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            match out.status.code() {
+                Some(0) => {
+                    let truth = if command == "export" {
+                        &true_export
+                    } else {
+                        &true_verify
+                    };
+                    assert_eq!(&out.stdout, truth, "{command} at {offset}")
+                }
+                Some(1) => {
+                    assert_eq!(stderr.lines().count(), 1, "{command} at {offset}: {stderr}");
+                    failures += 1;
+                }
+                other => panic!("{command} at {offset}: exit {other:?}: {stderr}"),
+            }
+        }
+    }
+    assert!(failures > 10, "only {failures} runs reported damage");
+}
