@@ -1,12 +1,27 @@
 //! eventscope: a terminal explorer that makes event-driven architecture
 //! visible.
 //!
-//! The layers, from the bottom: [`event`] (plain data), [`format`](mod@format) (logs as
-//! text), [`store`] (the redb log), [`projection`] (read models, replay, time
-//! travel), [`cqrs`] (commands and write models), [`simulation`]
-//! (notification vs state transfer), [`domain`] (the sample domains), and
-//! [`ui`] (the terminal front end). Only `store` knows redb; only `ui` knows
-//! the terminal.
+//! The layers, from the bottom; each uses only those above it in this list
+//! (tests aside):
+//!
+//! - [`event`] (plain data), and three helpers that know nothing of it:
+//!   [`escape`] (text made safe for a terminal), [`varint`] (LEB128), and
+//!   [`jq`] (jq expressions, run by jaq).
+//! - [`format`](mod@format): logs as text (native JSONL, CloudEvents).
+//! - [`domain`]: the built-in sample domains, their event shapes and
+//!   generators.
+//! - [`projection`]: read models, replay, time travel, diff, blame, over the
+//!   `EventSource` and `SnapshotStore` traits it defines.
+//! - [`store`]: the redb log, which is such a source and snapshot store.
+//! - [`domain_file`]: domains described as data (projections, commands,
+//!   policies, flows) and the registry of built-in and file projections.
+//! - [`cqrs`]: commands, write models, deciders, handling, policies, for the
+//!   built-in domains and a domain file's alike.
+//! - [`simulation`]: Notification vs StateTransfer over a virtual clock.
+//! - [`ingest`]: importing text into the store, all or nothing.
+//! - [`ui`]: the terminal front end, over all of the above.
+//!
+//! Only `store` knows redb; only `ui` knows the terminal.
 
 pub mod cqrs;
 pub mod domain;
@@ -20,5 +35,6 @@ pub mod projection;
 pub mod simulation;
 pub mod store;
 pub mod ui;
+pub mod varint;
 
 pub use event::{Event, Json, NewEvent, Timestamp};

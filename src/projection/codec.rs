@@ -15,12 +15,8 @@ impl Writer {
         Writer::default()
     }
 
-    pub fn u64(&mut self, mut value: u64) {
-        while value >= 0x80 {
-            self.bytes.push((value as u8) | 0x80);
-            value >>= 7;
-        }
-        self.bytes.push(value as u8);
+    pub fn u64(&mut self, value: u64) {
+        crate::varint::put(&mut self.bytes, value);
     }
 
     pub fn i64(&mut self, value: i64) {
@@ -58,16 +54,18 @@ impl<'a> Reader<'a> {
     }
 
     pub fn u64(&mut self) -> Result<u64, ProjectionError> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let byte = *self.bytes.get(self.position).ok_or_else(Self::truncated)?;
-            self.position += 1;
-            value |= u64::from(byte & 0x7f) << shift;
-            if byte & 0x80 == 0 {
-                return Ok(value);
+        let rest = &self.bytes[self.position.min(self.bytes.len())..];
+        match crate::varint::read(rest) {
+            Some((value, used)) => {
+                self.position += used;
+                Ok(value)
             }
+            // Ten bytes that all say "more" are too long; fewer, too early.
+            None if rest.len() >= 10 => {
+                Err(ProjectionError::Snapshot("a number is too long".into()))
+            }
+            None => Err(Self::truncated()),
         }
-        Err(ProjectionError::Snapshot("a number is too long".into()))
     }
 
     pub fn i64(&mut self) -> Result<i64, ProjectionError> {

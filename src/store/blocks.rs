@@ -24,12 +24,7 @@ pub fn first_seq_of(block: u64) -> u64 {
 
 /// Appends one encoded event to a block.
 pub fn push_record(block: &mut Vec<u8>, record: &[u8]) {
-    let mut len = record.len() as u64;
-    while len >= 0x80 {
-        block.push((len as u8) | 0x80);
-        len >>= 7;
-    }
-    block.push(len as u8);
+    crate::varint::put(block, record.len() as u64);
     block.extend_from_slice(record);
 }
 
@@ -50,21 +45,12 @@ impl<'a> Iterator for Records<'a> {
         if self.bytes.is_empty() {
             return None;
         }
-        let mut len = 0u64;
-        let mut used = 0;
-        for (i, &byte) in self.bytes.iter().enumerate().take(10) {
-            len |= u64::from(byte & 0x7f) << (7 * i);
-            if byte & 0x80 == 0 {
-                used = i + 1;
-                break;
-            }
-        }
-        let record = usize::try_from(len)
-            .ok()
-            .filter(|_| used > 0)
-            .and_then(|len| self.bytes.get(used..used.checked_add(len)?));
+        let record = crate::varint::read(self.bytes).and_then(|(len, used)| {
+            let len = usize::try_from(len).ok()?;
+            Some((used, self.bytes.get(used..used.checked_add(len)?)?))
+        });
         match record {
-            Some(record) => {
+            Some((used, record)) => {
                 self.bytes = &self.bytes[used + record.len()..];
                 Some(Ok(record))
             }

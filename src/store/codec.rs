@@ -183,12 +183,8 @@ pub fn decode(
     })
 }
 
-fn put_varint(out: &mut Vec<u8>, mut value: u64) {
-    while value >= 0x80 {
-        out.push((value as u8) | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
+fn put_varint(out: &mut Vec<u8>, value: u64) {
+    crate::varint::put(out, value);
 }
 
 fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
@@ -208,15 +204,9 @@ impl<'a> Reader<'a> {
     }
 
     fn varint(&mut self) -> Result<u64, DecodeError> {
-        let mut value = 0u64;
-        for shift in (0..64).step_by(7) {
-            let byte = self.byte()?;
-            value |= u64::from(byte & 0x7f) << shift;
-            if byte & 0x80 == 0 {
-                return Ok(value);
-            }
-        }
-        Err(DecodeError::Malformed)
+        let (value, used) = crate::varint::read(self.bytes).ok_or(DecodeError::Malformed)?;
+        self.bytes = &self.bytes[used..];
+        Ok(value)
     }
 
     fn take(&mut self, len: usize) -> Result<&'a [u8], DecodeError> {

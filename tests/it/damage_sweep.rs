@@ -10,19 +10,12 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+use eventscope::Json;
 use eventscope::projection::{self, RebuildOptions};
 use eventscope::store::EventLog;
-use eventscope::{Json, NewEvent, Timestamp};
 use serde_json::Value;
 
-fn event(stream: &str, event_type: &str, minute: i64, data: &str) -> NewEvent {
-    NewEvent::new(
-        stream,
-        event_type,
-        Timestamp::from_unix_millis(1_709_280_000_000 + minute * 60_000),
-        Json::parse_text(data).unwrap(),
-    )
-}
+use crate::store::event;
 
 /// A log with a few streams, types, own ids and metadata, in two appends.
 fn build(path: &Path) {

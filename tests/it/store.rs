@@ -7,7 +7,9 @@ use redb::ReadableTable;
 use eventscope::store::{EventLog, StoreError};
 use eventscope::{Json, NewEvent, Timestamp};
 
-fn event(stream: &str, event_type: &str, minute: i64, data: &str) -> NewEvent {
+/// An event `minute`s into 1 March 2024, for the store's tests and the
+/// damage sweep.
+pub(crate) fn event(stream: &str, event_type: &str, minute: i64, data: &str) -> NewEvent {
     NewEvent::new(
         stream,
         event_type,

@@ -37,6 +37,13 @@ const ADDRESS_TYPES: [&str; 2] = [
     retail::CUSTOMER_ADDRESS_CHANGED,
 ];
 
+impl AddressBook {
+    /// One address as shown.
+    fn entry_json(&self, address: &Packed<4>) -> Value {
+        address_json(address.fields())
+    }
+}
+
 impl Projection for AddressBook {
     fn name(&self) -> &str {
         Self::NAME
@@ -71,22 +78,7 @@ impl Projection for AddressBook {
         )
     }
 
-    fn get(&self, path: &Path) -> Option<Value> {
-        let show = |address: &Packed<4>| address_json(address.fields());
-        by_stream::get(&self.addresses, path, show, || self.state())
-    }
-
-    fn keys_at(&self, path: &Path) -> Option<Vec<String>> {
-        by_stream::keys_at(&self.addresses, path)
-    }
-
-    fn stream_of(&self, path: &Path) -> Option<String> {
-        by_stream::stream_of(path)
-    }
-
-    fn scope(&self, event: &Event) -> Vec<Path> {
-        by_stream::scope(event)
-    }
+    by_stream::answers_by_stream!(addresses);
 
     fn save(&self) -> Vec<u8> {
         let mut w = Writer::new();

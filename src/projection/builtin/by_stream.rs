@@ -5,6 +5,35 @@
 
 use serde_json::Value;
 
+/// The four answers of such a projection, for inside its `impl Projection`:
+/// `$entries` is its `StreamMap` field, and the projection has an inherent
+/// `fn entry_json(&self, entry) -> Value` that shows one entry.
+macro_rules! answers_by_stream {
+    ($entries:ident) => {
+        fn get(&self, path: &Path) -> Option<Value> {
+            by_stream::get(
+                &self.$entries,
+                path,
+                |entry| self.entry_json(entry),
+                || self.state(),
+            )
+        }
+
+        fn keys_at(&self, path: &Path) -> Option<Vec<String>> {
+            by_stream::keys_at(&self.$entries, path)
+        }
+
+        fn stream_of(&self, path: &Path) -> Option<String> {
+            by_stream::stream_of(path)
+        }
+
+        fn scope(&self, event: &Event) -> Vec<Path> {
+            by_stream::scope(event)
+        }
+    };
+}
+pub(super) use answers_by_stream;
+
 use crate::event::Event;
 use crate::projection::path::Path;
 use crate::projection::streams_table::StreamMap;

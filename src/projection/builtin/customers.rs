@@ -61,6 +61,13 @@ const CUSTOMER_TYPES: [&str; 4] = [
     retail::CUSTOMER_DEACTIVATED,
 ];
 
+impl Customers {
+    /// One customer as shown.
+    fn entry_json(&self, customer: &Customer) -> Value {
+        customer.json()
+    }
+}
+
 impl Projection for Customers {
     fn name(&self) -> &str {
         Self::NAME
@@ -112,21 +119,7 @@ impl Projection for Customers {
         )
     }
 
-    fn get(&self, path: &Path) -> Option<Value> {
-        by_stream::get(&self.customers, path, Customer::json, || self.state())
-    }
-
-    fn keys_at(&self, path: &Path) -> Option<Vec<String>> {
-        by_stream::keys_at(&self.customers, path)
-    }
-
-    fn stream_of(&self, path: &Path) -> Option<String> {
-        by_stream::stream_of(path)
-    }
-
-    fn scope(&self, event: &Event) -> Vec<Path> {
-        by_stream::scope(event)
-    }
+    by_stream::answers_by_stream!(customers);
 
     fn save(&self) -> Vec<u8> {
         let mut w = Writer::new();

@@ -40,6 +40,13 @@ impl Replica {
     pub const NAME: &'static str = "replica";
 }
 
+impl Replica {
+    /// One entity as shown.
+    fn entry_json(&self, entity: &Value) -> Value {
+        entity.clone()
+    }
+}
+
 impl Projection for Replica {
     fn name(&self) -> &str {
         Self::NAME
@@ -73,21 +80,7 @@ impl Projection for Replica {
         Value::Object(self.entities.into_entries().into_iter().collect())
     }
 
-    fn get(&self, path: &Path) -> Option<Value> {
-        by_stream::get(&self.entities, path, Value::clone, || self.state())
-    }
-
-    fn keys_at(&self, path: &Path) -> Option<Vec<String>> {
-        by_stream::keys_at(&self.entities, path)
-    }
-
-    fn stream_of(&self, path: &Path) -> Option<String> {
-        by_stream::stream_of(path)
-    }
-
-    fn scope(&self, event: &Event) -> Vec<Path> {
-        by_stream::scope(event)
-    }
+    by_stream::answers_by_stream!(entities);
 
     fn save(&self) -> Vec<u8> {
         let mut w = Writer::new();

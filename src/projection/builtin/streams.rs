@@ -55,6 +55,13 @@ impl Streams {
     }
 }
 
+impl Streams {
+    /// One stream's entry as shown.
+    fn entry_json(&self, info: &StreamInfo) -> Value {
+        self.entity(info)
+    }
+}
+
 impl Projection for Streams {
     fn name(&self) -> &str {
         Self::NAME
@@ -85,26 +92,7 @@ impl Projection for Streams {
         Value::Object(streams)
     }
 
-    fn get(&self, path: &Path) -> Option<Value> {
-        by_stream::get(
-            &self.streams,
-            path,
-            |info| self.entity(info),
-            || self.state(),
-        )
-    }
-
-    fn keys_at(&self, path: &Path) -> Option<Vec<String>> {
-        by_stream::keys_at(&self.streams, path)
-    }
-
-    fn stream_of(&self, path: &Path) -> Option<String> {
-        by_stream::stream_of(path)
-    }
-
-    fn scope(&self, event: &Event) -> Vec<Path> {
-        by_stream::scope(event)
-    }
+    by_stream::answers_by_stream!(streams);
 
     fn save(&self) -> Vec<u8> {
         let mut w = Writer::new();

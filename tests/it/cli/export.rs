@@ -187,7 +187,7 @@ fn every_field_survives_an_export() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines[1]["id"], "evt-2");
+    assert_eq!(lines[1]["id"], "ada-moves-2");
     assert_eq!(lines[1]["version"], 2);
     assert_eq!(lines[1]["time"], "2024-03-02T09:30:00Z", "converted to UTC");
     assert_eq!(lines[2]["time"], "2024-03-03T09:30:00.5Z");

@@ -7,7 +7,7 @@ use std::process::{Command, Output};
 use crate::support::*;
 
 pub const GOOD: &str = r#"{"stream":"customer-1","type":"CustomerRegistered","time":"2024-03-01T09:30:00Z","data":{"name":"Ada Lovelace","address":{"city":"London"}},"metadata":{"correlation_id":"flow-1"}}
-{"stream":"customer-1","version":2,"type":"CustomerAddressChanged","id":"evt-2","time":"2024-03-02T10:30:00+01:00","data":{"address":{"city":"Leeds"}}}
+{"stream":"customer-1","version":2,"type":"CustomerAddressChanged","id":"ada-moves-2","time":"2024-03-02T10:30:00+01:00","data":{"address":{"city":"Leeds"}}}
 {"stream":"order-1","type":"OrderPlaced","time":"2024-03-03T09:30:00.5Z","data":{"customer":"customer-1","items":[],"total":0,"note":"tab\there \u001b[31m red"},"metadata":{"correlation_id":"flow-2","causation_id":"cmd-9","extra":{"nested":[1,2]}}}
 "#;
 
@@ -41,8 +41,8 @@ pub fn json_of(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).expect("JSON on stdout")
 }
 
-/// A large bank log as JSONL: every event for a new stream, so an import
-/// of it would be accepted whole.
+/// A large bank log as JSONL: every event for a new stream and with an id
+/// [`GOOD`] does not hold, so an import of it would be accepted whole.
 pub fn big_bank_file(f: &Fixture) -> PathBuf {
     let big = f.path("big.jsonl");
     let out = eventscope(&[

@@ -8,10 +8,6 @@ use std::time::{Duration, Instant};
 use super::fixture::*;
 use crate::support::*;
 
-fn binary() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_eventscope"))
-}
-
 fn s(path: &Path) -> &str {
     path.to_str().unwrap()
 }
