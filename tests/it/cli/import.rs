@@ -533,15 +533,7 @@ fn import_reads_standard_input() {
 #[test]
 fn an_import_killed_part_way_changes_nothing() {
     let f = Fixture::new();
-    // Ids of their own: the generated file's (`evt-1`, ...) would clash
-    // with those of the shared fixture, and the import end by itself.
-    let db = f.path("log");
-    let first = f.write("first.jsonl", new_streams("before", 3));
-    assert!(
-        eventscope(&["import", s(&first), "--db", s(&db)])
-            .status
-            .success()
-    );
+    let db = f.log_apart_from_the_bank("log");
     let before = f.export_as(&db, "native");
     let big = big_bank_file(&f);
     kill_an_import_midway(&big, &db);
