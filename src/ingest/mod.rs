@@ -226,9 +226,7 @@ pub fn import_into_with<R: BufRead + Send>(
     progress: impl FnMut(u64),
 ) -> anyhow::Result<AppendSummary> {
     if db.exists() {
-        let log = EventLog::create(db)?;
-        return import_with(&log, reader, format, duplicates, progress)
-            .map_err(|error| anyhow::anyhow!("{error} (nothing was imported)"));
+        return import_into_existing(reader, db, format, duplicates, progress);
     }
     let folder = match db.parent() {
         Some(folder) if !folder.as_os_str().is_empty() => folder,
@@ -263,6 +261,31 @@ pub fn import_into_with<R: BufRead + Send>(
         }
     })?;
     Ok(summary)
+}
+
+/// Imports into the log already at `db`. A failed import leaves the file
+/// byte for byte as it was, its length too: redb's own bookkeeping on
+/// opening and closing is undone with the events.
+fn import_into_existing<R: BufRead + Send>(
+    reader: R,
+    db: &Path,
+    format: Format,
+    duplicates: Duplicates,
+    progress: impl FnMut(u64),
+) -> anyhow::Result<AppendSummary> {
+    let (log, undo) = EventLog::open_undoable(db)?;
+    match import_with(&log, reader, format, duplicates, progress) {
+        Ok(summary) => {
+            undo.keep(log);
+            Ok(summary)
+        }
+        Err(error) => match undo.roll_back(log) {
+            Ok(()) => Err(anyhow::anyhow!("{error} (nothing was imported)")),
+            Err(undo_error) => Err(anyhow::anyhow!(
+                "{error} (no event was imported, but {undo_error})"
+            )),
+        },
+    }
 }
 
 #[cfg(test)]

@@ -18,6 +18,7 @@ mod names;
 mod read;
 mod snapshots;
 mod tables;
+mod undo;
 mod verify;
 
 use std::path::{Path, PathBuf};
@@ -30,6 +31,7 @@ use redb::{
 pub use append::{AppendSummary, Appended, Appender};
 pub use error::StoreError;
 pub use read::LogStats;
+pub use undo::Undo;
 pub use verify::{VerifyProgress, VerifyReport};
 
 use names::Names;
@@ -101,6 +103,24 @@ impl EventLog {
             .open(path)
             .map_err(|e| StoreError::opening(path, e))?;
         EventLog::from_db(Db::Writable(db), path)
+    }
+
+    /// Opens an existing log for reading and writing, with the [`Undo`]
+    /// that decides whether its changes stay: unless they are kept, closing
+    /// the log leaves the file byte for byte as it was, its length too.
+    pub fn open_undoable(path: impl AsRef<Path>) -> Result<(EventLog, Undo)> {
+        let path = path.as_ref();
+        guard::contained(path, || EventLog::open_undoable_here(path))
+    }
+
+    fn open_undoable_here(path: &Path) -> Result<(EventLog, Undo)> {
+        check_file(path)?;
+        let (file, undo) = undo::JournaledFile::open(path)?;
+        let db = Database::builder()
+            .set_cache_size(CACHE_BYTES)
+            .create_with_backend(file)
+            .map_err(|e| StoreError::opening(path, e))?;
+        Ok((EventLog::from_db(Db::Writable(db), path)?, undo))
     }
 
     /// Opens an existing log for reading only; the file is left exactly as

@@ -92,7 +92,7 @@ fn a_log_held_open_by_another_process_is_locked() {
 #[test]
 fn a_log_left_by_a_killed_writer_opens_again() {
     let f = Fixture::new();
-    let db = f.log("log");
+    let db = f.log_apart_from_the_bank("log");
     let before = f.export_as(&db, "native");
     let big = big_bank_file(&f);
     kill_an_import_midway(&big, &db);

@@ -22,6 +22,20 @@ impl Fixture {
         db
     }
 
+    /// A log of three events with ids of their own: none clashes with
+    /// the ids of [`big_bank_file`] (`evt-1`, ...), as [`GOOD`]'s `evt-2`
+    /// does, so an import of that file into it runs until it is killed.
+    pub fn log_apart_from_the_bank(&self, name: &str) -> PathBuf {
+        let lines: String = (1..=3)
+            .map(|n| format!("{{\"stream\":\"before-{n}\",\"type\":\"Happened\",\"time\":\"2024-03-01T09:30:00Z\"}}\n"))
+            .collect();
+        let input = self.write(&format!("{name}.jsonl"), lines);
+        let db = self.path(name);
+        let out = eventscope(&["import", s(&input), "--db", s(&db)]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        db
+    }
+
     pub fn export_as(&self, db: &Path, format: &str) -> String {
         let out = eventscope(&["export", "--db", s(db), "--format", format]);
         assert!(out.status.success(), "{}", stderr(&out));

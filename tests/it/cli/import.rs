@@ -529,7 +529,7 @@ fn import_reads_standard_input() {
 #[test]
 fn an_import_killed_part_way_changes_nothing() {
     let f = Fixture::new();
-    let db = f.log("log");
+    let db = f.log_apart_from_the_bank("log");
     let before = f.export_as(&db, "native");
     let big = big_bank_file(&f);
     kill_an_import_midway(&big, &db);
@@ -545,4 +545,52 @@ fn an_import_killed_part_way_changes_nothing() {
         !fresh.exists(),
         "no half-made log where the user asked for one"
     );
+}
+
+/// A failed import into an existing log leaves the file itself byte for
+/// byte as it was, its length too, not only its events: redb's own
+/// bookkeeping of the open, the aborted transaction and the close is undone.
+#[test]
+fn a_failed_import_leaves_the_existing_file_byte_for_byte() {
+    let f = Fixture::new();
+    let db = f.log("log");
+    let before = std::fs::read(&db).unwrap();
+    let events_before = f.export_as(&db, "native");
+    let cases: Vec<(&str, String, &str)> = vec![
+        (
+            "a bad line after many batches",
+            new_streams("many", 30_000) + "{\"stream\": \n",
+            "line 30001",
+        ),
+        (
+            "a version conflict in the first batch",
+            native_line("fresh", None) + &native_line("customer-1", Some(5)),
+            "line 2: version conflict on customer-1",
+        ),
+        (
+            "a duplicate id",
+            native_line("fresh", None)
+                + r#"{"stream":"other","type":"X","id":"evt-2","time":"2024-03-04T09:30:00Z"}"#
+                + "\n",
+            "evt-2",
+        ),
+    ];
+    for (what, input, expected) in cases {
+        let file = f.write("failing.jsonl", input);
+        let out = run_within_a_minute(&["import", s(&file), "--db", s(&db)]);
+        let message = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{what}: {message}");
+        assert!(message.contains(expected), "{what}: {message}");
+        let after = std::fs::read(&db).unwrap();
+        assert_eq!(after.len(), before.len(), "{what}: the length is as it was");
+        assert!(after == before, "{what}: the bytes are as they were");
+        assert_eq!(f.export_as(&db, "native"), events_before, "{what}");
+        let verify = eventscope(&["verify", s(&db)]);
+        assert!(verify.status.success(), "{what}: {}", stderr(&verify));
+    }
+    // The log still takes an import, which stays.
+    let file = f.write("good.jsonl", native_line("fresh", None));
+    let out = eventscope(&["import", s(&file), "--db", s(&db)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(streams_in(&db).last().map(String::as_str), Some("fresh"));
 }
