@@ -570,9 +570,9 @@ fn a_failed_import_leaves_the_existing_file_byte_for_byte() {
         (
             "a duplicate id",
             native_line("fresh", None)
-                + r#"{"stream":"other","type":"X","id":"evt-2","time":"2024-03-04T09:30:00Z"}"#
+                + r#"{"stream":"other","type":"X","id":"ada-moves-2","time":"2024-03-04T09:30:00Z"}"#
                 + "\n",
-            "evt-2",
+            "ada-moves-2",
         ),
     ];
     for (what, input, expected) in cases {
