@@ -2,13 +2,11 @@
 //! equal to the Rust fold they copy, the same through snapshots as from
 //! genesis, and blamed truly.
 
-use std::collections::HashMap;
-
 use proptest::prelude::*;
 
+use super::testing::{stored, stored_jsonl};
 use super::*;
 use crate::domain::{Domain as Sample, generate};
-use crate::event::Event;
 use crate::projection::{
     MemoryLog, MemorySnapshots, Path, Projection, RebuildOptions, SnapshotPolicy, blame, builtin,
     rebuild, travel,
@@ -46,17 +44,13 @@ fn jq_balances() -> Box<dyn Projection> {
 }
 
 fn bank_log(events: u64, seed: u64) -> MemoryLog {
-    let mut stored = Vec::new();
-    let mut versions: HashMap<String, u64> = HashMap::new();
-    generate(Sample::Bank, events, seed, |new| {
-        let version = versions.entry(new.stream.clone()).or_default();
-        *version += 1;
-        let seq = stored.len() as u64 + 1;
-        stored.push(Event::stored(new, seq, *version));
+    let mut new = Vec::new();
+    generate(Sample::Bank, events, seed, |event| {
+        new.push(event);
         Ok::<(), ()>(())
     })
     .unwrap();
-    MemoryLog::new(stored).unwrap()
+    MemoryLog::new(stored(new)).unwrap()
 }
 
 fn library_log() -> (Domain, MemoryLog) {
@@ -65,20 +59,7 @@ fn library_log() -> (Domain, MemoryLog) {
         "library.domain.toml",
     )
     .unwrap();
-    let mut events = Vec::new();
-    let mut versions: HashMap<String, u64> = HashMap::new();
-    crate::format::read_events(
-        include_bytes!("../../sample-data/library.jsonl").as_slice(),
-        crate::format::Format::Native,
-        |new| {
-            let version = versions.entry(new.stream.clone()).or_default();
-            *version += 1;
-            let seq = events.len() as u64 + 1;
-            events.push(Event::stored(new, seq, *version));
-            Ok::<(), ()>(())
-        },
-    )
-    .unwrap();
+    let events = stored_jsonl(include_str!("../../sample-data/library.jsonl"));
     (domain, MemoryLog::new(events).unwrap())
 }
 

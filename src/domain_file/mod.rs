@@ -456,4 +456,6 @@ fn fold_version(text: FoldRef<'_>) -> u32 {
 #[cfg(test)]
 mod engine_tests;
 #[cfg(test)]
+mod testing;
+#[cfg(test)]
 mod tests;

@@ -190,23 +190,10 @@ fn copying_types<'a>(
 
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
-
     use super::*;
-    use crate::format::{Format, read_events};
 
     fn sample(text: &str) -> Vec<Event> {
-        let mut events = Vec::new();
-        let mut versions: HashMap<String, u64> = HashMap::new();
-        read_events(text.as_bytes(), Format::Native, |new| {
-            let version = versions.entry(new.stream.clone()).or_default();
-            *version += 1;
-            let seq = events.len() as u64 + 1;
-            events.push(Event::stored(new, seq, *version));
-            Ok::<(), ()>(())
-        })
-        .unwrap();
-        events
+        crate::domain_file::testing::stored_jsonl(text)
     }
 
     #[test]

@@ -1,13 +1,10 @@
 //! The library sample, from its domain file alone, and domain files that
 //! are wrong in every way a person can make them wrong.
 
-use std::collections::HashMap;
-
 use serde_json::{Value, json};
 
 use super::*;
 use crate::event::Event;
-use crate::format::{Format, read_events};
 
 const LIBRARY: &str = include_str!("../../sample-data/library.domain.toml");
 const LIBRARY_LOG: &str = include_str!("../../sample-data/library.jsonl");
@@ -19,17 +16,7 @@ fn library() -> Domain {
 /// The sample log as the store would hold it: seqs in file order,
 /// versions per stream.
 fn library_events() -> Vec<Event> {
-    let mut events = Vec::new();
-    let mut versions: HashMap<String, u64> = HashMap::new();
-    read_events(LIBRARY_LOG.as_bytes(), Format::Native, |new| {
-        let version = versions.entry(new.stream.clone()).or_default();
-        *version += 1;
-        let seq = events.len() as u64 + 1;
-        events.push(Event::stored(new, seq, *version));
-        Ok::<(), ()>(())
-    })
-    .expect("the sample reads");
-    events
+    super::testing::stored_jsonl(LIBRARY_LOG)
 }
 
 fn projection<'a>(domain: &'a Domain, name: &str) -> &'a ProjectionDef {
