@@ -8,8 +8,7 @@ use super::testing::{stored, stored_jsonl};
 use super::*;
 use crate::domain::{Domain as Sample, generate};
 use crate::projection::{
-    MemoryLog, MemorySnapshots, Path, Projection, RebuildOptions, SnapshotPolicy, blame, builtin,
-    rebuild, travel,
+    MemoryLog, MemorySnapshots, Path, Projection, RebuildOptions, blame, builtin, rebuild, travel,
 };
 
 /// `balances` written in jq: the same state as the built-in Rust one.
@@ -68,19 +67,7 @@ fn snapshots_of(
     projection: Box<dyn Projection>,
     interval: u64,
 ) -> MemorySnapshots {
-    let store = MemorySnapshots::new();
-    let options = RebuildOptions {
-        snapshots: Some((
-            &store,
-            SnapshotPolicy {
-                min_interval: interval,
-                bytes_per_event: u64::MAX,
-            },
-        )),
-        ..RebuildOptions::default()
-    };
-    rebuild(log, &mut [projection], &options, &mut |_| {}).unwrap();
-    store
+    crate::projection::testing::snapshots_every(log, &mut [projection], interval)
 }
 
 proptest! {

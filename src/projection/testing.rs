@@ -5,8 +5,32 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
-use super::source::MemoryLog;
+use super::replay::{RebuildOptions, SnapshotPolicy, rebuild};
+use super::source::{MemoryLog, MemorySnapshots};
+use super::traits::Projection;
 use crate::event::{Event, Json, Timestamp};
+
+/// The snapshots a rebuild of `projections` over `log` saves when it may
+/// save one every `interval` events, however large the states.
+pub fn snapshots_every(
+    log: &MemoryLog,
+    projections: &mut [Box<dyn Projection>],
+    interval: u64,
+) -> MemorySnapshots {
+    let store = MemorySnapshots::new();
+    let options = RebuildOptions {
+        snapshots: Some((
+            &store,
+            SnapshotPolicy {
+                min_interval: interval,
+                bytes_per_event: u64::MAX,
+            },
+        )),
+        ..RebuildOptions::default()
+    };
+    rebuild(log, projections, &options, &mut |_| {}).unwrap();
+    store
+}
 
 /// 2024-01-01T00:00:00Z.
 pub const BASE_SECONDS: i64 = 1_704_067_200;

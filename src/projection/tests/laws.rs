@@ -142,20 +142,8 @@ fn steps() -> impl Strategy<Value = Vec<Step>> {
 }
 
 fn snapshot_all(log: &MemoryLog, interval: u64) -> MemorySnapshots {
-    let store = MemorySnapshots::new();
-    let options = RebuildOptions {
-        snapshots: Some((
-            &store,
-            SnapshotPolicy {
-                min_interval: interval,
-                bytes_per_event: u64::MAX,
-            },
-        )),
-        ..RebuildOptions::default()
-    };
     let mut all: Vec<_> = names().into_iter().map(|n| builtin(n).unwrap()).collect();
-    rebuild(log, &mut all, &options, &mut |_| {}).unwrap();
-    store
+    crate::projection::testing::snapshots_every(log, &mut all, interval)
 }
 
 /// Every path to a leaf (or empty container) of `value`.

@@ -60,19 +60,7 @@ fn log() -> MemoryLog {
 }
 
 fn snapshots_every(log: &MemoryLog, name: &str, interval: u64) -> MemorySnapshots {
-    let store = MemorySnapshots::new();
-    let options = RebuildOptions {
-        snapshots: Some((
-            &store,
-            SnapshotPolicy {
-                min_interval: interval,
-                bytes_per_event: u64::MAX,
-            },
-        )),
-        ..RebuildOptions::default()
-    };
-    rebuild(log, &mut [builtin(name).unwrap()], &options, &mut |_| {}).unwrap();
-    store
+    crate::projection::testing::snapshots_every(log, &mut [builtin(name).unwrap()], interval)
 }
 
 /// A way to blame: its label, the projection, the snapshots.
