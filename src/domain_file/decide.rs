@@ -161,7 +161,7 @@ impl PolicyDef {
             }
         }
         let stream = match run(&self.stream)? {
-            Val::TStr(_) | Val::BStr(_) => text_of(&run(&self.stream)?),
+            value @ (Val::TStr(_) | Val::BStr(_)) => text_of(&value),
             other => {
                 return Err(DecideError::Expression {
                     place: self.stream.place.clone(),

@@ -185,7 +185,7 @@ pub fn parse(text: &str, file: &str) -> Result<Domain, DomainError> {
     let mut projections = Vec::new();
     for (name, projection) in &raw.projections {
         let place = format!("projection `{name}`");
-        if crate::projection::builtin(name).is_some() {
+        if crate::projection::names().contains(&name.as_str()) {
             let offset = text.find(&format!("projections.{name}")).unwrap_or(0);
             return Err(at.error(
                 offset,

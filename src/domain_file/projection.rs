@@ -44,9 +44,6 @@ impl Projection for JqProjection {
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {
-        if !self.fold.reads(&event.event_type) {
-            return Ok(());
-        }
         // The state is moved into jq, not copied: a shared state would make
         // jq copy the whole map on every update. After a failure the
         // projection is stopped (the engine reports the event), so the state

@@ -6,7 +6,7 @@
 
 use std::sync::Arc;
 
-use super::Domain;
+use super::{Domain, ProjectionDef};
 use crate::projection::{self, Projection};
 
 /// Built-in projections plus those of an optional domain.
@@ -49,16 +49,19 @@ impl Projections {
         if let Some(builtin) = projection::builtin(name) {
             return Some(builtin);
         }
-        let domain = self.domain.as_ref()?;
-        let def = domain.projections.iter().find(|p| p.name == name)?;
-        Some(Box::new(def.instance()))
+        Some(Box::new(self.def(name)?.instance()))
     }
 
     /// One line saying what a projection answers, when its file says.
     pub fn summary(&self, name: &str) -> Option<&str> {
-        let domain = self.domain.as_ref()?;
-        let def = domain.projections.iter().find(|p| p.name == name)?;
+        let def = self.def(name)?;
         (!def.summary.is_empty()).then_some(def.summary.as_str())
+    }
+
+    /// The domain's projection of that name.
+    fn def(&self, name: &str) -> Option<&ProjectionDef> {
+        let domain = self.domain.as_ref()?;
+        domain.projections.iter().find(|p| p.name == name)
     }
 
     fn domain_names(&self) -> impl Iterator<Item = String> + '_ {

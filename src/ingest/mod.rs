@@ -182,26 +182,6 @@ impl std::fmt::Display for WriterGone {
     }
 }
 
-/// Imports a file into a log created for it at `db`, if `db` does not
-/// exist; a failed import then removes the file again, so nothing is left.
-pub fn import_file(
-    source: &Path,
-    db: &Path,
-    format: Format,
-    duplicates: Duplicates,
-    progress: impl FnMut(u64),
-) -> anyhow::Result<AppendSummary> {
-    let file = std::fs::File::open(source)
-        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", source.display()))?;
-    import_into_with(
-        std::io::BufReader::with_capacity(DETECT_BUFFER, file),
-        db,
-        format,
-        duplicates,
-        progress,
-    )
-}
-
 /// Imports from any reader into the log at `db`, creating it if needed. A
 /// new log is built under a hidden name beside `db` and given the name
 /// `db` only when the import has committed, so an error, a signal or a

@@ -7,7 +7,6 @@ use super::codec::decode_raw;
 use super::names::Names;
 use super::tables::*;
 use super::{EventLog, Result, StoreError, checked, ids, read_u64};
-use crate::event::derived_id;
 
 /// What a successful verification checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -91,7 +90,7 @@ impl EventLog {
                 type_of.push(raw.type_id);
                 let key = match raw.id {
                     Some(id) => checked::id_key(id),
-                    None => checked::id_key(&derived_id(&names.streams[stream], raw.version)),
+                    None => ids::derived_key(&names.streams[stream], raw.version),
                 };
                 id_keys.push((key, seq));
                 if seq % 16_384 == 0 {

@@ -230,11 +230,8 @@ fn projection_picker_action(app: &mut App, action: Action, selected: usize) {
 }
 
 fn cqrs_action(app: &mut App, action: Action) {
-    let streams = app.streams.take();
-    let request = app
-        .cqrs
-        .action(&mut ctx!(app), action, streams.as_deref().unwrap_or(&[]));
-    app.streams = streams;
+    let streams = app.streams.as_deref().unwrap_or(&[]);
+    let request = app.cqrs.action(&mut ctx!(app), action, streams);
     match request {
         None => {}
         Some(CqrsRequest::LoadStreams) => {
@@ -362,9 +359,10 @@ impl App {
                 .as_ref()
                 .ok()
                 .and_then(|s| Domain::recognise(s.types.iter().map(|(t, _)| t.as_str())));
-            let streams = self.streams.take().unwrap_or_default();
-            self.cqrs.enter(&mut ctx!(self), domain, &streams);
-            self.streams = Some(streams);
+            // Borrowed, not taken: a failed read stays unread and is tried
+            // again, rather than kept as "no streams".
+            let streams = self.streams.as_deref().unwrap_or(&[]);
+            self.cqrs.enter(&mut ctx!(self), domain, streams);
         }
     }
 

@@ -3,7 +3,6 @@
 
 use std::process::Stdio;
 
-use super::fixture::*;
 use crate::support::*;
 
 #[test]
@@ -128,7 +127,7 @@ fn racing_execs_with_one_expected_version_lose_no_update() {
 #[test]
 fn exec_appends_the_command_and_its_policies_or_rejects_untouched() {
     let f = Fixture::new();
-    let db = retail_sample(&f);
+    let db = f.retail();
     let before_bytes = std::fs::read(&db).unwrap();
     let before = f.export_as(&db, "native");
     let count = before.lines().count();

@@ -2,7 +2,7 @@
 //! retail sample imported, a big generated file, an import killed midway.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use crate::support::*;
 
@@ -43,13 +43,6 @@ impl Fixture {
     }
 }
 
-pub fn retail_sample(f: &Fixture) -> PathBuf {
-    let db = f.path("retail.redb");
-    let out = eventscope(&["import", s(&sample("retail.jsonl")), "--db", s(&db)]);
-    assert!(out.status.success(), "{}", stderr(&out));
-    db
-}
-
 pub fn json_of(out: &Output) -> serde_json::Value {
     assert!(out.status.success(), "{}", stderr(out));
     serde_json::from_slice(&out.stdout).expect("JSON on stdout")
@@ -81,7 +74,7 @@ pub fn kill_an_import_midway(file: &Path, db: &Path) {
     use std::io::Write;
     use std::os::unix::process::ExitStatusExt;
     use std::time::{Duration, Instant};
-    let mut child = Command::new(env!("CARGO_BIN_EXE_eventscope"))
+    let mut child = binary()
         .args(["import", "-", "--db", s(db)])
         .stdin(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())

@@ -8,14 +8,6 @@ use std::time::{Duration, Instant};
 use super::fixture::*;
 use crate::support::*;
 
-fn s(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
 /// Waits for `child` at most `limit`, polling; kills it and fails the test
 /// if it is still running then.
 fn wait_within(child: &mut Child, limit: Duration, what: &str) -> ExitStatus {

@@ -7,7 +7,7 @@ use crate::support::*;
 #[test]
 fn replay_blames_the_second_move_and_diffs_it() {
     let f = Fixture::new();
-    let db = retail_sample(&f);
+    let db = f.retail();
     for snapshots in [true, false] {
         let mut args = vec![
             "replay",
@@ -70,7 +70,7 @@ fn replay_blames_the_second_move_and_diffs_it() {
 #[test]
 fn replay_travels_in_time_and_lists_projections() {
     let f = Fixture::new();
-    let db = retail_sample(&f);
+    let db = f.retail();
     let list = json_of(&eventscope(&["replay", s(&db), "--list"]));
     let names: Vec<&str> = list
         .as_array()

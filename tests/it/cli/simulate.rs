@@ -6,7 +6,7 @@ use crate::support::*;
 #[test]
 fn simulate_reports_both_flows_in_json_and_as_a_table() {
     let f = Fixture::new();
-    let db = retail_sample(&f);
+    let db = f.retail();
     let report = json_of(&eventscope(&["simulate", s(&db), "--json"]));
     for flow in ["notification", "state_transfer"] {
         for key in [

@@ -1,6 +1,5 @@
 //! `eventscope verify`, run as a user runs it.
 
-use super::fixture::*;
 use crate::support::*;
 
 #[test]
@@ -29,7 +28,7 @@ fn the_samples_round_trip_and_verify() {
 #[test]
 fn verify_names_the_seq_of_a_flipped_byte() {
     let f = Fixture::new();
-    let db = retail_sample(&f);
+    let db = f.retail();
     assert!(eventscope(&["verify", s(&db)]).status.success());
     let mut bytes = std::fs::read(&db).unwrap();
     // Grace Hopper registers at seq 2; damage her name.
