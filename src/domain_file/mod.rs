@@ -23,6 +23,7 @@
 
 mod decide;
 mod error;
+mod event_value;
 mod fold;
 mod projection;
 mod propose;
@@ -34,7 +35,8 @@ use std::sync::Arc;
 
 pub use decide::{DecideError, Reaction, Verdict, in_category};
 pub use error::{DomainError, line_column};
-pub use fold::{Fold, FoldError, Step, event_value};
+pub use event_value::{EventFields, EventValues, event_value};
+pub use fold::{Fold, FoldError, Step};
 pub use projection::JqProjection;
 pub use propose::{Proposal, category, propose};
 pub use registry::Projections;
@@ -431,7 +433,14 @@ impl Places<'_> {
             ),
         };
         let version = fold_version(text);
-        Ok(Fold::new(init, step, version))
+        let fields = text
+            .reduce
+            .into_iter()
+            .chain(text.when.values())
+            .fold(EventFields::NONE, |fields, expr| {
+                fields.union(EventFields::read_by(expr.get_ref()))
+            });
+        Ok(Fold::new(init, step, version, fields))
     }
 }
 
