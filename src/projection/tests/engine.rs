@@ -165,6 +165,69 @@ fn snapshots_are_taken_along_the_way_and_other_versions_discarded() {
     assert_eq!(store.seqs("orders", 1), [50, 100, 150, 200]);
 }
 
+/// Refuses every write after the first `works` ones.
+struct FailingSnapshots {
+    inner: MemorySnapshots,
+    works: usize,
+    writes: std::sync::atomic::AtomicUsize,
+}
+
+impl SnapshotStore for FailingSnapshots {
+    fn nearest(&self, p: &str, v: u32, at: u64) -> anyhow::Result<Option<(u64, Vec<u8>)>> {
+        self.inner.nearest(p, v, at)
+    }
+
+    fn put(&self, projection: &str, version: u32, seq: u64, state: &[u8]) -> anyhow::Result<()> {
+        if self.writes.fetch_add(1, Ordering::SeqCst) >= self.works {
+            anyhow::bail!("the disk is full");
+        }
+        self.inner.put(projection, version, seq, state)
+    }
+
+    fn discard_other_versions(&self, projection: &str, keep: u32) -> anyhow::Result<()> {
+        self.inner.discard_other_versions(projection, keep)
+    }
+
+    fn discard_all(&self, projection: &str) -> anyhow::Result<()> {
+        self.inner.discard_all(projection)
+    }
+}
+
+#[test]
+fn a_snapshot_that_cannot_be_written_fails_the_rebuild() {
+    // Snapshots are written on a second thread: its failure must still
+    // reach the caller, whenever it happens, and stop the fold.
+    for works in [0, 1, 3] {
+        let log = retail_log(200);
+        let store = FailingSnapshots {
+            inner: MemorySnapshots::new(),
+            works,
+            writes: Default::default(),
+        };
+        let policy = SnapshotPolicy {
+            min_interval: 20,
+            bytes_per_event: u64::MAX,
+        };
+        let options = RebuildOptions {
+            snapshots: Some((&store, policy)),
+            ..RebuildOptions::default()
+        };
+        let outcome = rebuild(
+            &log,
+            &mut fresh(&["orders", "types"]),
+            &options,
+            &mut |_| {},
+        );
+        match outcome {
+            Err(ReplayError::Snapshots { error, .. }) => {
+                assert!(error.to_string().contains("disk is full"), "{error}");
+            }
+            other => panic!("after {works} writes: {other:?}"),
+        }
+        assert_eq!(store.inner.len(), works, "the writes that worked are kept");
+    }
+}
+
 #[test]
 fn a_large_state_is_snapshotted_less_often() {
     let policy = SnapshotPolicy {
