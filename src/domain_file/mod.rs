@@ -465,6 +465,6 @@ fn fold_version(text: FoldRef<'_>) -> u32 {
 #[cfg(test)]
 mod engine_tests;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;

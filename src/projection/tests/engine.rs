@@ -131,6 +131,56 @@ fn a_malformed_payload_stops_the_rebuild_naming_seq_and_type() {
 }
 
 #[test]
+fn projections_that_name_their_types_skip_the_others_and_end_at_the_end() {
+    let mut new = Vec::new();
+    crate::domain::generate::generate(crate::domain::Domain::Retail, 3000, 5, |event| {
+        new.push(event);
+        Ok::<(), ()>(())
+    })
+    .unwrap();
+    let log = MemoryLog::new(crate::domain_file::testing::stored(new)).unwrap();
+    let names = ["orders", "customers", "address-book"];
+    assert!(
+        fresh(&names).iter().all(|p| p.event_types().is_some()),
+        "each names its types, so the rebuild skips through the type index"
+    );
+    let store = MemorySnapshots::new();
+    let policy = SnapshotPolicy {
+        min_interval: 250,
+        bytes_per_event: u64::MAX,
+    };
+    let options = RebuildOptions {
+        snapshots: Some((&store, policy)),
+        ..RebuildOptions::default()
+    };
+    let mut rebuilt = fresh(&names);
+    let outcome = rebuild(&log, &mut rebuilt, &options, &mut |_| {}).unwrap();
+    let RebuildOutcome::Completed(report) = outcome else {
+        panic!("not cancelled")
+    };
+    assert_eq!((report.done, report.total), (3000, 3000));
+    assert!(report.snapshots_saved > 0);
+    for projection in &rebuilt {
+        let mut alone = builtin(projection.name()).unwrap();
+        for event in log.events() {
+            alone.apply(event).unwrap();
+        }
+        assert_eq!(alone.state(), projection.state(), "{}", projection.name());
+        for at in [1, 251, 1234, 2999, 3000] {
+            let (through, _) =
+                travel(&log, Some(&store), builtin(projection.name()).unwrap(), at).unwrap();
+            let (genesis, _) = travel(&log, None, builtin(projection.name()).unwrap(), at).unwrap();
+            assert_eq!(
+                through.state(),
+                genesis.state(),
+                "{} at {at}",
+                projection.name()
+            );
+        }
+    }
+}
+
+#[test]
 fn one_pass_gives_each_projection_the_state_of_its_own_fold() {
     let log = retail_log(50);
     let mut together = fresh(&names());
