@@ -80,7 +80,9 @@ impl DomainWatch {
         {
             return Seen::Unchanged;
         }
-        let label = self.path.display().to_string();
+        // Errors name the file as the status line does: by its name, which
+        // keeps `file:line:col` short enough to read in a pane.
+        let label = self.file_name();
         let compiled = match &text {
             Ok(text) => domain_file::parse(text, &label).map_err(|e| e.to_string()),
             Err(error) => {

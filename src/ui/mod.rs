@@ -60,6 +60,7 @@ pub use open::open_log;
 pub use run::{run, settle};
 pub use update::{map_key, update};
 pub use views::cqrs::state::Clock;
+pub use views::cqrs::state::Outcome as CqrsOutcome;
 pub use views::flows::msg::FlowsMsg;
 pub use views::flows::state::CustomerChoice;
 pub use views::render;
