@@ -72,6 +72,13 @@ fn the_files_projections_are_listed_with_their_summaries_after_the_built_ins() {
 }
 
 #[test]
+fn the_view_opens_on_a_projection_of_the_file() {
+    let mut h = Harness::library(100, 30);
+    h.keys("2");
+    assert_eq!(h.app.projection_name(), Some("catalogue"));
+}
+
+#[test]
 fn a_jq_projections_state_at_the_cursor_is_the_one_worked_out_by_hand() {
     let mut h = Harness::library(100, 30);
     projection_at(&mut h, "on-loan", 20);

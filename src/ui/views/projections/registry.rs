@@ -17,7 +17,10 @@ impl ProjectionsState {
         shown: bool,
         seq: Option<u64>,
     ) {
-        let shown_before = self.name().map(str::to_owned);
+        // The projection a person has looked at stays; before that, the
+        // view's default (a domain projection first) is taken afresh.
+        let looked_at = self.state.is_some() || self.wanted.is_some();
+        let shown_before = self.name().map(str::to_owned).filter(|_| looked_at);
         self.registry = registry;
         self.init(ctx.log);
         if let Some(index) = shown_before
@@ -29,7 +32,7 @@ impl ProjectionsState {
         let same_builtin = shown_before
             .as_deref()
             .is_some_and(|name| Some(name) == self.name() && !self.is_from_file(name));
-        if same_builtin {
+        if !looked_at || same_builtin {
             return;
         }
         self.state = None;
