@@ -79,5 +79,12 @@ impl App {
             seq,
         );
         self.cqrs.use_domain(domain);
+        if self.view == View::Cqrs {
+            // Entered again, so that the read models are the new file's;
+            // a command being typed goes on being typed.
+            let editing = self.cqrs.is_editing();
+            self.show(View::Cqrs, self.focus);
+            self.cqrs.set_editing(editing);
+        }
     }
 }

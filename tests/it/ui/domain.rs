@@ -198,6 +198,17 @@ fn the_files_commands_are_decided_by_its_rules_and_policies_chain_them() {
         json!({"member": "member-1", "due": "2024-06-20"})
     );
 
+    // The file's projections are the read models: on-loan has the loan.
+    let screen = h.screen(100, 30);
+    let on_loan = screen
+        .lines()
+        .find(|line| line.contains("on-loan "))
+        .expect("on-loan is a read model");
+    assert!(
+        on_loan.contains("book-3") && on_loan.contains("member-1"),
+        "{screen}"
+    );
+
     // A rule rejects, with the file's reason on screen; nothing written.
     send_command(&mut h, "BorrowBook book-3 member=member-2 due=2024-06-21");
     let screen = h.screen(100, 30);
@@ -293,12 +304,19 @@ fn saving_the_domain_file_reloads_the_projections_and_the_commands() {
         StepOutcome::Accepted { .. }
     ));
 
-    // Fixed, with a command more: it can be sent at once.
+    // Fixed, with a command more, saved while a command is being typed:
+    // the typing goes on, and the new command completes and can be sent.
+    h.keys(":Ren");
     let renew = "\n[commands.RenewBook]\nstream = \"book\"\nfields = { due = \"text\" }\n\
                  emit = [{ type = \"BookRenewed\", data = '{due: $command.due}' }]\n";
     std::fs::write(&path, format!("{edited}{renew}")).unwrap();
     h.tick_until("the fixed file", |app| app.domain_error().is_none());
-    send_command(&mut h, "RenewBook book-1 due=2024-07-01");
+    assert!(h.app.editing_command());
+    h.press(KeyCode::Tab);
+    assert_eq!(&*h.app.cqrs().input, "RenewBook ");
+    h.keys("book-1 due=2024-07-01");
+    h.press(KeyCode::Enter);
+    h.press(KeyCode::Esc);
     assert!(matches!(
         handled(&h).steps[0].outcome,
         StepOutcome::Accepted { .. }

@@ -350,7 +350,9 @@ fn row_lines(row: &ReadRow, selected: bool, width: usize) -> Vec<Line<'static>> 
     let mut lines = Vec::new();
     match &row.state {
         RowState::Building => spans.push(Span::styled("building from the log…", t.muted)),
-        RowState::Idle(answers) => spans.push(Span::styled(*answers, t.muted)),
+        RowState::Idle(answers) => {
+            spans.push(Span::styled(printable(answers).into_owned(), t.muted))
+        }
         RowState::Answer(answer) => {
             let value = answer
                 .value

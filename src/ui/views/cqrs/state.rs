@@ -108,11 +108,14 @@ impl CqrsState {
         self.clock = clock;
     }
 
-    /// Decides the file's commands and runs its policies from now on; the
-    /// line being typed and the history stay.
+    /// Decides the file's commands and runs its policies from now on, and
+    /// reads through its projections; the line being typed and the history
+    /// stay.
     pub fn use_domain(&mut self, domain: Option<Arc<FileDomain>>) {
         self.catalogue = catalogue(domain.as_deref());
         self.file_domain = domain;
+        // Its projections are read models: built again on entering.
+        self.entered = false;
     }
 
     /// The domain file's domain in use, if any.
@@ -123,6 +126,12 @@ impl CqrsState {
     /// The catalogue entry of the command called `name`.
     pub fn entry(&self, name: &str) -> Option<&CatalogueEntry> {
         self.catalogue.iter().find(|entry| entry.name == name)
+    }
+
+    /// Gives the keys back to the command line (or not), as before the
+    /// view was entered again.
+    pub fn set_editing(&mut self, editing: bool) {
+        self.editing = editing;
     }
 
     /// Whether the command line takes the keys.

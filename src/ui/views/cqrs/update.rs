@@ -8,6 +8,7 @@ use crate::cqrs::{Command, CommandHandler, Handled, Origin, StepOutcome};
 use crate::domain::Domain;
 use crate::domain::bank::ACCOUNT_PREFIX;
 use crate::domain::retail::CUSTOMER_PREFIX;
+use crate::domain_file::Projections;
 use crate::projection::builtin::{BANK, RETAIL, Streams};
 use crate::ui::chain::{FlowEvent, causation_tree};
 use crate::ui::ctx::Ctx;
@@ -57,11 +58,20 @@ impl CqrsState {
             None if self.file_domain.is_some() => vec![Streams::NAME],
             None => RETAIL.into_iter().chain(BANK).collect(),
         };
-        self.read_models = names.into_iter().map(ReadModel::new).collect();
+        // The domain file's projections are read models too, first.
+        let registry = Projections::new(self.file_domain.clone());
+        let from_file = self
+            .file_domain
+            .iter()
+            .flat_map(|file| file.projections.iter())
+            .map(|p| ReadModel::of_file(&p.name, &p.summary));
+        self.read_models = from_file
+            .chain(names.into_iter().map(ReadModel::new))
+            .collect();
         let models = names_and_lags(&self.read_models);
         let log = ctx.log.clone();
         ctx.jobs.spawn(Job::ReadModels, move |worker| {
-            work::build(&log, worker, models)
+            work::build(&log, worker, &registry, models)
         });
         self.refresh_rows(ctx);
     }
@@ -304,8 +314,11 @@ impl CqrsState {
         grew
     }
 }
-fn names_and_lags(models: &[ReadModel]) -> Vec<(&'static str, u64)> {
-    models.iter().map(|m| (m.name, m.lag_events)).collect()
+fn names_and_lags(models: &[ReadModel]) -> Vec<(String, u64)> {
+    models
+        .iter()
+        .map(|m| (m.name.clone(), m.lag_events))
+        .collect()
 }
 fn step_events(outcome: &StepOutcome) -> u64 {
     match outcome {
