@@ -397,3 +397,33 @@ mod screens {
         snapshot("library_broken_file", &broken, |h| h.keys("2"));
     }
 }
+
+#[test]
+fn a_domain_files_names_and_summaries_reach_the_screen_escaped() {
+    let hostile = "
+[projections.\"evil\\u001b[31m\"]
+summary = \"reads \\u202eright to left\"
+init = '{}'
+when.BookAdded = '.[$event.stream] = 1'
+";
+    let mut h = Harness::library_with(&format!("{LIBRARY}{hostile}"), 100, 30);
+    h.keys("2");
+    h.app.select_projection("evil\u{1b}[31m").unwrap();
+    h.settle();
+    h.keys("p");
+    // Shown as escapes: in the pane's title and in the picker.
+    let screen = h.screen(100, 30);
+    assert!(screen.contains("evil\\e[31m (jq)"), "{screen}");
+    assert!(screen.contains("evil\\e[31m  "), "{screen}");
+    assert!(screen.contains("reads \\u{202e}right to left"), "{screen}");
+    for bad in ['\u{1b}', '\u{202e}'] {
+        assert!(!screen.contains(bad), "{bad:?} drawn raw:\n{screen}");
+    }
+    h.press(KeyCode::Esc);
+    h.keys("3");
+    let screen = h.screen(100, 30);
+    assert!(
+        screen.contains("evil\\e[31m"),
+        "a read model too:\n{screen}"
+    );
+}

@@ -339,7 +339,7 @@ fn row_lines(row: &ReadRow, selected: bool, width: usize) -> Vec<Line<'static>> 
     let mut spans = vec![
         Span::styled(marker, t.marker),
         Span::styled(
-            format!("{:<13}", row.name),
+            format!("{:<13}", printable(&row.name)),
             if selected { t.title } else { t.hint_label },
         ),
         Span::styled(format!("{lag:<11}"), t.muted),

@@ -28,8 +28,8 @@ fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
     let event = app.selected_event();
     // A projection of the domain file says so: its code is the person's.
     let shown = p.name().map(|name| match app.domain_file_name() {
-        Some(_) if p.is_from_file(name) => format!("{name} (jq)"),
-        _ => name.to_string(),
+        Some(_) if p.is_from_file(name) => format!("{} (jq)", printable(name)),
+        _ => printable(name).into_owned(),
     });
     let title = match (shown, event) {
         (Some(name), Some(event)) => format!(

@@ -9,6 +9,7 @@ use std::time::Instant;
 use serde_json::Value;
 
 use crate::domain_file::Projections;
+use crate::escape::printable;
 use crate::projection::{self, Change, Path, Progress, RebuildOutcome, Segment};
 use crate::store::EventLog;
 use crate::ui::jobs::Jobs;
@@ -95,7 +96,8 @@ impl ProjectionsState {
                 } else {
                     "domain".to_string()
                 };
-                (name.clone(), kind)
+                // A domain file's names and summaries reach the terminal.
+                (printable(name).into_owned(), printable(&kind).into_owned())
             })
             .collect()
     }
