@@ -108,8 +108,10 @@ fn is_text(path: &Path) -> bool {
 /// explorer, where the file can be fixed while it runs.
 fn domain_file(named: Option<&Path>, log: Option<&Path>) -> anyhow::Result<Option<PathBuf>> {
     if let Some(path) = named {
-        std::fs::File::open(path)
-            .with_context(|| format!("cannot read the domain file {}", path.display()))?;
+        // One line: the file and why.
+        std::fs::File::open(path).map_err(|error| {
+            anyhow::anyhow!("cannot read the domain file {}: {error}", path.display())
+        })?;
     }
     Ok(match log {
         Some(log) => super::domain::find(named, log),

@@ -427,3 +427,32 @@ when.BookAdded = '.[$event.stream] = 1'
         "a read model too:\n{screen}"
     );
 }
+
+#[test]
+fn a_domain_file_named_that_is_not_there_is_one_line_and_exit_1() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("library.redb");
+    eventscope::ingest::import_into(
+        &include_bytes!("../../../sample-data/library.jsonl")[..],
+        &log,
+        eventscope::format::Format::Native,
+        |_| {},
+    )
+    .unwrap();
+    let before = std::fs::read(&log).unwrap();
+    let missing = dir.path().join("missing.domain.toml");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_eventscope"))
+        .arg(&log)
+        .arg("--domain")
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.starts_with("error: cannot read the domain file"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&log).unwrap(), before, "the log as it was");
+}
