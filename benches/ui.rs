@@ -319,13 +319,8 @@ fn keys_while_jq_rebuilds(path: &str) {
     );
 }
 
-/// The time this thread has spent on a CPU (Linux's schedstat, in ns).
+/// The time this thread has spent on a CPU.
 fn thread_cpu() -> Duration {
-    let text = std::fs::read_to_string("/proc/thread-self/schedstat").unwrap_or_default();
-    let nanos = text
-        .split_whitespace()
-        .next()
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
-    Duration::from_nanos(nanos)
+    let now = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
 }
