@@ -103,8 +103,25 @@ fn is_text(path: &Path) -> bool {
     )
 }
 
+/// The domain file the explorer reads: the one named (which must be
+/// there), else the one beside the log. An error inside it is shown in the
+/// explorer, where the file can be fixed while it runs.
+fn domain_file(named: Option<&Path>, log: Option<&Path>) -> anyhow::Result<Option<PathBuf>> {
+    if let Some(path) = named {
+        // One line: the file and why.
+        std::fs::File::open(path).map_err(|error| {
+            anyhow::anyhow!("cannot read the domain file {}: {error}", path.display())
+        })?;
+    }
+    Ok(match log {
+        Some(log) => super::domain::find(named, log),
+        None => named.map(Path::to_path_buf),
+    })
+}
+
 /// Runs the explorer on `log` until the user quits.
-pub fn run(log: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+pub fn run(log: Option<PathBuf>, domain: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    let domain = domain_file(domain.as_deref(), log.as_deref())?;
     let (opened, temporary) = open(log.as_deref())?;
     // Name what the user asked for, not the file it was imported into.
     let title = match (&log, &temporary) {
@@ -112,7 +129,7 @@ pub fn run(log: Option<PathBuf>) -> anyhow::Result<ExitCode> {
         (Some(path), Some(_)) => Some(format!("{} (imported for this session)", path.display())),
         (Some(_), None) => None,
     };
-    ui::run(opened, title.as_deref())?;
+    ui::run(opened, title.as_deref(), domain.as_deref())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -140,6 +157,9 @@ pub struct RenderArgs {
     /// The projection to show in the projections view.
     #[arg(long)]
     pub projection: Option<String>,
+    /// A domain file; by default `NAME.domain.toml` beside the log.
+    #[arg(long, value_name = "FILE")]
+    pub domain: Option<PathBuf>,
     /// The screen size, WIDTHxHEIGHT.
     #[arg(long, default_value = "100x30", value_parser = parse_size)]
     pub size: (u16, u16),
@@ -173,6 +193,9 @@ pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
     };
     let (tx, rx) = mpsc::channel();
     let mut app = App::new(Arc::new(log), tx);
+    if let Some(path) = domain_file(args.domain.as_deref(), Some(&args.log))? {
+        app.use_domain_file(&path);
+    }
     let (width, height) = args.size;
     let send = |app: &mut App, msg: Msg| {
         ui::update(app, msg);

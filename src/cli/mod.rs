@@ -30,6 +30,12 @@ pub struct Cli {
     /// into a temporary log. Without it, the bundled retail sample.
     pub log: Option<PathBuf>,
 
+    /// A domain file for the explorer: its jq projections, commands and
+    /// policies join the built-in ones, and saving it reloads them. By
+    /// default `NAME.domain.toml` beside the log, when there is one.
+    #[arg(long, value_name = "FILE")]
+    pub domain: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -64,6 +70,15 @@ pub fn parse() -> Cli {
             )
             .exit();
     }
+    if let (Some(_), Some(_)) = (&cli.domain, &cli.command) {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "`--domain` before the command is not used: a command takes it after its \
+                 name, e.g. `eventscope replay LOG --domain FILE`",
+            )
+            .exit();
+    }
     cli
 }
 
@@ -79,7 +94,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Simulate(args)) => simulate::run(args),
         Some(Command::Verify(args)) => verify::run(args),
         Some(Command::Render(args)) => explore::render(args),
-        None => explore::run(cli.log),
+        None => explore::run(cli.log, cli.domain),
     }
 }
 

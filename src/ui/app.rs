@@ -9,6 +9,7 @@ use crate::event::Event;
 use crate::store::{EventLog, LogStats};
 use crate::ui::chain::Flow;
 pub use crate::ui::ctx::Notice;
+use crate::ui::domain_watch::DomainWatch;
 use crate::ui::jobs::Jobs;
 use crate::ui::json_tree::{self, TreeLine};
 use crate::ui::line_edit::LineEdit;
@@ -101,6 +102,8 @@ pub struct App {
     pub(crate) projections: ProjectionsState,
     pub(crate) cqrs: CqrsState,
     pub(crate) flows: FlowsState,
+    /// The domain file in use, watched for saves.
+    pub(crate) domain: Option<DomainWatch>,
     pub(crate) quit: bool,
 }
 
@@ -136,6 +139,7 @@ impl App {
             projections: ProjectionsState::default(),
             cqrs: CqrsState::default(),
             flows: FlowsState::new(total),
+            domain: None,
             quit: false,
         };
         if total > 0 {

@@ -53,7 +53,7 @@ impl App {
     }
 
     /// The projection shown in the projections view.
-    pub fn projection_name(&self) -> Option<&'static str> {
+    pub fn projection_name(&self) -> Option<&str> {
         self.projections.name()
     }
 
@@ -137,7 +137,8 @@ impl App {
     /// What Tab could complete the command line with: the first few
     /// candidates and how many there are.
     pub fn command_completions(&self) -> (Vec<String>, usize) {
-        let found = complete::candidates(&self.cqrs.input, self.stream_list());
+        let found =
+            complete::candidates(&self.cqrs.input, self.stream_list(), &self.cqrs.catalogue);
         (
             found.shown.into_iter().map(|c| c.into_owned()).collect(),
             found.total,

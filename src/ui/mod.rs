@@ -14,6 +14,7 @@
 //!                           log view's is the App's own: the selection)
 //!   app, app_access         what is shared: log, selection, overlay,
 //!                           notice, jobs, and each view's state
+//!   app_domain, domain_watch the domain file in use, reloaded on save
 //!   ctx                     what a view's update may touch: log, jobs, notice
 //!   jobs, panic_guard       the one spawner; a worker's panic is an error
 //!   msg                     Msg, Job, TICK; each view's messages below it
@@ -26,8 +27,10 @@
 
 mod app;
 mod app_access;
+mod app_domain;
 mod chain;
 mod ctx;
+mod domain_watch;
 mod jobs;
 mod json_tree;
 pub mod keymap;
@@ -57,6 +60,7 @@ pub use open::open_log;
 pub use run::{run, settle};
 pub use update::{map_key, update};
 pub use views::cqrs::state::Clock;
+pub use views::cqrs::state::Outcome as CqrsOutcome;
 pub use views::flows::msg::FlowsMsg;
 pub use views::flows::state::CustomerChoice;
 pub use views::render;

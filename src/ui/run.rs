@@ -1,6 +1,7 @@
 //! The terminal loop: an input thread turns terminal events into messages
 //! (and ticks while idle); the loop applies every message and redraws.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -14,13 +15,17 @@ use crate::ui::app::App;
 use crate::ui::msg::{Msg, TICK};
 use crate::ui::{panic_guard, update, views};
 
-/// Runs the explorer on `log` until the user quits. The terminal is
-/// restored on every exit path, panics included.
-pub fn run(log: EventLog, title: Option<&str>) -> anyhow::Result<()> {
+/// Runs the explorer on `log` until the user quits, with the domain file
+/// at `domain`, if any. The terminal is restored on every exit path,
+/// panics included.
+pub fn run(log: EventLog, title: Option<&str>, domain: Option<&Path>) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel();
     let mut app = App::new(Arc::new(log), tx.clone());
     if let Some(title) = title {
         app.set_title(title);
+    }
+    if let Some(path) = domain {
+        app.use_domain_file(path);
     }
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
     // Over ratatui's hook: a worker's panic must not restore the terminal.

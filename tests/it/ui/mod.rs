@@ -4,6 +4,7 @@
 
 mod behaviour;
 mod cqrs;
+mod domain;
 mod flows;
 mod hostile;
 mod projections;

@@ -239,3 +239,30 @@ fn with_no_argument_the_bundled_sample_opens_from_the_cache() {
         assert_eq!(log.last_seq().unwrap(), sample_lines as u64);
     }
 }
+
+#[test]
+fn saving_the_domain_file_while_the_explorer_runs_reloads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let log = dir.path().join("library.jsonl");
+    let domain = dir.path().join("library.domain.toml");
+    std::fs::copy(samples.join("library.jsonl"), &log).unwrap();
+    let text = std::fs::read_to_string(samples.join("library.domain.toml")).unwrap();
+    std::fs::write(&domain, &text).unwrap();
+    // Found beside the log, as every command finds it.
+    let mut session = Session::start(&[log.as_os_str()], &[]);
+    session.screen.wait_for("domain library.domain.toml");
+    session.press(b"2");
+    session.screen.wait_for("catalogue (jq)");
+
+    let broken = text.replace("[projections.on-loan]", "[projections.on-loan");
+    std::fs::write(&domain, broken).unwrap();
+    session.screen.wait_for("✗ library.domain.toml:14:");
+    session.screen.wait_for("the last good version runs");
+
+    let renamed = text.replace("[projections.catalogue]", "[projections.books]");
+    std::fs::write(&domain, renamed).unwrap();
+    // The projection shown is gone by that name: the file's first is shown.
+    session.screen.wait_for("books (jq) at #1");
+    session.quit();
+}

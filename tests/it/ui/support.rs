@@ -180,6 +180,58 @@ impl Harness {
         harness
     }
 
+    /// The library sample (`library.redb`) with its domain file beside it
+    /// (`library.domain.toml`, a copy the test may edit), in use.
+    pub fn library(width: u16, height: u16) -> Harness {
+        Harness::library_with(
+            include_str!("../../../sample-data/library.domain.toml"),
+            width,
+            height,
+        )
+    }
+
+    /// The library sample with `domain` as its domain file's text.
+    pub fn library_with(domain: &str, width: u16, height: u16) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("library.redb");
+        let text = include_bytes!("../../../sample-data/library.jsonl");
+        eventscope::ingest::import_into(
+            &text[..],
+            &path,
+            eventscope::format::Format::Native,
+            |_| {},
+        )
+        .unwrap();
+        let domain_path = dir.path().join("library.domain.toml");
+        std::fs::write(&domain_path, domain).unwrap();
+        let (tx, rx) = mpsc::channel();
+        let mut app = App::new(Arc::new(EventLog::open(&path).unwrap()), tx);
+        app.use_domain_file(&domain_path);
+        let mut harness = Harness { app, rx, _dir: dir };
+        harness.send(Msg::Resize(width, height));
+        harness
+    }
+
+    /// The folder the log (and the library's domain file) is in.
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
+    /// Sends ticks (as the terminal's input thread does while idle) until
+    /// `done` holds of the app, failing after a few seconds.
+    pub fn tick_until(&mut self, what: &str, done: impl Fn(&App) -> bool) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !done(&self.app) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "timed out waiting for {what}; the screen:\n{}",
+                self.screen(100, 30)
+            );
+            self.send(Msg::Tick);
+            std::thread::yield_now();
+        }
+    }
+
     /// Applies a message, then everything the workers send until idle.
     pub fn send(&mut self, msg: Msg) {
         ui::update(&mut self.app, msg);

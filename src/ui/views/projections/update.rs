@@ -104,12 +104,13 @@ impl ProjectionsState {
     }
 
     fn start_rebuild(&mut self, ctx: &mut Ctx) {
-        let Some(name) = self.name() else {
+        let Some(name) = self.name().map(str::to_owned) else {
             return;
         };
         let log = ctx.log.clone();
+        let registry = self.registry.clone();
         ctx.jobs.spawn(Job::Rebuild, move |worker| {
-            work::rebuild(&log, worker, name)
+            work::rebuild(&log, worker, &registry, &name)
         });
         self.rebuild = Some(RebuildStatus {
             started: Instant::now(),
@@ -133,8 +134,9 @@ impl ProjectionsState {
             return Some(Request::ShowInLog { seq: *seq });
         }
         let (log, seq) = (ctx.log.clone(), state.seq);
+        let (registry, name) = (p.registry.clone(), name.to_owned());
         ctx.jobs.spawn(Job::Blame, move |worker| {
-            work::blame(&log, worker, name, path, seq)
+            work::blame(&log, worker, &registry, &name, path, seq)
         });
         None
     }
@@ -145,8 +147,9 @@ impl ProjectionsState {
         };
         let seq = state.seq;
         let log = ctx.log.clone();
+        let (registry, name) = (self.registry.clone(), name.to_owned());
         ctx.jobs.spawn(Job::Check, move |worker| {
-            work::check(&log, worker, name, seq)
+            work::check(&log, worker, &registry, &name, seq)
         });
         self.agreement = None;
     }
