@@ -111,6 +111,7 @@ impl App {
     pub fn new(log: Arc<EventLog>, tx: Sender<Msg>) -> App {
         let stats = log.stats().map_err(|e| e.to_string());
         let total = stats.as_ref().map_or(0, |s| s.events);
+        let flows = FlowsState::for_log(&log, total);
         let mut app = App {
             log,
             title: None,
@@ -135,7 +136,7 @@ impl App {
             jobs: Jobs::new(tx),
             projections: ProjectionsState::default(),
             cqrs: CqrsState::default(),
-            flows: FlowsState::new(total),
+            flows,
             quit: false,
         };
         if total > 0 {

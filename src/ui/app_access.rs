@@ -31,9 +31,9 @@ impl App {
         self.flows.playing
     }
 
-    /// The customer the flows view compares.
-    pub fn flows_customer(&self) -> Option<Arc<str>> {
-        self.flows.shown_customer()
+    /// The entity the flows view compares.
+    pub fn flows_entity(&self) -> Option<Arc<str>> {
+        self.flows.shown_entity()
     }
 
     /// Whether the source is down at the flows view's moment.

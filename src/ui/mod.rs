@@ -58,7 +58,7 @@ pub use run::{run, settle};
 pub use update::{map_key, update};
 pub use views::cqrs::state::Clock;
 pub use views::flows::msg::FlowsMsg;
-pub use views::flows::state::CustomerChoice;
+pub use views::flows::state::EntityChoice;
 pub use views::render;
 pub use views::{MIN_HEIGHT, MIN_WIDTH};
 

@@ -32,6 +32,7 @@
 //! May touch: the log (read only), the job spawner (a restart runs on a
 //! worker), the notice line.
 
+pub mod mapping;
 pub mod msg;
 pub mod notes;
 pub mod render;

@@ -10,13 +10,13 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use serde::Deserialize;
 
 use crate::escape::printable;
-use crate::simulation::{CustomerView, Flow, FlowMetrics, InFlight, MessageKind};
+use crate::simulation::{EntityView, Flow, FlowMetrics, InFlight, MessageKind, Origin};
 use crate::ui::app::App;
 use crate::ui::keymap::{Action, BINDINGS, Context};
 use crate::ui::msg::Job;
 use crate::ui::theme::theme;
 use crate::ui::views::flows::notes::{self, Moment};
-use crate::ui::views::flows::state::{CustomerChoice, FlowsState};
+use crate::ui::views::flows::state::{EntityChoice, FlowsState};
 use crate::ui::widgets::bars::{bar, duration, grouped};
 use crate::ui::widgets::{cells, fit, lane};
 
@@ -41,8 +41,8 @@ struct Plan {
 
 impl Plan {
     fn for_height(height: u16) -> Plan {
-        // Lanes (3), three rules, the customer row.
-        let fixed = 7;
+        // The mapping, lanes (3), three rules, the entity row.
+        let fixed = 8;
         let metric_rows = height.saturating_sub(fixed).min(METRIC_ROWS);
         let spare = height.saturating_sub(fixed + METRIC_ROWS);
         let captions = spare >= 2;
@@ -158,6 +158,12 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     };
     let calls_open = on(Flow::Notification, true).count();
 
+    // The mapping, and where it came from when there is room.
+    rows.line(mapping_line(flows));
+    if plan.captions {
+        rows.line(caption(&origin_text(flows)));
+    }
+
     // Notification.
     rows.line(lane_line(
         source.clone(),
@@ -189,7 +195,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     // StateTransfer.
     rows.rule(&[(0, "State transfer")]);
     let replica = simulation
-        .customers()
+        .entities()
         .filter(|c| {
             simulation
                 .consumer_view(Flow::StateTransfer, c)
@@ -234,14 +240,15 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
         rows.line(metric.line(column));
     }
 
-    // The chosen customer.
+    // The chosen entity.
     let column = (width as usize).saturating_sub(CUSTOMER_LABEL) / 3;
-    let title = match flows.customer {
-        CustomerChoice::Follow => "Customer (follow)",
-        CustomerChoice::Picked(_) => "Customer (picked)",
+    let source = &flows.running_mapping().def().source_category;
+    let title = match flows.entity {
+        EntityChoice::Follow => format!("{} (follow)", fit(&printable(source), 10)),
+        EntityChoice::Picked(_) => format!("{} (picked)", fit(&printable(source), 10)),
     };
     rows.rule(&[
-        (0, title),
+        (0, &title),
         (CUSTOMER_LABEL, "source truth"),
         (CUSTOMER_LABEL + column, "Notification"),
         (CUSTOMER_LABEL + 2 * column, "StateTransfer"),
@@ -308,14 +315,8 @@ fn caption(text: &str) -> Line<'static> {
 fn legend() -> Line<'static> {
     let t = theme();
     let kinds = [
-        (
-            MessageKind::ThinEvent(crate::simulation::ChangeKind::Registered),
-            "thin event",
-        ),
-        (
-            MessageKind::EventWithData(crate::simulation::ChangeKind::Registered),
-            "event with data",
-        ),
+        (MessageKind::ThinEvent, "thin event"),
+        (MessageKind::EventWithData, "event with data"),
         (MessageKind::QueryCall, "call"),
         (MessageKind::QueryAnswer, "answer"),
         (MessageKind::QueryFailure, "failed call"),
@@ -413,9 +414,15 @@ fn metric_rows(n: &FlowMetrics, s: &FlowMetrics) -> Vec<MetricRow> {
     ]
 }
 
-/// The part of an address a person recognises: the city, else the
-/// street, else the JSON as it is.
+/// The part of a value a person recognises: a text without its quotes,
+/// an address's city, else its street, else the JSON as it is.
 fn place(address: &str) -> Cow<'_, str> {
+    if let Ok(Cow::Borrowed(text)) = serde_json::from_str::<Cow<str>>(address) {
+        return Cow::Borrowed(text);
+    }
+    if let Ok(text) = serde_json::from_str::<String>(address) {
+        return Cow::Owned(text);
+    }
     #[derive(Deserialize)]
     struct Parts<'a> {
         #[serde(borrow)]
@@ -446,7 +453,7 @@ enum Agreement {
     Unknown,
 }
 
-fn agreement(truth: Option<&CustomerView>, view: Option<&CustomerView>) -> Agreement {
+fn agreement(truth: Option<&EntityView>, view: Option<&EntityView>) -> Agreement {
     let known = view.filter(|v| v.version > 0);
     match (truth, known) {
         // Not knowing what the source has is lagging behind it.
@@ -455,7 +462,7 @@ fn agreement(truth: Option<&CustomerView>, view: Option<&CustomerView>) -> Agree
         (None, Some(_)) => Agreement::Diverged,
         (Some(truth), Some(view)) if view.version < truth.version => Agreement::Stale,
         (Some(truth), Some(view))
-            if view.version == truth.version && view.address == truth.address =>
+            if view.version == truth.version && view.fields == truth.fields =>
         {
             Agreement::Same
         }
@@ -464,7 +471,7 @@ fn agreement(truth: Option<&CustomerView>, view: Option<&CustomerView>) -> Agree
 }
 
 fn view_cell(
-    view: Option<&CustomerView>,
+    view: Option<&EntityView>,
     agreement: Option<Agreement>,
     width: usize,
 ) -> Vec<Span<'static>> {
@@ -476,10 +483,7 @@ fn view_cell(
     };
     let text = match view {
         Some(view) if view.version > 0 || agreement.is_none() => {
-            let place = view
-                .address
-                .as_deref()
-                .map_or(Cow::Borrowed("(no address)"), place);
+            let place = shown_fields(view);
             let version = format!(" v{}", view.version);
             let room = width.saturating_sub(cells(&version) + cells(mark) + 1);
             format!("{}{version}", fit(&printable(&place), room))
@@ -499,11 +503,27 @@ fn view_cell(
     ]
 }
 
+/// What a view shows of its entity: the value of the one field the work
+/// needs (an address as its place), or `field=value` for several.
+fn shown_fields(view: &EntityView) -> Cow<'_, str> {
+    match view.fields.as_slice() {
+        [] => Cow::Borrowed("(no data)"),
+        [(_, value)] => place(value),
+        fields => Cow::Owned(
+            fields
+                .iter()
+                .map(|(key, value)| format!("{key}={}", place(value)))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    }
+}
+
 fn customer_line(flows: &FlowsState, column: usize) -> Line<'static> {
     let t = theme();
-    let Some(customer) = flows.shown_customer() else {
+    let Some(customer) = flows.shown_entity() else {
         return Line::from(Span::styled(
-            " no customer yet: step (. or l) or play (Space)",
+            " no change at the source yet: step (. or l) or play (Space)",
             t.muted,
         ));
     };
@@ -524,6 +544,46 @@ fn customer_line(flows: &FlowsState, column: usize) -> Line<'static> {
         spans.extend(view_cell(view.as_ref(), Some(agreement), column));
     }
     Line::from(spans)
+}
+
+/// `m mapping 1/3 · proposed · source customer · work OrderShipped · …`
+fn mapping_line(flows: &FlowsState) -> Line<'static> {
+    let t = theme();
+    let count = flows.mappings.len().max(1);
+    let origin = match flows.choice().map(|c| &c.origin) {
+        Some(Origin::File(file)) => format!("file {file}"),
+        Some(Origin::Flags(_)) => "flags".to_string(),
+        Some(Origin::Proposed(_)) => "proposed".to_string(),
+        None => "none".to_string(),
+    };
+    Line::from(vec![
+        Span::styled(format!(" {}", key_of(Action::NextMapping)), t.hint_key),
+        Span::styled(
+            format!(
+                " mapping {}/{count} · {} · ",
+                flows.mapping + 1,
+                printable(&origin)
+            ),
+            t.hint_label,
+        ),
+        Span::styled(
+            printable(&flows.running_mapping().to_string()).into_owned(),
+            t.title,
+        ),
+    ])
+}
+
+/// Where the mapping came from, in full.
+fn origin_text(flows: &FlowsState) -> String {
+    let origin = match flows.choice() {
+        Some(choice) => choice.origin.to_string(),
+        None => "no mapping: the log has nothing to propose one from".to_string(),
+    };
+    let text = match &flows.mapping_problem {
+        Some(problem) => format!("{origin} (the domain file's is not used: {problem})"),
+        None => origin,
+    };
+    printable(&text).into_owned()
 }
 
 /// `0.05` -> `5%`, `0.025` -> `2.5%`.
@@ -627,10 +687,10 @@ pub fn status_text(app: &App) -> String {
 mod tests {
     use super::*;
 
-    fn view(version: u64, address: &str) -> CustomerView {
-        CustomerView {
+    fn view(version: u64, address: &str) -> EntityView {
+        EntityView {
             version,
-            address: Some(address.into()),
+            fields: vec![("address".into(), address.into())],
         }
     }
 
@@ -639,16 +699,16 @@ mod tests {
         let small = Plan::for_height(11);
         assert_eq!(
             (small.captions, small.metric_rows, small.notes),
-            (false, 4, 0)
+            (false, 3, 0)
         );
-        let exact = Plan::for_height(19);
+        let exact = Plan::for_height(20);
         assert_eq!(
             (exact.captions, exact.metric_rows, exact.notes),
             (false, 12, 0)
         );
         let tall = Plan::for_height(35);
         assert!(tall.captions);
-        assert_eq!(tall.notes, 35 - 19 - 2 - 1);
+        assert_eq!(tall.notes, 35 - 20 - 2 - 1);
     }
 
     #[test]
@@ -675,8 +735,10 @@ mod tests {
     fn a_place_is_the_city_or_the_street_or_the_text() {
         assert_eq!(place(r#"{"street":"1 Main St","city":"Oslo"}"#), "Oslo");
         assert_eq!(place(r#"{"street":"1 Main St"}"#), "1 Main St");
-        assert_eq!(place(r#""somewhere""#), r#""somewhere""#);
+        assert_eq!(place(r#""somewhere""#), "somewhere");
+        assert_eq!(place("[1,2]"), "[1,2]");
         assert_eq!(place(r#"{"city":"K\u00f8ge"}"#), "Køge");
+        assert_eq!(place(r#""ada@example.org""#), "ada@example.org");
     }
 
     #[test]

@@ -86,9 +86,10 @@ impl FlowsState {
                 flows.base.version_checks = !flows.base.version_checks;
                 self.restart(ctx);
             }
-            Action::NextCustomer => self.pick_customer(true),
-            Action::PreviousCustomer => self.pick_customer(false),
-            Action::FollowCustomer => flows.customer = CustomerChoice::Follow,
+            Action::NextCustomer => self.pick_entity(true),
+            Action::PreviousCustomer => self.pick_entity(false),
+            Action::FollowCustomer => flows.entity = EntityChoice::Follow,
+            Action::NextMapping => self.next_mapping(ctx),
             _ => {}
         }
     }
@@ -161,12 +162,16 @@ impl FlowsState {
     /// parameters, up to the clock, on a worker.
     pub fn restart(&mut self, ctx: &mut Ctx) {
         let params = self.params();
+        let mapping = self.choice().map_or_else(
+            || self.running_mapping().clone(),
+            |choice| choice.mapping.clone(),
+        );
         let last_seq = self.run.last_seq();
         let ms = self.clock_ms();
         self.restarting = true;
         let log = ctx.log.clone();
         ctx.jobs.spawn(Job::Flows, move |worker| {
-            work::restart(&log, worker, params, last_seq, ms)
+            work::restart(&log, worker, mapping, params, last_seq, ms)
         });
     }
 
@@ -186,24 +191,35 @@ impl FlowsState {
         self.restart(ctx);
     }
 
-    fn pick_customer(&mut self, forward: bool) {
+    /// `m`: the next mapping, run again from the start to the same moment.
+    fn next_mapping(&mut self, ctx: &mut Ctx) {
+        if self.mappings.len() < 2 {
+            ctx.info("no other mapping: the domain file's [flows] or flags choose another");
+            return;
+        }
+        self.mapping = (self.mapping + 1) % self.mappings.len();
+        self.entity = EntityChoice::Follow;
+        self.restart(ctx);
+    }
+
+    fn pick_entity(&mut self, forward: bool) {
         let flows = &mut *self;
         let simulation = flows.run.simulation();
-        let count = simulation.customers().count();
+        let count = simulation.entities().count();
         if count == 0 {
             return;
         }
-        let shown = flows.shown_customer();
+        let shown = flows.shown_entity();
         let at = shown
             .as_deref()
-            .and_then(|name| simulation.customers().position(|c| c == name));
+            .and_then(|name| simulation.entities().position(|c| c == name));
         let next = match (at, forward) {
             (None, _) => 0,
             (Some(i), true) => (i + 1) % count,
             (Some(i), false) => (i + count - 1) % count,
         };
-        if let Some(name) = simulation.customers().nth(next) {
-            flows.customer = CustomerChoice::Picked(Arc::from(name));
+        if let Some(name) = simulation.entities().nth(next) {
+            flows.entity = EntityChoice::Picked(Arc::from(name));
         }
     }
 }

@@ -1,7 +1,7 @@
 //! The flows view's background work: running the simulation again from
-//! the first event with new parameters.
+//! the first event with new parameters or another mapping.
 
-use crate::simulation::SimParams;
+use crate::simulation::{Mapping, SimParams};
 use crate::store::EventLog;
 use crate::ui::jobs::Worker;
 use crate::ui::msg::Msg;
@@ -9,9 +9,16 @@ use crate::ui::views::flows::msg::FlowsMsg;
 use crate::ui::views::flows::run::{AdvanceError, SimRun};
 
 /// Runs the simulation from the first event up to `ms`, reporting how far.
-pub fn restart(log: &EventLog, worker: &Worker, params: SimParams, last_seq: u64, ms: u64) {
+pub fn restart(
+    log: &EventLog,
+    worker: &Worker,
+    mapping: Mapping,
+    params: SimParams,
+    last_seq: u64,
+    ms: u64,
+) {
     let total = (ms / params.event_interval_ms.max(1)).min(last_seq);
-    let result = SimRun::new(params, last_seq).and_then(|mut run| {
+    let result = SimRun::new(mapping, params, last_seq).and_then(|mut run| {
         match run.advance_to(log, ms, worker.cancel_flag(), |done| {
             worker.progress(done, total)
         }) {
