@@ -58,7 +58,7 @@ pub struct Simulation {
     pub(super) entity_ids: FastMap<Arc<str>, u32>,
     pub(super) entity_names: Vec<Arc<str>>,
     /// Streams an event of the link type named an entity for -> entity.
-    linked: FastMap<Box<str>, u32>,
+    linked: FastMap<Arc<str>, u32>,
     pub(super) source: SourceSystem,
     pub(super) changes: ChangeLog,
     pub(super) notification: NotificationConsumer,
@@ -120,9 +120,10 @@ impl Simulation {
                 return;
             }
         };
-        if let Some(target) = reading.links_to {
+        // A link to a stream that is not the source's links to nothing.
+        if let Some(target) = reading.links_to.filter(|t| self.mapping.is_source(t)) {
             let entity = self.entity_id(&target);
-            self.linked.insert(Box::from(&*event.stream), entity);
+            self.linked.insert(event.stream.clone(), entity);
         }
         let change = reading.change.map(|read| {
             let ChangeRead {

@@ -43,6 +43,8 @@ pub(crate) struct Field {
     pub len: u32,
     /// The value as compact JSON, kept when the work needs it.
     pub value: Option<Arc<str>>,
+    /// The work needs this field (its value is kept).
+    pub needed: bool,
 }
 
 impl Field {
@@ -86,7 +88,13 @@ impl EntityRecord {
     }
 
     fn set(&mut self, field: &Field) {
-        match self.fields.iter_mut().find(|f| f.key == field.key) {
+        // Names are shared by one simulation's entities: the same name is
+        // the same pointer.
+        match self
+            .fields
+            .iter_mut()
+            .find(|f| Arc::ptr_eq(&f.key, &field.key))
+        {
             Some(existing) => existing.clone_from(field),
             None => self.fields.push(field.clone()),
         }
@@ -126,7 +134,8 @@ impl EntityRecord {
     pub(crate) fn has_needed(&self, needs: &Needs) -> bool {
         match needs {
             Needs::All => self.is_known(),
-            Needs::Fields(keys) => keys.iter().all(|key| self.value(key).is_some()),
+            // A record holds each name once.
+            Needs::Fields(keys) => self.fields.iter().filter(|f| f.needed).count() == keys.len(),
         }
     }
 
@@ -136,28 +145,40 @@ impl EntityRecord {
         self.version == truth.version
             && match needs {
                 Needs::All => self.fields == truth.fields && self.active == truth.active,
-                Needs::Fields(keys) => keys.iter().all(|key| self.value(key) == truth.value(key)),
+                Needs::Fields(_) => self.needed_values() == truth.needed_values(),
             }
+    }
+
+    /// The needed fields' names and values, by name.
+    fn needed_values(&self) -> Vec<(&str, Option<&Arc<str>>)> {
+        let mut values: Vec<(&str, Option<&Arc<str>>)> = self
+            .fields
+            .iter()
+            .filter(|f| f.needed)
+            .map(|f| (&*f.key, f.value.as_ref()))
+            .collect();
+        values.sort();
+        values
     }
 
     /// What a consumer that keeps only what the work needs keeps of it.
     pub(crate) fn needed_part(&self, needs: &Needs) -> EntityRecord {
         match needs {
             Needs::All => self.clone(),
-            Needs::Fields(keys) => EntityRecord {
-                version: self.version,
-                fields: self
-                    .fields
-                    .iter()
-                    .filter(|f| keys.iter().any(|k| **k == *f.key))
-                    .cloned()
-                    .collect(),
-                active: None,
-            },
+            Needs::Fields(keys) => {
+                let mut fields = Vec::with_capacity(keys.len());
+                fields.extend(self.fields.iter().filter(|f| f.needed).cloned());
+                EntityRecord {
+                    version: self.version,
+                    fields,
+                    active: None,
+                }
+            }
         }
     }
 
     /// The value of the field called `key`, if known.
+    #[cfg(test)]
     pub(crate) fn value(&self, key: &str) -> Option<&Arc<str>> {
         self.fields
             .iter()
@@ -222,6 +243,7 @@ mod tests {
             key_len: key_json_len(key) as u32,
             len: value.len() as u32,
             value: Some(Arc::from(value)),
+            needed: true,
         }
     }
 
@@ -264,18 +286,19 @@ mod tests {
     #[test]
     fn applying_a_change_sets_only_what_it_carries() {
         let mut record = EntityRecord::default();
+        let address = field("address", &json!({"city": "A"}));
         let registered = Change {
             version: 1,
-            fields: vec![
-                field("name", &json!("Ada")),
-                field("address", &json!({"city": "A"})),
-            ],
+            fields: vec![field("name", &json!("Ada")), address.clone()],
             ends: false,
         };
         record.apply(&registered);
         let moved = Change {
             version: 2,
-            fields: vec![field("address", &json!({"city": "B"}))],
+            fields: vec![Field {
+                value: Some(Arc::from(r#"{"city":"B"}"#)),
+                ..address
+            }],
             ends: false,
         };
         record.apply(&moved);

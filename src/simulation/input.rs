@@ -7,12 +7,12 @@ use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
+use serde::Deserializer;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use super::entity::{Change, Field, ends_entity, event_with_data_len, thin_event_len};
-use super::mapping::Mapping;
+use super::mapping::{Mapping, Needs};
 use crate::domain_file::Link;
 use crate::event::{Event, Json};
 
@@ -117,44 +117,57 @@ fn read_fields(
     names: &mut FieldNames,
     data: &Json,
 ) -> Result<Vec<Field>, serde_json::Error> {
-    let entries: Entries = data.parse_borrowed()?;
-    let raw_len = |raw: &RawValue| u32::try_from(raw.get().len()).unwrap_or(u32::MAX);
-    Ok(entries
-        .0
-        .into_iter()
-        .map(|(key, value)| {
-            let (key_name, key_len) = names.get(&key);
-            Field {
-                key: key_name,
-                key_len,
-                len: raw_len(value),
-                value: mapping.needs.includes(&key).then(|| Arc::from(value.get())),
-            }
-        })
-        .collect())
+    let mut deserializer = serde_json::Deserializer::from_str(data.as_str());
+    let fields = FieldsSeed {
+        names,
+        needs: &mapping.needs,
+    }
+    .deserialize(&mut deserializer)?;
+    deserializer.end()?;
+    Ok(fields)
 }
 
-/// An object's entries in order, values unparsed.
-struct Entries<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+/// Reads an object's entries straight into [`Field`]s, values unparsed.
+struct FieldsSeed<'n> {
+    names: &'n mut FieldNames,
+    needs: &'n Needs,
+}
 
-impl<'de> Deserialize<'de> for Entries<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct EntriesVisitor;
-        impl<'de> Visitor<'de> for EntriesVisitor {
-            type Value = Entries<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("an object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entries<'de>, A::Error> {
-                let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(4));
-                while let Some(key) = map.next_key::<Cow<'de, str>>()? {
-                    let value: &'de RawValue = map.next_value()?;
-                    entries.push((key, value));
-                }
-                Ok(Entries(entries))
+impl<'de> DeserializeSeed<'de> for FieldsSeed<'_> {
+    type Value = Vec<Field>;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Vec<Field>, D::Error> {
+        deserializer.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for FieldsSeed<'_> {
+    type Value = Vec<Field>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Vec<Field>, A::Error> {
+        let mut fields: Vec<Field> = Vec::with_capacity(4);
+        while let Some(key) = map.next_key::<Cow<'de, str>>()? {
+            let value: &'de RawValue = map.next_value()?;
+            let (key_name, key_len) = self.names.get(&key);
+            let needed = self.needs.includes(&key);
+            let field = Field {
+                key: key_name,
+                key_len,
+                len: u32::try_from(value.get().len()).unwrap_or(u32::MAX),
+                value: needed.then(|| Arc::from(value.get())),
+                needed,
+            };
+            // A name given twice: the last value counts, as in a merge.
+            match fields.iter_mut().find(|f| Arc::ptr_eq(&f.key, &field.key)) {
+                Some(earlier) => *earlier = field,
+                None => fields.push(field),
             }
         }
-        deserializer.deserialize_map(EntriesVisitor)
+        Ok(fields)
     }
 }
 

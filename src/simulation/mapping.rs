@@ -74,7 +74,10 @@ impl Mapping {
         let needs = if def.needs.is_empty() {
             Needs::All
         } else {
-            Needs::Fields(def.needs.clone())
+            let mut keys = def.needs.clone();
+            keys.sort();
+            keys.dedup();
+            Needs::Fields(keys)
         };
         Ok(Mapping { def, work, needs })
     }

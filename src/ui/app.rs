@@ -111,7 +111,6 @@ impl App {
     pub fn new(log: Arc<EventLog>, tx: Sender<Msg>) -> App {
         let stats = log.stats().map_err(|e| e.to_string());
         let total = stats.as_ref().map_or(0, |s| s.events);
-        let flows = FlowsState::for_log(&log, total);
         let mut app = App {
             log,
             title: None,
@@ -136,13 +135,14 @@ impl App {
             jobs: Jobs::new(tx),
             projections: ProjectionsState::default(),
             cqrs: CqrsState::default(),
-            flows,
+            flows: FlowsState::new(total, Vec::new()),
             quit: false,
         };
         if total > 0 {
             app.start_rate();
         }
         app.projections.init(&app.log);
+        app.flows.find_mappings(&mut crate::ui::ctx::ctx!(app));
         app.selection_changed();
         app
     }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::projection::Change;
-use crate::simulation::{SimParams, Simulation};
+use crate::simulation::{Choice, SimParams, Simulation};
 use crate::store::EventLog;
 use crate::ui::app::{App, View};
 use crate::ui::ctx::ctx;
@@ -29,6 +29,12 @@ impl App {
     /// Whether the flows view is playing.
     pub fn flows_playing(&self) -> bool {
         self.flows.playing
+    }
+
+    /// The mapping the flows view runs and where it came from (none on a
+    /// log with nothing to propose one from), and how many it offers.
+    pub fn flows_mapping(&self) -> (Option<&Choice>, usize) {
+        (self.flows.choice(), self.flows.mappings.len())
     }
 
     /// The entity the flows view compares.

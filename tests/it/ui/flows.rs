@@ -281,7 +281,7 @@ fn brackets_pick_customers_and_f_follows_the_latest_again() {
     let customers: Vec<String> = h
         .app
         .flows_simulation()
-        .customers()
+        .entities()
         .map(str::to_string)
         .collect();
     let latest = h.app.flows_entity().unwrap();
@@ -295,7 +295,7 @@ fn brackets_pick_customers_and_f_follows_the_latest_again() {
         *previous,
         *customers[(at + customers.len() - 1) % customers.len()]
     );
-    assert!(h.screen(80, 24).contains("Customer (picked)"));
+    assert!(h.screen(80, 24).contains("customer (picked)"));
     h.keys("f");
     step_to(&mut h, 24);
     // Customer event at 24.

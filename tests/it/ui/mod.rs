@@ -5,6 +5,7 @@
 mod behaviour;
 mod cqrs;
 mod flows;
+mod flows_domains;
 mod hostile;
 mod projections;
 mod projections_lazy;

@@ -180,6 +180,31 @@ impl Harness {
         harness
     }
 
+    /// The bundled sample `name` (`library`, `bank`) imported into
+    /// `NAME.redb`, with its domain file beside it when it has one.
+    pub fn bundled(name: &str, width: u16, height: u16) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+        let path = dir.path().join(format!("{name}.redb"));
+        let text = std::fs::read(samples.join(format!("{name}.jsonl"))).unwrap();
+        eventscope::ingest::import_into(
+            &text[..],
+            &path,
+            eventscope::format::Format::Native,
+            |_| {},
+        )
+        .unwrap();
+        let domain = samples.join(format!("{name}.domain.toml"));
+        if domain.exists() {
+            std::fs::copy(&domain, dir.path().join(format!("{name}.domain.toml"))).unwrap();
+        }
+        let (tx, rx) = mpsc::channel();
+        let app = App::new(Arc::new(EventLog::open(&path).unwrap()), tx);
+        let mut harness = Harness { app, rx, _dir: dir };
+        harness.send(Msg::Resize(width, height));
+        harness
+    }
+
     /// Applies a message, then everything the workers send until idle.
     pub fn send(&mut self, msg: Msg) {
         ui::update(&mut self.app, msg);

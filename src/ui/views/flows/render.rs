@@ -41,8 +41,8 @@ struct Plan {
 
 impl Plan {
     fn for_height(height: u16) -> Plan {
-        // The mapping, lanes (3), three rules, the entity row.
-        let fixed = 8;
+        // Lanes (3), three rules, the entity row.
+        let fixed = 7;
         let metric_rows = height.saturating_sub(fixed).min(METRIC_ROWS);
         let spare = height.saturating_sub(fixed + METRIC_ROWS);
         let captions = spare >= 2;
@@ -115,7 +115,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let t = theme();
     let flows = &app.flows;
     let block = Block::bordered()
-        .title(Span::styled(" Notification ", t.title))
+        .title(title_line(flows, body.width))
         .title_bottom(params_line(flows))
         .border_style(t.border);
     let inner = block.inner(body);
@@ -157,12 +157,6 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
         Span::styled(pad(" Source", LANE_LABEL), t.title)
     };
     let calls_open = on(Flow::Notification, true).count();
-
-    // The mapping, and where it came from when there is room.
-    rows.line(mapping_line(flows));
-    if plan.captions {
-        rows.line(caption(&origin_text(flows)));
-    }
 
     // Notification.
     rows.line(lane_line(
@@ -266,7 +260,10 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
                 || run.params().duplicate_rate > 0.0
                 || run.params().reorder_rate > 0.0,
         };
-        let mut lines = vec![legend()];
+        let mut lines = vec![
+            Line::styled(format!("Mapping {}", origin_text(flows)), t.muted),
+            legend(),
+        ];
         lines.extend(
             notes::observations(&notification, &state_transfer, moment)
                 .into_iter()
@@ -546,31 +543,37 @@ fn customer_line(flows: &FlowsState, column: usize) -> Line<'static> {
     Line::from(spans)
 }
 
-/// `m mapping 1/3 · proposed · source customer · work OrderShipped · …`
-fn mapping_line(flows: &FlowsState) -> Line<'static> {
+/// The top border: ` Notification ` and the mapping the run reads the
+/// log through, after the key that changes it:
+/// ` Notification · m mapping 1/3 proposed: source customer · work … `.
+fn title_line(flows: &FlowsState, width: u16) -> Line<'static> {
     let t = theme();
-    let count = flows.mappings.len().max(1);
-    let origin = match flows.choice().map(|c| &c.origin) {
-        Some(Origin::File(file)) => format!("file {file}"),
-        Some(Origin::Flags(_)) => "flags".to_string(),
-        Some(Origin::Proposed(_)) => "proposed".to_string(),
-        None => "none".to_string(),
+    let mut spans = vec![Span::styled(" Notification ", t.title)];
+    let room = (width as usize).saturating_sub(cells(" Notification ") + 4);
+    if room < 12 {
+        return Line::from(spans);
+    }
+    let key = key_of(Action::NextMapping);
+    let text = if flows.finding_mappings {
+        " finding a mapping in the log… ".to_string()
+    } else {
+        let origin = match flows.choice().map(|c| &c.origin) {
+            Some(Origin::File(file)) => format!("file {file}"),
+            Some(Origin::Flags(_)) => "flags".to_string(),
+            Some(Origin::Proposed(_)) => "proposed".to_string(),
+            None => "none".to_string(),
+        };
+        let count = flows.mappings.len().max(1);
+        format!(
+            " mapping {}/{count} {origin}: {} ",
+            flows.mapping + 1,
+            flows.running_mapping()
+        )
     };
-    Line::from(vec![
-        Span::styled(format!(" {}", key_of(Action::NextMapping)), t.hint_key),
-        Span::styled(
-            format!(
-                " mapping {}/{count} · {} · ",
-                flows.mapping + 1,
-                printable(&origin)
-            ),
-            t.hint_label,
-        ),
-        Span::styled(
-            printable(&flows.running_mapping().to_string()).into_owned(),
-            t.title,
-        ),
-    ])
+    let text = fit(&printable(&text), room.saturating_sub(cells(&key) + 1));
+    spans.push(Span::styled(format!(" {key}"), t.hint_key));
+    spans.push(Span::styled(text, t.hint_label));
+    Line::from(spans)
 }
 
 /// Where the mapping came from, in full.
@@ -699,16 +702,16 @@ mod tests {
         let small = Plan::for_height(11);
         assert_eq!(
             (small.captions, small.metric_rows, small.notes),
-            (false, 3, 0)
+            (false, 4, 0)
         );
-        let exact = Plan::for_height(20);
+        let exact = Plan::for_height(19);
         assert_eq!(
             (exact.captions, exact.metric_rows, exact.notes),
             (false, 12, 0)
         );
         let tall = Plan::for_height(35);
         assert!(tall.captions);
-        assert_eq!(tall.notes, 35 - 20 - 2 - 1);
+        assert_eq!(tall.notes, 35 - 19 - 2 - 1);
     }
 
     #[test]

@@ -12,7 +12,6 @@
 use std::sync::Arc;
 
 use crate::simulation::{Choice, Mapping, SeqRange, SimParams};
-use crate::store::EventLog;
 use crate::ui::views::flows::mapping;
 use crate::ui::views::flows::run::SimRun;
 
@@ -57,20 +56,13 @@ pub struct FlowsState {
     pub(crate) mapping: usize,
     /// Why the domain file's mapping is not among them, if it is not.
     pub(crate) mapping_problem: Option<String>,
+    /// The mappings are being found (with the first run) on a worker.
+    pub(crate) finding_mappings: bool,
     /// A restart is running on a worker.
     pub(crate) restarting: bool,
 }
 
 impl FlowsState {
-    /// The view of `log`: the mapping of the domain file beside it, else
-    /// the one the log suggests, at 0.
-    pub fn for_log(log: &EventLog, last_seq: u64) -> FlowsState {
-        let (mappings, problem) = mapping::choices_for(log);
-        let mut state = FlowsState::new(last_seq, mappings);
-        state.mapping_problem = problem;
-        state
-    }
-
     /// A run of default parameters over a log of `last_seq` events, at 0,
     /// with the first of `mappings`.
     pub fn new(last_seq: u64, mappings: Vec<Choice>) -> FlowsState {
@@ -95,6 +87,7 @@ impl FlowsState {
             mappings,
             mapping: 0,
             mapping_problem: None,
+            finding_mappings: false,
             restarting: false,
         }
     }

@@ -121,13 +121,20 @@ impl FlowsState {
         }
         slot.finish();
         self.restarting = false;
-        match msg {
-            FlowsMsg::Restarted(Ok(run)) => {
+        let FlowsMsg::Restarted { run, found } = msg;
+        if let Some((mappings, problem)) = found {
+            self.mappings = mappings;
+            self.mapping = 0;
+            self.mapping_problem = problem;
+            self.finding_mappings = false;
+        }
+        match run {
+            Ok(run) => {
                 self.run = *run;
                 // The clock may have been moved on while the worker ran.
                 self.advance(ctx);
             }
-            FlowsMsg::Restarted(Err(problem)) => ctx.error(problem),
+            Err(problem) => ctx.error(problem),
         }
     }
 
@@ -162,10 +169,15 @@ impl FlowsState {
     /// parameters, up to the clock, on a worker.
     pub fn restart(&mut self, ctx: &mut Ctx) {
         let params = self.params();
-        let mapping = self.choice().map_or_else(
-            || self.running_mapping().clone(),
-            |choice| choice.mapping.clone(),
-        );
+        // Until the mappings are found, each run finds them first.
+        let mapping = if self.finding_mappings {
+            None
+        } else {
+            Some(self.choice().map_or_else(
+                || self.running_mapping().clone(),
+                |choice| choice.mapping.clone(),
+            ))
+        };
         let last_seq = self.run.last_seq();
         let ms = self.clock_ms();
         self.restarting = true;
@@ -191,8 +203,20 @@ impl FlowsState {
         self.restart(ctx);
     }
 
+    /// Finds the mappings to offer for the log (the domain file's beside
+    /// it, then the log's proposals) and runs the first, on a worker: a
+    /// proposal reads the log's first events.
+    pub fn find_mappings(&mut self, ctx: &mut Ctx) {
+        self.finding_mappings = true;
+        self.restart(ctx);
+    }
+
     /// `m`: the next mapping, run again from the start to the same moment.
     fn next_mapping(&mut self, ctx: &mut Ctx) {
+        if self.finding_mappings {
+            ctx.info("finding the mappings in the log; a moment…");
+            return;
+        }
         if self.mappings.len() < 2 {
             ctx.info("no other mapping: the domain file's [flows] or flags choose another");
             return;
