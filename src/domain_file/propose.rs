@@ -36,6 +36,13 @@ pub fn category(stream: &str) -> &str {
         .map_or(stream, |(category, _)| category)
 }
 
+/// (event type, field) of events whose field names a stream of another
+/// category.
+type LinkKey = (String, String);
+/// (the named streams' category, the naming streams' category, how many).
+type LinkSeen = (String, String, usize);
+type Links = BTreeMap<LinkKey, LinkSeen>;
+
 /// Proposes a mapping for `events`, or None for an empty log: the first of
 /// [`candidates`].
 pub fn propose<'a>(events: impl IntoIterator<Item = &'a Event> + Clone) -> Option<Proposal> {
@@ -52,8 +59,7 @@ pub fn candidates<'a>(events: impl IntoIterator<Item = &'a Event> + Clone) -> Ve
         .into_iter()
         .map(|e| (&*e.stream, ()))
         .collect();
-    // (event type, field) -> (source category, linking category, count)
-    let mut links: BTreeMap<(String, String), (String, String, usize)> = BTreeMap::new();
+    let mut links: Links = BTreeMap::new();
     // category -> (events, event types)
     let mut categories: BTreeMap<&str, (usize, Vec<String>)> = BTreeMap::new();
     for event in events.clone() {
@@ -78,7 +84,7 @@ pub fn candidates<'a>(events: impl IntoIterator<Item = &'a Event> + Clone) -> Ve
             }
         }
     }
-    let mut ranked: Vec<(&(String, String), &(String, String, usize))> = links.iter().collect();
+    let mut ranked: Vec<(&LinkKey, &LinkSeen)> = links.iter().collect();
     ranked.sort_by(|a, b| b.1.2.cmp(&a.1.2).then_with(|| a.0.cmp(b.0)));
 
     let mut out: Vec<Proposal> = Vec::new();
@@ -138,7 +144,7 @@ fn best_link<'a>(
     source: &str,
     linking: &str,
     count: usize,
-    links: &BTreeMap<(String, String), (String, String, usize)>,
+    links: &Links,
 ) -> Proposal {
     let (copies, copied) = copying_types(events, source, linking, link_type, field);
     if copies.is_empty() {
@@ -170,13 +176,7 @@ fn best_link<'a>(
 }
 
 /// Every event type whose `field` names a `source`, as the work.
-fn field_link(
-    link_type: &str,
-    field: &str,
-    source: &str,
-    count: usize,
-    links: &BTreeMap<(String, String), (String, String, usize)>,
-) -> Proposal {
+fn field_link(link_type: &str, field: &str, source: &str, count: usize, links: &Links) -> Proposal {
     let mut work: Vec<String> = links
         .iter()
         .filter(|((_, f), (s, _, _))| f == field && s == source)
