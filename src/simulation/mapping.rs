@@ -5,9 +5,7 @@
 
 use std::fmt;
 
-use rustc_hash::FxHashSet as FastSet;
-
-use crate::domain_file::{FlowsDef, Link, category};
+use crate::domain_file::{FlowsDef, Link};
 
 /// What of the entity the work reads.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,15 +30,16 @@ impl Needs {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Mapping {
     def: FlowsDef,
-    work: FastSet<Box<str>>,
+    work: Vec<Box<str>>,
     pub(crate) needs: Needs,
 }
 
 impl Mapping {
     /// Checks `def`: a source category, at least one work type, a link
     /// with no empty part.
-    pub fn new(def: FlowsDef) -> Result<Mapping, MappingError> {
-        let source = def.source_category.trim();
+    pub fn new(mut def: FlowsDef) -> Result<Mapping, MappingError> {
+        def.source_category = def.source_category.trim().to_owned();
+        let source = def.source_category.as_str();
         if source.is_empty() {
             return Err(MappingError::NoSource);
         }
@@ -107,12 +106,20 @@ impl Mapping {
         &self.def
     }
 
+    /// Whether `stream` is of the source category: the category itself, or
+    /// it and a `-` (a category has no `-`, so this is its first). Every
+    /// event asks, so it looks at the prefix only.
     pub(crate) fn is_source(&self, stream: &str) -> bool {
-        category(stream) == self.def.source_category
+        let source = &self.def.source_category;
+        match stream.as_bytes().get(source.len()) {
+            None => stream == source,
+            Some(&next) => next == b'-' && stream.starts_with(source.as_str()),
+        }
     }
 
     pub(crate) fn is_work(&self, event_type: &str) -> bool {
-        self.work.contains(event_type)
+        // A handful of types: comparing them beats hashing each event's.
+        self.work.iter().any(|t| **t == *event_type)
     }
 
     pub(crate) fn link(&self) -> Option<&Link> {
@@ -199,6 +206,8 @@ mod tests {
         assert!(blank.unwrap_err().to_string().contains("blank link field"));
         let mapping = Mapping::new(def("member", &["BookBorrowed"], None)).unwrap();
         assert!(mapping.is_source("member-3") && !mapping.is_source("book-3"));
+        assert!(mapping.is_source("member") && mapping.is_source("member-3-b"));
+        assert!(!mapping.is_source("members-3") && !mapping.is_source("mem"));
         assert!(mapping.is_work("BookBorrowed") && !mapping.is_work("BookAdded"));
         assert_eq!(mapping.needs, Needs::All);
     }
