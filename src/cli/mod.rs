@@ -11,6 +11,7 @@ pub mod output;
 mod progress;
 mod replay;
 mod simulate;
+mod simulate_mapping;
 mod verify;
 
 use std::io::Write;

@@ -138,7 +138,7 @@ impl App {
             jobs: Jobs::new(tx),
             projections: ProjectionsState::default(),
             cqrs: CqrsState::default(),
-            flows: FlowsState::new(total),
+            flows: FlowsState::new(total, Vec::new()),
             domain: None,
             quit: false,
         };
@@ -146,6 +146,7 @@ impl App {
             app.start_rate();
         }
         app.projections.init(&app.log);
+        app.flows.find_mappings(&mut crate::ui::ctx::ctx!(app));
         app.selection_changed();
         app
     }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::projection::Change;
-use crate::simulation::{SimParams, Simulation};
+use crate::simulation::{Choice, SimParams, Simulation};
 use crate::store::EventLog;
 use crate::ui::app::{App, View};
 use crate::ui::ctx::ctx;
@@ -31,9 +31,15 @@ impl App {
         self.flows.playing
     }
 
-    /// The customer the flows view compares.
-    pub fn flows_customer(&self) -> Option<Arc<str>> {
-        self.flows.shown_customer()
+    /// The mapping the flows view runs and where it came from (none on a
+    /// log with nothing to propose one from), and how many it offers.
+    pub fn flows_mapping(&self) -> (Option<&Choice>, usize) {
+        (self.flows.choice(), self.flows.mappings.len())
+    }
+
+    /// The entity the flows view compares.
+    pub fn flows_entity(&self) -> Option<Arc<str>> {
+        self.flows.shown_entity()
     }
 
     /// Whether the source is down at the flows view's moment.

@@ -78,7 +78,8 @@ impl App {
             shown,
             seq,
         );
-        self.cqrs.use_domain(domain);
+        self.cqrs.use_domain(domain.clone());
+        self.flows.use_domain(&mut ctx!(self), domain);
         if self.view == View::Cqrs {
             // Entered again, so that the read models are the new file's;
             // a command being typed goes on being typed.

@@ -108,6 +108,8 @@ pub enum Action {
     NextCustomer,
     PreviousCustomer,
     FollowCustomer,
+    /// Flows: run the next mapping of the log to the simulation.
+    NextMapping,
     /// A key that edits the line of a prompt or the command line.
     Edit(Edit),
 }
@@ -294,9 +296,10 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ch('u'), C::Flows, A::CycleDuplicate, "", "messages delivered twice: 0%, 1%, 5%, 20% (runs again)"),
     bind(Key::ch('r'), C::Flows, A::CycleReorder, "", "messages overtaken: 0%, 1%, 5%, 20% (runs again)"),
     bind(Key::ch('v'), C::Flows, A::ToggleVersionChecks, "", "the replica checks stream versions, or not (runs again)"),
-    bind(Key::ch(']'), C::Flows, A::NextCustomer, "customer", "compare the next customer"),
-    bind(Key::ch('['), C::Flows, A::PreviousCustomer, "customer", "compare the previous customer"),
-    bind(Key::ch('f'), C::Flows, A::FollowCustomer, "", "compare the customer of the latest customer event"),
+    bind(Key::ch(']'), C::Flows, A::NextCustomer, "entity", "compare the next entity of the source"),
+    bind(Key::ch('['), C::Flows, A::PreviousCustomer, "entity", "compare the previous entity of the source"),
+    bind(Key::ch('f'), C::Flows, A::FollowCustomer, "", "compare the entity of the latest change at the source"),
+    bind(Key::ch('m'), C::Flows, A::NextMapping, "mapping", "run the next mapping: the domain file's, then each the log suggests (runs again)"),
     // Prompts and pick lists.
     bind(Key::plain(K::Enter), C::Prompt, A::Submit, "go", "accept"),
     bind(Key::plain(K::Esc), C::Prompt, A::Cancel, "cancel", "close the prompt"),

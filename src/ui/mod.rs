@@ -62,7 +62,7 @@ pub use update::{map_key, update};
 pub use views::cqrs::state::Clock;
 pub use views::cqrs::state::Outcome as CqrsOutcome;
 pub use views::flows::msg::FlowsMsg;
-pub use views::flows::state::CustomerChoice;
+pub use views::flows::state::EntityChoice;
 pub use views::render;
 pub use views::{MIN_HEIGHT, MIN_WIDTH};
 

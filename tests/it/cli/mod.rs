@@ -17,5 +17,7 @@ mod output;
 mod render;
 mod replay;
 mod simulate;
+mod simulate_before;
+mod simulate_mapping;
 mod usage;
 mod verify;

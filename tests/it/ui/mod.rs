@@ -6,6 +6,7 @@ mod behaviour;
 mod cqrs;
 mod domain;
 mod flows;
+mod flows_domains;
 mod hostile;
 mod projections;
 mod projections_lazy;

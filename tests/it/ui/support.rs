@@ -159,25 +159,7 @@ impl Harness {
 
     /// The bundled retail sample (290 events) imported into `retail.redb`.
     pub fn retail(width: u16, height: u16) -> Harness {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("retail.redb");
-        let text = std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/sample-data/retail.jsonl"
-        ))
-        .unwrap();
-        eventscope::ingest::import_into(
-            &text[..],
-            &path,
-            eventscope::format::Format::Native,
-            |_| {},
-        )
-        .unwrap();
-        let (tx, rx) = mpsc::channel();
-        let app = App::new(Arc::new(EventLog::open(&path).unwrap()), tx);
-        let mut harness = Harness { app, rx, _dir: dir };
-        harness.send(Msg::Resize(width, height));
-        harness
+        Harness::bundled("retail", width, height)
     }
 
     /// The library sample (`library.redb`) with its domain file beside it
@@ -192,9 +174,26 @@ impl Harness {
 
     /// The library sample with `domain` as its domain file's text.
     pub fn library_with(domain: &str, width: u16, height: u16) -> Harness {
+        Harness::imported("library", Some(domain), width, height)
+    }
+
+    /// The bundled sample `name` (`library`, `bank`) imported into
+    /// `NAME.redb`, with a copy of its domain file beside it, in use, when
+    /// it has one.
+    pub fn bundled(name: &str, width: u16, height: u16) -> Harness {
+        let file = sample_dir().join(format!("{name}.domain.toml"));
+        let domain = file
+            .exists()
+            .then(|| std::fs::read_to_string(&file).unwrap());
+        Harness::imported(name, domain.as_deref(), width, height)
+    }
+
+    /// The bundled sample `name` imported into `NAME.redb`, with `domain`
+    /// (if any) as the text of `NAME.domain.toml` beside it, in use.
+    fn imported(name: &str, domain: Option<&str>, width: u16, height: u16) -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("library.redb");
-        let text = include_bytes!("../../../sample-data/library.jsonl");
+        let path = dir.path().join(format!("{name}.redb"));
+        let text = std::fs::read(sample_dir().join(format!("{name}.jsonl"))).unwrap();
         eventscope::ingest::import_into(
             &text[..],
             &path,
@@ -202,11 +201,13 @@ impl Harness {
             |_| {},
         )
         .unwrap();
-        let domain_path = dir.path().join("library.domain.toml");
-        std::fs::write(&domain_path, domain).unwrap();
         let (tx, rx) = mpsc::channel();
         let mut app = App::new(Arc::new(EventLog::open(&path).unwrap()), tx);
-        app.use_domain_file(&domain_path);
+        if let Some(domain) = domain {
+            let domain_path = dir.path().join(format!("{name}.domain.toml"));
+            std::fs::write(&domain_path, domain).unwrap();
+            app.use_domain_file(&domain_path);
+        }
         let mut harness = Harness { app, rx, _dir: dir };
         harness.send(Msg::Resize(width, height));
         harness
@@ -288,4 +289,9 @@ impl Harness {
     pub fn seq(&self) -> u64 {
         self.app.selected_seq().unwrap()
     }
+}
+
+/// The bundled samples' folder.
+fn sample_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data")
 }
