@@ -16,6 +16,7 @@ mod json_escape;
 mod output;
 mod render;
 mod replay;
+mod replay_skip;
 mod simulate;
 mod usage;
 mod verify;
