@@ -5,6 +5,7 @@
 mod domain;
 mod domain_exec;
 mod exec;
+mod exec_dry_run;
 mod export;
 mod files;
 mod fixture;
