@@ -29,6 +29,7 @@ pub mod domain_file;
 pub mod escape;
 pub mod event;
 pub mod format;
+pub mod git;
 pub mod ingest;
 pub mod jq;
 pub mod projection;

@@ -8,6 +8,7 @@ mod explore;
 mod export;
 mod generate;
 mod import;
+mod import_git;
 mod info;
 pub mod output;
 mod progress;
