@@ -16,8 +16,8 @@ use super::progress::Progress;
 pub fn import(repo: &Path, db: &Path, progress: &mut Progress) -> anyhow::Result<AppendSummary> {
     let (commits, sizes) =
         git::read_history(repo).map_err(|e| anyhow::anyhow!("{}", printable(&e.to_string())))?;
-    let events = git::history_events(&commits, &sizes)
-        .map_err(|e| anyhow::anyhow!("{}", printable(&e)))?;
+    let events =
+        git::history_events(&commits, &sizes).map_err(|e| anyhow::anyhow!("{}", printable(&e)))?;
     // Through the native text import, so a git history is written as
     // carefully as any file: one transaction, a new log put in place only
     // when complete.

@@ -104,7 +104,12 @@ pub fn history_events(
                            "old_blob": old_blob, "similarity": similarity}),
                 ),
             };
-            events.push(made(&format!("{FILE_STREAM_PREFIX}{stream}"), event_type, n + 1, data));
+            events.push(made(
+                &format!("{FILE_STREAM_PREFIX}{stream}"),
+                event_type,
+                n + 1,
+                data,
+            ));
         }
     }
     Ok(events)

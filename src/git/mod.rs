@@ -15,8 +15,8 @@ mod raw;
 mod run;
 
 pub use events::{
-    COMMIT_RECORDED, COMMITS_STREAM, EVENT_TYPES, FILE_STREAM_PREFIX, FILE_ADDED, FILE_CHANGED, FILE_DELETED, FILE_RENAMED,
-    history_events,
+    COMMIT_RECORDED, COMMITS_STREAM, EVENT_TYPES, FILE_ADDED, FILE_CHANGED, FILE_DELETED,
+    FILE_RENAMED, FILE_STREAM_PREFIX, history_events,
 };
 pub use raw::{Commit, FileChange, RawError, parse_log};
 pub use run::{GitError, read_history};

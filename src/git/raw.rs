@@ -158,7 +158,10 @@ pub fn parse_log(bytes: &[u8]) -> Result<Vec<Commit>, RawError> {
 }
 
 fn trim_newlines(token: &[u8]) -> &[u8] {
-    let start = token.iter().position(|&b| b != b'\n').unwrap_or(token.len());
+    let start = token
+        .iter()
+        .position(|&b| b != b'\n')
+        .unwrap_or(token.len());
     &token[start..]
 }
 
@@ -177,7 +180,10 @@ fn change(offset: usize, meta: &[u8], tokens: &mut Tokens<'_>) -> Result<FileCha
         return Err(bad("a --raw line has five fields"));
     };
     let (mode, old_blob, blob) = (mode.to_owned(), old_blob.to_owned(), blob.to_owned());
-    let kind = status.chars().next().ok_or_else(|| bad("the status is empty"))?;
+    let kind = status
+        .chars()
+        .next()
+        .ok_or_else(|| bad("the status is empty"))?;
     Ok(match kind {
         'A' => FileChange::Added {
             path: tokens.text("path")?,
@@ -202,7 +208,11 @@ fn change(offset: usize, meta: &[u8], tokens: &mut Tokens<'_>) -> Result<FileCha
             mode,
             similarity: status[1..].parse().unwrap_or(0),
         },
-        other => return Err(bad(&format!("the status `{other}` is not one git log gives here"))),
+        other => {
+            return Err(bad(&format!(
+                "the status `{other}` is not one git log gives here"
+            )));
+        }
     })
 }
 

@@ -10,6 +10,7 @@ mod export;
 mod files;
 mod fixture;
 mod generate;
+mod git;
 mod import;
 mod import_ids;
 mod info;
