@@ -83,6 +83,11 @@ impl App {
             .map_or(&[], |s| s.changes.as_slice())
     }
 
+    /// What if: the events marked as skipped and the state without them.
+    pub fn skip_panel(&self) -> &crate::ui::views::projections::skip::SkipPanel {
+        &self.projections.skip
+    }
+
     /// The seq blame found for the selected field, if it has run.
     pub fn blamed_seq(&self) -> Option<u64> {
         match &self.projections.blame {

@@ -12,3 +12,4 @@ mod prompts;
 mod pty;
 mod screens;
 mod support;
+mod whatif;

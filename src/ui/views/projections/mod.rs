@@ -26,6 +26,7 @@ pub mod layout;
 pub mod lazy_state;
 pub mod msg;
 pub mod render;
+pub mod skip;
 pub mod state;
 pub mod update;
 pub mod work;

@@ -74,6 +74,9 @@ fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn render_changes(app: &App, frame: &mut Frame, area: Rect) {
+    if super::skip::render(app, frame, area) {
+        return;
+    }
     let t = theme();
     let state = app.projections.state.as_ref();
     let title = match state {

@@ -47,6 +47,8 @@ pub struct ProjectionsState {
     pub agreement: Option<Result<Agreement, String>>,
     /// The seq whose state is wanted (the cursor's).
     pub wanted: Option<u64>,
+    /// What if: the events marked as skipped, and the state without them.
+    pub skip: crate::ui::views::projections::skip::SkipPanel,
 }
 
 impl ProjectionsState {

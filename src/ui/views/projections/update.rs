@@ -13,6 +13,7 @@ use crate::ui::keymap::Action;
 use crate::ui::msg::Job;
 use crate::ui::views::projections::lazy_state::{self};
 use crate::ui::views::projections::msg::{ProjectionMsg, StateAt};
+use crate::ui::views::projections::skip::SkipWhat;
 use crate::ui::views::projections::state::*;
 use crate::ui::views::projections::work;
 
@@ -93,6 +94,10 @@ impl ProjectionsState {
             Action::Cancel => ctx.jobs.slot(Job::Rebuild).cancel_running(),
             Action::JumpToBlame => request = self.blame_or_jump(ctx),
             Action::CheckAgreement => self.start_check(ctx),
+            Action::SkipEvent => self.toggle_skip(ctx, SkipWhat::Event),
+            Action::SkipType => self.toggle_skip(ctx, SkipWhat::Type),
+            Action::SkipStream => self.toggle_skip(ctx, SkipWhat::Stream),
+            Action::ClearSkips => self.toggle_skip(ctx, SkipWhat::Nothing),
             _ => {}
         }
         if self.cursor < self.scroll {
@@ -184,6 +189,7 @@ impl ProjectionsState {
         match msg {
             ProjectionMsg::State(Ok(state)) if Some(state.seq) == p.wanted => {
                 p.show_state(state);
+                p.refresh_skip(ctx.log);
                 // Bring the first change into view, a third of the way down.
                 if p.cursor < p.scroll || p.cursor >= p.scroll + rows {
                     p.scroll = p.cursor.saturating_sub(rows / 3);
