@@ -27,6 +27,16 @@ impl<'b> Branch<'b> {
         }
     }
 
+    /// A branch at `at` already holding `events` after it (as
+    /// [`Branch::events`] gave them), to go on from.
+    pub fn resume(base: &'b dyn EventStore, at: u64, events: Vec<Event>) -> Branch<'b> {
+        Branch {
+            base,
+            at,
+            staged: Mutex::new(events),
+        }
+    }
+
     /// The seq the branch leaves the real history at.
     pub fn at(&self) -> u64 {
         self.at

@@ -88,6 +88,11 @@ impl App {
         &self.projections.skip
     }
 
+    /// What if: the branch held in the projections view, if any.
+    pub fn branch_panel(&self) -> Option<&crate::ui::views::projections::branch::BranchPanel> {
+        self.projections.branch.as_ref()
+    }
+
     /// The seq blame found for the selected field, if it has run.
     pub fn blamed_seq(&self) -> Option<u64> {
         match &self.projections.blame {

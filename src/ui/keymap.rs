@@ -88,6 +88,7 @@ pub enum Action {
     SkipType,
     SkipStream,
     ClearSkips,
+    BranchPrompt,
     Submit,
     Cancel,
     Backspace,
@@ -253,7 +254,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ch('x'), C::Projections, A::SkipEvent, "", "what if: skip this event (again: keep it)"),
     bind(Key::ch('X'), C::Projections, A::SkipType, "", "what if: skip every event of this type"),
     bind(Key::ch('S'), C::Projections, A::SkipStream, "", "what if: skip every event of this stream"),
-    bind(Key::ch('U'), C::Projections, A::ClearSkips, "", "what if: skip nothing again"),
+    bind(Key::ch('U'), C::Projections, A::ClearSkips, "", "what if: skip nothing, leave the branch"),
+    bind(Key::ch('B'), C::Projections, A::BranchPrompt, "", "what if: branch here, try a command (dry run)"),
     bind(Key::plain(K::Esc), C::Rebuild, A::Cancel, "cancel", "cancel the rebuild"),
     // The CQRS view.
     bind(Key::ch(':'), C::Cqrs, A::EditCommand, "command", "type a command (Tab completes, Enter sends)"),

@@ -107,3 +107,65 @@ fn screens_of_a_git_history() {
         );
     }
 }
+
+const MOVE_TO_LEEDS: &str = r#"ChangeCustomerAddress customer-1 street="1 Main St" city=Leeds postcode="LS1 1AA" country=UK"#;
+
+fn branch(h: &mut Harness, command: &str) {
+    h.keys("B");
+    h.keys(command);
+    h.press(KeyCode::Enter);
+}
+
+#[test]
+fn a_branch_tries_commands_on_the_past_and_writes_nothing() {
+    let mut h = Harness::retail(100, 30);
+    let before = h.log_bytes();
+    at(&mut h, 100);
+    branch(&mut h, MOVE_TO_LEEDS);
+    let panel = h.app.branch_panel().expect("a branch");
+    assert_eq!(panel.at, 100);
+    assert!(panel.last_accepted, "{}", panel.last);
+    assert_eq!(panel.events.len(), 1);
+    assert_eq!(panel.events[0].seq, 101);
+    assert_eq!(&*panel.events[0].event_type, "CustomerAddressChanged");
+    let changes = panel.changes.as_ref().unwrap();
+    assert!(
+        changes.iter().any(|change| matches!(change,
+            Change::Changed { path, old, new }
+                if path.to_string() == "customer-1.address.city"
+                    && old == "Manchester" && new == "Leeds")),
+        "{changes:?}"
+    );
+    // A second command goes on from the first, on the same branch.
+    branch(
+        &mut h,
+        "ChangeCustomerEmail customer-1 email=ada@leeds.example",
+    );
+    let panel = h.app.branch_panel().unwrap();
+    assert_eq!(panel.events.len(), 2);
+    assert_eq!(panel.events[1].version, panel.events[0].version + 1);
+    // A command the past write model refuses writes nothing to the branch.
+    branch(&mut h, &MOVE_TO_LEEDS.replace("customer-1", "customer-999"));
+    let panel = h.app.branch_panel().unwrap();
+    assert!(!panel.last_accepted);
+    assert!(panel.last.starts_with("rejected"), "{}", panel.last);
+    assert_eq!(panel.events.len(), 2);
+    // Leaving: another seq, the real history again; the log as it was.
+    h.keys("l");
+    assert!(h.app.branch_panel().is_none());
+    assert!(h.app.event_at(291).is_none());
+    assert!(h.log_bytes() == before, "the log changed");
+}
+
+#[test]
+fn screens_of_a_branch() {
+    for (width, height) in SIZES {
+        let mut h = Harness::retail(width, height);
+        at(&mut h, 100);
+        branch(&mut h, MOVE_TO_LEEDS);
+        insta::assert_snapshot!(
+            format!("whatif_branch_{width}x{height}"),
+            h.screen(width, height)
+        );
+    }
+}

@@ -22,6 +22,7 @@
 //! May touch: the log (read; a rebuild writes snapshots), the job spawner,
 //! the notice line.
 
+pub mod branch;
 pub mod layout;
 pub mod lazy_state;
 pub mod msg;

@@ -74,7 +74,7 @@ fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn render_changes(app: &App, frame: &mut Frame, area: Rect) {
-    if super::skip::render(app, frame, area) {
+    if super::branch::render(app, frame, area) || super::skip::render(app, frame, area) {
         return;
     }
     let t = theme();

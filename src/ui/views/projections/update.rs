@@ -26,6 +26,8 @@ pub enum Request {
     OpenPicker { selected: usize },
     /// Show this event in the log view.
     ShowInLog { seq: u64 },
+    /// Open the prompt for a command on a branch at the cursor.
+    BranchPrompt,
 }
 
 impl ProjectionsState {
@@ -97,7 +99,11 @@ impl ProjectionsState {
             Action::SkipEvent => self.toggle_skip(ctx, SkipWhat::Event),
             Action::SkipType => self.toggle_skip(ctx, SkipWhat::Type),
             Action::SkipStream => self.toggle_skip(ctx, SkipWhat::Stream),
-            Action::ClearSkips => self.toggle_skip(ctx, SkipWhat::Nothing),
+            Action::ClearSkips => {
+                self.branch = None;
+                self.toggle_skip(ctx, SkipWhat::Nothing);
+            }
+            Action::BranchPrompt => request = Some(Request::BranchPrompt),
             _ => {}
         }
         if self.cursor < self.scroll {
@@ -190,6 +196,7 @@ impl ProjectionsState {
             ProjectionMsg::State(Ok(state)) if Some(state.seq) == p.wanted => {
                 p.show_state(state);
                 p.refresh_skip(ctx.log);
+                p.leave_branch_elsewhere();
                 // Bring the first change into view, a third of the way down.
                 if p.cursor < p.scroll || p.cursor >= p.scroll + rows {
                     p.scroll = p.cursor.saturating_sub(rows / 3);
