@@ -2,10 +2,10 @@
 //! (files and sizes at any seq), activity by author over time, and the
 //! most-changed files.
 //!
-//! In Rust rather than a domain file's jq: a tree of thousands of files
-//! changes a few entries per event, and a jq projection rebuilds the whole
-//! state per event, so a history's replay would cost its events times its
-//! files.
+//! In Rust rather than a domain file's jq: a domain file's projection
+//! names no scope and answers no path itself, so a diff or blame of one
+//! path would turn the whole tree into JSON after every event; these name
+//! the paths an event touches and answer a path directly.
 
 mod authors;
 mod hot_files;
