@@ -89,6 +89,7 @@ pub enum Action {
     SkipStream,
     ClearSkips,
     BranchPrompt,
+    ExportCase,
     Submit,
     Cancel,
     Backspace,
@@ -256,6 +257,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ch('S'), C::Projections, A::SkipStream, "", "what if: skip every event of this stream"),
     bind(Key::ch('U'), C::Projections, A::ClearSkips, "", "what if: skip nothing, leave the branch"),
     bind(Key::ch('B'), C::Projections, A::BranchPrompt, "", "what if: branch here, try a command (dry run)"),
+    bind(Key::ch('E'), C::Projections, A::ExportCase, "", "what if: the branch's last decision as a given/when/then case"),
     bind(Key::plain(K::Esc), C::Rebuild, A::Cancel, "cancel", "cancel the rebuild"),
     // The CQRS view.
     bind(Key::ch(':'), C::Cqrs, A::EditCommand, "command", "type a command (Tab completes, Enter sends)"),

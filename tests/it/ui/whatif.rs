@@ -169,3 +169,41 @@ fn screens_of_a_branch() {
         );
     }
 }
+
+#[test]
+fn a_branch_decision_exported_from_the_explorer_checks_out() {
+    let mut h = Harness::retail(100, 30);
+    at(&mut h, 100);
+    h.keys("E");
+    let none: Vec<_> = cases_in(h.dir());
+    assert!(none.is_empty(), "no branch, no case: {none:?}");
+    branch(&mut h, MOVE_TO_LEEDS);
+    h.keys("E");
+    branch(&mut h, &MOVE_TO_LEEDS.replace("customer-1", "customer-999"));
+    h.keys("E");
+    let cases = cases_in(h.dir());
+    assert_eq!(cases.len(), 2, "{cases:?}");
+    let mut outcomes = Vec::new();
+    for case in &cases {
+        let out = crate::support::eventscope(&["check-case", case.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", crate::support::stderr(&out));
+        outcomes.push(crate::support::stdout(&out));
+    }
+    outcomes.sort();
+    assert!(
+        outcomes[0].starts_with("ok: events: CustomerAddressChanged"),
+        "{outcomes:?}"
+    );
+    assert!(outcomes[1].starts_with("ok: rejected: "), "{outcomes:?}");
+}
+
+fn cases_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut cases: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .map(|entry| entry.path())
+        .filter(|path| path.extension().is_some_and(|e| e == "json"))
+        .collect();
+    cases.sort();
+    cases
+}

@@ -1,7 +1,8 @@
 //! What if, in the projections view: a branch at the cursor's seq. Commands
 //! typed there (`B`) are decided on the write model as it was then, their
 //! events kept in memory after that seq, never written; the projection
-//! with them is set against the real one. Moving to another seq, or `U`,
+//! with them is set against the real one; `E` writes the last decision as
+//! a given/when/then case beside the log. Moving to another seq, or `U`,
 //! leaves the branch, and the log is as it was.
 
 use ratatui::Frame;
@@ -9,7 +10,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
-use crate::cqrs::{Branch, Command, CommandHandler};
+use crate::cqrs::{Branch, Case, Command, CommandHandler};
 use crate::escape::printable;
 use crate::event::{Event, Timestamp};
 use crate::projection::{self, Change, Projection};
@@ -32,6 +33,8 @@ pub struct BranchPanel {
     pub last_accepted: bool,
     /// From the real state at `at` to the state with the branch's events.
     pub changes: Result<Vec<Change>, String>,
+    /// The last command's decision as a given/when/then case, to export.
+    pub case: Option<Case>,
 }
 
 impl ProjectionsState {
@@ -62,6 +65,13 @@ impl ProjectionsState {
             _ => Timestamp::EPOCH,
         };
         let outcome = CommandHandler::new(&branch, now).handle(command, true);
+        let case = match &outcome {
+            Ok(handled) => handled
+                .steps
+                .first()
+                .and_then(|step| Case::of_step(&branch, step, at, now).ok()),
+            Err(_) => None,
+        };
         let events = branch.events().unwrap_or_default();
         let (last, last_accepted) = match outcome {
             Ok(handled) => match handled.refusal() {
@@ -87,7 +97,55 @@ impl ProjectionsState {
             last,
             last_accepted,
             changes,
+            case,
         });
+    }
+
+    /// Writes the branch's last decision as a given/when/then case beside
+    /// the log, as `LOG.case-SEQ-N.json` under a name not yet taken.
+    pub fn export_case(&mut self, ctx: &mut Ctx) {
+        let Some(case) = self.branch.as_ref().and_then(|b| b.case.as_ref()) else {
+            ctx.error("no decision to export: B tries a command on a branch first");
+            return;
+        };
+        let text = match serde_json::to_string_pretty(case) {
+            Ok(text) => text + "\n",
+            Err(error) => {
+                ctx.error(format!("the case cannot be written: {error}"));
+                return;
+            }
+        };
+        let log = ctx.log.path().to_path_buf();
+        let name = log.file_stem().map_or_else(
+            || "log".to_string(),
+            |stem| stem.to_string_lossy().into_owned(),
+        );
+        for n in 1..1000 {
+            let path = log.with_file_name(format!("{name}.case-{}-{n}.json", case.at));
+            let file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&path);
+            match file {
+                Ok(mut file) => {
+                    use std::io::Write;
+                    let shown = printable(&path.display().to_string()).into_owned();
+                    match file.write_all(text.as_bytes()) {
+                        Ok(()) => ctx.info(format!(
+                            "wrote the case to {shown}: `eventscope check-case` decides it again"
+                        )),
+                        Err(error) => ctx.error(format!("cannot write {shown}: {error}")),
+                    }
+                    return;
+                }
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => continue,
+                Err(error) => {
+                    ctx.error(format!("cannot write the case beside the log: {error}"));
+                    return;
+                }
+            }
+        }
+        ctx.error("cannot write the case: every name is taken");
     }
 
     /// The changes the branch's events make to the real state at the cursor.
@@ -164,7 +222,7 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> bool {
         }
     }
     lines.push(Line::from(Span::styled(
-        "B another command · U leave the branch",
+        "B another command · E export it as a test case · U leave",
         t.muted,
     )));
     frame.render_widget(

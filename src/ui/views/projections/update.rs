@@ -104,6 +104,7 @@ impl ProjectionsState {
                 self.toggle_skip(ctx, SkipWhat::Nothing);
             }
             Action::BranchPrompt => request = Some(Request::BranchPrompt),
+            Action::ExportCase => self.export_case(ctx),
             _ => {}
         }
         if self.cursor < self.scroll {
