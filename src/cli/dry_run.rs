@@ -27,6 +27,14 @@ pub fn run(
     domain: Option<Arc<Domain>>,
     what_if: WhatIf<'_>,
 ) -> anyhow::Result<ExitCode> {
+    if let Some(file) = what_if.gwt
+        && is_same_file(file, log)
+    {
+        anyhow::bail!(
+            "--gwt {} is the log itself: name another file for the case",
+            printable(&file.display().to_string())
+        );
+    }
     let log = super::exec::wait_for_lock(|| EventLog::open_read_only(log))?;
     let last = log.last_seq()?;
     let at = what_if.at.unwrap_or(last);
@@ -61,4 +69,13 @@ pub fn run(
         anyhow::bail!("a policy stopped (dry run: nothing written): {reason}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether two paths name one file (through links too); false when either
+/// does not exist.
+fn is_same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }

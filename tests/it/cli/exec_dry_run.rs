@@ -141,3 +141,18 @@ fn a_dry_run_past_the_end_is_refused() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("past the end"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_case_is_never_written_over_the_log() {
+    let f = Fixture::new();
+    let db = f.bank();
+    let before = std::fs::read(&db).unwrap();
+    let out = dry_run(&db, 3, &["--gwt", s(&db)]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("is the log itself"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(std::fs::read(&db).unwrap() == before, "the log changed");
+}

@@ -223,3 +223,18 @@ fn importing_into_an_existing_log_that_refuses_leaves_it_as_it_was() {
     assert_eq!(stderr(&out).lines().count(), 1, "{}", stderr(&out));
     assert!(std::fs::read(&db).unwrap() == before, "the log changed");
 }
+
+#[test]
+fn a_repository_without_commits_is_one_line() {
+    let f = Fixture::new();
+    let repo = f.path("empty");
+    std::fs::create_dir(&repo).unwrap();
+    git(&repo, &["init", "-q"], 1);
+    let db = f.path("never.redb");
+    let out = eventscope(&["import", "--git", s(&repo), "--db", s(&db)]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = stderr(&out);
+    assert_eq!(message.lines().count(), 1, "{message}");
+    assert!(message.ends_with("has no commits yet\n"), "{message}");
+    assert!(!db.exists());
+}
