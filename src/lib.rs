@@ -10,6 +10,7 @@
 //! - [`format`](mod@format): logs as text (native JSONL, CloudEvents).
 //! - [`domain`]: the built-in sample domains, their event shapes and
 //!   generators.
+//! - [`git`]: a git history as events, read through git's own plumbing.
 //! - [`projection`]: read models, replay, time travel, diff, blame, over the
 //!   `EventSource` and `SnapshotStore` traits it defines.
 //! - [`store`]: the redb log, which is such a source and snapshot store.
@@ -29,6 +30,7 @@ pub mod domain_file;
 pub mod escape;
 pub mod event;
 pub mod format;
+pub mod git;
 pub mod ingest;
 pub mod jq;
 pub mod projection;

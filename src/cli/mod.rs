@@ -1,11 +1,14 @@
 //! Command-line arguments and the dispatch to each command.
 
+mod check_case;
 mod domain;
+mod dry_run;
 mod exec;
 mod explore;
 mod export;
 mod generate;
 mod import;
+mod import_git;
 mod info;
 pub mod output;
 mod progress;
@@ -49,6 +52,7 @@ pub enum Command {
     Generate(generate::Args),
     Replay(replay::Args),
     Exec(exec::Args),
+    CheckCase(check_case::Args),
     Simulate(simulate::Args),
     Verify(verify::Args),
     Render(explore::RenderArgs),
@@ -92,6 +96,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Generate(args)) => generate::run(args),
         Some(Command::Replay(args)) => replay::run(args),
         Some(Command::Exec(args)) => exec::run(args),
+        Some(Command::CheckCase(args)) => check_case::run(args),
         Some(Command::Simulate(args)) => simulate::run(args),
         Some(Command::Verify(args)) => verify::run(args),
         Some(Command::Render(args)) => explore::render(args),

@@ -45,6 +45,8 @@ pub enum PromptKind {
     Jump,
     Stream,
     Search,
+    /// A command on a branch at the projections view's seq.
+    Branch,
 }
 
 /// What is drawn over the view and takes the keys.

@@ -89,6 +89,16 @@ impl App {
             .map_or(&[], |s| s.changes.as_slice())
     }
 
+    /// What if: the events marked as skipped and the state without them.
+    pub fn skip_panel(&self) -> &crate::ui::views::projections::skip::SkipPanel {
+        &self.projections.skip
+    }
+
+    /// What if: the branch held in the projections view, if any.
+    pub fn branch_panel(&self) -> Option<&crate::ui::views::projections::branch::BranchPanel> {
+        self.projections.branch.as_ref()
+    }
+
     /// The seq blame found for the selected field, if it has run.
     pub fn blamed_seq(&self) -> Option<u64> {
         match &self.projections.blame {

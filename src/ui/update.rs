@@ -206,6 +206,7 @@ fn projections_action(app: &mut App, action: Action) {
         Request::Step { forward: true } => app.move_to(app.cursor.saturating_add(1)),
         Request::Step { forward: false } => app.move_to(app.cursor.saturating_sub(1)),
         Request::OpenPicker { selected } => app.overlay = Overlay::ProjectionPicker { selected },
+        Request::BranchPrompt => app.open_prompt(PromptKind::Branch),
         Request::ShowInLog { seq } => {
             if !app.list.position_of(seq).1 {
                 app.list.filter = None;

@@ -14,3 +14,4 @@ mod prompts;
 mod pty;
 mod screens;
 mod support;
+mod whatif;

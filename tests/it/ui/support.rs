@@ -286,6 +286,21 @@ impl Harness {
         self.app.event_at(seq).unwrap()
     }
 
+    /// The folder the log is in.
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
+    /// The bytes of the log's file, to show that nothing was written.
+    pub fn log_bytes(&self) -> Vec<u8> {
+        let file = std::fs::read_dir(self._dir.path())
+            .unwrap()
+            .flatten()
+            .find(|entry| entry.path().extension().is_some_and(|e| e == "redb"))
+            .expect("the harness has a log");
+        std::fs::read(file.path()).unwrap()
+    }
+
     pub fn seq(&self) -> u64 {
         self.app.selected_seq().unwrap()
     }

@@ -23,11 +23,13 @@
 //! May touch: the log (read; a rebuild writes snapshots), the job spawner,
 //! the notice line.
 
+pub mod branch;
 pub mod layout;
 pub mod lazy_state;
 pub mod msg;
 pub mod registry;
 pub mod render;
+pub mod skip;
 pub mod state;
 pub mod update;
 pub mod work;

@@ -83,6 +83,9 @@ fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn render_changes(app: &App, frame: &mut Frame, area: Rect) {
+    if super::branch::render(app, frame, area) || super::skip::render(app, frame, area) {
+        return;
+    }
     let t = theme();
     let state = app.projections.state.as_ref();
     let title = match state {

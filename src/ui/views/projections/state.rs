@@ -51,6 +51,10 @@ pub struct ProjectionsState {
     pub agreement: Option<Result<Agreement, String>>,
     /// The seq whose state is wanted (the cursor's).
     pub wanted: Option<u64>,
+    /// What if: the events marked as skipped, and the state without them.
+    pub skip: crate::ui::views::projections::skip::SkipPanel,
+    /// What if: a branch at a seq, with commands tried there.
+    pub branch: Option<crate::ui::views::projections::branch::BranchPanel>,
 }
 
 impl ProjectionsState {
