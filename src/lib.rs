@@ -19,6 +19,8 @@
 //!   built-in domains and a domain file's alike.
 //! - [`simulation`]: Notification vs StateTransfer over a virtual clock.
 //! - [`ingest`]: importing text into the store, all or nothing.
+//! - [`message_db`]: copying a Message DB event store on PostgreSQL into a
+//!   log, once or as it grows.
 //! - [`ui`]: the terminal front end, over all of the above.
 //!
 //! Only `store` knows redb; only `ui` knows the terminal.
@@ -31,6 +33,7 @@ pub mod event;
 pub mod format;
 pub mod ingest;
 pub mod jq;
+pub mod message_db;
 pub mod projection;
 pub mod simulation;
 pub mod store;

@@ -6,6 +6,7 @@ mod explore;
 mod export;
 mod generate;
 mod import;
+mod import_postgres;
 mod info;
 pub mod output;
 mod progress;
