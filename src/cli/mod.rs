@@ -3,6 +3,7 @@
 mod domain;
 mod exec;
 mod explore;
+mod explore_live;
 mod export;
 mod generate;
 mod import;

@@ -102,6 +102,8 @@ pub struct App {
     pub(crate) cqrs: CqrsState,
     pub(crate) flows: FlowsState,
     pub(crate) quit: bool,
+    /// Set when a follower grows the log while it is shown.
+    pub(crate) live: Option<crate::ui::live::LiveFeed>,
 }
 
 impl App {
@@ -137,6 +139,7 @@ impl App {
             cqrs: CqrsState::default(),
             flows: FlowsState::new(total),
             quit: false,
+            live: None,
         };
         if total > 0 {
             app.start_rate();

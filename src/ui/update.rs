@@ -80,6 +80,7 @@ pub fn update(app: &mut App, msg: Msg) {
             app.keep_detail_cursor_visible();
         }
         Msg::Tick => {
+            crate::ui::live::tick(app);
             app.cqrs.tick(&mut ctx!(app));
             let shown = app.view == View::Flows;
             app.flows.tick(&mut ctx!(app), shown);
