@@ -5,6 +5,7 @@ mod exec;
 mod explore;
 mod explore_live;
 mod export;
+mod follow;
 mod generate;
 mod import;
 mod import_postgres;
@@ -40,6 +41,7 @@ pub struct Cli {
 pub enum Command {
     Import(import::Args),
     Export(export::Args),
+    Follow(follow::Args),
     Info(info::Args),
     Generate(generate::Args),
     Replay(replay::Args),
@@ -74,6 +76,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Import(args)) => import::run(args),
         Some(Command::Export(args)) => export::run(args),
+        Some(Command::Follow(args)) => follow::run(args),
         Some(Command::Info(args)) => info::run(args),
         Some(Command::Generate(args)) => generate::run(args),
         Some(Command::Replay(args)) => replay::run(args),
