@@ -141,7 +141,7 @@ impl Follower {
             let mut ended = false;
             let mut failure = None;
             while batch.len() < BATCH {
-                match self.lines.next() {
+                match self.lines.next_line() {
                     Ok(Next::Line(line, text)) => {
                         match parse_record(&text, line, self.shape, self.stream_from) {
                             Ok(Some(event)) => batch.push((line, event)),

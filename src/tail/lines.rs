@@ -55,7 +55,7 @@ impl<R: Read> TailLines<R> {
 
     /// The next complete line, or what the input says instead. A line
     /// that is not UTF-8 is an error naming it.
-    pub fn next(&mut self) -> io::Result<Next> {
+    pub fn next_line(&mut self) -> io::Result<Next> {
         loop {
             if let Some(at) = self.buffer[self.searched..]
                 .iter()
@@ -139,15 +139,15 @@ mod tests {
     #[test]
     fn a_half_written_line_is_waited_for() {
         let mut lines = TailLines::growing(Parts(vec![b"{\"a\":1}\n{\"b\"", b":2}\r\n"]));
-        assert_eq!(lines.next().unwrap(), Next::Line(1, "{\"a\":1}".into()));
-        assert_eq!(lines.next().unwrap(), Next::Line(2, "{\"b\":2}".into()));
-        assert_eq!(lines.next().unwrap(), Next::Idle);
+        assert_eq!(lines.next_line().unwrap(), Next::Line(1, "{\"a\":1}".into()));
+        assert_eq!(lines.next_line().unwrap(), Next::Line(2, "{\"b\":2}".into()));
+        assert_eq!(lines.next_line().unwrap(), Next::Idle);
 
         let mut lines = TailLines::growing(Parts(vec![b"{\"a\":1}\n{\"b\""]));
-        assert_eq!(lines.next().unwrap(), Next::Line(1, "{\"a\":1}".into()));
-        assert_eq!(lines.next().unwrap(), Next::Idle);
+        assert_eq!(lines.next_line().unwrap(), Next::Line(1, "{\"a\":1}".into()));
+        assert_eq!(lines.next_line().unwrap(), Next::Idle);
         assert_eq!(
-            lines.next().unwrap(),
+            lines.next_line().unwrap(),
             Next::Idle,
             "still waiting, not rejected"
         );
@@ -156,17 +156,17 @@ mod tests {
     #[test]
     fn a_stream_ends_with_its_last_line() {
         let mut lines = TailLines::stream(Parts(vec![b"x\n\xEF\xBB\xBFy"]));
-        assert_eq!(lines.next().unwrap(), Next::Line(1, "x".into()));
-        assert_eq!(lines.next().unwrap(), Next::Line(2, "\u{feff}y".into()));
-        assert_eq!(lines.next().unwrap(), Next::End);
-        assert_eq!(lines.next().unwrap(), Next::End);
+        assert_eq!(lines.next_line().unwrap(), Next::Line(1, "x".into()));
+        assert_eq!(lines.next_line().unwrap(), Next::Line(2, "\u{feff}y".into()));
+        assert_eq!(lines.next_line().unwrap(), Next::End);
+        assert_eq!(lines.next_line().unwrap(), Next::End);
     }
 
     #[test]
     fn a_line_that_is_not_text_is_named() {
         let mut lines = TailLines::stream(Parts(vec![b"ok\n\xff\n"]));
-        assert_eq!(lines.next().unwrap(), Next::Line(1, "ok".into()));
-        let error = lines.next().unwrap_err().to_string();
+        assert_eq!(lines.next_line().unwrap(), Next::Line(1, "ok".into()));
+        let error = lines.next_line().unwrap_err().to_string();
         assert_eq!(error, "line 2: not UTF-8 text");
     }
 }
