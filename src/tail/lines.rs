@@ -139,12 +139,21 @@ mod tests {
     #[test]
     fn a_half_written_line_is_waited_for() {
         let mut lines = TailLines::growing(Parts(vec![b"{\"a\":1}\n{\"b\"", b":2}\r\n"]));
-        assert_eq!(lines.next_line().unwrap(), Next::Line(1, "{\"a\":1}".into()));
-        assert_eq!(lines.next_line().unwrap(), Next::Line(2, "{\"b\":2}".into()));
+        assert_eq!(
+            lines.next_line().unwrap(),
+            Next::Line(1, "{\"a\":1}".into())
+        );
+        assert_eq!(
+            lines.next_line().unwrap(),
+            Next::Line(2, "{\"b\":2}".into())
+        );
         assert_eq!(lines.next_line().unwrap(), Next::Idle);
 
         let mut lines = TailLines::growing(Parts(vec![b"{\"a\":1}\n{\"b\""]));
-        assert_eq!(lines.next_line().unwrap(), Next::Line(1, "{\"a\":1}".into()));
+        assert_eq!(
+            lines.next_line().unwrap(),
+            Next::Line(1, "{\"a\":1}".into())
+        );
         assert_eq!(lines.next_line().unwrap(), Next::Idle);
         assert_eq!(
             lines.next_line().unwrap(),
@@ -157,7 +166,10 @@ mod tests {
     fn a_stream_ends_with_its_last_line() {
         let mut lines = TailLines::stream(Parts(vec![b"x\n\xEF\xBB\xBFy"]));
         assert_eq!(lines.next_line().unwrap(), Next::Line(1, "x".into()));
-        assert_eq!(lines.next_line().unwrap(), Next::Line(2, "\u{feff}y".into()));
+        assert_eq!(
+            lines.next_line().unwrap(),
+            Next::Line(2, "\u{feff}y".into())
+        );
         assert_eq!(lines.next_line().unwrap(), Next::End);
         assert_eq!(lines.next_line().unwrap(), Next::End);
     }

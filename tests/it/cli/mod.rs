@@ -8,6 +8,7 @@ mod exec;
 mod export;
 mod files;
 mod fixture;
+mod follow;
 mod generate;
 mod import;
 mod import_ids;
