@@ -67,14 +67,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     } else {
         TailLines::growing(input.0)
     };
-    let temporary = args.db.is_none().then(|| TemporaryLog::new("follow"));
-    let path = match (&args.db, &temporary) {
-        (Some(db), _) => db.clone(),
-        (None, Some(temporary)) => {
-            let _ = std::fs::remove_file(temporary.path());
-            temporary.path().to_path_buf()
+    // Lives as long as the log it names.
+    let mut temporary = None;
+    let path = match &args.db {
+        Some(db) => db.clone(),
+        None => {
+            let made = temporary.insert(TemporaryLog::new("follow"));
+            let _ = std::fs::remove_file(made.path());
+            made.path().to_path_buf()
         }
-        (None, None) => unreachable!("a temporary log when no --db"),
     };
     let log = Arc::new(EventLog::create(&path)?);
     let follower = Follower {
