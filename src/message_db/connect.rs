@@ -118,21 +118,7 @@ impl Server {
 
     fn connect_error(&self, error: &postgres::Error) -> MessageDbError {
         if let Some(db) = error.as_db_error() {
-            let code = db.code();
-            if *code == SqlState::INVALID_PASSWORD
-                || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
-            {
-                return MessageDbError::AuthenticationRefused {
-                    user: self.user.clone(),
-                    why: db.message().to_string(),
-                };
-            }
-            if *code == SqlState::INVALID_CATALOG_NAME {
-                return MessageDbError::NoDatabase {
-                    database: self.database.clone(),
-                };
-            }
-            return MessageDbError::Server(db.message().to_string());
+            return self.refusal(db.code(), db.message());
         }
         let text = error.to_string();
         if text.contains("password") || text.contains("authentication") {
@@ -146,6 +132,38 @@ impl Server {
             port: self.port,
             why: io_reason(error).unwrap_or(text),
         }
+    }
+}
+
+impl Server {
+    /// What the server's answer to a connection attempt means.
+    fn refusal(&self, code: &SqlState, message: &str) -> MessageDbError {
+        if *code == SqlState::INVALID_PASSWORD
+            || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION
+        {
+            return MessageDbError::AuthenticationRefused {
+                user: self.user.clone(),
+                why: message.to_string(),
+            };
+        }
+        if *code == SqlState::INVALID_CATALOG_NAME {
+            return MessageDbError::NoDatabase {
+                database: self.database.clone(),
+            };
+        }
+        // Starting, stopping, or full: the server is there but not taking
+        // connections now, which a follower waits out.
+        if *code == SqlState::CANNOT_CONNECT_NOW
+            || *code == SqlState::ADMIN_SHUTDOWN
+            || *code == SqlState::TOO_MANY_CONNECTIONS
+        {
+            return MessageDbError::CannotConnect {
+                host: self.host.clone(),
+                port: self.port,
+                why: message.to_string(),
+            };
+        }
+        MessageDbError::Server(message.to_string())
     }
 }
 
@@ -226,5 +244,35 @@ impl MessageDbError {
             self,
             MessageDbError::Dropped { .. } | MessageDbError::CannotConnect { .. }
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_server_starting_or_stopping_is_waited_out_by_a_follower() {
+        let server = Server::parse("postgres://u@db.example:6543/store").unwrap();
+        for code in [
+            SqlState::CANNOT_CONNECT_NOW,
+            SqlState::ADMIN_SHUTDOWN,
+            SqlState::TOO_MANY_CONNECTIONS,
+        ] {
+            let error = server.refusal(&code, "the database system is shutting down");
+            assert!(error.is_transient(), "{code:?}: {error}");
+            assert_eq!(
+                error.to_string(),
+                "cannot connect to PostgreSQL at db.example:6543: the database system is \
+                 shutting down (is the server running, and listening there?)"
+            );
+        }
+        let refused = server.refusal(&SqlState::INVALID_PASSWORD, "no");
+        assert!(!refused.is_transient());
+        assert!(
+            !server
+                .refusal(&SqlState::INVALID_CATALOG_NAME, "no")
+                .is_transient()
+        );
     }
 }
