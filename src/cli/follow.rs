@@ -11,8 +11,8 @@
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
 use anyhow::Context;
@@ -127,45 +127,50 @@ struct Follower {
 }
 
 impl Follower {
-    /// Until the input ends (or `stop`): each batch of complete lines is
+    /// Until the input ends (or `stop`): the lines that have arrived are
     /// appended in one transaction, then handed to `written`. A bad line
     /// ends it with the line named; the batches before it stay.
     fn run(
-        mut self,
+        self,
         log: &EventLog,
         stop: &dyn Fn() -> bool,
         mut written: impl FnMut(&[Event]) -> Result<(), StdoutError>,
     ) -> anyhow::Result<()> {
+        let Follower {
+            lines,
+            shape,
+            stream_from,
+        } = self;
+        // A read of a pipe blocks until more comes: reading on a thread of
+        // its own lets what has arrived be written meanwhile.
+        let arrived = read_lines(lines);
         let mut batch: Vec<(u64, NewEvent)> = Vec::new();
         while !stop() {
-            let mut idle = false;
+            let first = match arrived.recv_timeout(IDLE) {
+                Ok(next) => next,
+                Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Err(mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
+            };
             let mut ended = false;
             let mut failure = None;
-            while batch.len() < BATCH {
-                match self.lines.next_line() {
+            let mut next = Some(first);
+            while let Some(item) = next.take() {
+                match item {
                     Ok(Next::Line(line, text)) => {
-                        match parse_record(&text, line, self.shape, self.stream_from) {
+                        match parse_record(&text, line, shape, stream_from) {
                             Ok(Some(event)) => batch.push((line, event)),
                             Ok(None) => {}
-                            Err(error) => {
-                                failure = Some(anyhow::anyhow!(error));
-                                break;
-                            }
+                            Err(error) => failure = Some(anyhow::anyhow!(error)),
                         }
                     }
-                    Ok(Next::Idle) => {
-                        idle = true;
-                        break;
-                    }
-                    Ok(Next::End) => {
-                        ended = true;
-                        break;
-                    }
-                    Err(error) => {
-                        failure = Some(error.into());
-                        break;
-                    }
+                    Ok(Next::Idle) => {}
+                    Ok(Next::End) => ended = true,
+                    Err(error) => failure = Some(error.into()),
                 }
+                if failure.is_some() || ended || batch.len() >= BATCH {
+                    break;
+                }
+                next = arrived.try_recv().ok();
             }
             if !batch.is_empty() {
                 let events = append(log, &batch)?;
@@ -178,12 +183,37 @@ impl Follower {
             if ended {
                 return Ok(());
             }
-            if idle {
-                std::thread::sleep(IDLE);
-            }
         }
         Ok(())
     }
+}
+
+/// Lines as they complete, from a thread that reads until the input ends
+/// or fails, or the receiver is dropped.
+fn read_lines(mut lines: TailLines<Box<dyn Read + Send>>) -> mpsc::Receiver<std::io::Result<Next>> {
+    let (sender, receiver) = mpsc::sync_channel(BATCH);
+    std::thread::spawn(move || {
+        loop {
+            let next = lines.next_line();
+            match next {
+                Ok(Next::Idle) => {
+                    // A file with nothing new: look again shortly.
+                    std::thread::sleep(IDLE);
+                    continue;
+                }
+                Ok(Next::End) | Err(_) => {
+                    let _ = sender.send(next);
+                    return;
+                }
+                Ok(Next::Line(..)) => {
+                    if sender.send(next).is_err() {
+                        return;
+                    }
+                }
+            }
+        }
+    });
+    receiver
 }
 
 /// Appends a batch, skipping events the log already holds (following the

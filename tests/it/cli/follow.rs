@@ -194,3 +194,38 @@ fn a_bad_line_stops_with_its_line_named() {
     assert_eq!(error.lines().count(), 1, "{error}");
     assert_eq!(String::from_utf8(output.stdout).unwrap().lines().count(), 1);
 }
+
+/// kcat keeps its pipe open: each record is printed as it comes, not when
+/// the pipe closes.
+#[test]
+fn records_on_a_pipe_that_stays_open_are_printed_as_they_come() {
+    let mut child = binary()
+        .args(["follow", "-", "--print"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, lines) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines() {
+            let Ok(line) = line else { break };
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut following = Following { child, lines };
+    for n in 1..=2 {
+        stdin
+            .write_all(format!("{}\n", event("pipe-1", n)).as_bytes())
+            .unwrap();
+        stdin.flush().unwrap();
+        assert_eq!(following.next_event()["data"]["n"], n);
+    }
+    drop(stdin);
+    let status = following.child.wait().unwrap();
+    assert!(status.success());
+}
