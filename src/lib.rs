@@ -20,6 +20,10 @@
 //!   built-in domains and a domain file's alike.
 //! - [`simulation`]: Notification vs StateTransfer over a virtual clock.
 //! - [`ingest`]: importing text into the store, all or nothing.
+//! - [`tail`]: following a growing text log (a file, a pipe, kcat's
+//!   Kafka records).
+//! - [`message_db`]: copying a Message DB event store on PostgreSQL into a
+//!   log, once or as it grows.
 //! - [`ui`]: the terminal front end, over all of the above.
 //!
 //! Only `store` knows redb; only `ui` knows the terminal.
@@ -33,9 +37,11 @@ pub mod format;
 pub mod git;
 pub mod ingest;
 pub mod jq;
+pub mod message_db;
 pub mod projection;
 pub mod simulation;
 pub mod store;
+pub mod tail;
 pub mod ui;
 pub mod varint;
 

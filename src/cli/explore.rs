@@ -20,16 +20,16 @@ const SAMPLE: &str = include_str!("../../sample-data/retail.jsonl");
 
 /// A log imported for this run only; removed when dropped or when the
 /// process is interrupted.
-struct TemporaryLog(ingest::TemporaryFile);
+pub(super) struct TemporaryLog(ingest::TemporaryFile);
 
 impl TemporaryLog {
-    fn new(name: &str) -> TemporaryLog {
+    pub(super) fn new(name: &str) -> TemporaryLog {
         let path =
             std::env::temp_dir().join(format!("eventscope-{}-{name}.redb", std::process::id()));
         TemporaryLog(ingest::TemporaryFile::new(path))
     }
 
-    fn path(&self) -> &Path {
+    pub(super) fn path(&self) -> &Path {
         self.0.path()
     }
 }
@@ -121,6 +121,13 @@ fn domain_file(named: Option<&Path>, log: Option<&Path>) -> anyhow::Result<Optio
 
 /// Runs the explorer on `log` until the user quits.
 pub fn run(log: Option<PathBuf>, domain: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+    if let Some(url) = log
+        .as_deref()
+        .and_then(Path::to_str)
+        .filter(|text| eventscope::message_db::is_url(text))
+    {
+        return super::explore_live::postgres(url);
+    }
     let domain = domain_file(domain.as_deref(), log.as_deref())?;
     let (opened, temporary) = open(log.as_deref())?;
     // Name what the user asked for, not the file it was imported into.

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use eventscope::format::{self, Format};
 use eventscope::ingest;
+use eventscope::message_db;
 use eventscope::store::AppendSummary;
 
 use super::progress::Progress;
@@ -15,13 +16,16 @@ use super::progress::Progress;
 /// the log exactly as it was.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The file to read; `-` reads standard input.
+    /// The file to read; `-` reads standard input; or a Message DB on
+    /// PostgreSQL, as `postgres://USER[:PASSWORD]@HOST:PORT/DATABASE`,
+    /// whose messages are copied (a later import continues where the log
+    /// stopped).
     #[arg(required_unless_present = "git")]
     pub file: Option<PathBuf>,
     /// Import a git repository's history instead: each commit of HEAD's
     /// first-parent line (oldest first) becomes a CommitRecorded event and
     /// one FileAdded, FileChanged, FileDeleted or FileRenamed per file.
-    #[arg(long, value_name = "REPO", conflicts_with_all = ["file", "format", "skip_existing"])]
+    #[arg(long, value_name = "REPO", conflicts_with_all = ["file", "format", "skip_existing", "follow"])]
     pub git: Option<PathBuf>,
     /// The redb log to append to (created if absent).
     #[arg(long)]
@@ -38,9 +42,26 @@ pub struct Args {
     /// version are always appended.
     #[arg(long)]
     pub skip_existing: bool,
+    /// From a Message DB: after the copy, keep copying new messages as
+    /// they are written (until interrupted).
+    #[arg(long)]
+    pub follow: bool,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
+    if let Some(url) = args
+        .file
+        .as_deref()
+        .and_then(Path::to_str)
+        .filter(|f| message_db::is_url(f))
+    {
+        return super::import_postgres::run(url, &args.db, args.follow);
+    }
+    if args.follow {
+        anyhow::bail!(
+            "--follow copies from a Message DB (postgres://...); to follow a file use `eventscope follow FILE`"
+        );
+    }
     let mut progress = Progress::new("importing");
     let Some(file) = args.file.clone() else {
         let repo = args.git.clone().unwrap_or_default();

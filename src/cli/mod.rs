@@ -5,10 +5,13 @@ mod domain;
 mod dry_run;
 mod exec;
 mod explore;
+mod explore_live;
 mod export;
+mod follow;
 mod generate;
 mod import;
 mod import_git;
+mod import_postgres;
 mod info;
 pub mod output;
 mod progress;
@@ -48,6 +51,7 @@ pub struct Cli {
 pub enum Command {
     Import(import::Args),
     Export(export::Args),
+    Follow(follow::Args),
     Info(info::Args),
     Generate(generate::Args),
     Replay(replay::Args),
@@ -92,6 +96,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Import(args)) => import::run(args),
         Some(Command::Export(args)) => export::run(args),
+        Some(Command::Follow(args)) => follow::run(args),
         Some(Command::Info(args)) => info::run(args),
         Some(Command::Generate(args)) => generate::run(args),
         Some(Command::Replay(args)) => replay::run(args),

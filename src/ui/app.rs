@@ -107,6 +107,8 @@ pub struct App {
     /// The domain file in use, watched for saves.
     pub(crate) domain: Option<DomainWatch>,
     pub(crate) quit: bool,
+    /// Set when a follower grows the log while it is shown.
+    pub(crate) live: Option<crate::ui::live::LiveFeed>,
 }
 
 impl App {
@@ -143,6 +145,7 @@ impl App {
             flows: FlowsState::new(total, Vec::new()),
             domain: None,
             quit: false,
+            live: None,
         };
         if total > 0 {
             app.start_rate();

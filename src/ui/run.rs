@@ -12,6 +12,7 @@ use ratatui::crossterm::event::{self, Event as TermEvent};
 
 use crate::store::EventLog;
 use crate::ui::app::App;
+use crate::ui::live::LiveFeed;
 use crate::ui::msg::{Msg, TICK};
 use crate::ui::{panic_guard, update, views};
 
@@ -19,8 +20,26 @@ use crate::ui::{panic_guard, update, views};
 /// at `domain`, if any. The terminal is restored on every exit path,
 /// panics included.
 pub fn run(log: EventLog, title: Option<&str>, domain: Option<&Path>) -> anyhow::Result<()> {
+    run_with(Arc::new(log), title, domain, None)
+}
+
+/// [`run`] on a log that `feed`'s follower grows meanwhile: the explorer
+/// shows new events as they come (see `live.rs`).
+pub fn run_live(log: Arc<EventLog>, title: Option<&str>, feed: LiveFeed) -> anyhow::Result<()> {
+    run_with(log, title, None, Some(feed))
+}
+
+fn run_with(
+    log: Arc<EventLog>,
+    title: Option<&str>,
+    domain: Option<&Path>,
+    live: Option<LiveFeed>,
+) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel();
-    let mut app = App::new(Arc::new(log), tx.clone());
+    let mut app = App::new(log, tx.clone());
+    if let Some(feed) = live {
+        crate::ui::live::start(&mut app, feed);
+    }
     if let Some(title) = title {
         app.set_title(title);
     }

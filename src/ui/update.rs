@@ -81,6 +81,7 @@ pub fn update(app: &mut App, msg: Msg) {
         }
         Msg::Tick => {
             app.watch_domain();
+            crate::ui::live::tick(app);
             app.cqrs.tick(&mut ctx!(app));
             let shown = app.view == View::Flows;
             app.flows.tick(&mut ctx!(app), shown);

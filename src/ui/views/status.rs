@@ -38,6 +38,9 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
         )),
         None => parts.push("empty".into()),
     }
+    if let Some(mark) = crate::ui::live::mark(app) {
+        parts.push(mark);
+    }
     if let Some(filter) = app.filter_description() {
         parts.push(format!("filter {filter}"));
     }

@@ -9,6 +9,7 @@ mod exec_dry_run;
 mod export;
 mod files;
 mod fixture;
+mod follow;
 mod generate;
 mod git;
 mod import;

@@ -266,3 +266,61 @@ fn saving_the_domain_file_while_the_explorer_runs_reloads_it() {
     session.screen.wait_for("books (jq) at #1");
     session.quit();
 }
+
+/// `eventscope follow FILE` on a terminal: the explorer opens on the
+/// growing file and shows what another process appends, without a key.
+#[test]
+fn following_a_growing_file_shows_new_events_without_a_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("growing.jsonl");
+    let line = |n: usize| {
+        format!(
+            "{{\"stream\":\"tail-{n}\",\"type\":\"Appended{n}\",\"time\":\"2024-03-01T09:30:0{}Z\",\"data\":{{}}}}\n",
+            n % 10
+        )
+    };
+    std::fs::write(&path, line(1)).unwrap();
+    let session = Session::start(&["follow".as_ref(), path.as_os_str()], &[]);
+    session.screen.wait_for("Log: 1 events");
+    session.screen.wait_for("● following");
+    for n in 2..=4 {
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        file.write_all(line(n).as_bytes()).unwrap();
+        drop(file);
+        session.screen.wait_for(&format!("Log: {n} events"));
+        session.screen.wait_for(&format!("seq {n} · {n} of {n}"));
+        session.screen.wait_for(&format!("Appended{n}"));
+    }
+    session.quit();
+}
+
+/// `eventscope postgres://...`: messages written with Message DB's
+/// `write_message` while the explorer shows the store appear on screen.
+#[test]
+fn the_explorer_on_a_message_db_shows_new_messages_without_a_key() {
+    let server = crate::support::postgres::Postgres::start();
+    let mut client = server.client(crate::support::postgres::DATABASE);
+    let write = |client: &mut postgres::Client, n: i64| {
+        client
+            .execute(
+                "SELECT write_message(gen_random_uuid()::varchar, 'account-1', \
+                 'Deposited' || $1::text, '{}'::jsonb)",
+                &[&n.to_string()],
+            )
+            .unwrap();
+    };
+    write(&mut client, 1);
+    let url = server.url(crate::support::postgres::DATABASE);
+    let session = Session::start(&[url.as_ref()], &[]);
+    session.screen.wait_for("Log: 1 events");
+    for n in 2..=3 {
+        write(&mut client, n);
+        session.screen.wait_for(&format!("Log: {n} events"));
+        session.screen.wait_for(&format!("Deposited{n}"));
+    }
+    session.screen.wait_for("● following");
+    session.quit();
+}

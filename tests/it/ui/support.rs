@@ -286,11 +286,6 @@ impl Harness {
         self.app.event_at(seq).unwrap()
     }
 
-    /// The folder the log is in.
-    pub fn dir(&self) -> &std::path::Path {
-        self._dir.path()
-    }
-
     /// The bytes of the log's file, to show that nothing was written.
     pub fn log_bytes(&self) -> Vec<u8> {
         let file = std::fs::read_dir(self._dir.path())
