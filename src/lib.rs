@@ -19,6 +19,7 @@
 //!   built-in domains and a domain file's alike.
 //! - [`simulation`]: Notification vs StateTransfer over a virtual clock.
 //! - [`ingest`]: importing text into the store, all or nothing.
+//! - [`lesson`]: lessons as data, read and checked against a log.
 //! - [`ui`]: the terminal front end, over all of the above.
 //!
 //! Only `store` knows redb; only `ui` knows the terminal.
@@ -31,6 +32,7 @@ pub mod event;
 pub mod format;
 pub mod ingest;
 pub mod jq;
+pub mod lesson;
 pub mod projection;
 pub mod simulation;
 pub mod store;
