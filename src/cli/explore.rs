@@ -15,12 +15,12 @@ use eventscope::ui::{self, App, Msg, keymap::Action};
 
 use super::simulate::SimArgs;
 
-/// The bundled sample, opened when no log is named.
-const SAMPLE: &str = include_str!("../../sample-data/retail.jsonl");
+/// The bundled sample opened when no log is named.
+const DEFAULT_SAMPLE: &str = "retail";
 
 /// A log imported for this run only; removed when dropped or when the
 /// process is interrupted.
-struct TemporaryLog(ingest::TemporaryFile);
+pub struct TemporaryLog(ingest::TemporaryFile);
 
 impl TemporaryLog {
     fn new(name: &str) -> TemporaryLog {
@@ -34,29 +34,48 @@ impl TemporaryLog {
     }
 }
 
+/// Imports `text` into a log for this run only.
+pub fn import_temporary(
+    name: &str,
+    mut text: Box<dyn std::io::BufRead + Send>,
+) -> anyhow::Result<(EventLog, TemporaryLog)> {
+    let temporary = TemporaryLog::new(name);
+    let _ = std::fs::remove_file(temporary.path());
+    let format = format::detect(&mut text)?;
+    ingest::import_into(text, temporary.path(), format, |_| {})?;
+    let log = EventLog::open(temporary.path())?;
+    Ok((log, temporary))
+}
+
+/// Opens a bundled sample: imported once into the cache and reused, so
+/// its snapshots and the commands issued against it persist (`fresh`
+/// starts it over from the bundled file); if the cache is unusable, a
+/// temporary copy serves.
+fn open_sample(
+    sample: eventscope::lesson::Sample,
+    fresh: bool,
+) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> {
+    if let Some(cached) = cached_sample(sample, fresh)
+        && let Ok(log) = EventLog::open(&cached)
+    {
+        return Ok((log, None));
+    }
+    let (log, temporary) = import_temporary(sample.name, Box::new(sample.jsonl.as_bytes()))?;
+    Ok((log, Some(temporary)))
+}
+
 /// Opens `log` (a redb log, or a JSONL file imported into a temporary log;
 /// none: the bundled retail sample). The temporary log, if any, lives as
 /// long as the returned guard.
 fn open(log: Option<&Path>) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> {
-    let import = |name: &str, mut text: Box<dyn std::io::BufRead + Send>| -> anyhow::Result<_> {
-        let temporary = TemporaryLog::new(name);
-        let _ = std::fs::remove_file(temporary.path());
-        let format = format::detect(&mut text)?;
-        ingest::import_into(text, temporary.path(), format, |_| {})?;
-        let log = EventLog::open(temporary.path())?;
+    let import = |name: &str, text: Box<dyn std::io::BufRead + Send>| -> anyhow::Result<_> {
+        let (log, temporary) = import_temporary(name, text)?;
         Ok((log, Some(temporary)))
     };
     let Some(path) = log else {
-        // The bundled sample is imported once into the cache and reused, so
-        // its snapshots and the commands issued against it persist; if the
-        // cache is unusable (or another explorer holds it), a temporary
-        // copy serves.
-        if let Some(cached) = cached_sample()
-            && let Ok(log) = EventLog::open(&cached)
-        {
-            return Ok((log, None));
-        }
-        return import("sample", Box::new(SAMPLE.as_bytes()));
+        let sample = eventscope::lesson::sample(DEFAULT_SAMPLE)
+            .context("the default sample is not bundled")?;
+        return open_sample(sample, false);
     };
     match ui::open_log(path) {
         Ok(log) => Ok((log, None)),
@@ -75,11 +94,11 @@ fn open(log: Option<&Path>) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> 
     }
 }
 
-/// The bundled sample's log in the user's cache directory
+/// A bundled sample's log in the user's cache directory
 /// (`$XDG_CACHE_HOME/eventscope` or `~/.cache/eventscope`), imported on
-/// first use. Named by a hash of the sample, so a new sample is imported
-/// afresh; delete the file to start over.
-fn cached_sample() -> Option<PathBuf> {
+/// first use, and again when `fresh` (the class's commands gone). Named by
+/// a hash of the sample, so a new sample is imported afresh.
+pub fn cached_sample(sample: eventscope::lesson::Sample, fresh: bool) -> Option<PathBuf> {
     use std::hash::{Hash, Hasher};
     let base = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
@@ -88,10 +107,20 @@ fn cached_sample() -> Option<PathBuf> {
     let dir = base.join("eventscope");
     std::fs::create_dir_all(&dir).ok()?;
     let mut hasher = std::hash::DefaultHasher::new();
-    SAMPLE.hash(&mut hasher);
-    let path = dir.join(format!("retail-sample-{:016x}.redb", hasher.finish()));
-    if !path.exists() {
-        ingest::import_into(SAMPLE.as_bytes(), &path, Format::Native, |_| {}).ok()?;
+    sample.jsonl.hash(&mut hasher);
+    let path = dir.join(format!(
+        "{}-sample-{:016x}.redb",
+        sample.name,
+        hasher.finish()
+    ));
+    if fresh || !path.exists() {
+        // Imported beside it and renamed over it: a failed import leaves the
+        // cached copy as it was, and an explorer that holds it open keeps
+        // reading the file it opened.
+        let partial = path.with_extension("redb.partial");
+        let _ = std::fs::remove_file(&partial);
+        ingest::import_into(sample.jsonl.as_bytes(), &partial, Format::Native, |_| {}).ok()?;
+        std::fs::rename(&partial, &path).ok()?;
     }
     Some(path)
 }
@@ -103,16 +132,74 @@ fn is_text(path: &Path) -> bool {
     )
 }
 
+/// How the explorer starts.
+#[derive(Debug, Default)]
+pub struct ExploreOptions {
+    /// A lesson to start: a bundled lesson's name or a lesson file.
+    pub lesson: Option<String>,
+    /// Presenter mode from the start.
+    pub present: bool,
+    /// Start the bundled sample over from the bundled file.
+    pub fresh: bool,
+}
+
 /// Runs the explorer on `log` until the user quits.
-pub fn run(log: Option<PathBuf>) -> anyhow::Result<ExitCode> {
-    let (opened, temporary) = open(log.as_deref())?;
-    // Name what the user asked for, not the file it was imported into.
-    let title = match (&log, &temporary) {
-        (None, _) => Some("the bundled retail sample".to_string()),
-        (Some(path), Some(_)) => Some(format!("{} (imported for this session)", path.display())),
-        (Some(_), None) => None,
+pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<ExitCode> {
+    let lesson = options
+        .lesson
+        .as_deref()
+        .map(super::lesson::resolve)
+        .transpose()?;
+    // The log: the one named, else the lesson's, else the default sample.
+    let sample = match (&log, &lesson) {
+        (Some(_), _) => None,
+        (None, Some(found)) => match super::lesson::log_of(found) {
+            super::lesson::LessonLog::Sample(sample) => Some(sample),
+            super::lesson::LessonLog::File(_) => None,
+        },
+        (None, None) => eventscope::lesson::sample(DEFAULT_SAMPLE),
     };
-    ui::run(opened, title.as_deref())?;
+    let lesson_file = match (&log, &lesson) {
+        (None, Some(found)) => match super::lesson::log_of(found) {
+            super::lesson::LessonLog::File(path) => Some(path),
+            super::lesson::LessonLog::Sample(_) => None,
+        },
+        _ => None,
+    };
+    let (opened, temporary) = match (sample, &lesson_file) {
+        (Some(sample), _) => open_sample(sample, options.fresh)?,
+        (None, Some(path)) => open(Some(path))?,
+        (None, None) => open(log.as_deref())?,
+    };
+    // Name what the user asked for, not the file it was imported into.
+    let named = log.clone().or(lesson_file);
+    let title = match (sample, &named, &temporary) {
+        (Some(sample), _, _) => Some(format!("the bundled {} sample", sample.name)),
+        (None, Some(path), Some(_)) => {
+            Some(format!("{} (imported for this session)", path.display()))
+        }
+        _ => None,
+    };
+    ui::run_with(opened, title.as_deref(), |app| {
+        if let Some(sample) = sample {
+            app.set_sample(sample.name);
+        }
+        if let Some(found) = lesson {
+            let name = found.name.clone();
+            let from_file = !eventscope::lesson::BUNDLED
+                .iter()
+                .any(|(file, _)| *file == found.file);
+            if from_file {
+                app.offer_lesson(Ok(found));
+            }
+            if let Err(problem) = app.open_lesson(&name) {
+                app.show_error(problem);
+            }
+        }
+        if options.present {
+            app.toggle_presenter();
+        }
+    })?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -129,8 +216,15 @@ pub enum RenderView {
 /// Draw one screen of the explorer as plain text on stdout.
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
-    /// The redb log (or JSONL file).
-    pub log: PathBuf,
+    /// The redb log (or JSONL file); not needed with `--lesson`.
+    #[arg(required_unless_present = "lesson")]
+    pub log: Option<PathBuf>,
+    /// Draw a lesson's step instead: a bundled lesson's name or a lesson file.
+    #[arg(long, requires = "step", conflicts_with_all = ["log", "view", "at", "projection"])]
+    pub lesson: Option<String>,
+    /// The step of `--lesson` to draw, from 1.
+    #[arg(long, requires = "lesson")]
+    pub step: Option<usize>,
     /// The view to draw.
     #[arg(long, value_enum, default_value = "log")]
     pub view: RenderView,
@@ -148,7 +242,7 @@ pub struct RenderArgs {
     pub sim: SimArgs,
 }
 
-fn parse_size(text: &str) -> Result<(u16, u16), String> {
+pub fn parse_size(text: &str) -> Result<(u16, u16), String> {
     let (w, h) = text
         .split_once(['x', 'X'])
         .ok_or_else(|| format!("`{text}` is not a size: write it as WIDTHxHEIGHT, e.g. 100x30"))?;
@@ -164,11 +258,21 @@ fn parse_size(text: &str) -> Result<(u16, u16), String> {
 
 /// Writes one screen of the explorer as plain text to stdout.
 pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
+    if let (Some(lesson), Some(step)) = (&args.lesson, args.step) {
+        let screen = super::lesson::render_step(lesson, step, args.size)?;
+        let mut stdout = super::output::Stdout::lock();
+        stdout.text(&screen)?;
+        stdout.finish()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(path) = &args.log else {
+        anyhow::bail!("render needs a LOG, or --lesson and --step");
+    };
     // Drawing changes nothing, so a redb log is opened read-only: the file
     // is left as it was, and a read-only file can be drawn.
-    let (log, _temporary) = match EventLog::open_read_only(&args.log) {
+    let (log, _temporary) = match EventLog::open_read_only(path) {
         Ok(log) => (log, None),
-        Err(StoreError::NotALog { .. }) => open(Some(&args.log))?,
+        Err(StoreError::NotALog { .. }) => open(Some(path))?,
         Err(error) => return Err(error.into()),
     };
     let (tx, rx) = mpsc::channel();

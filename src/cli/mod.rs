@@ -7,6 +7,7 @@ mod export;
 mod generate;
 mod import;
 mod info;
+mod lesson;
 pub mod output;
 mod progress;
 mod replay;
@@ -30,6 +31,20 @@ pub struct Cli {
     /// into a temporary log. Without it, the bundled retail sample.
     pub log: Option<PathBuf>,
 
+    /// Start a guided lesson: a bundled lesson's name (introduction,
+    /// event-sourcing, ...) or a lesson file. Without LOG, the lesson's log.
+    #[arg(long)]
+    pub lesson: Option<String>,
+
+    /// Presenter mode: high contrast, one pane zoomed, big figures.
+    #[arg(long)]
+    pub present: bool,
+
+    /// Start the bundled sample over: the commands a class issued in it are
+    /// gone, as on first use.
+    #[arg(long)]
+    pub fresh: bool,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -45,6 +60,9 @@ pub enum Command {
     Simulate(simulate::Args),
     Verify(verify::Args),
     Render(explore::RenderArgs),
+    /// Lessons: export one as Markdown.
+    #[command(subcommand)]
+    Lesson(lesson::LessonCommand),
 }
 
 /// Reads the command line; a usage error exits 2 with clap's message.
@@ -79,7 +97,15 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Simulate(args)) => simulate::run(args),
         Some(Command::Verify(args)) => verify::run(args),
         Some(Command::Render(args)) => explore::render(args),
-        None => explore::run(cli.log),
+        Some(Command::Lesson(command)) => lesson::run(command),
+        None => explore::run(
+            cli.log,
+            explore::ExploreOptions {
+                lesson: cli.lesson,
+                present: cli.present,
+                fresh: cli.fresh,
+            },
+        ),
     }
 }
 

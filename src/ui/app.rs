@@ -11,6 +11,7 @@ use crate::ui::chain::Flow;
 pub use crate::ui::ctx::Notice;
 use crate::ui::jobs::Jobs;
 use crate::ui::json_tree::{self, TreeLine};
+use crate::ui::lesson::LessonsState;
 use crate::ui::line_edit::LineEdit;
 use crate::ui::msg::{Job, Msg};
 use crate::ui::payload;
@@ -54,6 +55,7 @@ pub enum Overlay {
     Prompt { kind: PromptKind, line: LineEdit },
     TypePicker { selected: usize },
     ProjectionPicker { selected: usize },
+    LessonPicker { selected: usize },
 }
 
 /// One line of the detail pane.
@@ -101,6 +103,9 @@ pub struct App {
     pub(crate) projections: ProjectionsState,
     pub(crate) cqrs: CqrsState,
     pub(crate) flows: FlowsState,
+    pub(crate) lessons: LessonsState,
+    /// Presenter mode: drawn for a room.
+    pub(crate) presenting: bool,
     pub(crate) quit: bool,
 }
 
@@ -136,6 +141,8 @@ impl App {
             projections: ProjectionsState::default(),
             cqrs: CqrsState::default(),
             flows: FlowsState::new(total),
+            lessons: LessonsState::with_bundled(),
+            presenting: false,
             quit: false,
         };
         if total > 0 {

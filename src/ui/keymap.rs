@@ -32,6 +32,8 @@ pub enum Context {
     Picker,
     /// The help overlay is open.
     Help,
+    /// A lesson is playing (no overlay open, the command line not focused).
+    Lesson,
 }
 
 impl Context {
@@ -49,6 +51,7 @@ impl Context {
             Context::Prompt => "In a prompt",
             Context::Picker => "In a pick list",
             Context::Help => "In this help",
+            Context::Lesson => "During a lesson",
         }
     }
 }
@@ -108,6 +111,10 @@ pub enum Action {
     NextCustomer,
     PreviousCustomer,
     FollowCustomer,
+    Lessons,
+    NextStep,
+    PreviousStep,
+    LeaveLesson,
     /// A key that edits the line of a prompt or the command line.
     Edit(Edit),
 }
@@ -297,6 +304,10 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ch(']'), C::Flows, A::NextCustomer, "customer", "compare the next customer"),
     bind(Key::ch('['), C::Flows, A::PreviousCustomer, "customer", "compare the previous customer"),
     bind(Key::ch('f'), C::Flows, A::FollowCustomer, "", "compare the customer of the latest customer event"),
+    // A lesson.
+    bind(Key::ch('>'), C::Lesson, A::NextStep, "next", "the lesson's next step"),
+    bind(Key::ch('<'), C::Lesson, A::PreviousStep, "back", "the lesson's previous step"),
+    bind(Key::ch('X'), C::Lesson, A::LeaveLesson, "leave", "leave the lesson: the explorer is put back as it was"),
     // Prompts and pick lists.
     bind(Key::plain(K::Enter), C::Prompt, A::Submit, "go", "accept"),
     bind(Key::plain(K::Esc), C::Prompt, A::Cancel, "cancel", "close the prompt"),
@@ -335,6 +346,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ch('2'), C::Global, A::ShowProjections, "", "the projections view"),
     bind(Key::ch('3'), C::Global, A::ShowCqrs, "", "the CQRS view: send commands, watch both sides"),
     bind(Key::ch('4'), C::Global, A::ShowFlows, "", "the flows view: Notification vs StateTransfer"),
+    bind(Key::ch('L'), C::Global, A::Lessons, "lessons", "guided lessons: pick one, see how far each got"),
     bind(Key::ch('?'), C::Global, A::ToggleHelp, "help", "this help"),
     bind(Key::ch('q'), C::Global, A::Quit, "quit", "quit"),
     bind(Key { code: K::Char('c'), ctrl: true, }, C::Global, A::Quit, "", "quit"),

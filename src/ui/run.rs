@@ -17,6 +17,16 @@ use crate::ui::{panic_guard, update, views};
 /// Runs the explorer on `log` until the user quits. The terminal is
 /// restored on every exit path, panics included.
 pub fn run(log: EventLog, title: Option<&str>) -> anyhow::Result<()> {
+    run_with(log, title, |_| {})
+}
+
+/// [`run`], with `setup` applied to the App once it knows the screen's
+/// size (a lesson to start, presenter mode).
+pub fn run_with(
+    log: EventLog,
+    title: Option<&str>,
+    setup: impl FnOnce(&mut App),
+) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel();
     let mut app = App::new(Arc::new(log), tx.clone());
     if let Some(title) = title {
@@ -32,6 +42,7 @@ pub fn run(log: EventLog, title: Option<&str>) -> anyhow::Result<()> {
     let result = (|| -> anyhow::Result<()> {
         let size = terminal.size()?;
         update(&mut app, Msg::Resize(size.width, size.height));
+        setup(&mut app);
         loop {
             terminal.draw(|frame| views::render(&app, frame))?;
             let Ok(msg) = rx.recv() else { break };

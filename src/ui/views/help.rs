@@ -49,8 +49,9 @@ const INTRO: &[&str] = &[
      replica go wrong. Every change of these runs the log again from the start.",
 ];
 
-const ORDER: [Context; 11] = [
+const ORDER: [Context; 12] = [
     Context::Global,
+    Context::Lesson,
     Context::List,
     Context::Detail,
     Context::Projections,

@@ -27,6 +27,7 @@
 //! job spawner, the notice line, the stream names.
 
 pub mod complete;
+pub mod lesson;
 pub mod msg;
 pub mod read_models;
 pub mod read_rows;

@@ -86,7 +86,7 @@ impl CqrsState {
     }
 
     /// Lets every read model apply what it may, then redraws the rows.
-    fn catch_up(&mut self, ctx: &mut Ctx) {
+    pub(super) fn catch_up(&mut self, ctx: &mut Ctx) {
         let last_seq = ctx.log.last_seq().unwrap_or(0);
         let now = self.now();
         for model in &mut self.read_models {
@@ -220,7 +220,7 @@ impl CqrsState {
 
     /// Shows the write model of the stream the command line names, once it
     /// names one of the command's kind (and another than the one shown).
-    fn write_model_follows_input(&mut self, ctx: &mut Ctx) {
+    pub(super) fn write_model_follows_input(&mut self, ctx: &mut Ctx) {
         let mut words = self.input.split_whitespace();
         let (Some(name), Some(stream)) = (words.next(), words.next()) else {
             return;

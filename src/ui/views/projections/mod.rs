@@ -24,6 +24,7 @@
 
 pub mod layout;
 pub mod lazy_state;
+pub mod lesson;
 pub mod msg;
 pub mod render;
 pub mod state;
