@@ -283,7 +283,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ctrl(K::Char('e')), C::CommandLine, A::Edit(Edit::End), "", "to the end of the line"),
     bind(Key::plain(K::Delete), C::CommandLine, A::Edit(Edit::DeleteNext), "", "delete the character under the cursor"),
     bind(Key::ctrl(K::Char('w')), C::CommandLine, A::Edit(Edit::DeleteWord), "", "delete the word before the cursor"),
-    bind(Key::ctrl(K::Char('u')), C::CommandLine, A::Edit(Edit::DeleteToStart), "", "delete everything before the cursor"),
+    bind(Key::ctrl(K::Char('u')), C::CommandLine, A::Edit(Edit::DeleteToStart), "", "delete everything before the cursor (at the end: the whole line)"),
     // The flows view. The parameter keys are shown beside their values on
     // the view's bottom border, not in the footer.
     bind(Key::ch('.'), C::Flows, A::StepForward, "step", "one log event on (after the last: the next delivery)"),
@@ -346,7 +346,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ch('2'), C::Global, A::ShowProjections, "", "the projections view"),
     bind(Key::ch('3'), C::Global, A::ShowCqrs, "", "the CQRS view: send commands, watch both sides"),
     bind(Key::ch('4'), C::Global, A::ShowFlows, "", "the flows view: Notification vs StateTransfer"),
-    bind(Key::ch('L'), C::Global, A::Lessons, "lessons", "guided lessons: pick one, see how far each got"),
+    bind(Key::ch('L'), C::Global, A::Lessons, "", "guided lessons: pick one, see how far each got"),
     bind(Key::ch('?'), C::Global, A::ToggleHelp, "help", "this help"),
     bind(Key::ch('q'), C::Global, A::Quit, "quit", "quit"),
     bind(Key { code: K::Char('c'), ctrl: true, }, C::Global, A::Quit, "", "quit"),

@@ -51,7 +51,6 @@ const INTRO: &[&str] = &[
 
 const ORDER: [Context; 12] = [
     Context::Global,
-    Context::Lesson,
     Context::List,
     Context::Detail,
     Context::Projections,
@@ -62,6 +61,7 @@ const ORDER: [Context; 12] = [
     Context::Prompt,
     Context::Picker,
     Context::Help,
+    Context::Lesson,
 ];
 
 /// The help text, as lines.

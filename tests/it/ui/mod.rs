@@ -6,6 +6,7 @@ mod behaviour;
 mod cqrs;
 mod flows;
 mod hostile;
+mod lessons;
 mod projections;
 mod projections_lazy;
 mod prompts;
