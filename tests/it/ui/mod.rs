@@ -13,3 +13,4 @@ mod prompts;
 mod pty;
 mod screens;
 mod support;
+mod workshop;

