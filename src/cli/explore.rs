@@ -225,6 +225,9 @@ pub struct RenderArgs {
     /// The step of `--lesson` to draw, from 1.
     #[arg(long, requires = "lesson")]
     pub step: Option<usize>,
+    /// Draw it as presenter mode does.
+    #[arg(long)]
+    pub present: bool,
     /// The view to draw.
     #[arg(long, value_enum, default_value = "log")]
     pub view: RenderView,
@@ -259,7 +262,7 @@ pub fn parse_size(text: &str) -> Result<(u16, u16), String> {
 /// Writes one screen of the explorer as plain text to stdout.
 pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
     if let (Some(lesson), Some(step)) = (&args.lesson, args.step) {
-        let screen = super::lesson::render_step(lesson, step, args.size)?;
+        let screen = super::lesson::render_step(lesson, step, args.size, args.present)?;
         let mut stdout = super::output::Stdout::lock();
         stdout.text(&screen)?;
         stdout.finish()?;
@@ -306,6 +309,9 @@ pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
             .map_err(anyhow::Error::msg)?;
         app.seek_flows(args.at.unwrap_or(0));
         ui::settle(&mut app, &rx, Duration::from_secs(600));
+    }
+    if args.present {
+        app.toggle_presenter();
     }
     let mut stdout = super::output::Stdout::lock();
     stdout.text(&ui::render_text(&app, width, height))?;

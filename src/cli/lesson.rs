@@ -105,7 +105,12 @@ fn draw_step(app: &mut App, rx: &Receiver<Msg>, step: usize, size: (u16, u16)) -
 }
 
 /// `render --lesson L --step S`: the step's screen.
-pub fn render_step(arg: &str, step: usize, size: (u16, u16)) -> anyhow::Result<String> {
+pub fn render_step(
+    arg: &str,
+    step: usize,
+    size: (u16, u16),
+    present: bool,
+) -> anyhow::Result<String> {
     let found = resolve(arg)?;
     if step == 0 || step > found.steps.len() {
         anyhow::bail!(
@@ -116,6 +121,9 @@ pub fn render_step(arg: &str, step: usize, size: (u16, u16)) -> anyhow::Result<S
     }
     let (log, _temporary) = open_for_drawing(&found)?;
     let (mut app, rx) = playing(&found, log, size)?;
+    if present {
+        app.toggle_presenter();
+    }
     Ok(draw_step(&mut app, &rx, step, size))
 }
 

@@ -115,6 +115,7 @@ pub enum Action {
     NextStep,
     PreviousStep,
     LeaveLesson,
+    TogglePresenter,
     /// A key that edits the line of a prompt or the command line.
     Edit(Edit),
 }
@@ -347,6 +348,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ch('3'), C::Global, A::ShowCqrs, "", "the CQRS view: send commands, watch both sides"),
     bind(Key::ch('4'), C::Global, A::ShowFlows, "", "the flows view: Notification vs StateTransfer"),
     bind(Key::ch('L'), C::Global, A::Lessons, "", "guided lessons: pick one, see how far each got"),
+    bind(Key::ch('P'), C::Global, A::TogglePresenter, "", "presenter mode: high contrast, big figures, one pane"),
     bind(Key::ch('?'), C::Global, A::ToggleHelp, "help", "this help"),
     bind(Key::ch('q'), C::Global, A::Quit, "quit", "quit"),
     bind(Key { code: K::Char('c'), ctrl: true, }, C::Global, A::Quit, "", "quit"),

@@ -193,6 +193,7 @@ fn act(app: &mut App, action: Action) {
         Overlay::LessonPicker { selected } => app.lesson_picker_action(action, selected),
         Overlay::None => match action {
             Action::Lessons => app.overlay = Overlay::LessonPicker { selected: 0 },
+            Action::TogglePresenter => app.toggle_presenter(),
             Action::NextStep | Action::PreviousStep | Action::LeaveLesson => {
                 app.lesson_action(action)
             }

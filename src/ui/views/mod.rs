@@ -40,6 +40,13 @@ pub fn render(app: &App, frame: &mut Frame) {
         too_small(frame, area);
         return;
     }
+    if app.presenting {
+        crate::ui::present::render(app, frame, area);
+        if let Overlay::Help { scroll } = &app.overlay {
+            help::render(app, frame, area, *scroll);
+        }
+        return;
+    }
     let bands = bands(area);
     header(app, frame, bands.header);
     match app.view {

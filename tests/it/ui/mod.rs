@@ -7,6 +7,7 @@ mod cqrs;
 mod flows;
 mod hostile;
 mod lessons;
+mod present;
 mod projections;
 mod projections_lazy;
 mod prompts;
