@@ -385,6 +385,7 @@ impl App {
         self.stats = self.log.stats().map_err(|e| e.to_string());
         if let Ok(stats) = &self.stats {
             self.list.total = stats.events;
+            self.flows.run.follow_log(stats.events);
         }
         if let Some(known) = &mut self.streams {
             for stream in streams {

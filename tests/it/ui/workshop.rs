@@ -43,3 +43,27 @@ fn ctrl_u_clears_the_command_line_and_esc_leaves_it() {
     harness.press(KeyCode::Char('4'));
     assert_eq!(harness.app.view(), View::Flows);
 }
+
+#[test]
+fn the_flows_view_follows_the_log_the_cqrs_view_writes() {
+    let mut harness = Harness::retail(100, 30);
+    harness.press(KeyCode::Char('3'));
+    harness.press(KeyCode::Char(':'));
+    harness.keys("PayOrder order-67 amount=4896");
+    harness.press(KeyCode::Enter);
+    let last = harness.app.event_log().last_seq().unwrap();
+    // The payment, and the shipment a policy issued in reaction.
+    assert_eq!(last, 292);
+    assert_eq!(
+        harness.app_event(292).event_type.to_string(),
+        "OrderShipped"
+    );
+    harness.press(KeyCode::Char('4'));
+    harness.app.seek_flows(u64::MAX);
+    harness.settle();
+    assert_eq!(
+        harness.app.flows_seq(),
+        last,
+        "the flows view stops at the log's end as it was at startup"
+    );
+}
