@@ -42,6 +42,7 @@ mod pick_list;
 pub mod present;
 mod rate;
 mod run;
+mod sample_clock;
 mod sorted_names;
 pub mod theme;
 mod update;

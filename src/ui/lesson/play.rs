@@ -10,9 +10,13 @@ use crate::ui::lesson::state::Playing;
 
 impl App {
     /// Names the bundled sample the open log is (`retail`), so that the
-    /// lessons written for it play on it.
+    /// lessons written for it play on it; commands issued on it continue
+    /// its clock.
     pub fn set_sample(&mut self, name: &str) {
         self.lessons.sample = Some(name.to_string());
+        if let Some(clock) = crate::ui::sample_clock::continuing(&self.log) {
+            self.cqrs.set_clock(clock);
+        }
     }
 
     /// Adds a lesson read from a file (or why it could not be read) to the

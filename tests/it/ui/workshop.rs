@@ -67,3 +67,23 @@ fn the_flows_view_follows_the_log_the_cqrs_view_writes() {
         "the flows view stops at the log's end as it was at startup"
     );
 }
+
+#[test]
+fn commands_on_a_sample_continue_the_log_s_clock() {
+    let mut harness = Harness::retail(100, 30);
+    harness.app.set_sample("retail");
+    let end = harness.app_event(290).time.unwrap();
+    harness.press(KeyCode::Char('3'));
+    harness.press(KeyCode::Char(':'));
+    harness.keys("PayOrder order-67 amount=4896");
+    harness.press(KeyCode::Enter);
+    let written = harness.app_event(291).time.unwrap();
+    let after_ms = written.unix_millis() - end.unix_millis();
+    // After the sample's last event, within the hour: not today's date.
+    assert!(
+        (1..3_600_000).contains(&after_ms),
+        "{} is {after_ms} ms after the log's end, {}",
+        harness.app_event(291).time_text(),
+        harness.app_event(290).time_text()
+    );
+}
