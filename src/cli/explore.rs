@@ -47,21 +47,60 @@ pub fn import_temporary(
     Ok((log, temporary))
 }
 
-/// Opens a bundled sample: imported once into the cache and reused, so
-/// its snapshots and the commands issued against it persist (`fresh`
-/// starts it over from the bundled file); if the cache is unusable, a
-/// temporary copy serves.
-fn open_sample(
+/// A bundled sample, opened.
+pub struct OpenedSample {
+    pub log: EventLog,
+    /// The copy it is, when the cached log could not be used.
+    pub temporary: Option<TemporaryLog>,
+    /// Why a copy serves, to be said on screen.
+    pub notice: Option<String>,
+}
+
+/// Opens a bundled sample: imported once into the cache `dir` and reused,
+/// so its snapshots and the commands issued against it persist (`fresh`
+/// starts it over from the bundled file). When the cached log is open in
+/// another explorer (or the cache is unusable) a temporary copy serves,
+/// and the notice says so.
+pub fn open_sample_in(
+    dir: Option<&Path>,
     sample: eventscope::lesson::Sample,
     fresh: bool,
-) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> {
-    if let Some(cached) = cached_sample(sample, fresh)
-        && let Ok(log) = EventLog::open(&cached)
-    {
-        return Ok((log, None));
-    }
+) -> anyhow::Result<OpenedSample> {
+    let notice = match dir.and_then(|dir| cached_sample_in(dir, sample, fresh)) {
+        Some(cached) => match EventLog::open(&cached) {
+            Ok(log) => {
+                return Ok(OpenedSample {
+                    log,
+                    temporary: None,
+                    notice: None,
+                });
+            }
+            Err(StoreError::Locked { .. }) => format!(
+                "the bundled {} sample is open in another explorer: this one works on a copy, \
+                 and what is written here is not kept",
+                sample.name
+            ),
+            Err(error) => format!(
+                "the cached {} sample cannot be used ({error}): this explorer works on a copy",
+                sample.name
+            ),
+        },
+        None => format!(
+            "no cache directory for the {} sample: this explorer works on a copy",
+            sample.name
+        ),
+    };
     let (log, temporary) = import_temporary(sample.name, Box::new(sample.jsonl.as_bytes()))?;
-    Ok((log, Some(temporary)))
+    Ok(OpenedSample {
+        log,
+        temporary: Some(temporary),
+        notice: Some(notice),
+    })
+}
+
+/// [`open_sample_in`] the user's cache directory.
+fn open_sample(sample: eventscope::lesson::Sample, fresh: bool) -> anyhow::Result<OpenedSample> {
+    open_sample_in(cache_dir().as_deref(), sample, fresh)
 }
 
 /// Opens `log` (a redb log, or a JSONL file imported into a temporary log;
@@ -75,7 +114,8 @@ fn open(log: Option<&Path>) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> 
     let Some(path) = log else {
         let sample = eventscope::lesson::sample(DEFAULT_SAMPLE)
             .context("the default sample is not bundled")?;
-        return open_sample(sample, false);
+        let opened = open_sample(sample, false)?;
+        return Ok((opened.log, opened.temporary));
     };
     match ui::open_log(path) {
         Ok(log) => Ok((log, None)),
@@ -98,14 +138,13 @@ fn open(log: Option<&Path>) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> 
 /// (`$XDG_CACHE_HOME/eventscope` or `~/.cache/eventscope`), imported on
 /// first use, and again when `fresh` (the class's commands gone). Named by
 /// a hash of the sample, so a new sample is imported afresh.
-pub fn cached_sample(sample: eventscope::lesson::Sample, fresh: bool) -> Option<PathBuf> {
+fn cached_sample_in(
+    dir: &Path,
+    sample: eventscope::lesson::Sample,
+    fresh: bool,
+) -> Option<PathBuf> {
     use std::hash::{Hash, Hasher};
-    let base = std::env::var_os("XDG_CACHE_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
-    let dir = base.join("eventscope");
-    std::fs::create_dir_all(&dir).ok()?;
+    std::fs::create_dir_all(dir).ok()?;
     let mut hasher = std::hash::DefaultHasher::new();
     sample.jsonl.hash(&mut hasher);
     let path = dir.join(format!(
@@ -123,6 +162,16 @@ pub fn cached_sample(sample: eventscope::lesson::Sample, fresh: bool) -> Option<
         std::fs::rename(&partial, &path).ok()?;
     }
     Some(path)
+}
+
+/// The cache directory: `$XDG_CACHE_HOME/eventscope` or
+/// `~/.cache/eventscope`.
+fn cache_dir() -> Option<PathBuf> {
+    let base = std::env::var_os("XDG_CACHE_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
+    Some(base.join("eventscope"))
 }
 
 fn is_text(path: &Path) -> bool {
@@ -166,10 +215,19 @@ pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<Exit
         },
         _ => None,
     };
-    let (opened, temporary) = match (sample, &lesson_file) {
-        (Some(sample), _) => open_sample(sample, options.fresh)?,
-        (None, Some(path)) => open(Some(path))?,
-        (None, None) => open(log.as_deref())?,
+    let (opened, temporary, notice) = match (sample, &lesson_file) {
+        (Some(sample), _) => {
+            let opened = open_sample(sample, options.fresh)?;
+            (opened.log, opened.temporary, opened.notice)
+        }
+        (None, Some(path)) => {
+            let (log, temporary) = open(Some(path))?;
+            (log, temporary, None)
+        }
+        (None, None) => {
+            let (log, temporary) = open(log.as_deref())?;
+            (log, temporary, None)
+        }
     };
     // Name what the user asked for, not the file it was imported into.
     let named = log.clone().or(lesson_file);
@@ -183,6 +241,9 @@ pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<Exit
     ui::run_with(opened, title.as_deref(), |app| {
         if let Some(sample) = sample {
             app.set_sample(sample.name);
+        }
+        if let Some(notice) = notice {
+            app.show_error(notice);
         }
         if let Some(found) = lesson {
             let name = found.name.clone();
@@ -321,7 +382,56 @@ pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_size;
+    use super::{open_sample_in, parse_size};
+
+    fn retail() -> eventscope::lesson::Sample {
+        eventscope::lesson::sample("retail").unwrap()
+    }
+
+    fn write_one(log: &eventscope::store::EventLog) {
+        let data = eventscope::Json::from_value(&serde_json::json!({"reason": "class"}));
+        let event = eventscope::NewEvent::new(
+            "customer-1",
+            "CustomerDeactivated",
+            eventscope::Timestamp::from_unix_millis(0),
+            data,
+        );
+        log.append(vec![event]).unwrap();
+    }
+
+    #[test]
+    fn the_cached_sample_keeps_a_class_s_commands_until_fresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let opened = open_sample_in(Some(dir.path()), retail(), false).unwrap();
+        assert!(opened.notice.is_none() && opened.temporary.is_none());
+        write_one(&opened.log);
+        drop(opened);
+        let again = open_sample_in(Some(dir.path()), retail(), false).unwrap();
+        assert_eq!(again.log.last_seq().unwrap(), 291, "kept between runs");
+        drop(again);
+        let fresh = open_sample_in(Some(dir.path()), retail(), true).unwrap();
+        assert_eq!(fresh.log.last_seq().unwrap(), 290, "--fresh starts over");
+        assert!(fresh.temporary.is_none(), "the cache itself is fresh");
+    }
+
+    #[test]
+    fn a_second_explorer_on_the_sample_says_it_works_on_a_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = open_sample_in(Some(dir.path()), retail(), false).unwrap();
+        let second = open_sample_in(Some(dir.path()), retail(), false).unwrap();
+        let notice = second.notice.expect("a notice");
+        assert!(
+            notice.starts_with("the bundled retail sample is open in another explorer"),
+            "{notice}"
+        );
+        assert!(second.temporary.is_some());
+        write_one(&second.log);
+        assert_eq!(
+            first.log.last_seq().unwrap(),
+            290,
+            "the copy is not the cache"
+        );
+    }
 
     #[test]
     fn sizes_are_width_by_height() {
