@@ -116,6 +116,7 @@ pub enum Action {
     PreviousStep,
     LeaveLesson,
     TogglePresenter,
+    SwitchWriter,
     /// A key that edits the line of a prompt or the command line.
     Edit(Edit),
 }
@@ -267,6 +268,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ch('-'), C::Cqrs, A::LessLag, "lag", "the selected read model trails by one event less (catches up)"),
     bind(Key::ch(']'), C::Cqrs, A::MoreDelay, "delay", "the selected read model sees events a second later"),
     bind(Key::ch('['), C::Cqrs, A::LessDelay, "delay", "the selected read model sees events a second sooner"),
+    bind(Key::ch('w'), C::Cqrs, A::SwitchWriter, "", "switch writer A/B: each sends with expected_version = the version it read, so the second to write a stream is refused as a conflict"),
     bind(Key::ch('p'), C::Cqrs, A::TogglePolicies, "policies", "policies on/off: whether events trigger further commands"),
     bind(Key::plain(K::Enter), C::CommandLine, A::Submit, "send", "send the command to the write side"),
     bind(Key::plain(K::Esc), C::CommandLine, A::Cancel, "leave", "leave the command line"),

@@ -63,6 +63,7 @@ pub use update::{map_key, update};
 pub use views::cqrs::state::Clock;
 pub use views::flows::msg::FlowsMsg;
 pub use views::flows::state::CustomerChoice;
+pub use views::help::text as help_text;
 pub use views::render;
 pub use views::{MIN_HEIGHT, MIN_WIDTH};
 

@@ -87,3 +87,64 @@ fn commands_on_a_sample_continue_the_log_s_clock() {
         harness.app_event(290).time_text()
     );
 }
+
+#[test]
+fn two_writers_the_second_to_write_is_refused_as_a_conflict() {
+    let mut harness = Harness::retail(100, 30);
+    harness.press(KeyCode::Char('3'));
+    harness.press(KeyCode::Char('w'));
+    // Writer B reads Ada at version 3 and types a change, not sent yet.
+    harness.press(KeyCode::Char(':'));
+    harness.keys("ChangeCustomerEmail customer-1 email=b@example.com");
+    harness.press(KeyCode::Esc);
+    assert!(
+        harness
+            .screen(100, 30)
+            .contains("writer B (read customer-1 at v3")
+    );
+    // Writer A reads her at version 3 too, and sends first.
+    harness.press(KeyCode::Char('w'));
+    harness.press(KeyCode::Char(':'));
+    harness.keys("ChangeCustomerEmail customer-1 email=a@example.com");
+    harness.press(KeyCode::Enter);
+    assert_eq!(harness.app.event_log().last_seq().unwrap(), 291);
+    // B's line is as B left it; sent, it expects version 3 and is refused.
+    harness.press(KeyCode::Char('w'));
+    assert_eq!(
+        harness.app.cqrs().input.value(),
+        "ChangeCustomerEmail customer-1 email=b@example.com"
+    );
+    // Enter takes the line, Enter sends it.
+    harness.press(KeyCode::Enter);
+    harness.press(KeyCode::Enter);
+    assert!(
+        harness.app.cqrs().conflicted(),
+        "{}",
+        harness.screen(100, 30)
+    );
+    assert_eq!(
+        harness.app.event_log().last_seq().unwrap(),
+        291,
+        "nothing written"
+    );
+    let screen = harness.screen(100, 30);
+    assert!(screen.contains("conflict"), "{screen}");
+}
+
+#[test]
+fn expected_version_is_offered_in_completion_and_explained_in_help() {
+    let mut harness = Harness::retail(100, 30);
+    harness.press(KeyCode::Char('3'));
+    harness.press(KeyCode::Char(':'));
+    harness.keys("ChangeCustomerEmail customer-1 e");
+    let (shown, _) = harness.app.command_completions();
+    assert!(
+        shown.iter().any(|c| c.contains("expected_version")),
+        "{shown:?}"
+    );
+    harness.press(KeyCode::Esc);
+    harness.press(KeyCode::Char('?'));
+    let help: String = eventscope::ui::help_text();
+    assert!(help.contains("expected_version=N"), "{help}");
+    assert!(help.contains("w switches between writers A and B"));
+}

@@ -36,5 +36,6 @@ pub mod state;
 pub mod update;
 pub mod work;
 pub mod write_model;
+pub mod writers;
 
 pub use render::*;

@@ -57,7 +57,10 @@ fn render_command(app: &App, frame: &mut Frame, area: Rect) {
     let state = app.cqrs();
     let editing = app.editing_command();
     let policies = if state.policies { "on" } else { "off" };
-    let title = format!(" Command · policies {policies} (p) ");
+    let title = match state.writer_title() {
+        Some(writer) => format!(" Command · {writer} · policies {policies} "),
+        None => format!(" Command · policies {policies} (p) "),
+    };
     let input = if editing {
         line_input::line(&state.input, (area.width as usize).saturating_sub(4))
     } else if !state.input.is_empty() {

@@ -65,6 +65,8 @@ pub struct CqrsState {
     pub(super) editing: bool,
     pub(super) clock: Clock,
     pub(super) entered: bool,
+    /// Writers A and B, for watching concurrent writes conflict.
+    pub writers: crate::ui::views::cqrs::writers::Writers,
 }
 
 impl Default for CqrsState {
@@ -84,6 +86,7 @@ impl Default for CqrsState {
             editing: false,
             clock: Arc::new(system_now),
             entered: false,
+            writers: Default::default(),
         }
     }
 }

@@ -131,6 +131,7 @@ impl CqrsState {
             Action::LessDelay => {
                 self.change_lag(ctx, |m| m.delay_secs = m.delay_secs.saturating_sub(1))
             }
+            Action::SwitchWriter => self.switch_writer(ctx),
             Action::TogglePolicies => {
                 self.policies = !self.policies;
                 ctx.info(if self.policies {
@@ -231,6 +232,10 @@ impl CqrsState {
             self.write_model = Some(read_write_model(ctx.log, stream));
             self.refresh_rows(ctx);
         }
+        // The stream named is the one shown now: its writer has read it.
+        if fits && let Some(shown) = &self.write_model {
+            self.writers.saw(&shown.stream, shown.version);
+        }
     }
 
     /// Sends the command line to the write side; the streams it wrote to,
@@ -260,7 +265,9 @@ impl CqrsState {
         // again); `:` or Enter comes back to the line. Text that did not
         // read keeps it, to be fixed.
         self.editing = false;
+        let command = self.writers.expecting(command);
         let stream = command.stream.clone();
+        self.writers.decided(&stream);
         let now = self.now();
         let handled = CommandHandler::new(&**ctx.log, now).handle(command, self.policies);
         self.input.clear();
