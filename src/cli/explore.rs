@@ -76,8 +76,7 @@ pub fn open_sample_in(
                 });
             }
             Err(StoreError::Locked { .. }) => format!(
-                "the bundled {} sample is open in another explorer: this one works on a copy, \
-                 and what is written here is not kept",
+                "the {} sample is open in another explorer: this one works on a copy, not kept",
                 sample.name
             ),
             Err(error) => format!(
@@ -194,11 +193,13 @@ pub struct ExploreOptions {
 
 /// Runs the explorer on `log` until the user quits.
 pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<ExitCode> {
-    let lesson = options
-        .lesson
-        .as_deref()
-        .map(super::lesson::resolve)
-        .transpose()?;
+    // A lesson that cannot be read is said on screen, with its place; the
+    // explorer opens all the same.
+    let (lesson, lesson_problem) = match options.lesson.as_deref().map(super::lesson::resolve) {
+        None => (None, None),
+        Some(Ok(found)) => (Some(found), None),
+        Some(Err(problem)) => (None, Some(format!("{problem:#}"))),
+    };
     // The log: the one named, else the lesson's, else the default sample.
     let sample = match (&log, &lesson) {
         (Some(_), _) => None,
@@ -244,6 +245,9 @@ pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<Exit
         }
         if let Some(notice) = notice {
             app.show_error(notice);
+        }
+        if let Some(problem) = lesson_problem {
+            app.show_error(problem);
         }
         if let Some(found) = lesson {
             let name = found.name.clone();
@@ -421,7 +425,7 @@ mod tests {
         let second = open_sample_in(Some(dir.path()), retail(), false).unwrap();
         let notice = second.notice.expect("a notice");
         assert!(
-            notice.starts_with("the bundled retail sample is open in another explorer"),
+            notice.starts_with("the retail sample is open in another explorer"),
             "{notice}"
         );
         assert!(second.temporary.is_some());
