@@ -53,7 +53,6 @@ impl Saved {
         let index = self.seq.map_or(0, |seq| app.list.position_of(seq).0);
         app.window.clear();
         app.move_to(index);
-        app.selection_changed();
         if app.projections.selected != self.projection {
             let seq = app.selected_seq();
             app.projections.pick(&mut ctx!(app), self.projection, seq);
@@ -125,9 +124,9 @@ pub fn set(app: &mut App, scene: &Scene) -> Option<String> {
         app.overlay = Overlay::None;
     }
     let index = scene.seq.map_or(0, |seq| app.list.position_of(seq).0);
+    // A fresh window: the filter may have changed under the same index.
     app.window.clear();
     app.move_to(index);
-    app.selection_changed();
     // The projection, and what its last findings were: forgotten.
     if let Some(name) = &scene.projection
         && app.projection_name() != Some(name.as_str())
