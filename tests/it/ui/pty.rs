@@ -244,7 +244,7 @@ fn with_no_argument_the_bundled_sample_opens_from_the_cache() {
 fn a_second_explorer_on_the_sample_says_so_on_screen() {
     let cache = tempfile::tempdir().unwrap();
     let env = [("XDG_CACHE_HOME", cache.path().as_os_str())];
-    let mut first = Session::start(&[], &env);
+    let first = Session::start(&[], &env);
     first.screen.wait_for("Ada Lovelace");
     let mut second = Session::start(&[], &env);
     second.screen.wait_for("Ada Lovelace");
