@@ -232,6 +232,7 @@ pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<Exit
     };
     // Name what the user asked for, not the file it was imported into.
     let named = log.clone().or(lesson_file);
+    let source = named.clone();
     let title = match (sample, &named, &temporary) {
         (Some(sample), _, _) => Some(format!("the bundled {} sample", sample.name)),
         (None, Some(path), Some(_)) => {
@@ -242,6 +243,9 @@ pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<Exit
     ui::run_with(opened, title.as_deref(), |app| {
         if let Some(sample) = sample {
             app.set_sample(sample.name);
+        }
+        if let Some(source) = &source {
+            app.set_log_source(source);
         }
         if let Some(notice) = notice {
             app.show_error(notice);

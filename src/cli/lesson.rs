@@ -86,9 +86,12 @@ fn playing(
 ) -> anyhow::Result<(App, Receiver<Msg>)> {
     let (tx, rx) = mpsc::channel();
     let mut app = App::new(Arc::new(log), tx);
-    if let LessonLog::Sample(sample) = log_of(found) {
-        app.set_sample(sample.name);
-        app.set_title(format!("the bundled {} sample", sample.name));
+    match log_of(found) {
+        LessonLog::Sample(sample) => {
+            app.set_sample(sample.name);
+            app.set_title(format!("the bundled {} sample", sample.name));
+        }
+        LessonLog::File(path) => app.set_log_source(&path),
     }
     app.offer_lesson(Ok(found.clone()));
     ui::update(&mut app, Msg::Resize(size.0, size.1));

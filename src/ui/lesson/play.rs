@@ -19,6 +19,12 @@ impl App {
         }
     }
 
+    /// Names the file the open log was read from (a JSONL file imported
+    /// for this run), so that lessons naming that file play on it.
+    pub fn set_log_source(&mut self, path: &std::path::Path) {
+        self.lessons.source = Some(path.to_path_buf());
+    }
+
     /// Adds a lesson read from a file (or why it could not be read) to the
     /// picker, before the bundled ones.
     pub fn offer_lesson(

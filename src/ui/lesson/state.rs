@@ -45,6 +45,9 @@ pub struct LessonsState {
     pub available: Vec<Result<Lesson, LessonError>>,
     /// The bundled sample the open log is, if it is one (`retail`).
     pub sample: Option<String>,
+    /// The file the open log was read from, when not the log itself (a
+    /// JSONL file imported for this run).
+    pub source: Option<std::path::PathBuf>,
     pub playing: Option<Playing>,
     pub progress: HashMap<String, Progress>,
     /// The terminal's size; the views lay out for it less the dock.
@@ -61,13 +64,18 @@ impl LessonsState {
         if self.sample.as_deref() == Some(lesson.log.as_str()) {
             return true;
         }
-        let named = std::path::Path::new(&lesson.log);
+        // A file is named relative to the lesson file.
+        let base = std::path::Path::new(&lesson.file)
+            .parent()
+            .unwrap_or(std::path::Path::new("."));
+        let named = base.join(&lesson.log);
         let same =
             |a: &std::path::Path, b: &std::path::Path| match (a.canonicalize(), b.canonicalize()) {
                 (Ok(a), Ok(b)) => a == b,
                 _ => false,
             };
-        crate::lesson::sample(&lesson.log).is_none() && same(named, log_path)
+        let opened = self.source.as_deref().unwrap_or(log_path);
+        crate::lesson::sample(&lesson.log).is_none() && same(&named, opened)
     }
 
     /// The check's state of the step playing.

@@ -72,3 +72,29 @@ fn lesson_export_writes_every_step_as_markdown() {
     assert!(fourth.contains("expected_version=2"), "{fourth}");
     assert!(!dir.path().join("cqrs.md.partial").exists());
 }
+
+#[test]
+fn a_lesson_of_your_own_runs_on_the_log_beside_it() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        crate::support::sample("bank.jsonl"),
+        dir.path().join("bank.jsonl"),
+    )
+    .unwrap();
+    let path = dir.path().join("bank-lesson.toml");
+    std::fs::write(
+        &path,
+        "title = \"Balances\"\nlog = \"bank.jsonl\"\n\n[[step]]\ntitle = \"Ada's account\"\nnarration = \"Her balance, folded.\"\nscene = { view = \"projections\", seq = 2, projection = \"balances\" }\n",
+    )
+    .unwrap();
+    // Run from elsewhere: the log is found beside the lesson.
+    let output = crate::support::binary()
+        .current_dir(std::env::temp_dir())
+        .args(["render", "--lesson", s(&path), "--step", "1"])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let screen = stdout(&output);
+    assert!(screen.contains("Balances · step 1 of 1"), "{screen}");
+    assert!(screen.contains("balances at #2"), "{screen}");
+}
