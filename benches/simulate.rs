@@ -8,13 +8,13 @@ mod support;
 use std::ops::ControlFlow;
 use std::time::Instant;
 
-use eventscope::simulation::{SeqRange, SimParams, Simulation};
+use eventscope::simulation::{Mapping, SeqRange, SimParams, Simulation};
 use eventscope::store::EventLog;
 use support::*;
 
 fn simulate(log: &EventLog, params: SimParams) -> (std::time::Duration, Simulation) {
     let start = Instant::now();
-    let mut simulation = Simulation::new(params).unwrap();
+    let mut simulation = Simulation::new(Mapping::retail(), params).unwrap();
     log.scan(1..=u64::MAX, |event| {
         simulation.feed(&event);
         simulation.run_until(event.seq * simulation.params().event_interval_ms);

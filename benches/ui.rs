@@ -1,5 +1,6 @@
 //! The explorer on a 1,000,000-event log: start to first frame, key to
-//! next frame, a type filter, and resident memory.
+//! next frame (also while a jq projection of a domain file rebuilds in the
+//! background), a type filter, and resident memory.
 //!
 //! `cargo bench --bench ui`. Frames are drawn by the same code as the
 //! terminal, into ratatui's TestBackend, so the figures are the
@@ -39,6 +40,8 @@ fn main() {
         keys.push('\n');
         keys.push_str(&run_child(&["projection", path.to_str().unwrap(), name]));
     }
+    keys.push('\n');
+    keys.push_str(&run_child(&["jq-rebuild", path.to_str().unwrap()]));
     for line in keys.lines() {
         let (name, rest) = line.split_once('\t').unwrap();
         let (value, target) = rest.split_once('\t').unwrap();
@@ -60,6 +63,7 @@ fn child(args: &[String]) {
         }
         [what, path] if what == "keys" => keys(path),
         [what, path, name] if what == "projection" => projection_memory(path, name),
+        [what, path] if what == "jq-rebuild" => keys_while_jq_rebuilds(path),
         other => panic!("unknown child task {other:?}"),
     }
 }
@@ -225,4 +229,98 @@ fn projection_memory(path: &str, name: &str) {
         rss_mib(),
         peak_rss_mib()
     );
+}
+
+/// A domain file with one jq reducer over every event: each of the log's
+/// events goes through jq, the slowest kind of rebuild.
+const JQ_DOMAIN: &str = r#"
+name = "retail-in-jq"
+
+[projections.jq-types]
+init = '{}'
+reduce = '.[$event.type] += 1'
+"#;
+
+/// Key to frame while the domain file's jq projection rebuilds on a worker
+/// over the whole log: as the terminal loop does, each key's messages and
+/// whatever the worker sent meanwhile (progress) are applied, then a frame
+/// is drawn. The same keys with no rebuild running first, for scale: on a
+/// shared machine the slowest frames are the scheduler's, not the app's.
+fn keys_while_jq_rebuilds(path: &str) {
+    let domain = data_dir().join("bench-ui.domain.toml");
+    std::fs::write(&domain, JQ_DOMAIN).unwrap();
+    let log = EventLog::open(path).unwrap();
+    let (tx, rx) = mpsc::channel();
+    let mut app = App::new(Arc::new(log), tx);
+    app.use_domain_file(&domain);
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
+    ui::update(&mut app, Msg::Resize(WIDTH, HEIGHT));
+    ui::update(&mut app, Msg::Action(Action::ShowProjections));
+    app.select_projection("jq-types").unwrap();
+    ui::settle(&mut app, &rx, Duration::from_secs(600));
+    let keys = [
+        Action::Down,
+        Action::Up,
+        Action::ShowLog,
+        Action::Down,
+        Action::PageDown,
+        Action::ShowProjections,
+    ];
+    // Wall time, and the UI thread's own time on a CPU (which a loaded
+    // machine's scheduler does not stretch).
+    let mut press = |app: &mut App, runs: usize| -> (Vec<Duration>, Vec<Duration>) {
+        let mut times = Vec::with_capacity(runs);
+        let mut cpu = Vec::with_capacity(runs);
+        for key in keys.iter().cycle().take(runs) {
+            let (start, start_cpu) = (Instant::now(), thread_cpu());
+            ui::update(app, Msg::Action(*key));
+            while let Ok(msg) = rx.try_recv() {
+                ui::update(app, msg);
+            }
+            draw(&mut terminal, app);
+            times.push(start.elapsed());
+            cpu.push(thread_cpu().saturating_sub(start_cpu));
+        }
+        times.sort();
+        cpu.sort();
+        (times, cpu)
+    };
+    let quiet = press(&mut app, 600);
+    ui::settle(&mut app, &rx, Duration::from_secs(600));
+    let started = Instant::now();
+    ui::update(&mut app, Msg::Action(Action::Rebuild));
+    let busy = press(&mut app, 600);
+    let measured_for = started.elapsed();
+    assert!(
+        app.is_busy(),
+        "the rebuild ran for the whole measurement ({measured_for:.1?})"
+    );
+    // Let it finish, for the rate it ran at beside the keys.
+    ui::settle(&mut app, &rx, Duration::from_secs(600));
+    let rebuilt = started.elapsed();
+    let at = |times: &[Duration], per_mille: usize| ms(times[times.len() * per_mille / 1000]);
+    for (what, (wall, cpu)) in [
+        ("while jq-types rebuilds in the background", &busy),
+        ("with nothing in the background", &quiet),
+    ] {
+        println!(
+            "key to frame {what}: median (99th percentile) of 600, wall; UI thread on CPU\t{} ({}); {} ({})\t< 16 ms",
+            at(wall, 500),
+            at(wall, 990),
+            at(cpu, 500),
+            at(cpu, 990)
+        );
+    }
+    let events = app.event_log().last_seq().unwrap();
+    println!(
+        "the jq rebuild meanwhile: {events} events, every one through jq\t{:.1} s ({})\t>= 250k/s",
+        rebuilt.as_secs_f64(),
+        rate(events, rebuilt)
+    );
+}
+
+/// The time this thread has spent on a CPU.
+fn thread_cpu() -> Duration {
+    let now = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
+    Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
 }

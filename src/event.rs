@@ -134,7 +134,26 @@ impl NewEvent {
 
 /// The id the store gives an event that arrived without one.
 pub fn derived_id(stream: &str, version: u64) -> String {
-    format!("{stream}/{version}")
+    // Built by hand rather than with `format!`: every event read from the
+    // log without an id of its own gets one, so this is on every scan.
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = version;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut id = String::with_capacity(stream.len() + 1 + digits.len() - at);
+    id.push_str(stream);
+    id.push('/');
+    for &digit in &digits[at..] {
+        id.push(char::from(digit));
+    }
+    id
 }
 
 /// Validated, compact JSON text.
@@ -380,6 +399,14 @@ mod tests {
         assert_eq!(offset.to_string(), "2024-03-01T09:30:00.25Z");
         assert_eq!(offset.unix_millis() - t.unix_millis(), 250);
         assert_eq!(t.date(), "2024-03-01");
+    }
+
+    #[test]
+    fn derived_ids_are_stream_slash_version() {
+        for version in [0, 1, 9, 10, 99, 100, 12_345, u64::MAX] {
+            assert_eq!(derived_id("order-7", version), format!("order-7/{version}"));
+        }
+        assert_eq!(derived_id("", 3), "/3");
     }
 
     #[test]

@@ -10,6 +10,7 @@
 //! - [`format`](mod@format): logs as text (native JSONL, CloudEvents).
 //! - [`domain`]: the built-in sample domains, their event shapes and
 //!   generators.
+//! - [`git`]: a git history as events, read through git's own plumbing.
 //! - [`projection`]: read models, replay, time travel, diff, blame, over the
 //!   `EventSource` and `SnapshotStore` traits it defines.
 //! - [`store`]: the redb log, which is such a source and snapshot store.
@@ -20,6 +21,10 @@
 //! - [`simulation`]: Notification vs StateTransfer over a virtual clock.
 //! - [`ingest`]: importing text into the store, all or nothing.
 //! - [`lesson`]: lessons as data, read and checked against a log.
+//! - [`tail`]: following a growing text log (a file, a pipe, kcat's
+//!   Kafka records).
+//! - [`message_db`]: copying a Message DB event store on PostgreSQL into a
+//!   log, once or as it grows.
 //! - [`ui`]: the terminal front end, over all of the above.
 //!
 //! Only `store` knows redb; only `ui` knows the terminal.
@@ -30,12 +35,15 @@ pub mod domain_file;
 pub mod escape;
 pub mod event;
 pub mod format;
+pub mod git;
 pub mod ingest;
 pub mod jq;
 pub mod lesson;
+pub mod message_db;
 pub mod projection;
 pub mod simulation;
 pub mod store;
+pub mod tail;
 pub mod ui;
 pub mod varint;
 

@@ -4,7 +4,7 @@
 //! person always knows which domain they are looking through.
 
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use eventscope::domain_file::{self, Domain, Projections};
@@ -18,20 +18,25 @@ pub fn projections(named: Option<&Path>, log: &Path) -> anyhow::Result<Projectio
 /// The domain file for `log`, read and compiled: the one named, else the
 /// one beside the log, else none.
 pub fn load(named: Option<&Path>, log: &Path) -> anyhow::Result<Option<Arc<Domain>>> {
-    let path = match named {
-        Some(path) => path.to_path_buf(),
-        None => match domain_file::beside(log) {
-            Some(path) => {
-                let _ = writeln!(
-                    std::io::stderr(),
-                    "note: reading the domain file {} beside the log",
-                    printable(&path.display().to_string())
-                );
-                path
-            }
-            None => return Ok(None),
-        },
+    let Some(path) = find(named, log) else {
+        return Ok(None);
     };
     let domain = domain_file::load(&path).map_err(|error| anyhow::anyhow!("{error}"))?;
     Ok(Some(Arc::new(domain)))
+}
+
+/// Which domain file `log` is read with: the one named, else the one
+/// beside the log (said on stderr), else none. The explorer and every
+/// command find it here.
+pub fn find(named: Option<&Path>, log: &Path) -> Option<PathBuf> {
+    if let Some(path) = named {
+        return Some(path.to_path_buf());
+    }
+    let path = domain_file::beside(log)?;
+    let _ = writeln!(
+        std::io::stderr(),
+        "note: reading the domain file {} beside the log",
+        printable(&path.display().to_string())
+    );
+    Some(path)
 }

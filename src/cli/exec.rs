@@ -37,6 +37,18 @@ pub struct Args {
     /// default `NAME.domain.toml` beside the log, when there is one.
     #[arg(long, value_name = "FILE")]
     pub domain: Option<PathBuf>,
+    /// What if: decide the command on the write model as it was at this
+    /// seq (with --dry-run).
+    #[arg(long, value_name = "SEQ", requires = "dry_run")]
+    pub at: Option<u64>,
+    /// Print the events the command would become, or the rejection it
+    /// would meet, and write nothing to the log.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// With --dry-run: also write the decision as a given/when/then case
+    /// (JSON) to FILE; `eventscope check-case FILE` decides it again.
+    #[arg(long, value_name = "FILE", requires = "dry_run")]
+    pub gwt: Option<PathBuf>,
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
@@ -44,12 +56,21 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     // the log.
     let domain = super::domain::load(args.domain.as_deref(), &args.log)?;
     let command = Command::parse_in(&args.command, domain.as_deref())?;
-    let store = OnDemandWriter::open(&args.log)?;
     let now = Timestamp::from_unix_nanos(
         std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| i64::try_from(d.as_nanos()).unwrap_or(i64::MAX)),
     );
+    if args.dry_run {
+        let what_if = super::dry_run::WhatIf {
+            at: args.at,
+            gwt: args.gwt.as_deref(),
+            policies: !args.no_policies,
+            now,
+        };
+        return super::dry_run::run(&args.log, command, domain, what_if);
+    }
+    let store = OnDemandWriter::open(&args.log)?;
     let mut handler = CommandHandler::new(&store, now);
     if let Some(domain) = domain {
         handler = handler.with_domain(domain);
@@ -78,7 +99,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
 }
 
 /// Prints the written events, one JSON line each.
-fn show(handled: &Handled) -> Result<(), StdoutError> {
+pub(super) fn show(handled: &Handled) -> Result<(), StdoutError> {
     let mut out = Stdout::lock();
     let mut line = String::new();
     for event in handled.events() {
@@ -180,7 +201,9 @@ const LOCK_PATIENCE: Duration = Duration::from_secs(10);
 /// Opens the log, waiting while another process holds it: two `exec`s
 /// racing for one log each get their turn, and the second learns of the
 /// first through the expected versions rather than a "locked" error.
-fn wait_for_lock(open: impl Fn() -> Result<EventLog, StoreError>) -> Result<EventLog, StoreError> {
+pub(super) fn wait_for_lock(
+    open: impl Fn() -> Result<EventLog, StoreError>,
+) -> Result<EventLog, StoreError> {
     let deadline = Instant::now() + LOCK_PATIENCE;
     let mut pause = Duration::from_millis(1);
     loop {

@@ -20,16 +20,16 @@ const DEFAULT_SAMPLE: &str = "retail";
 
 /// A log imported for this run only; removed when dropped or when the
 /// process is interrupted.
-pub struct TemporaryLog(ingest::TemporaryFile);
+pub(super) struct TemporaryLog(ingest::TemporaryFile);
 
 impl TemporaryLog {
-    fn new(name: &str) -> TemporaryLog {
+    pub(super) fn new(name: &str) -> TemporaryLog {
         let path =
             std::env::temp_dir().join(format!("eventscope-{}-{name}.redb", std::process::id()));
         TemporaryLog(ingest::TemporaryFile::new(path))
     }
 
-    fn path(&self) -> &Path {
+    pub(super) fn path(&self) -> &Path {
         self.0.path()
     }
 }
@@ -180,6 +180,22 @@ fn is_text(path: &Path) -> bool {
     )
 }
 
+/// The domain file the explorer reads: the one named (which must be
+/// there), else the one beside the log. An error inside it is shown in the
+/// explorer, where the file can be fixed while it runs.
+fn domain_file(named: Option<&Path>, log: Option<&Path>) -> anyhow::Result<Option<PathBuf>> {
+    if let Some(path) = named {
+        // One line: the file and why.
+        std::fs::File::open(path).map_err(|error| {
+            anyhow::anyhow!("cannot read the domain file {}: {error}", path.display())
+        })?;
+    }
+    Ok(match log {
+        Some(log) => super::domain::find(named, log),
+        None => named.map(Path::to_path_buf),
+    })
+}
+
 /// How the explorer starts.
 #[derive(Debug, Default)]
 pub struct ExploreOptions {
@@ -189,10 +205,19 @@ pub struct ExploreOptions {
     pub present: bool,
     /// Start the bundled sample over from the bundled file.
     pub fresh: bool,
+    /// The domain file named with `--domain`.
+    pub domain: Option<PathBuf>,
 }
 
 /// Runs the explorer on `log` until the user quits.
 pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<ExitCode> {
+    if let Some(url) = log
+        .as_deref()
+        .and_then(Path::to_str)
+        .filter(|text| eventscope::message_db::is_url(text))
+    {
+        return super::explore_live::postgres(url);
+    }
     // A lesson that cannot be read is said on screen, with its place; the
     // explorer opens all the same.
     let (lesson, lesson_problem) = match options.lesson.as_deref().map(super::lesson::resolve) {
@@ -232,6 +257,7 @@ pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<Exit
     };
     // Name what the user asked for, not the file it was imported into.
     let named = log.clone().or(lesson_file);
+    let domain = domain_file(options.domain.as_deref(), named.as_deref())?;
     let source = named.clone();
     let title = match (sample, &named, &temporary) {
         (Some(sample), _, _) => Some(format!("the bundled {} sample", sample.name)),
@@ -240,35 +266,41 @@ pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<Exit
         }
         _ => None,
     };
-    ui::run_with(opened, title.as_deref(), |app| {
-        if let Some(sample) = sample {
-            app.set_sample(sample.name);
-        }
-        if let Some(source) = &source {
-            app.set_log_source(source);
-        }
-        if let Some(notice) = notice {
-            app.show_error(notice);
-        }
-        if let Some(problem) = lesson_problem {
-            app.show_error(problem);
-        }
-        if let Some(found) = lesson {
-            let name = found.name.clone();
-            let from_file = !eventscope::lesson::BUNDLED
-                .iter()
-                .any(|(file, _)| *file == found.file);
-            if from_file {
-                app.offer_lesson(Ok(found));
+    ui::run_with(
+        Arc::new(opened),
+        title.as_deref(),
+        domain.as_deref(),
+        None,
+        |app| {
+            if let Some(sample) = sample {
+                app.set_sample(sample.name);
             }
-            if let Err(problem) = app.open_lesson(&name) {
+            if let Some(source) = &source {
+                app.set_log_source(source);
+            }
+            if let Some(notice) = notice {
+                app.show_error(notice);
+            }
+            if let Some(problem) = lesson_problem {
                 app.show_error(problem);
             }
-        }
-        if options.present {
-            app.toggle_presenter();
-        }
-    })?;
+            if let Some(found) = lesson {
+                let name = found.name.clone();
+                let from_file = !eventscope::lesson::BUNDLED
+                    .iter()
+                    .any(|(file, _)| *file == found.file);
+                if from_file {
+                    app.offer_lesson(Ok(found));
+                }
+                if let Err(problem) = app.open_lesson(&name) {
+                    app.show_error(problem);
+                }
+            }
+            if options.present {
+                app.toggle_presenter();
+            }
+        },
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -306,6 +338,9 @@ pub struct RenderArgs {
     /// The projection to show in the projections view.
     #[arg(long)]
     pub projection: Option<String>,
+    /// A domain file; by default `NAME.domain.toml` beside the log.
+    #[arg(long, value_name = "FILE")]
+    pub domain: Option<PathBuf>,
     /// The screen size, WIDTHxHEIGHT.
     #[arg(long, default_value = "100x30", value_parser = parse_size)]
     pub size: (u16, u16),
@@ -349,6 +384,9 @@ pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
     };
     let (tx, rx) = mpsc::channel();
     let mut app = App::new(Arc::new(log), tx);
+    if let Some(path) = domain_file(args.domain.as_deref(), Some(path))? {
+        app.use_domain_file(&path);
+    }
     let (width, height) = args.size;
     let send = |app: &mut App, msg: Msg| {
         ui::update(app, msg);

@@ -1,17 +1,24 @@
 //! Command-line arguments and the dispatch to each command.
 
+mod check_case;
 mod domain;
+mod dry_run;
 mod exec;
 mod explore;
+mod explore_live;
 mod export;
+mod follow;
 mod generate;
 mod import;
+mod import_git;
+mod import_postgres;
 mod info;
 mod lesson;
 pub mod output;
 mod progress;
 mod replay;
 mod simulate;
+mod simulate_mapping;
 mod verify;
 
 use std::io::Write;
@@ -45,6 +52,12 @@ pub struct Cli {
     #[arg(long)]
     pub fresh: bool,
 
+    /// A domain file for the explorer: its jq projections, commands and
+    /// policies join the built-in ones, and saving it reloads them. By
+    /// default `NAME.domain.toml` beside the log, when there is one.
+    #[arg(long, value_name = "FILE")]
+    pub domain: Option<PathBuf>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -53,10 +66,12 @@ pub struct Cli {
 pub enum Command {
     Import(import::Args),
     Export(export::Args),
+    Follow(follow::Args),
     Info(info::Args),
     Generate(generate::Args),
     Replay(replay::Args),
     Exec(exec::Args),
+    CheckCase(check_case::Args),
     Simulate(simulate::Args),
     Verify(verify::Args),
     Render(explore::RenderArgs),
@@ -82,6 +97,15 @@ pub fn parse() -> Cli {
             )
             .exit();
     }
+    if let (Some(_), Some(_)) = (&cli.domain, &cli.command) {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "`--domain` before the command is not used: a command takes it after its \
+                 name, e.g. `eventscope replay LOG --domain FILE`",
+            )
+            .exit();
+    }
     cli
 }
 
@@ -90,10 +114,12 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
         Some(Command::Import(args)) => import::run(args),
         Some(Command::Export(args)) => export::run(args),
+        Some(Command::Follow(args)) => follow::run(args),
         Some(Command::Info(args)) => info::run(args),
         Some(Command::Generate(args)) => generate::run(args),
         Some(Command::Replay(args)) => replay::run(args),
         Some(Command::Exec(args)) => exec::run(args),
+        Some(Command::CheckCase(args)) => check_case::run(args),
         Some(Command::Simulate(args)) => simulate::run(args),
         Some(Command::Verify(args)) => verify::run(args),
         Some(Command::Render(args)) => explore::render(args),
@@ -101,6 +127,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         None => explore::run(
             cli.log,
             explore::ExploreOptions {
+                domain: cli.domain,
                 lesson: cli.lesson,
                 present: cli.present,
                 fresh: cli.fresh,

@@ -61,6 +61,11 @@ impl Stdout {
     pub fn finish(mut self) -> Result<(), StdoutError> {
         self.out.flush().map_err(StdoutError)
     }
+
+    /// Writes what is buffered now, for output that arrives over time.
+    pub fn flush(&mut self) -> Result<(), StdoutError> {
+        self.out.flush().map_err(StdoutError)
+    }
 }
 
 /// Standard output could not be written.

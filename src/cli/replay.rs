@@ -8,7 +8,8 @@ use anyhow::Context;
 use eventscope::domain_file::Projections;
 use eventscope::escape::printable;
 use eventscope::projection::{
-    self, Change, Projection, RebuildOptions, RebuildOutcome, SnapshotPolicy, SnapshotStore, Start,
+    self, Change, Projection, RebuildOptions, RebuildOutcome, Skip, SnapshotPolicy, SnapshotStore,
+    Start,
 };
 use eventscope::store::{EventLog, StoreError};
 use serde_json::{Map, Value, json};
@@ -39,11 +40,16 @@ pub struct Args {
     /// `customer-1.address.city`.
     #[arg(long, value_name = "PATH")]
     pub blame: Option<String>,
+    /// What if: leave out these events, e.g. `3,10..20,type:OrderShipped,stream:customer-1`,
+    /// and show the state without them beside what that changes against
+    /// the real one.
+    #[arg(long, value_name = "SEQS", conflicts_with_all = ["diff", "blame"])]
+    pub skip: Option<String>,
     /// Neither use nor save snapshots: replay from the first event.
     #[arg(long)]
     pub no_snapshots: bool,
     /// List the projections that apply to the log.
-    #[arg(long, conflicts_with_all = ["projections", "at", "diff", "blame"])]
+    #[arg(long, conflicts_with_all = ["projections", "at", "diff", "blame", "skip"])]
     pub list: bool,
     /// A domain file whose projections (jq) join the built-in ones; by
     /// default `NAME.domain.toml` beside the log, when there is one.
@@ -52,7 +58,15 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    // The domain file first: a broken one must not touch the log at all.
+    // The selection and the domain file first: a bad one must not touch
+    // the log at all.
+    let skip = match &args.skip {
+        Some(text) => Some(
+            Skip::parse(text)
+                .map_err(|e| anyhow::anyhow!("--skip {}", printable(&e.to_string())))?,
+        ),
+        None => None,
+    };
     let registry = super::domain::projections(args.domain.as_deref(), &args.log)?;
     // Snapshots are written to the log's cache table, so a replay that may
     // save them opens the log for writing; one that may not, read-only.
@@ -108,7 +122,30 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let snapshots: Option<&dyn SnapshotStore> = (!no_snapshots).then_some(&log as _);
 
     let mut out = Map::new();
-    if let Some(path) = &args.blame {
+    if let Some(skip) = &skip {
+        for projection in fresh {
+            let name = projection.name().to_owned();
+            let Some(again) = registry.create(&name) else {
+                continue;
+            };
+            let (real, _) = projection::travel(&log, snapshots, projection, at)?;
+            let (without, report) = projection::replay_skipping(&log, again, skip, at)?;
+            let real = real.into_state();
+            let without = without.into_state();
+            let changes = projection::diff(&real, &without);
+            out.insert(
+                name,
+                json!({
+                    "at": at,
+                    "skip": skip.to_string(),
+                    "skipped": report.skipped,
+                    "kept": report.kept,
+                    "state": without,
+                    "changes": changes.iter().map(change_json).collect::<Vec<_>>(),
+                }),
+            );
+        }
+    } else if let Some(path) = &args.blame {
         let path = projection::Path::parse(path).map_err(|e| anyhow::anyhow!("{e}"))?;
         let mut found = false;
         for projection in fresh {

@@ -10,13 +10,16 @@ use eventscope::store::EventLog;
 
 use super::output::Stdout;
 use super::progress::Progress;
+use super::simulate_mapping::{MappingArgs, choose};
 
 /// Run a log through Event Notification and Event-Carried State Transfer
 /// and measure what each costs and survives.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    /// The redb log (retail: customers and orders).
+    /// The redb log.
     pub log: PathBuf,
+    #[command(flatten)]
+    pub mapping: MappingArgs,
     #[command(flatten)]
     pub params: SimArgs,
     /// Print JSON for programs instead of a table.
@@ -73,8 +76,11 @@ impl SimArgs {
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let log = EventLog::open_read_only(&args.log)?;
+    let params = args.params.to_params();
+    params.validate()?;
+    let choice = choose(&args.mapping, &args.log, &log)?;
     let total = log.last_seq()?;
-    let mut simulation = Simulation::new(args.params.to_params())?;
+    let mut simulation = Simulation::new(choice.mapping.clone(), params)?;
     let mut progress = Progress::new("simulating");
     log.scan(1..=total, |event| {
         simulation.feed(&event);
@@ -84,12 +90,27 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     })?;
     simulation.finish();
     progress.finish();
+    if total > 0 && simulation.entities().next().is_none() {
+        anyhow::bail!(
+            "no stream of the source category `{}` in the log; give --source the part of a \
+             stream name before its first `-`",
+            choice.mapping.def().source_category
+        );
+    }
     let report = simulation.report();
     let mut stdout = Stdout::lock();
     if args.json {
-        stdout.json_pretty(&serde_json::to_value(&report)?)?;
+        let mut json = serde_json::to_value(&report)?;
+        json["mapping"]["from"] = serde_json::Value::String(choice.origin.to_string());
+        stdout.json_pretty(&json)?;
     } else {
-        stdout.text(&report.to_table())?;
+        let escape = |text: String| eventscope::escape::printable(&text).into_owned();
+        stdout.text(&format!(
+            "mapping: {}\n{}\n\n{}",
+            escape(choice.mapping.to_string()),
+            escape(choice.origin.to_string()),
+            report.to_table()
+        ))?;
     }
     stdout.finish()?;
     Ok(ExitCode::SUCCESS)

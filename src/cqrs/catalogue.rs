@@ -31,6 +31,9 @@ pub struct CatalogueField {
     pub hint: String,
     /// The short-form keys it is typed as (an address takes four).
     pub keys: Vec<String>,
+    /// For a field that names another stream: that stream's prefix, e.g.
+    /// `member-` (completion offers the log's streams of it).
+    pub names_stream: Option<String>,
 }
 
 impl CatalogueEntry {
@@ -64,6 +67,10 @@ impl From<&CommandSpec> for CatalogueEntry {
                     name: field.name.to_owned(),
                     hint: field.kind.hint().to_owned(),
                     keys: field.short_keys().into_iter().map(String::from).collect(),
+                    names_stream: match field.kind {
+                        super::spec::FieldKind::StreamRef(prefix) => Some(prefix.to_owned()),
+                        _ => None,
+                    },
                 })
                 .collect(),
             issued_by_policy: spec.issued_by_policy,
@@ -89,6 +96,12 @@ pub fn domain_command_specs(domain: &Domain) -> Vec<CatalogueEntry> {
                     name: field.name.clone(),
                     hint: hint(&field.kind),
                     keys: vec![field.name.clone()],
+                    names_stream: match &field.kind {
+                        crate::domain_file::FieldKind::Stream(category) => {
+                            Some(format!("{category}-"))
+                        }
+                        _ => None,
+                    },
                 })
                 .collect(),
             issued_by_policy: def.by_policy,

@@ -19,10 +19,14 @@
 //!   them in both forms by the file's fields, `decide_file` judges them by
 //!   the file's write model and rules, [`policy`] runs the file's policies,
 //!   and [`catalogue`] lists them beside the built-in ones.
-//! - [`store`]: the storage boundary; [`memory`]: an in-memory store.
+//! - [`store`]: the storage boundary; [`memory`]: an in-memory store;
+//!   [`branch`]: the log as it was at a seq, with new events in memory
+//!   (what-if commands); [`case`]: one decision as a given/when/then case.
 
 pub mod bank;
 pub mod body;
+pub mod branch;
+pub mod case;
 pub mod catalogue;
 pub mod command;
 mod decide;
@@ -50,6 +54,8 @@ pub mod store;
 #[cfg(test)]
 mod tests;
 
+pub use branch::Branch;
+pub use case::{Case, CaseError, Then};
 pub use catalogue::{CatalogueEntry, CatalogueField, catalogue, domain_command_specs};
 pub use command::{
     AccountCommand, Command, CommandBody, CustomerCommand, DomainCommand, OrderCommand, OrderLine,

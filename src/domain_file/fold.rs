@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::Located;
+use super::event_value::{EventFields, EventValues};
 use crate::event::Event;
 use crate::jq::{self, Program, Val};
 
@@ -24,6 +25,8 @@ pub struct Fold {
     init: Val,
     step: Step,
     version: u32,
+    /// The fields of `$event` the steps use: the only ones built.
+    fields: EventFields,
 }
 
 /// A step that failed: where in the file, at which event, and why.
@@ -49,11 +52,14 @@ impl fmt::Display for FoldError {
 impl std::error::Error for FoldError {}
 
 impl Fold {
-    pub(super) fn new(init: Val, step: Step, version: u32) -> Fold {
+    /// `fields` are the fields of `$event` the steps' text uses
+    /// ([`EventFields::read_by`]).
+    pub(super) fn new(init: Val, step: Step, version: u32, fields: EventFields) -> Fold {
         Fold {
             init,
             step,
             version,
+            fields,
         }
     }
 
@@ -63,6 +69,7 @@ impl Fold {
             init: jq::parse("{}").unwrap_or(Val::Null),
             step: Step::When(BTreeMap::new()),
             version: 0,
+            fields: EventFields::NONE,
         }
     }
 
@@ -94,8 +101,25 @@ impl Fold {
         }
     }
 
+    /// A builder of this fold's events, to keep across the events of a
+    /// run.
+    pub fn event_values(&self) -> EventValues {
+        EventValues::new(self.fields)
+    }
+
     /// The state after `event`.
     pub fn apply(&self, state: Val, event: &Event) -> Result<Val, FoldError> {
+        self.apply_with(state, event, &mut self.event_values())
+    }
+
+    /// The state after `event`, built by `values` (from
+    /// [`Fold::event_values`]).
+    pub fn apply_with(
+        &self,
+        state: Val,
+        event: &Event,
+        values: &mut EventValues,
+    ) -> Result<Val, FoldError> {
         let program = match &self.step {
             Step::Reduce(program) => program,
             Step::When(steps) => match steps.get(&*event.event_type) {
@@ -109,54 +133,10 @@ impl Fold {
             event_type: event.event_type.to_string(),
             message,
         };
-        let event_value = event_value(event).map_err(|e| fail(e.0))?;
+        let event_value = values.build(event).map_err(|e| fail(e.0))?;
         program
             .value
             .one(state, vec![event_value])
             .map_err(|error| fail(error.0))
-    }
-}
-
-/// The keys of an event as jq sees it, made once: building the object for
-/// every event then costs no key allocations.
-fn keys() -> &'static [Val; 8] {
-    static KEYS: std::sync::OnceLock<[Val; 8]> = std::sync::OnceLock::new();
-    KEYS.get_or_init(|| {
-        [
-            "seq", "stream", "version", "type", "id", "time", "data", "metadata",
-        ]
-        .map(|key| Val::from(key.to_owned()))
-    })
-}
-
-/// An event as jq sees it.
-pub fn event_value(event: &Event) -> Result<Val, jq::RunError> {
-    let [seq, stream, version, event_type, id, time, data, metadata] = keys();
-    let metadata_value = match &event.metadata {
-        Some(metadata) => jq::parse(metadata.as_str())?,
-        None => Val::Null,
-    };
-    let map: jaq_json::Map = [
-        (seq.clone(), number(event.seq)),
-        (stream.clone(), Val::from(event.stream.to_string())),
-        (version.clone(), number(event.version)),
-        (event_type.clone(), Val::from(event.event_type.to_string())),
-        (id.clone(), Val::from(event.id.clone())),
-        (
-            time.clone(),
-            event.time.map_or(Val::Null, |t| Val::from(t.to_string())),
-        ),
-        (data.clone(), jq::parse(event.data.as_str())?),
-        (metadata.clone(), metadata_value),
-    ]
-    .into_iter()
-    .collect();
-    Ok(Val::obj(map))
-}
-
-fn number(n: u64) -> Val {
-    match usize::try_from(n) {
-        Ok(n) => Val::from(n),
-        Err(_) => Val::from(n as f64),
     }
 }

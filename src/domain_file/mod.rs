@@ -23,6 +23,7 @@
 
 mod decide;
 mod error;
+mod event_value;
 mod fold;
 mod projection;
 mod propose;
@@ -34,9 +35,10 @@ use std::sync::Arc;
 
 pub use decide::{DecideError, Reaction, Verdict, in_category};
 pub use error::{DomainError, line_column};
-pub use fold::{Fold, FoldError, Step, event_value};
+pub use event_value::{EventFields, EventValues, event_value};
+pub use fold::{Fold, FoldError, Step};
 pub use projection::JqProjection;
-pub use propose::{Proposal, category, propose};
+pub use propose::{Proposal, candidates, category, propose};
 pub use registry::Projections;
 
 use crate::jq::{self, Program, Val};
@@ -52,6 +54,21 @@ pub struct Domain {
     pub commands: Vec<CommandDef>,
     pub policies: Vec<PolicyDef>,
     pub flows: Option<FlowsDef>,
+}
+
+/// The compiled jq programs have no useful form to print: a domain shows
+/// what it is called, where it came from and what it holds.
+impl std::fmt::Debug for Domain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Domain")
+            .field("name", &self.name)
+            .field("file", &self.file)
+            .field("projections", &self.projections.len())
+            .field("commands", &self.commands.len())
+            .field("policies", &self.policies.len())
+            .field("flows", &self.flows)
+            .finish()
+    }
 }
 
 impl Domain {
@@ -133,6 +150,29 @@ pub struct FlowsDef {
     pub source_category: String,
     pub work: Vec<String>,
     pub link: Option<Link>,
+    /// The entity's fields the work reads (`address` for shipping); empty
+    /// for all of them.
+    pub needs: Vec<String>,
+}
+
+impl std::fmt::Display for FlowsDef {
+    /// `source customer · work OrderShipped · link OrderPlaced.customer · needs address`
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "source {} · work {}",
+            self.source_category,
+            self.work.join(",")
+        )?;
+        match &self.link {
+            Some(link) => write!(f, " · link {link}")?,
+            None => f.write_str(" · no link (each change of an entity is work on it)")?,
+        }
+        if !self.needs.is_empty() {
+            write!(f, " · needs {}", self.needs.join(","))?;
+        }
+        Ok(())
+    }
 }
 
 /// How a work event finds the entity it needs.
@@ -142,6 +182,16 @@ pub enum Link {
     Field(String),
     /// A field of an earlier event of the work event's stream, of this type.
     Earlier { event_type: String, field: String },
+}
+
+impl std::fmt::Display for Link {
+    /// As written in a file or a flag: `member` or `OrderPlaced.customer`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Link::Field(field) => f.write_str(field),
+            Link::Earlier { event_type, field } => write!(f, "{event_type}.{field}"),
+        }
+    }
 }
 
 /// A compiled expression and its place in the file, for errors at run time.
@@ -297,6 +347,7 @@ pub fn parse(text: &str, file: &str) -> Result<Domain, DomainError> {
         source_category: flows.source.clone(),
         work: flows.work.clone(),
         link: flows.link.as_deref().map(parse_link),
+        needs: flows.needs.clone(),
     });
 
     Ok(Domain {
@@ -321,7 +372,9 @@ fn field_kind(text: &str) -> Option<FieldKind> {
     })
 }
 
-fn parse_link(text: &str) -> Link {
+/// Reads a link as written in a file or a flag: `Type.field` (the type
+/// starts with a capital) or `field`.
+pub fn parse_link(text: &str) -> Link {
     match text.split_once('.') {
         Some((event_type, field)) if event_type.starts_with(|c: char| c.is_uppercase()) => {
             Link::Earlier {
@@ -431,7 +484,14 @@ impl Places<'_> {
             ),
         };
         let version = fold_version(text);
-        Ok(Fold::new(init, step, version))
+        let fields = text
+            .reduce
+            .into_iter()
+            .chain(text.when.values())
+            .fold(EventFields::NONE, |fields, expr| {
+                fields.union(EventFields::read_by(expr.get_ref()))
+            });
+        Ok(Fold::new(init, step, version, fields))
     }
 }
 
@@ -456,6 +516,6 @@ fn fold_version(text: FoldRef<'_>) -> u32 {
 #[cfg(test)]
 mod engine_tests;
 #[cfg(test)]
-mod testing;
+pub(crate) mod testing;
 #[cfg(test)]
 mod tests;

@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::{Fold, ProjectionDef};
+use super::{EventValues, Fold, ProjectionDef};
 use crate::event::Event;
 use crate::jq::{self, Val};
 use crate::projection::{Projection, ProjectionError};
@@ -21,6 +21,8 @@ pub struct JqProjection {
     name: String,
     fold: Arc<Fold>,
     state: Val,
+    /// Kept across events: it keeps the values of the type names.
+    values: EventValues,
 }
 
 impl ProjectionDef {
@@ -29,6 +31,7 @@ impl ProjectionDef {
         JqProjection {
             name: self.name.clone(),
             state: self.fold.init(),
+            values: self.fold.event_values(),
             fold: Arc::clone(&self.fold),
         }
     }
@@ -51,7 +54,7 @@ impl Projection for JqProjection {
         let state = std::mem::take(&mut self.state);
         self.state = self
             .fold
-            .apply(state, event)
+            .apply_with(state, event, &mut self.values)
             .map_err(|error| ProjectionError::Code {
                 place: error.place.into(),
                 message: error.message.into(),

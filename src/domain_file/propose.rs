@@ -9,8 +9,9 @@
 //!    events, the copy shows it: an event type of the linking streams whose
 //!    field equals the same field of the entity as it was then (an
 //!    `OrderShipped.address` that is the customer's address) is the work,
-//!    found through the earlier linking event. Without such a copy, every
-//!    event that carries the link is work.
+//!    found through the earlier linking event, and the copied fields are
+//!    what the work needs. Without such a copy, every event that carries
+//!    the link is work.
 //! 3. No links at all: the busiest category is the source, and the consumer
 //!    keeps a copy of each entity, each change of it its work.
 
@@ -35,22 +36,39 @@ pub fn category(stream: &str) -> &str {
         .map_or(stream, |(category, _)| category)
 }
 
-/// Proposes a mapping for `events`, or None for an empty log.
+/// (event type, field) of events whose field names a stream of another
+/// category.
+type LinkKey = (String, String);
+/// (the named streams' category, the naming streams' category, how many).
+type LinkSeen = (String, String, usize);
+type Links = BTreeMap<LinkKey, LinkSeen>;
+
+/// Proposes a mapping for `events`, or None for an empty log: the first of
+/// [`candidates`].
 pub fn propose<'a>(events: impl IntoIterator<Item = &'a Event> + Clone) -> Option<Proposal> {
+    candidates(events).into_iter().next()
+}
+
+/// Every mapping the log suggests, the likeliest first: the link that
+/// links most events, then each other link, then a copy of each category's
+/// entities without a link (the busiest category first). Empty for an
+/// empty log.
+pub fn candidates<'a>(events: impl IntoIterator<Item = &'a Event> + Clone) -> Vec<Proposal> {
     let streams: HashMap<&str, ()> = events
         .clone()
         .into_iter()
         .map(|e| (&*e.stream, ()))
         .collect();
-    if streams.is_empty() {
-        return None;
-    }
-    // (event type, field) -> (source category, linking category, count)
-    let mut links: BTreeMap<(String, String), (String, String, usize)> = BTreeMap::new();
-    let mut events_by_category: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut links: Links = BTreeMap::new();
+    // category -> (events, event types)
+    let mut categories: BTreeMap<&str, (usize, Vec<String>)> = BTreeMap::new();
     for event in events.clone() {
         let own = category(&event.stream);
-        *events_by_category.entry(own).or_default() += 1;
+        let entry = categories.entry(own).or_default();
+        entry.0 += 1;
+        if !entry.1.iter().any(|t| **t == *event.event_type) {
+            entry.1.push(event.event_type.to_string());
+        }
         let Ok(Value::Object(data)) = event.data.parse::<Value>() else {
             continue;
         };
@@ -66,91 +84,134 @@ pub fn propose<'a>(events: impl IntoIterator<Item = &'a Event> + Clone) -> Optio
             }
         }
     }
-    let best = links
-        .iter()
-        .max_by(|a, b| a.1.2.cmp(&b.1.2).then_with(|| b.0.cmp(a.0)))
-        .map(|(key, value)| (key.clone(), value.clone()));
-    let Some(((link_type, field), (source, linking, count))) = best else {
-        let (&busiest, _) = events_by_category
-            .iter()
-            .max_by(|a, b| a.1.cmp(b.1).then_with(|| b.0.cmp(a.0)))?;
-        let mut work: Vec<String> = events
-            .into_iter()
-            .filter(|e| category(&e.stream) == busiest)
-            .map(|e| e.event_type.to_string())
-            .collect();
-        work.sort();
-        work.dedup();
-        return Some(Proposal {
-            why: format!(
-                "no event names a stream of another category, so the consumer keeps a copy of \
-                 each `{busiest}` (the busiest category) and each change is its work"
-            ),
-            mapping: FlowsDef {
-                source_category: busiest.to_owned(),
-                work,
-                link: None,
-            },
-        });
-    };
+    let mut ranked: Vec<(&LinkKey, &LinkSeen)> = links.iter().collect();
+    ranked.sort_by(|a, b| b.1.2.cmp(&a.1.2).then_with(|| a.0.cmp(b.0)));
 
-    let copies = copying_types(events.clone(), &source, &linking, &link_type, &field);
-    if !copies.is_empty() {
-        let why = format!(
-            "{count} `{link_type}` events name a `{source}` in `{field}`, and `{}` copies that \
-             `{source}`'s data: work found through the earlier `{link_type}.{field}`",
-            copies.join("`, `")
-        );
-        let link = if copies == [link_type.clone()] {
-            Link::Field(field)
+    let mut out: Vec<Proposal> = Vec::new();
+    if let Some(((link_type, field), (source, linking, count))) = ranked.first() {
+        out.push(best_link(
+            events.clone(),
+            link_type,
+            field,
+            source,
+            linking,
+            *count,
+            &links,
+        ));
+    }
+    for ((link_type, field), (source, _, count)) in ranked.iter().skip(1) {
+        out.push(field_link(link_type, field, source, *count, &links));
+    }
+    let mut busiest: Vec<(&&str, &(usize, Vec<String>))> = categories.iter().collect();
+    busiest.sort_by(|a, b| b.1.0.cmp(&a.1.0).then_with(|| a.0.cmp(b.0)));
+    for (index, (&name, (_, types))) in busiest.into_iter().enumerate() {
+        let mut work = types.clone();
+        work.sort();
+        let why = if links.is_empty() && index == 0 {
+            format!(
+                "no event names a stream of another category, so the consumer keeps a copy of \
+                 each `{name}` (the busiest category) and each change is its work"
+            )
         } else {
-            Link::Earlier {
-                event_type: link_type,
-                field,
-            }
+            format!("the consumer keeps a copy of each `{name}` and each change is its work")
         };
-        return Some(Proposal {
+        out.push(Proposal {
             why,
             mapping: FlowsDef {
-                source_category: source,
-                work: copies,
-                link: Some(link),
+                source_category: name.to_owned(),
+                work,
+                link: None,
+                needs: Vec::new(),
             },
         });
     }
+    let mut seen: Vec<FlowsDef> = Vec::new();
+    out.retain(|p| {
+        let fresh = !seen.contains(&p.mapping);
+        seen.push(p.mapping.clone());
+        fresh
+    });
+    out
+}
+
+/// The mapping of the link that links most events: its work is where the
+/// consumer copied the entity's data, found through the linking event, and
+/// it needs what was copied; else every event that carries the link.
+fn best_link<'a>(
+    events: impl IntoIterator<Item = &'a Event>,
+    link_type: &str,
+    field: &str,
+    source: &str,
+    linking: &str,
+    count: usize,
+    links: &Links,
+) -> Proposal {
+    let (copies, copied) = copying_types(events, source, linking, link_type, field);
+    if copies.is_empty() {
+        return field_link(link_type, field, source, count, links);
+    }
+    let why = format!(
+        "{count} `{link_type}` events name a `{source}` in `{field}`, and `{}` copies that \
+         `{source}`'s `{}`: work found through the earlier `{link_type}.{field}`",
+        copies.join("`, `"),
+        copied.join("`, `")
+    );
+    let link = if copies == [link_type.to_owned()] {
+        Link::Field(field.to_owned())
+    } else {
+        Link::Earlier {
+            event_type: link_type.to_owned(),
+            field: field.to_owned(),
+        }
+    };
+    Proposal {
+        why,
+        mapping: FlowsDef {
+            source_category: source.to_owned(),
+            work: copies,
+            link: Some(link),
+            needs: copied,
+        },
+    }
+}
+
+/// Every event type whose `field` names a `source`, as the work.
+fn field_link(link_type: &str, field: &str, source: &str, count: usize, links: &Links) -> Proposal {
     let mut work: Vec<String> = links
         .iter()
-        .filter(|((_, f), (s, _, _))| *f == field && *s == source)
+        .filter(|((_, f), (s, _, _))| f == field && s == source)
         .map(|((t, _), _)| t.clone())
         .collect();
     work.sort();
-    Some(Proposal {
+    Proposal {
         why: format!(
             "{count} `{link_type}` events name a `{source}` in `{field}`: every event that does \
              is the consumer's work"
         ),
         mapping: FlowsDef {
-            source_category: source,
+            source_category: source.to_owned(),
             work,
-            link: Some(Link::Field(field)),
+            link: Some(Link::Field(field.to_owned())),
+            needs: Vec::new(),
         },
-    })
+    }
 }
 
 /// Event types of `linking` streams, after a `link_type` that named their
 /// entity, whose data holds a field equal to the same field of that entity
-/// as it was then, in at least half their occurrences.
+/// as it was then, in at least half their occurrences; and the fields they
+/// copied.
 fn copying_types<'a>(
     events: impl IntoIterator<Item = &'a Event>,
     source: &str,
     linking: &str,
     link_type: &str,
     field: &str,
-) -> Vec<String> {
+) -> (Vec<String>, Vec<String>) {
     let mut entities: HashMap<String, Map<String, Value>> = HashMap::new();
     let mut linked: HashMap<String, String> = HashMap::new();
-    // event type -> (occurrences after a link, of which copies)
-    let mut seen: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    // event type -> (occurrences after a link, of which copies, fields copied)
+    let mut seen: BTreeMap<String, (usize, usize, Vec<String>)> = BTreeMap::new();
     for event in events {
         let Ok(Value::Object(data)) = event.data.parse::<Value>() else {
             continue;
@@ -175,17 +236,33 @@ fn copying_types<'a>(
         let Some(entity) = linked.get(&*event.stream).and_then(|t| entities.get(t)) else {
             continue;
         };
-        let copies = data
-            .iter()
-            .any(|(key, value)| !value.is_null() && entity.get(key) == Some(value));
         let counts = seen.entry(event.event_type.to_string()).or_default();
         counts.0 += 1;
-        counts.1 += usize::from(copies);
+        let mut copied = false;
+        for (key, value) in &data {
+            if !value.is_null() && entity.get(key) == Some(value) {
+                copied = true;
+                if !counts.2.contains(key) {
+                    counts.2.push(key.clone());
+                }
+            }
+        }
+        counts.1 += usize::from(copied);
     }
-    seen.into_iter()
-        .filter(|(_, (all, copies))| *copies > 0 && copies * 2 >= *all)
-        .map(|(event_type, _)| event_type)
-        .collect()
+    let mut types = Vec::new();
+    let mut fields: Vec<String> = Vec::new();
+    for (event_type, (all, copies, copied)) in seen {
+        if copies > 0 && copies * 2 >= all {
+            types.push(event_type);
+            for key in copied {
+                if !fields.contains(&key) {
+                    fields.push(key);
+                }
+            }
+        }
+    }
+    fields.sort();
+    (types, fields)
 }
 
 #[cfg(test)]
@@ -210,6 +287,7 @@ mod tests {
                     event_type: "OrderPlaced".into(),
                     field: "customer".into()
                 }),
+                needs: vec!["address".into()],
             },
             "{}",
             proposal.why
@@ -248,6 +326,25 @@ mod tests {
             ]
         );
         assert!(proposal.why.contains("no event names"), "{}", proposal.why);
+    }
+
+    #[test]
+    fn the_candidates_start_with_the_proposal_and_offer_each_category() {
+        let events = sample(include_str!("../../sample-data/library.jsonl"));
+        let all = candidates(&events);
+        assert_eq!(Some(&all[0]), propose(&events).as_ref());
+        let sources: Vec<&str> = all
+            .iter()
+            .filter(|p| p.mapping.link.is_none())
+            .map(|p| p.mapping.source_category.as_str())
+            .collect();
+        assert!(
+            sources.contains(&"member") && sources.contains(&"book"),
+            "{sources:?}"
+        );
+        for (i, proposal) in all.iter().enumerate() {
+            assert!(all[..i].iter().all(|p| p.mapping != proposal.mapping));
+        }
     }
 
     #[test]

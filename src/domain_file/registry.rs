@@ -71,6 +71,14 @@ impl Projections {
     }
 }
 
+impl std::fmt::Debug for Projections {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Projections")
+            .field("domain", &self.domain.as_ref().map(|d| &d.file))
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -148,4 +148,7 @@ pub struct FlowsText {
     /// `<Type>.<field>` for a field of an earlier event of the work event's
     /// own stream (as `OrderPlaced.customer` is for shipping).
     pub link: Option<String>,
+    /// The entity's fields the work reads; without it, all of them.
+    #[serde(default)]
+    pub needs: Vec<String>,
 }

@@ -47,6 +47,7 @@ fn the_library_file_compiles_whole() {
     let flows = domain.flows.as_ref().unwrap();
     assert_eq!(flows.source_category, "member");
     assert_eq!(flows.link, Some(Link::Field("member".into())));
+    assert_eq!(flows.needs, ["email"]);
 }
 
 #[test]

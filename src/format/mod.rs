@@ -191,6 +191,13 @@ pub fn read_events<R: BufRead, E>(
     read_located_events(reader, format, |_, event| sink(event))
 }
 
+/// One line of `format` (a whole event) as the event it is; errors name
+/// `line`. For readers that get their lines one at a time, such as a
+/// follower of a growing file.
+pub fn parse_line(text: &str, line: u64, format: Format) -> Result<NewEvent, FormatError> {
+    format.parser()(&Chunk::line(text, line))
+}
+
 /// Where an event was read: its line (1-based) and, inside a CloudEvents
 /// array, its element (1-based).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -205,8 +205,25 @@ pub fn import_into_with<R: BufRead + Send>(
     duplicates: Duplicates,
     progress: impl FnMut(u64),
 ) -> anyhow::Result<AppendSummary> {
+    write_into(db, |log| {
+        import_with(log, reader, format, duplicates, progress)
+    })
+}
+
+/// Runs `fill` on the log at `db`, creating it if needed, all or nothing:
+/// if `fill` fails, an existing log is left byte for byte as it was (its
+/// length too: redb's own bookkeeping on opening and closing is undone with
+/// the events), and a new one is never made. A new log is built under a
+/// hidden name beside `db` and given the name `db` only when `fill` has
+/// committed, so an error, a signal or a crash never leaves a half-made (or
+/// empty) log at `db`, and a log that another writer created at `db`
+/// meanwhile is never replaced: then nothing is written.
+pub fn write_into<T, E: std::fmt::Display>(
+    db: &Path,
+    fill: impl FnOnce(&EventLog) -> Result<T, E>,
+) -> anyhow::Result<T> {
     if db.exists() {
-        return import_into_existing(reader, db, format, duplicates, progress);
+        return write_into_existing(db, fill);
     }
     let folder = match db.parent() {
         Some(folder) if !folder.as_os_str().is_empty() => folder,
@@ -222,11 +239,10 @@ pub fn import_into_with<R: BufRead + Send>(
     new_log::sweep_stale(folder);
     let building = new_log::building_file(db);
     let _ = std::fs::remove_file(building.path());
-    let summary = EventLog::create(building.path())
+    let outcome = EventLog::create(building.path())
         .map_err(anyhow::Error::from)
         .and_then(|log| {
-            import_with(&log, reader, format, duplicates, progress)
-                .map_err(|error| anyhow::anyhow!("{error} (nothing was imported)"))
+            fill(&log).map_err(|error| anyhow::anyhow!("{error} (nothing was imported)"))
         })?;
     // The log is closed (dropped above) before it is put in place; the
     // hidden name is removed when `building` is dropped.
@@ -240,24 +256,18 @@ pub fn import_into_with<R: BufRead + Send>(
             anyhow::anyhow!("cannot create {}: {e} (nothing was imported)", db.display())
         }
     })?;
-    Ok(summary)
+    Ok(outcome)
 }
 
-/// Imports into the log already at `db`. A failed import leaves the file
-/// byte for byte as it was, its length too: redb's own bookkeeping on
-/// opening and closing is undone with the events.
-fn import_into_existing<R: BufRead + Send>(
-    reader: R,
+fn write_into_existing<T, E: std::fmt::Display>(
     db: &Path,
-    format: Format,
-    duplicates: Duplicates,
-    progress: impl FnMut(u64),
-) -> anyhow::Result<AppendSummary> {
+    fill: impl FnOnce(&EventLog) -> Result<T, E>,
+) -> anyhow::Result<T> {
     let (log, undo) = EventLog::open_undoable(db)?;
-    match import_with(&log, reader, format, duplicates, progress) {
-        Ok(summary) => {
+    match fill(&log) {
+        Ok(outcome) => {
             undo.keep(log);
-            Ok(summary)
+            Ok(outcome)
         }
         Err(error) => match undo.roll_back(log) {
             Ok(()) => Err(anyhow::anyhow!("{error} (nothing was imported)")),

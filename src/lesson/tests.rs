@@ -25,7 +25,10 @@ fn facts_of(log: &str) -> LogFacts {
             .lines()
             .filter(|l| !l.trim().is_empty())
             .count() as u64,
-        projections: crate::projection::applicable(&refs),
+        projections: crate::projection::applicable(&refs)
+            .into_iter()
+            .map(String::from)
+            .collect(),
     }
 }
 

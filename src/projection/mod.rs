@@ -14,6 +14,7 @@ mod merge_patch;
 mod packed;
 pub mod path;
 pub mod replay;
+pub mod skip;
 pub mod source;
 mod streams_table;
 mod traits;
@@ -32,6 +33,7 @@ pub use path::{Path, PathError, Segment};
 pub use replay::{
     Progress, RebuildOptions, RebuildOutcome, RebuildReport, SnapshotPolicy, rebuild,
 };
+pub use skip::{Skip, SkipError, SkipReport, SkipRule, replay_skipping};
 pub use source::{EventSource, MemoryLog, MemorySnapshots, SnapshotStore};
 pub use traits::{Projection, ProjectionError};
 pub use travel::{Start, TravelReport, travel};

@@ -3,6 +3,7 @@
 
 use std::ops::ControlFlow;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use super::error::ReplayError;
@@ -129,40 +130,44 @@ pub fn rebuild(
                 })?;
         }
     }
+    let shortest_interval = total.div_ceil(MAX_SNAPSHOTS_PER_REBUILD);
     let mut run = Run {
         projections,
         options,
         next_snapshot: Vec::new(),
-        shortest_interval: total.div_ceil(MAX_SNAPSHOTS_PER_REBUILD),
+        shortest_interval,
+        taken: None,
         snapshots_saved: 0,
         done: 0,
         failure: None,
         cancelled: false,
     };
-    if let Some((_, policy)) = options.snapshots {
-        let first = policy.min_interval.max(run.shortest_interval).max(1);
-        run.next_snapshot = vec![first; run.projections.len()];
-    }
-    let mut last_report = started;
-    run.cancelled = run.cancel_requested();
-    if !run.cancelled {
-        source
-            .scan(1, total, &mut |event| {
-                run.fold(event)?;
-                if run.done.is_multiple_of(CHECK_EVERY) {
-                    if run.cancel_requested() {
-                        run.cancelled = true;
-                        return ControlFlow::Break(());
-                    }
-                    let now = Instant::now();
-                    if now.duration_since(last_report) >= options.report_every {
-                        last_report = now;
-                        progress(measure(run.done, total, started));
-                    }
-                }
-                ControlFlow::Continue(())
-            })
-            .map_err(ReplayError::Source)?;
+    match options.snapshots {
+        None => run.pass(source, total, started, progress)?,
+        Some((store, policy)) => {
+            let first = policy.min_interval.max(shortest_interval).max(1);
+            run.next_snapshot = vec![first; run.projections.len()];
+            // A snapshot is taken (`save`) here, at its seq; it is
+            // compressed and written on a second thread while the fold goes
+            // on, in the order taken.
+            let (sender, receiver) = mpsc::sync_channel::<Taken>(SNAPSHOTS_IN_FLIGHT);
+            run.taken = Some(sender);
+            let write_failure = std::thread::scope(|scope| {
+                let writer = scope.spawn(move || write_snapshots(store, receiver));
+                let passed = run.pass(source, total, started, progress);
+                // Closing the channel lets the writer finish.
+                run.taken = None;
+                let written = writer
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                passed.map(|()| written)
+            })?;
+            // The fold stops at the first snapshot the writer no longer
+            // takes; the write's failure is the one to report.
+            if let Some(failure) = write_failure {
+                run.failure = Some(failure);
+            }
+        }
     }
     if let Some(failure) = run.failure {
         return Err(failure);
@@ -178,6 +183,36 @@ pub fn rebuild(
     }
     progress(measure(run.done, total, started));
     Ok(RebuildOutcome::Completed(report))
+}
+
+/// Snapshots taken and not yet written, at most: each holds a whole state.
+const SNAPSHOTS_IN_FLIGHT: usize = 2;
+
+/// A snapshot taken at its seq, on its way to the store.
+struct Taken {
+    projection: String,
+    version: u32,
+    seq: u64,
+    bytes: Vec<u8>,
+}
+
+/// Writes the snapshots as they come, until the channel closes or a write
+/// fails (then it stops taking them, which stops the fold).
+fn write_snapshots(store: &dyn SnapshotStore, taken: mpsc::Receiver<Taken>) -> Option<ReplayError> {
+    for snapshot in taken {
+        if let Err(error) = store.put(
+            &snapshot.projection,
+            snapshot.version,
+            snapshot.seq,
+            &snapshot.bytes,
+        ) {
+            return Some(ReplayError::Snapshots {
+                projection: snapshot.projection,
+                error,
+            });
+        }
+    }
+    None
 }
 
 fn measure(done: u64, total: u64, started: Instant) -> Progress {
@@ -202,6 +237,8 @@ struct Run<'r, 'o> {
     next_snapshot: Vec<u64>,
     /// Keeps the number of snapshots bounded on a long log.
     shortest_interval: u64,
+    /// Where snapshots go to be written, when they are saved.
+    taken: Option<mpsc::SyncSender<Taken>>,
     snapshots_saved: u64,
     done: u64,
     failure: Option<ReplayError>,
@@ -215,36 +252,105 @@ impl Run<'_, '_> {
             .is_some_and(|flag| flag.load(Ordering::Relaxed))
     }
 
+    /// Folds the log from genesis to `total`, until done, cancelled or
+    /// failed.
+    fn pass(
+        &mut self,
+        source: &dyn EventSource,
+        total: u64,
+        started: Instant,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(), ReplayError> {
+        let report_every = self.options.report_every;
+        let mut last_report = started;
+        self.cancelled = self.cancel_requested();
+        if self.cancelled {
+            return Ok(());
+        }
+        // When every projection names the types it reads, the others are
+        // skipped through the store without being decoded (still checked).
+        let types = declared_types(self.projections);
+        let mut visited = 0u64;
+        let mut visit = |event: &Event| {
+            self.fold(event)?;
+            visited += 1;
+            if visited.is_multiple_of(CHECK_EVERY) {
+                if self.cancel_requested() {
+                    self.cancelled = true;
+                    return ControlFlow::Break(());
+                }
+                let now = Instant::now();
+                if now.duration_since(last_report) >= report_every {
+                    last_report = now;
+                    progress(measure(self.done, total, started));
+                }
+            }
+            ControlFlow::Continue(())
+        };
+        match &types {
+            Some(types) => {
+                let types: Vec<&str> = types.iter().map(String::as_str).collect();
+                source.scan_types(1, total, &types, &mut visit)
+            }
+            None => source.scan(1, total, &mut visit),
+        }
+        .map_err(ReplayError::Source)?;
+        // The events after the last one read were of no type read: the
+        // projections are at the end of the log.
+        if !self.cancelled && self.failure.is_none() {
+            self.done = total;
+        }
+        Ok(())
+    }
+
     fn fold(&mut self, event: &Event) -> ControlFlow<()> {
         if let Err(failure) = apply_all(self.projections, event) {
             self.failure = Some(failure);
             return ControlFlow::Break(());
         }
-        self.done += 1;
-        if let Some((store, policy)) = self.options.snapshots {
-            for (projection, next) in self.projections.iter().zip(&mut self.next_snapshot) {
-                if self.done < *next {
-                    continue;
-                }
-                let bytes = projection.save();
-                if let Err(error) =
-                    store.put(projection.name(), projection.version(), event.seq, &bytes)
-                {
-                    self.failure = Some(ReplayError::Snapshots {
-                        projection: projection.name().to_owned(),
-                        error,
-                    });
-                    return ControlFlow::Break(());
-                }
-                self.snapshots_saved += 1;
-                *next = self.done
-                    + policy
-                        .interval_after(bytes.len())
-                        .max(self.shortest_interval);
+        // From genesis, an event's seq is the number of events before it and
+        // itself, read or skipped.
+        self.done = event.seq;
+        let (Some(taken), Some((_, policy))) = (&self.taken, self.options.snapshots) else {
+            return ControlFlow::Continue(());
+        };
+        for (projection, next) in self.projections.iter().zip(&mut self.next_snapshot) {
+            if self.done < *next {
+                continue;
             }
+            let bytes = projection.save();
+            *next = self.done
+                + policy
+                    .interval_after(bytes.len())
+                    .max(self.shortest_interval);
+            let snapshot = Taken {
+                projection: projection.name().to_owned(),
+                version: projection.version(),
+                seq: event.seq,
+                bytes,
+            };
+            // A closed channel means the writer failed: it reports why.
+            if taken.send(snapshot).is_err() {
+                return ControlFlow::Break(());
+            }
+            self.snapshots_saved += 1;
         }
         ControlFlow::Continue(())
     }
+}
+
+/// The event types the projections read, when each of them names its own;
+/// `None` when any reads every event.
+fn declared_types(projections: &[Box<dyn Projection>]) -> Option<Vec<String>> {
+    let mut union: Vec<String> = Vec::new();
+    for projection in projections {
+        for event_type in projection.event_types()? {
+            if !union.contains(&event_type) {
+                union.push(event_type);
+            }
+        }
+    }
+    Some(union)
 }
 
 /// Folds `event` into every projection, naming the first that fails.

@@ -66,7 +66,8 @@ pub trait EventSource {
 /// A cache of saved projection states, keyed by (projection, version, seq).
 ///
 /// Snapshots can always be rebuilt from the log, so losing them loses only time.
-pub trait SnapshotStore {
+/// A store is shared with the thread that writes a rebuild's snapshots.
+pub trait SnapshotStore: Sync {
     /// The snapshot of `projection` at `version` with the highest seq <= `at_or_below`.
     fn nearest(
         &self,

@@ -1,19 +1,21 @@
-//! The simulation: a virtual clock, the log's events at their times, and the
-//! agenda of deliveries, calls and timers between them.
+//! The simulation: a virtual clock, the log's events at their times (read
+//! through a [`Mapping`]), and the agenda of deliveries, calls and timers
+//! between them.
 //!
 //! Log event `seq` happens at `seq * event_interval_ms`. Events are fed in
 //! log order and wait in a queue until the clock reaches them, so a caller
-//! can feed one and run up to it (memory stays proportional to customers and
-//! open orders) or feed many and step through them one at a time.
+//! can feed one and run up to it (memory stays proportional to entities and
+//! linked streams) or feed many and step through them one at a time.
 
 use std::borrow::Borrow;
 use std::collections::VecDeque;
 use std::sync::Arc;
 
-use super::input::{self, Relevant};
+use super::entity::Change;
+use super::input::{self, ChangeRead, FieldNames, WorkTarget};
+use super::mapping::Mapping;
 use super::notification::NotificationConsumer;
 use super::params::{ParamError, SimParams};
-use super::record::Change;
 use super::report::Report;
 use super::schedule::Schedule;
 use super::source::{Outages, SourceSystem};
@@ -32,29 +34,31 @@ pub(super) struct LogEntry {
 
 #[derive(Debug)]
 pub(super) enum LogAction {
-    /// The source changes a customer and publishes it.
+    /// The source changes an entity and publishes it.
     Change {
-        customer: u32,
-        change: Change,
+        entity: u32,
+        change: Arc<Change>,
         thin_len: u64,
         full_len: u64,
     },
-    /// Shipping ships an order of this customer.
-    Ship { customer: u32 },
+    /// The consumer works with this entity's data.
+    Work { entity: u32 },
 }
 
 /// A deterministic Notification vs StateTransfer simulation.
 #[derive(Debug)]
 pub struct Simulation {
     pub(super) params: SimParams,
+    pub(super) mapping: Mapping,
+    field_names: FieldNames,
     pub(super) now: u64,
     last_log_at: u64,
     pub(super) log: VecDeque<LogEntry>,
     pub(super) schedule: Schedule,
-    pub(super) customer_ids: FastMap<Arc<str>, u32>,
-    pub(super) customer_names: Vec<Arc<str>>,
-    /// Open orders (placed, not yet shipped or cancelled) -> customer.
-    orders: FastMap<Box<str>, u32>,
+    pub(super) entity_ids: FastMap<Arc<str>, u32>,
+    pub(super) entity_names: Vec<Arc<str>>,
+    /// Streams an event of the link type named an entity for -> entity.
+    linked: FastMap<Arc<str>, u32>,
     pub(super) source: SourceSystem,
     pub(super) changes: ChangeLog,
     pub(super) notification: NotificationConsumer,
@@ -64,19 +68,22 @@ pub struct Simulation {
 }
 
 impl Simulation {
-    /// An empty simulation; fails on parameters it cannot run with.
-    pub fn new(params: SimParams) -> Result<Simulation, ParamError> {
+    /// An empty simulation of `mapping`; fails on parameters it cannot run
+    /// with.
+    pub fn new(mapping: Mapping, params: SimParams) -> Result<Simulation, ParamError> {
         params.validate()?;
         let outages = Outages::from_params(&params);
         Ok(Simulation {
             params,
+            mapping,
+            field_names: FieldNames::default(),
             now: 0,
             last_log_at: 0,
             log: VecDeque::new(),
             schedule: Schedule::default(),
-            customer_ids: FastMap::default(),
-            customer_names: Vec::new(),
-            orders: FastMap::default(),
+            entity_ids: FastMap::default(),
+            entity_names: Vec::new(),
+            linked: FastMap::default(),
             source: SourceSystem::new(outages),
             changes: ChangeLog::default(),
             notification: NotificationConsumer::default(),
@@ -87,12 +94,12 @@ impl Simulation {
     }
 
     /// Runs a whole log through both flows, streaming it, and reports.
-    pub fn run<I>(params: SimParams, events: I) -> Result<Report, ParamError>
+    pub fn run<I>(mapping: Mapping, params: SimParams, events: I) -> Result<Report, ParamError>
     where
         I: IntoIterator,
         I::Item: Borrow<Event>,
     {
-        let mut simulation = Simulation::new(params)?;
+        let mut simulation = Simulation::new(mapping, params)?;
         for event in events {
             simulation.feed(event.borrow());
             simulation.run_until(simulation.last_log_at);
@@ -106,56 +113,69 @@ impl Simulation {
     /// so are those it needs but cannot read (see `events_skipped`).
     pub fn feed(&mut self, event: &Event) {
         self.events_fed += 1;
-        let relevant = match input::read(event) {
-            Ok(Some(relevant)) => relevant,
-            Ok(None) => return,
+        let reading = match input::read(&self.mapping, &mut self.field_names, event) {
+            Ok(reading) => reading,
             Err(_) => {
                 self.events_skipped += 1;
                 return;
             }
         };
+        // A link to a stream that is not the source's links to nothing.
+        if let Some(target) = reading.links_to.filter(|t| self.mapping.is_source(t)) {
+            let entity = self.entity_id(&target);
+            self.linked.insert(event.stream.clone(), entity);
+        }
+        let change = reading.change.map(|read| {
+            let ChangeRead {
+                change,
+                thin_len,
+                full_len,
+            } = read;
+            LogAction::Change {
+                entity: self.entity_id(&event.stream),
+                change: Arc::new(change),
+                thin_len: thin_len as u64,
+                full_len: full_len as u64,
+            }
+        });
+        let work = match reading.work {
+            None => None,
+            Some(WorkTarget::Own) => Some(self.entity_id(&event.stream)),
+            Some(WorkTarget::Entity(name)) if self.mapping.is_source(&name) => {
+                Some(self.entity_id(&name))
+            }
+            Some(WorkTarget::Linked) => match self.linked.get(&*event.stream) {
+                Some(&entity) => Some(entity),
+                None => {
+                    // No earlier event named its entity: nothing to look up.
+                    self.events_skipped += 1;
+                    None
+                }
+            },
+            Some(WorkTarget::Entity(_)) => {
+                // It names a stream that is not one of the source's.
+                self.events_skipped += 1;
+                None
+            }
+        };
+        if change.is_none() && work.is_none() {
+            return;
+        }
         // The clock never runs backwards, whatever the seqs say.
         let at = event
             .seq
             .saturating_mul(self.params.event_interval_ms)
             .max(self.last_log_at)
             .max(self.now);
-        let action = match relevant {
-            Relevant::CustomerChange {
-                stream,
-                change,
-                thin_len,
-                full_len,
-            } => LogAction::Change {
-                customer: self.customer_id(stream),
-                change,
-                thin_len: thin_len as u64,
-                full_len: full_len as u64,
-            },
-            Relevant::OrderPlaced { order, customer } => {
-                let customer = self.customer_id(&customer);
-                self.orders.insert(order.into(), customer);
-                return;
-            }
-            Relevant::OrderCancelled { order } => {
-                self.orders.remove(order);
-                return;
-            }
-            Relevant::OrderShipped { order } => match self.orders.remove(order) {
-                Some(customer) => LogAction::Ship { customer },
-                None => {
-                    // Shipped without being placed: no customer to look up.
-                    self.events_skipped += 1;
-                    return;
-                }
-            },
-        };
         self.last_log_at = at;
-        self.log.push_back(LogEntry {
-            at,
-            seq: event.seq,
-            action,
-        });
+        let seq = event.seq;
+        // A change is published before the work it may also be.
+        let actions = change
+            .into_iter()
+            .chain(work.map(|entity| LogAction::Work { entity }));
+        for action in actions {
+            self.log.push_back(LogEntry { at, seq, action });
+        }
     }
 
     /// Virtual time now, in ms.
@@ -199,18 +219,18 @@ impl Simulation {
         while self.step() {}
     }
 
-    fn customer_id(&mut self, stream: &str) -> u32 {
-        if let Some(&id) = self.customer_ids.get(stream) {
+    fn entity_id(&mut self, stream: &str) -> u32 {
+        if let Some(&id) = self.entity_ids.get(stream) {
             return id;
         }
-        let id = u32::try_from(self.customer_names.len()).unwrap_or(u32::MAX);
+        let id = u32::try_from(self.entity_names.len()).unwrap_or(u32::MAX);
         let name: Arc<str> = Arc::from(stream);
-        self.customer_ids.insert(name.clone(), id);
-        self.customer_names.push(name);
-        self.source.add_customer(stream.len());
-        self.changes.ensure(self.customer_names.len());
-        self.notification.add_customer();
-        self.state_transfer.add_customer();
+        self.entity_ids.insert(name.clone(), id);
+        self.entity_names.push(name);
+        self.source.add_entity(stream.len());
+        self.changes.ensure(self.entity_names.len());
+        self.notification.add_entity();
+        self.state_transfer.add_entity();
         id
     }
 }

@@ -1,10 +1,13 @@
 //! What happens at each moment: a log event (a change the source publishes,
-//! or a shipment), or something on the agenda reaching its consumer.
+//! or the consumer's work), or something on the agenda reaching its
+//! consumer.
+
+use std::sync::Arc;
 
 use super::context::Ctx;
 use super::engine::{LogAction, Simulation};
+use super::entity::Change;
 use super::faults::Fate;
-use super::record::Change;
 use super::schedule::Occurrence;
 use super::views::Flow;
 
@@ -15,6 +18,7 @@ macro_rules! ctx {
         Ctx {
             now: $sim.now,
             params: &$sim.params,
+            needs: &$sim.mapping.needs,
             schedule: &mut $sim.schedule,
             source: &$sim.source,
             changes: &mut $sim.changes,
@@ -30,26 +34,33 @@ impl Simulation {
         self.now = self.now.max(entry.at);
         match entry.action {
             LogAction::Change {
-                customer,
+                entity,
                 change,
                 thin_len,
                 full_len,
-            } => self.publish(entry.seq, customer, change, thin_len, full_len),
-            LogAction::Ship { customer } => {
+            } => self.publish(entry.seq, entity, change, thin_len, full_len),
+            LogAction::Work { entity } => {
                 let mut ctx = ctx!(self);
-                self.notification.on_work(customer, &mut ctx);
+                self.notification.on_work(entity, &mut ctx);
                 let mut ctx = ctx!(self);
-                self.state_transfer.on_work(customer, &mut ctx);
+                self.state_transfer.on_work(entity, &mut ctx);
             }
         }
     }
 
     /// The source applies the change and publishes it on both buses; the
     /// bus treats both messages alike (one fate per log position).
-    fn publish(&mut self, seq: u64, customer: u32, change: Change, thin_len: u64, full_len: u64) {
+    fn publish(
+        &mut self,
+        seq: u64,
+        entity: u32,
+        change: Arc<Change>,
+        thin_len: u64,
+        full_len: u64,
+    ) {
         let now = self.now;
-        self.source.apply(customer, &change);
-        self.changes.changed(customer, change.version, now);
+        self.source.apply(entity, &change);
+        self.changes.changed(entity, change.version, now);
         let fate = Fate::of(&self.params, seq);
         let copies = fate.copies_sent();
         for (counters, len) in [
@@ -69,8 +80,7 @@ impl Simulation {
             self.schedule.push(
                 at,
                 Occurrence::Notify {
-                    customer,
-                    kind: change.kind,
+                    entity,
                     version: change.version,
                     sent_at: now,
                 },
@@ -78,7 +88,7 @@ impl Simulation {
             self.schedule.push(
                 at,
                 Occurrence::StateEvent {
-                    customer,
+                    entity,
                     change: change.clone(),
                     sent_at: now,
                 },
@@ -94,32 +104,29 @@ impl Simulation {
         let mut ctx = ctx!(self);
         match scheduled.what {
             Occurrence::Notify {
-                customer, version, ..
-            } => self.notification.on_thin_event(customer, version, &mut ctx),
-            Occurrence::StateEvent {
-                customer, change, ..
-            } => self.state_transfer.on_event(customer, change, &mut ctx),
+                entity, version, ..
+            } => self.notification.on_thin_event(entity, version, &mut ctx),
+            Occurrence::StateEvent { entity, change, .. } => {
+                self.state_transfer.on_event(entity, change, &mut ctx)
+            }
             Occurrence::Answer {
-                customer,
+                entity,
                 attempt,
                 reply,
                 ..
             } => self
                 .notification
-                .on_answer(customer, attempt, reply, &mut ctx),
-            Occurrence::Retry { customer, attempt } => {
-                self.notification.on_retry(customer, attempt, &mut ctx)
+                .on_answer(entity, attempt, reply, &mut ctx),
+            Occurrence::Retry { entity, attempt } => {
+                self.notification.on_retry(entity, attempt, &mut ctx)
             }
-            Occurrence::WorkTimeout { flow, customer } => match flow {
-                Flow::Notification => self.notification.on_work_timeout(customer, ctx.now),
-                Flow::StateTransfer => self.state_transfer.on_work_timeout(customer, ctx.now),
+            Occurrence::WorkTimeout { flow, entity } => match flow {
+                Flow::Notification => self.notification.on_work_timeout(entity, ctx.now),
+                Flow::StateTransfer => self.state_transfer.on_work_timeout(entity, ctx.now),
             },
-            Occurrence::GapTimeout {
-                customer,
-                generation,
-            } => self
+            Occurrence::GapTimeout { entity, generation } => self
                 .state_transfer
-                .on_gap_timeout(customer, generation, &mut ctx),
+                .on_gap_timeout(entity, generation, &mut ctx),
         }
     }
 }

@@ -1,16 +1,22 @@
 //! Looking into a running simulation: metrics, messages in flight, and each
-//! side's view of a customer beside the truth.
+//! side's view of an entity beside the truth.
 
 use std::sync::Arc;
 
 use super::engine::Simulation;
+use super::mapping::Mapping;
 use super::metrics::{Counters, FlowMetrics};
 use super::params::SimParams;
 use super::report::Report;
 use super::schedule::{Occurrence, Reply};
-use super::views::{CustomerView, Flow, InFlight, MessageKind, Party};
+use super::views::{EntityView, Flow, InFlight, MessageKind, Party};
 
 impl Simulation {
+    /// The mapping this run reads the log through.
+    pub fn mapping(&self) -> &Mapping {
+        &self.mapping
+    }
+
     /// The parameters this run was given.
     pub fn params(&self) -> &SimParams {
         &self.params
@@ -21,8 +27,9 @@ impl Simulation {
         self.events_fed
     }
 
-    /// Events the simulation needed but could not use: a customer event or
-    /// order without the fields it needs, a shipment of an unknown order.
+    /// Events the simulation needed but could not use: a change whose data
+    /// is not an object, a link or work event without the field that names
+    /// its entity, work on a stream no earlier event linked.
     pub fn events_skipped(&self) -> u64 {
         self.events_skipped
     }
@@ -32,11 +39,13 @@ impl Simulation {
         let (counters, converged): (&Counters, bool) = match flow {
             Flow::Notification => (
                 &self.notification.counters,
-                self.notification.converged(&self.source),
+                self.notification
+                    .converged(&self.source, &self.mapping.needs),
             ),
             Flow::StateTransfer => (
                 &self.state_transfer.counters,
-                self.state_transfer.converged(&self.source),
+                self.state_transfer
+                    .converged(&self.source, &self.mapping.needs),
             ),
         };
         let staleness = self.changes.spread(flow, self.now);
@@ -64,22 +73,23 @@ impl Simulation {
             events: self.events_fed,
             skipped_events: self.events_skipped,
             params: self.params.clone(),
+            mapping: self.mapping.def().clone(),
         }
     }
 
-    /// The customers seen so far, in order of first appearance.
-    pub fn customers(&self) -> impl Iterator<Item = &str> {
-        self.customer_names.iter().map(|name| &**name)
+    /// The entities seen so far, in order of first appearance.
+    pub fn entities(&self) -> impl Iterator<Item = &str> {
+        self.entity_names.iter().map(|name| &**name)
     }
 
-    /// The source's truth about a customer.
-    pub fn source_view(&self, customer: &str) -> Option<CustomerView> {
-        self.source.view(self.lookup(customer)?)
+    /// The source's truth about an entity.
+    pub fn source_view(&self, entity: &str) -> Option<EntityView> {
+        self.source.view(self.lookup(entity)?, &self.mapping.needs)
     }
 
-    /// What one flow's consumer believes about a customer.
-    pub fn consumer_view(&self, flow: Flow, customer: &str) -> Option<CustomerView> {
-        let id = self.lookup(customer)?;
+    /// What one flow's consumer believes about an entity.
+    pub fn consumer_view(&self, flow: Flow, entity: &str) -> Option<EntityView> {
+        let id = self.lookup(entity)?;
         match flow {
             Flow::Notification => self.notification.view(id),
             Flow::StateTransfer => self.state_transfer.view(id),
@@ -102,36 +112,35 @@ impl Simulation {
     fn describe(&self, what: &Occurrence, arrives_at: u64) -> Option<InFlight> {
         use MessageKind::{EventWithData, QueryAnswer, QueryCall, QueryFailure, ThinEvent};
         let to_consumer = (Party::Source, Party::Consumer);
-        let (flow, kind, customer, version, (from, to), sent_at, arrives_at) = match what {
+        let (flow, kind, entity, version, (from, to), sent_at, arrives_at) = match what {
             Occurrence::Notify {
-                customer,
-                kind,
+                entity,
                 version,
                 sent_at,
             } => (
                 Flow::Notification,
-                ThinEvent(*kind),
-                *customer,
+                ThinEvent,
+                *entity,
                 *version,
                 to_consumer,
                 *sent_at,
                 arrives_at,
             ),
             Occurrence::StateEvent {
-                customer,
+                entity,
                 change,
                 sent_at,
             } => (
                 Flow::StateTransfer,
-                EventWithData(change.kind),
-                *customer,
+                EventWithData,
+                *entity,
                 change.version,
                 to_consumer,
                 *sent_at,
                 arrives_at,
             ),
             Occurrence::Answer {
-                customer,
+                entity,
                 sent_at,
                 reply,
                 ..
@@ -148,7 +157,7 @@ impl Simulation {
                     (
                         Flow::Notification,
                         kind,
-                        *customer,
+                        *entity,
                         0,
                         to_source,
                         *sent_at,
@@ -159,7 +168,7 @@ impl Simulation {
                     (
                         Flow::Notification,
                         kind,
-                        *customer,
+                        *entity,
                         version,
                         to_consumer,
                         leg.0,
@@ -174,7 +183,7 @@ impl Simulation {
         Some(InFlight {
             flow,
             kind,
-            stream: self.name(customer),
+            stream: self.name(entity),
             version,
             from,
             to,
@@ -183,13 +192,13 @@ impl Simulation {
         })
     }
 
-    fn lookup(&self, customer: &str) -> Option<u32> {
-        self.customer_ids.get(customer).copied()
+    fn lookup(&self, entity: &str) -> Option<u32> {
+        self.entity_ids.get(entity).copied()
     }
 
-    fn name(&self, customer: u32) -> Arc<str> {
-        self.customer_names
-            .get(customer as usize)
+    fn name(&self, entity: u32) -> Arc<str> {
+        self.entity_names
+            .get(entity as usize)
             .cloned()
             .unwrap_or_else(|| Arc::from("?"))
     }

@@ -6,6 +6,7 @@ use serde::Serialize;
 
 use super::metrics::FlowMetrics;
 use super::params::SimParams;
+use crate::domain_file::FlowsDef;
 
 /// Both flows' measurements for one run, and what the run was given.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -20,6 +21,27 @@ pub struct Report {
     pub skipped_events: u64,
     /// What the run was given.
     pub params: SimParams,
+    /// How the run read the log.
+    #[serde(serialize_with = "mapping_json")]
+    pub mapping: FlowsDef,
+}
+
+/// `{"source": .., "work": [..], "link": ".." or null, "needs": [..]}`
+fn mapping_json<S: serde::Serializer>(def: &FlowsDef, serializer: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct MappingJson<'a> {
+        source: &'a str,
+        work: &'a [String],
+        link: Option<String>,
+        needs: &'a [String],
+    }
+    MappingJson {
+        source: &def.source_category,
+        work: &def.work,
+        link: def.link.as_ref().map(ToString::to_string),
+        needs: &def.needs,
+    }
+    .serialize(serializer)
 }
 
 impl Report {
@@ -121,6 +143,7 @@ mod tests {
             events: 20,
             skipped_events: 0,
             params: SimParams::default(),
+            mapping: super::super::Mapping::retail().def().clone(),
         }
     }
 

@@ -7,7 +7,7 @@ use std::cmp::Ordering;
 use std::collections::BinaryHeap;
 use std::sync::Arc;
 
-use super::record::{Change, ChangeKind};
+use super::entity::{Change, EntityRecord};
 use super::views::Flow;
 
 /// Something due at a virtual time.
@@ -15,31 +15,30 @@ use super::views::Flow;
 pub(crate) enum Occurrence {
     /// A thin event reaches the Notification consumer.
     Notify {
-        customer: u32,
-        kind: ChangeKind,
+        entity: u32,
         version: u64,
         sent_at: u64,
     },
     /// An event carrying its change reaches the StateTransfer consumer.
     StateEvent {
-        customer: u32,
-        change: Change,
+        entity: u32,
+        change: Arc<Change>,
         sent_at: u64,
     },
     /// The answer (or failure) of a call to the source's query API reaches
     /// the Notification consumer.
     Answer {
-        customer: u32,
+        entity: u32,
         attempt: u32,
         sent_at: u64,
         reply: Reply,
     },
     /// The Notification consumer calls again after a failure.
-    Retry { customer: u32, attempt: u32 },
+    Retry { entity: u32, attempt: u32 },
     /// Work waiting for data may have waited too long.
-    WorkTimeout { flow: Flow, customer: u32 },
+    WorkTimeout { flow: Flow, entity: u32 },
     /// The replica may have held events behind a gap too long.
-    GapTimeout { customer: u32, generation: u32 },
+    GapTimeout { entity: u32, generation: u32 },
 }
 
 /// What the source's query API answered.
@@ -47,12 +46,13 @@ pub(crate) enum Occurrence {
 pub(crate) enum Reply {
     /// The source was down.
     Failed,
-    /// The source does not know the customer.
+    /// The source does not know the entity.
     NotFound { bytes: u32 },
-    /// The customer's state as the source held it when called.
+    /// The entity's state as the source held it when called.
     State {
         version: u64,
-        address: Option<Arc<str>>,
+        /// What the consumer keeps of it: the fields the work needs.
+        record: EntityRecord,
         bytes: u32,
     },
 }
@@ -119,19 +119,13 @@ mod tests {
     #[test]
     fn earliest_first_then_in_scheduling_order() {
         let mut schedule = Schedule::default();
-        for (at, customer) in [(30, 0), (10, 1), (30, 2), (10, 3)] {
-            schedule.push(
-                at,
-                Occurrence::Retry {
-                    customer,
-                    attempt: 1,
-                },
-            );
+        for (at, entity) in [(30, 0), (10, 1), (30, 2), (10, 3)] {
+            schedule.push(at, Occurrence::Retry { entity, attempt: 1 });
         }
         let mut seen = Vec::new();
         while let Some(s) = schedule.pop() {
-            if let Occurrence::Retry { customer, .. } = s.what {
-                seen.push((s.at, customer));
+            if let Occurrence::Retry { entity, .. } = s.what {
+                seen.push((s.at, entity));
             }
         }
         assert_eq!(seen, [(10, 1), (10, 3), (30, 0), (30, 2)]);

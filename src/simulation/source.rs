@@ -1,10 +1,11 @@
-//! The source system: it owns the customers, publishes their changes, and
+//! The source system: it owns the entities, publishes their changes, and
 //! answers calls to its query API unless it is down.
 
+use super::entity::{Change, EntityRecord};
+use super::mapping::Needs;
 use super::params::SimParams;
-use super::record::{Change, CustomerRecord};
 use super::schedule::Reply;
-use super::views::CustomerView;
+use super::views::EntityView;
 
 /// When the query API is down: `[from, until)` in virtual ms.
 #[derive(Clone, Debug, Default)]
@@ -36,7 +37,7 @@ impl Outages {
 
 #[derive(Debug, Default)]
 pub(crate) struct SourceSystem {
-    records: Vec<CustomerRecord>,
+    records: Vec<EntityRecord>,
     stream_lens: Vec<u32>,
     outages: Outages,
 }
@@ -49,65 +50,64 @@ impl SourceSystem {
         }
     }
 
-    /// Makes room for a newly seen customer.
-    pub(crate) fn add_customer(&mut self, stream_len: usize) {
-        self.records.push(CustomerRecord::default());
+    /// Makes room for a newly seen entity.
+    pub(crate) fn add_entity(&mut self, stream_len: usize) {
+        self.records.push(EntityRecord::default());
         self.stream_lens
             .push(u32::try_from(stream_len).unwrap_or(u32::MAX));
     }
 
-    pub(crate) fn apply(&mut self, customer: u32, change: &Change) {
-        if let Some(record) = self.records.get_mut(customer as usize) {
+    pub(crate) fn apply(&mut self, entity: u32, change: &Change) {
+        if let Some(record) = self.records.get_mut(entity as usize) {
             record.apply(change);
         }
     }
 
-    pub(crate) fn record(&self, customer: u32) -> Option<&CustomerRecord> {
-        self.records.get(customer as usize)
+    pub(crate) fn record(&self, entity: u32) -> Option<&EntityRecord> {
+        self.records.get(entity as usize)
     }
 
-    pub(crate) fn records(&self) -> impl Iterator<Item = (u32, &CustomerRecord)> {
+    pub(crate) fn records(&self) -> impl Iterator<Item = (u32, &EntityRecord)> {
         (0u32..).zip(&self.records)
     }
 
-    /// Whether a consumer matches the source for every customer it knows
-    /// or has needed; `copy` gives its record of a customer and whether it
+    /// Whether a consumer matches the source for every entity it knows
+    /// or has needed; `copy` gives its record of an entity and whether it
     /// needed it.
     pub(crate) fn converged_with<'a>(
         &self,
-        copy: impl Fn(u32) -> Option<(&'a CustomerRecord, bool)>,
+        needs: &Needs,
+        copy: impl Fn(u32) -> Option<(&'a EntityRecord, bool)>,
     ) -> bool {
-        self.records()
-            .all(|(customer, truth)| match copy(customer) {
-                Some((record, needed)) if record.is_known() || needed => record.matches(truth),
-                _ => true,
-            })
-    }
-
-    pub(crate) fn stream_len(&self, customer: u32) -> usize {
-        self.stream_lens
-            .get(customer as usize)
-            .map_or(0, |&len| len as usize)
-    }
-
-    pub(crate) fn view(&self, customer: u32) -> Option<CustomerView> {
-        let record = self.record(customer).filter(|r| r.is_known())?;
-        Some(CustomerView {
-            version: record.version,
-            address: record.address.clone(),
+        self.records().all(|(entity, truth)| match copy(entity) {
+            Some((record, needed)) if record.is_known() || needed => {
+                record.agrees_with(truth, needs)
+            }
+            _ => true,
         })
     }
 
+    pub(crate) fn stream_len(&self, entity: u32) -> usize {
+        self.stream_lens
+            .get(entity as usize)
+            .map_or(0, |&len| len as usize)
+    }
+
+    /// The source's truth, showing the values the work needs.
+    pub(crate) fn view(&self, entity: u32, needs: &Needs) -> Option<EntityView> {
+        EntityView::of(&self.record(entity)?.needed_part(needs))
+    }
+
     /// The answer to a call made at `at`: the state as of that moment.
-    pub(crate) fn answer(&self, customer: u32, at: u64) -> Reply {
+    pub(crate) fn answer(&self, entity: u32, at: u64, needs: &Needs) -> Reply {
         if self.outages.is_down(at) {
             return Reply::Failed;
         }
-        let stream_len = self.stream_len(customer);
-        match self.record(customer).filter(|r| r.is_known()) {
+        let stream_len = self.stream_len(entity);
+        match self.record(entity).filter(|r| r.is_known()) {
             Some(record) => Reply::State {
                 version: record.version,
-                address: record.address.clone(),
+                record: record.needed_part(needs),
                 bytes: byte_count(record.json_len(stream_len)),
             },
             None => Reply::NotFound {
@@ -117,7 +117,7 @@ impl SourceSystem {
     }
 }
 
-/// The body of an answer for a customer the source does not know.
+/// The body of an answer for an entity the source does not know.
 const NOT_FOUND: &str = r#"{"error":"not found"}"#;
 
 pub(crate) fn byte_count(len: usize) -> u32 {
@@ -143,14 +143,17 @@ mod tests {
     }
 
     #[test]
-    fn a_down_source_fails_and_an_unknown_customer_is_not_found() {
+    fn a_down_source_fails_and_an_unknown_entity_is_not_found() {
         let params = SimParams {
             outages: vec![SeqRange::new(1, 1)],
             ..SimParams::default()
         };
         let mut source = SourceSystem::new(Outages::from_params(&params));
-        source.add_customer(10);
-        assert!(matches!(source.answer(0, 10), Reply::Failed));
-        assert!(matches!(source.answer(0, 20), Reply::NotFound { .. }));
+        source.add_entity(10);
+        assert!(matches!(source.answer(0, 10, &Needs::All), Reply::Failed));
+        assert!(matches!(
+            source.answer(0, 20, &Needs::All),
+            Reply::NotFound { .. }
+        ));
     }
 }

@@ -1,8 +1,8 @@
 //! Staleness: for each change at the source, the time until a consumer's
-//! view of that customer reaches the change's version.
+//! view of that entity reaches the change's version.
 //!
 //! Only changes that some consumer has not yet caught up with are kept (per
-//! customer, in version order), so memory follows the backlog, not the log.
+//! entity, in version order), so memory follows the backlog, not the log.
 
 use std::collections::VecDeque;
 
@@ -37,7 +37,7 @@ impl Spread {
 }
 
 #[derive(Debug, Default)]
-struct CustomerChanges {
+struct EntityChanges {
     /// (version, time of the change) not yet reached by both flows.
     unseen: VecDeque<(u64, u64)>,
     /// Highest version each flow has reached.
@@ -46,28 +46,27 @@ struct CustomerChanges {
 
 #[derive(Debug, Default)]
 pub(crate) struct ChangeLog {
-    customers: Vec<CustomerChanges>,
+    entities: Vec<EntityChanges>,
     learnt: [Spread; 2],
 }
 
 impl ChangeLog {
-    pub(crate) fn ensure(&mut self, customers: usize) {
-        if self.customers.len() < customers {
-            self.customers
-                .resize_with(customers, CustomerChanges::default);
+    pub(crate) fn ensure(&mut self, entities: usize) {
+        if self.entities.len() < entities {
+            self.entities.resize_with(entities, EntityChanges::default);
         }
     }
 
-    /// The source changed `customer` to `version` at `at`.
-    pub(crate) fn changed(&mut self, customer: u32, version: u64, at: u64) {
-        if let Some(c) = self.customers.get_mut(customer as usize) {
+    /// The source changed `entity` to `version` at `at`.
+    pub(crate) fn changed(&mut self, entity: u32, version: u64, at: u64) {
+        if let Some(c) = self.entities.get_mut(entity as usize) {
             c.unseen.push_back((version, at));
         }
     }
 
-    /// `flow`'s view of `customer` is now at `version`.
-    pub(crate) fn reached(&mut self, flow: Flow, customer: u32, version: u64, now: u64) {
-        let Some(c) = self.customers.get_mut(customer as usize) else {
+    /// `flow`'s view of `entity` is now at `version`.
+    pub(crate) fn reached(&mut self, flow: Flow, entity: u32, version: u64, now: u64) {
+        let Some(c) = self.entities.get_mut(entity as usize) else {
             return;
         };
         let f = flow.index();
@@ -95,7 +94,7 @@ impl ChangeLog {
     pub(crate) fn spread(&self, flow: Flow, now: u64) -> Spread {
         let f = flow.index();
         let mut spread = self.learnt[f];
-        for c in &self.customers {
+        for c in &self.entities {
             for &(v, at) in &c.unseen {
                 if v > c.reached[f] {
                     spread.add(now.saturating_sub(at));
@@ -144,6 +143,6 @@ mod tests {
         for flow in Flow::ALL {
             log.reached(flow, 0, 1, 10);
         }
-        assert!(log.customers[0].unseen.is_empty());
+        assert!(log.entities[0].unseen.is_empty());
     }
 }

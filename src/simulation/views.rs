@@ -1,12 +1,12 @@
 //! What a viewer of a running simulation can see: the two flows, the
-//! messages in flight and each side's view of a customer.
+//! messages in flight and each side's view of an entity.
 
 use std::fmt;
 use std::sync::Arc;
 
 use serde::Serialize;
 
-use super::record::{ChangeKind, CustomerRecord};
+use super::entity::EntityRecord;
 
 /// The two ways the source tells the consumer about changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize)]
@@ -46,9 +46,9 @@ impl fmt::Display for Flow {
 /// The two systems messages travel between.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Party {
-    /// The system that owns the customers.
+    /// The system that owns the entities.
     Source,
-    /// Shipping.
+    /// The system that works with the entities' data.
     Consumer,
 }
 
@@ -56,12 +56,12 @@ pub enum Party {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum MessageKind {
     /// A thin event: type, stream and version only.
-    ThinEvent(ChangeKind),
+    ThinEvent,
     /// An event that carries the changed data.
-    EventWithData(ChangeKind),
+    EventWithData,
     /// A call to the source's query API, on its way.
     QueryCall,
-    /// The source's answer: the customer's current state.
+    /// The source's answer: the entity's current state.
     QueryAnswer,
     /// A call that found the source down, coming back as an error.
     QueryFailure,
@@ -73,9 +73,9 @@ pub struct InFlight {
     /// Which side's bus or call it belongs to.
     pub flow: Flow,
     pub kind: MessageKind,
-    /// The customer it is about.
+    /// The entity it is about.
     pub stream: Arc<str>,
-    /// The customer's version it carries or asks about (0 for a call).
+    /// The entity's version it carries or asks about (0 for a call).
     pub version: u64,
     pub from: Party,
     pub to: Party,
@@ -85,21 +85,30 @@ pub struct InFlight {
     pub arrives_at: u64,
 }
 
-/// What one side knows of a customer.
+/// What one side knows of an entity.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct CustomerView {
-    /// The version of the customer this view reflects (0 = none).
+pub struct EntityView {
+    /// The version of the entity this view reflects (0 = none).
     pub version: u64,
-    /// The address as compact JSON, if known.
-    pub address: Option<Arc<str>>,
+    /// The values of the fields the work needs (of every field, when it
+    /// needs the whole entity), as compact JSON, by name.
+    pub fields: Vec<(Arc<str>, Arc<str>)>,
 }
 
-impl CustomerView {
-    /// What a consumer's copy shows: nothing until it knows the customer.
-    pub(crate) fn of_copy(record: &CustomerRecord) -> Option<CustomerView> {
-        record.is_known().then(|| CustomerView {
-            version: record.version,
-            address: record.address.clone(),
+impl EntityView {
+    /// What a record shows: nothing until it knows the entity.
+    pub(crate) fn of(record: &EntityRecord) -> Option<EntityView> {
+        record.is_known().then(|| {
+            let mut fields: Vec<(Arc<str>, Arc<str>)> = record
+                .fields
+                .iter()
+                .filter_map(|f| Some((f.key.clone(), f.value.clone()?)))
+                .collect();
+            fields.sort();
+            EntityView {
+                version: record.version,
+                fields,
+            }
         })
     }
 }

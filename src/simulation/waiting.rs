@@ -1,4 +1,4 @@
-//! Work items waiting for a customer's data, oldest first.
+//! Work items waiting for an entity's data, oldest first.
 
 use std::collections::VecDeque;
 
@@ -7,24 +7,18 @@ use super::metrics::Counters;
 use super::schedule::Occurrence;
 use super::views::Flow;
 
-/// Deadlines of the work items waiting for one customer.
+/// Deadlines of the work items waiting for one entity.
 #[derive(Debug, Default)]
 pub(crate) struct Waiting(VecDeque<u64>);
 
 impl Waiting {
     /// A work item starts waiting: it is delayed, and fails at its deadline.
-    pub(crate) fn add(
-        &mut self,
-        flow: Flow,
-        customer: u32,
-        counters: &mut Counters,
-        ctx: &mut Ctx,
-    ) {
+    pub(crate) fn add(&mut self, flow: Flow, entity: u32, counters: &mut Counters, ctx: &mut Ctx) {
         let deadline = ctx.now.saturating_add(ctx.params.work_timeout_ms);
         counters.work_delayed += 1;
         self.0.push_back(deadline);
         ctx.schedule
-            .push(deadline, Occurrence::WorkTimeout { flow, customer });
+            .push(deadline, Occurrence::WorkTimeout { flow, entity });
     }
 
     pub(crate) fn is_empty(&self) -> bool {

@@ -80,6 +80,9 @@ pub struct Appender<'txn> {
     first_time: Option<i64>,
     last_time: Option<i64>,
     skipped: u64,
+    /// Where the log's events come from, written with the batch if set
+    /// (see `source.rs`).
+    pub(super) source: Option<Vec<u8>>,
 }
 
 impl Appender<'_> {
@@ -411,6 +414,7 @@ impl EventLog {
             first_time: read_i64(&meta, META_FIRST_TIME)?,
             last_time: read_i64(&meta, META_LAST_TIME)?,
             skipped: 0,
+            source: None,
         };
         if let Err(error) = guard::outside(|| fill(&mut appender)) {
             return Ok(Err(error));
@@ -518,6 +522,9 @@ fn finish(
     }
     if let Some(last) = appender.last_time {
         put_meta(meta, META_LAST_TIME, &last.to_le_bytes())?;
+    }
+    if let Some(source) = &appender.source {
+        put_meta(meta, META_SOURCE, source)?;
     }
     Ok(())
 }

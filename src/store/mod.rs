@@ -17,6 +17,7 @@ mod ids;
 mod names;
 mod read;
 mod snapshots;
+mod source;
 mod tables;
 mod undo;
 mod verify;

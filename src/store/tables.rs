@@ -61,3 +61,7 @@ pub const META_LAST_SEQ: &str = "last-seq";
 /// The earliest and latest event time (i64 nanoseconds, LE).
 pub const META_FIRST_TIME: &str = "first-time";
 pub const META_LAST_TIME: &str = "last-time";
+/// Where the events were copied from and how far (opaque bytes owned by the
+/// importer, e.g. a server's identity and its last position), so that a
+/// later import continues exactly where this one stopped.
+pub const META_SOURCE: &str = "source";

@@ -9,6 +9,7 @@ use crate::event::Event;
 use crate::store::{EventLog, LogStats};
 use crate::ui::chain::Flow;
 pub use crate::ui::ctx::Notice;
+use crate::ui::domain_watch::DomainWatch;
 use crate::ui::jobs::Jobs;
 use crate::ui::json_tree::{self, TreeLine};
 use crate::ui::lesson::LessonsState;
@@ -45,6 +46,8 @@ pub enum PromptKind {
     Jump,
     Stream,
     Search,
+    /// A command on a branch at the projections view's seq.
+    Branch,
 }
 
 /// What is drawn over the view and takes the keys.
@@ -106,7 +109,11 @@ pub struct App {
     pub(crate) lessons: LessonsState,
     /// Presenter mode: drawn for a room.
     pub(crate) presenting: bool,
+    /// The domain file in use, watched for saves.
+    pub(crate) domain: Option<DomainWatch>,
     pub(crate) quit: bool,
+    /// Set when a follower grows the log while it is shown.
+    pub(crate) live: Option<crate::ui::live::LiveFeed>,
 }
 
 impl App {
@@ -140,15 +147,18 @@ impl App {
             jobs: Jobs::new(tx),
             projections: ProjectionsState::default(),
             cqrs: CqrsState::default(),
-            flows: FlowsState::new(total),
+            flows: FlowsState::new(total, Vec::new()),
             lessons: LessonsState::with_bundled(),
             presenting: false,
+            domain: None,
             quit: false,
+            live: None,
         };
         if total > 0 {
             app.start_rate();
         }
         app.projections.init(&app.log);
+        app.flows.find_mappings(&mut crate::ui::ctx::ctx!(app));
         app.selection_changed();
         app
     }

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::projection::Change;
-use crate::simulation::{SimParams, Simulation};
+use crate::simulation::{Choice, SimParams, Simulation};
 use crate::store::EventLog;
 use crate::ui::app::{App, View};
 use crate::ui::ctx::ctx;
@@ -31,9 +31,15 @@ impl App {
         self.flows.playing
     }
 
-    /// The customer the flows view compares.
-    pub fn flows_customer(&self) -> Option<Arc<str>> {
-        self.flows.shown_customer()
+    /// The mapping the flows view runs and where it came from (none on a
+    /// log with nothing to propose one from), and how many it offers.
+    pub fn flows_mapping(&self) -> (Option<&Choice>, usize) {
+        (self.flows.choice(), self.flows.mappings.len())
+    }
+
+    /// The entity the flows view compares.
+    pub fn flows_entity(&self) -> Option<Arc<str>> {
+        self.flows.shown_entity()
     }
 
     /// Whether the source is down at the flows view's moment.
@@ -53,7 +59,7 @@ impl App {
     }
 
     /// The projection shown in the projections view.
-    pub fn projection_name(&self) -> Option<&'static str> {
+    pub fn projection_name(&self) -> Option<&str> {
         self.projections.name()
     }
 
@@ -81,6 +87,16 @@ impl App {
             .state
             .as_ref()
             .map_or(&[], |s| s.changes.as_slice())
+    }
+
+    /// What if: the events marked as skipped and the state without them.
+    pub fn skip_panel(&self) -> &crate::ui::views::projections::skip::SkipPanel {
+        &self.projections.skip
+    }
+
+    /// What if: the branch held in the projections view, if any.
+    pub fn branch_panel(&self) -> Option<&crate::ui::views::projections::branch::BranchPanel> {
+        self.projections.branch.as_ref()
     }
 
     /// The seq blame found for the selected field, if it has run.
@@ -137,7 +153,8 @@ impl App {
     /// What Tab could complete the command line with: the first few
     /// candidates and how many there are.
     pub fn command_completions(&self) -> (Vec<String>, usize) {
-        let found = complete::candidates(&self.cqrs.input, self.stream_list());
+        let found =
+            complete::candidates(&self.cqrs.input, self.stream_list(), &self.cqrs.catalogue);
         (
             found.shown.into_iter().map(|c| c.into_owned()).collect(),
             found.total,

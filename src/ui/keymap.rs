@@ -87,6 +87,12 @@ pub enum Action {
     Rebuild,
     JumpToBlame,
     CheckAgreement,
+    SkipEvent,
+    SkipType,
+    SkipStream,
+    ClearSkips,
+    BranchPrompt,
+    ExportCase,
     Submit,
     Cancel,
     Backspace,
@@ -117,6 +123,8 @@ pub enum Action {
     LeaveLesson,
     TogglePresenter,
     SwitchWriter,
+    /// Flows: run the next mapping of the log to the simulation.
+    NextMapping,
     /// A key that edits the line of a prompt or the command line.
     Edit(Edit),
 }
@@ -255,6 +263,12 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ch('b'), C::Projections, A::JumpToBlame, "blame", "show in the log the event that last set the field"),
     bind(Key::ch('r'), C::Projections, A::Rebuild, "rebuild", "rebuild the projection from scratch (Esc cancels)"),
     bind(Key::ch('a'), C::Projections, A::CheckAgreement, "agree?", "check that the snapshot path and the genesis path agree"),
+    bind(Key::ch('x'), C::Projections, A::SkipEvent, "", "what if: skip this event (again: keep it)"),
+    bind(Key::ch('T'), C::Projections, A::SkipType, "", "what if: skip every event of this type"),
+    bind(Key::ch('S'), C::Projections, A::SkipStream, "", "what if: skip every event of this stream"),
+    bind(Key::ch('U'), C::Projections, A::ClearSkips, "", "what if: skip nothing, leave the branch"),
+    bind(Key::ch('B'), C::Projections, A::BranchPrompt, "", "what if: branch here, try a command (dry run)"),
+    bind(Key::ch('E'), C::Projections, A::ExportCase, "", "what if: the branch's last decision as a given/when/then case"),
     bind(Key::plain(K::Esc), C::Rebuild, A::Cancel, "cancel", "cancel the rebuild"),
     // The CQRS view.
     bind(Key::ch(':'), C::Cqrs, A::EditCommand, "command", "type a command (Tab completes, Enter sends)"),
@@ -304,9 +318,10 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ch('u'), C::Flows, A::CycleDuplicate, "", "messages delivered twice: 0%, 1%, 5%, 20% (runs again)"),
     bind(Key::ch('r'), C::Flows, A::CycleReorder, "", "messages overtaken: 0%, 1%, 5%, 20% (runs again)"),
     bind(Key::ch('v'), C::Flows, A::ToggleVersionChecks, "", "the replica checks stream versions, or not (runs again)"),
-    bind(Key::ch(']'), C::Flows, A::NextCustomer, "customer", "compare the next customer"),
-    bind(Key::ch('['), C::Flows, A::PreviousCustomer, "customer", "compare the previous customer"),
-    bind(Key::ch('f'), C::Flows, A::FollowCustomer, "", "compare the customer of the latest customer event"),
+    bind(Key::ch(']'), C::Flows, A::NextCustomer, "entity", "compare the next entity of the source"),
+    bind(Key::ch('['), C::Flows, A::PreviousCustomer, "entity", "compare the previous entity of the source"),
+    bind(Key::ch('f'), C::Flows, A::FollowCustomer, "", "compare the entity of the latest change at the source"),
+    bind(Key::ch('m'), C::Flows, A::NextMapping, "mapping", "run the next mapping: the domain file's, then each the log suggests (runs again)"),
     // A lesson.
     bind(Key::ch('>'), C::Lesson, A::NextStep, "next", "the lesson's next step"),
     bind(Key::ch('<'), C::Lesson, A::PreviousStep, "back", "the lesson's previous step"),

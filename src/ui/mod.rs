@@ -14,6 +14,7 @@
 //!                           log view's is the App's own: the selection)
 //!   app, app_access         what is shared: log, selection, overlay,
 //!                           notice, jobs, and each view's state
+//!   app_domain, domain_watch the domain file in use, reloaded on save
 //!   ctx                     what a view's update may touch: log, jobs, notice
 //!   jobs, panic_guard       the one spawner; a worker's panic is an error
 //!   msg                     Msg, Job, TICK; each view's messages below it
@@ -26,14 +27,17 @@
 
 mod app;
 mod app_access;
+mod app_domain;
 mod chain;
 mod ctx;
+mod domain_watch;
 mod jobs;
 mod json_tree;
 pub mod keymap;
 mod layout;
 pub mod lesson;
 mod line_edit;
+mod live;
 mod msg;
 mod open;
 mod panic_guard;
@@ -55,14 +59,16 @@ use ratatui::backend::TestBackend;
 pub use app::{App, Detail, DetailLine, Focus, Notice, Overlay, PromptKind, View};
 pub use chain::{Flow, FlowEvent, FlowLine};
 pub use json_tree::{LineKind, TreeLine};
+pub use live::{FeedStatus, LiveFeed};
 pub use msg::{Job, Msg};
 pub use open::open_log;
 pub use present::headline;
-pub use run::{run, run_with, settle};
+pub use run::{run, run_live, run_with, settle};
 pub use update::{map_key, update};
 pub use views::cqrs::state::Clock;
+pub use views::cqrs::state::Outcome as CqrsOutcome;
 pub use views::flows::msg::FlowsMsg;
-pub use views::flows::state::CustomerChoice;
+pub use views::flows::state::EntityChoice;
 pub use views::help::text as help_text;
 pub use views::render;
 pub use views::{MIN_HEIGHT, MIN_WIDTH};

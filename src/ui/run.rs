@@ -1,6 +1,7 @@
 //! The terminal loop: an input thread turns terminal events into messages
 //! (and ticks while idle); the loop applies every message and redraws.
 
+use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
@@ -11,26 +12,43 @@ use ratatui::crossterm::event::{self, Event as TermEvent};
 
 use crate::store::EventLog;
 use crate::ui::app::App;
+use crate::ui::live::LiveFeed;
 use crate::ui::msg::{Msg, TICK};
 use crate::ui::{panic_guard, update, views};
 
-/// Runs the explorer on `log` until the user quits. The terminal is
-/// restored on every exit path, panics included.
-pub fn run(log: EventLog, title: Option<&str>) -> anyhow::Result<()> {
-    run_with(log, title, |_| {})
+/// Runs the explorer on `log` until the user quits, with the domain file
+/// at `domain`, if any. The terminal is restored on every exit path,
+/// panics included.
+pub fn run(log: EventLog, title: Option<&str>, domain: Option<&Path>) -> anyhow::Result<()> {
+    run_with(Arc::new(log), title, domain, None, |_| {})
 }
 
-/// [`run`], with `setup` applied to the App once it knows the screen's
-/// size (a lesson to start, presenter mode).
+/// [`run`] on a log that `feed`'s follower grows meanwhile: the explorer
+/// shows new events as they come (see `live.rs`).
+pub fn run_live(log: Arc<EventLog>, title: Option<&str>, feed: LiveFeed) -> anyhow::Result<()> {
+    run_with(log, title, None, Some(feed), |_| {})
+}
+
+/// [`run`], growing with `live`'s follower if given, and with `setup`
+/// applied to the App once it knows the screen's size (a lesson to start,
+/// presenter mode).
 pub fn run_with(
-    log: EventLog,
+    log: Arc<EventLog>,
     title: Option<&str>,
+    domain: Option<&Path>,
+    live: Option<LiveFeed>,
     setup: impl FnOnce(&mut App),
 ) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel();
-    let mut app = App::new(Arc::new(log), tx.clone());
+    let mut app = App::new(log, tx.clone());
+    if let Some(feed) = live {
+        crate::ui::live::start(&mut app, feed);
+    }
     if let Some(title) = title {
         app.set_title(title);
+    }
+    if let Some(path) = domain {
+        app.use_domain_file(path);
     }
     let mut terminal = ratatui::try_init().context("cannot set up the terminal")?;
     // Over ratatui's hook: a worker's panic must not restore the terminal.

@@ -97,6 +97,8 @@ fn apply(app: &mut App, msg: Msg) {
             app.keep_detail_cursor_visible();
         }
         Msg::Tick => {
+            app.watch_domain();
+            crate::ui::live::tick(app);
             app.cqrs.tick(&mut ctx!(app));
             let shown = app.view == View::Flows;
             app.flows.tick(&mut ctx!(app), shown);
@@ -228,6 +230,7 @@ fn projections_action(app: &mut App, action: Action) {
         Request::Step { forward: true } => app.move_to(app.cursor.saturating_add(1)),
         Request::Step { forward: false } => app.move_to(app.cursor.saturating_sub(1)),
         Request::OpenPicker { selected } => app.overlay = Overlay::ProjectionPicker { selected },
+        Request::BranchPrompt => app.open_prompt(PromptKind::Branch),
         Request::ShowInLog { seq } => {
             if !app.list.position_of(seq).1 {
                 app.list.filter = None;

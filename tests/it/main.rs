@@ -5,6 +5,7 @@
 
 mod cli;
 mod damage_sweep;
+mod message_db;
 mod store;
 mod support;
 mod ui;

@@ -3,9 +3,9 @@
 
 mod bank;
 mod customer;
-mod fixtures;
+pub(crate) mod fixtures;
 mod handling;
-mod harness;
+pub(crate) mod harness;
 mod history;
 mod library;
 mod order;

@@ -7,6 +7,7 @@ mod address_book;
 mod balances;
 mod by_stream;
 mod customers;
+mod git;
 mod orders;
 mod replica;
 mod streams;
@@ -15,6 +16,7 @@ mod types;
 pub use address_book::AddressBook;
 pub use balances::Balances;
 pub use customers::Customers;
+pub use git::{GitAuthors, GitHotFiles, GitTree};
 pub use orders::{OrderStatus, Orders};
 pub use replica::{DELETED_FIELD, Replica, is_deleting};
 pub use streams::Streams;
@@ -30,6 +32,9 @@ pub const RETAIL: [&str; 3] = [Customers::NAME, AddressBook::NAME, Orders::NAME]
 /// Projections of the bank domain.
 pub const BANK: [&str; 1] = [Balances::NAME];
 
+/// Projections of a git history (`import --git`).
+pub const GIT: [&str; 3] = [GitTree::NAME, GitAuthors::NAME, GitHotFiles::NAME];
+
 /// A list of event type names, owned, for [`Projection::event_types`].
 fn owned(types: &[&str]) -> Vec<String> {
     types.iter().map(|t| (*t).to_owned()).collect()
@@ -37,7 +42,12 @@ fn owned(types: &[&str]) -> Vec<String> {
 
 /// Every built-in projection's name.
 pub fn names() -> Vec<&'static str> {
-    GENERIC.into_iter().chain(RETAIL).chain(BANK).collect()
+    GENERIC
+        .into_iter()
+        .chain(RETAIL)
+        .chain(BANK)
+        .chain(GIT)
+        .collect()
 }
 
 /// A fresh built-in projection, or None for an unknown name.
@@ -50,6 +60,9 @@ pub fn builtin(name: &str) -> Option<Box<dyn Projection>> {
         AddressBook::NAME => Box::new(AddressBook::default()),
         Orders::NAME => Box::new(Orders::default()),
         Balances::NAME => Box::new(Balances::default()),
+        GitTree::NAME => Box::new(GitTree::default()),
+        GitAuthors::NAME => Box::new(GitAuthors::default()),
+        GitHotFiles::NAME => Box::new(GitHotFiles::default()),
         _ => return None,
     })
 }
@@ -64,6 +77,9 @@ pub fn applicable(event_types: &[&str]) -> Vec<&'static str> {
     }
     if has_any(&bank::EVENT_TYPES) {
         names.extend(BANK);
+    }
+    if has_any(&crate::git::EVENT_TYPES) {
+        names.extend(GIT);
     }
     names
 }

@@ -131,6 +131,56 @@ fn a_malformed_payload_stops_the_rebuild_naming_seq_and_type() {
 }
 
 #[test]
+fn projections_that_name_their_types_skip_the_others_and_end_at_the_end() {
+    let mut new = Vec::new();
+    crate::domain::generate::generate(crate::domain::Domain::Retail, 3000, 5, |event| {
+        new.push(event);
+        Ok::<(), ()>(())
+    })
+    .unwrap();
+    let log = MemoryLog::new(crate::domain_file::testing::stored(new)).unwrap();
+    let names = ["orders", "customers", "address-book"];
+    assert!(
+        fresh(&names).iter().all(|p| p.event_types().is_some()),
+        "each names its types, so the rebuild skips through the type index"
+    );
+    let store = MemorySnapshots::new();
+    let policy = SnapshotPolicy {
+        min_interval: 250,
+        bytes_per_event: u64::MAX,
+    };
+    let options = RebuildOptions {
+        snapshots: Some((&store, policy)),
+        ..RebuildOptions::default()
+    };
+    let mut rebuilt = fresh(&names);
+    let outcome = rebuild(&log, &mut rebuilt, &options, &mut |_| {}).unwrap();
+    let RebuildOutcome::Completed(report) = outcome else {
+        panic!("not cancelled")
+    };
+    assert_eq!((report.done, report.total), (3000, 3000));
+    assert!(report.snapshots_saved > 0);
+    for projection in &rebuilt {
+        let mut alone = builtin(projection.name()).unwrap();
+        for event in log.events() {
+            alone.apply(event).unwrap();
+        }
+        assert_eq!(alone.state(), projection.state(), "{}", projection.name());
+        for at in [1, 251, 1234, 2999, 3000] {
+            let (through, _) =
+                travel(&log, Some(&store), builtin(projection.name()).unwrap(), at).unwrap();
+            let (genesis, _) = travel(&log, None, builtin(projection.name()).unwrap(), at).unwrap();
+            assert_eq!(
+                through.state(),
+                genesis.state(),
+                "{} at {at}",
+                projection.name()
+            );
+        }
+    }
+}
+
+#[test]
 fn one_pass_gives_each_projection_the_state_of_its_own_fold() {
     let log = retail_log(50);
     let mut together = fresh(&names());
@@ -163,6 +213,69 @@ fn snapshots_are_taken_along_the_way_and_other_versions_discarded() {
     assert_eq!(store.seqs("orders", 999), Vec::<u64>::new());
     assert_eq!(store.seqs("types", 999), [7]);
     assert_eq!(store.seqs("orders", 1), [50, 100, 150, 200]);
+}
+
+/// Refuses every write after the first `works` ones.
+struct FailingSnapshots {
+    inner: MemorySnapshots,
+    works: usize,
+    writes: std::sync::atomic::AtomicUsize,
+}
+
+impl SnapshotStore for FailingSnapshots {
+    fn nearest(&self, p: &str, v: u32, at: u64) -> anyhow::Result<Option<(u64, Vec<u8>)>> {
+        self.inner.nearest(p, v, at)
+    }
+
+    fn put(&self, projection: &str, version: u32, seq: u64, state: &[u8]) -> anyhow::Result<()> {
+        if self.writes.fetch_add(1, Ordering::SeqCst) >= self.works {
+            anyhow::bail!("the disk is full");
+        }
+        self.inner.put(projection, version, seq, state)
+    }
+
+    fn discard_other_versions(&self, projection: &str, keep: u32) -> anyhow::Result<()> {
+        self.inner.discard_other_versions(projection, keep)
+    }
+
+    fn discard_all(&self, projection: &str) -> anyhow::Result<()> {
+        self.inner.discard_all(projection)
+    }
+}
+
+#[test]
+fn a_snapshot_that_cannot_be_written_fails_the_rebuild() {
+    // Snapshots are written on a second thread: its failure must still
+    // reach the caller, whenever it happens, and stop the fold.
+    for works in [0, 1, 3] {
+        let log = retail_log(200);
+        let store = FailingSnapshots {
+            inner: MemorySnapshots::new(),
+            works,
+            writes: Default::default(),
+        };
+        let policy = SnapshotPolicy {
+            min_interval: 20,
+            bytes_per_event: u64::MAX,
+        };
+        let options = RebuildOptions {
+            snapshots: Some((&store, policy)),
+            ..RebuildOptions::default()
+        };
+        let outcome = rebuild(
+            &log,
+            &mut fresh(&["orders", "types"]),
+            &options,
+            &mut |_| {},
+        );
+        match outcome {
+            Err(ReplayError::Snapshots { error, .. }) => {
+                assert!(error.to_string().contains("disk is full"), "{error}");
+            }
+            other => panic!("after {works} writes: {other:?}"),
+        }
+        assert_eq!(store.inner.len(), works, "the writes that worked are kept");
+    }
 }
 
 #[test]

@@ -3,3 +3,4 @@
 mod engine;
 mod laws;
 mod moving_customer;
+mod skip;

@@ -5,7 +5,7 @@ use proptest::prelude::*;
 
 use super::support::{LogBuilder, busy_log, customer};
 use crate::simulation::faults::Fate;
-use crate::simulation::{Flow, SimParams, Simulation};
+use crate::simulation::{Flow, Mapping, SimParams, Simulation};
 
 fn shaky(seed: u64, version_checks: bool) -> SimParams {
     SimParams {
@@ -30,8 +30,8 @@ fn the_same_seed_gives_the_same_report() {
         drop_rate: 0.1,
         ..shaky(42, true)
     };
-    let first = Simulation::run(params.clone(), &log).unwrap();
-    let second = Simulation::run(params, &log).unwrap();
+    let first = Simulation::run(Mapping::retail(), params.clone(), &log).unwrap();
+    let second = Simulation::run(Mapping::retail(), params, &log).unwrap();
     assert_eq!(first, second);
     assert_eq!(
         serde_json::to_string(&first).unwrap(),
@@ -44,7 +44,7 @@ fn without_version_checks_some_run_rolls_the_replica_back() {
     let log = moving_log().build();
     let diverged = (0..20)
         .filter(|&seed| {
-            let report = Simulation::run(shaky(seed, false), &log).unwrap();
+            let report = Simulation::run(Mapping::retail(), shaky(seed, false), &log).unwrap();
             !report.state_transfer.converged
         })
         .count();
@@ -85,7 +85,7 @@ fn a_reordered_event_is_held_with_checks_and_applied_late_without() {
             version_checks: checks,
             ..base.clone()
         };
-        let mut simulation = Simulation::new(params).unwrap();
+        let mut simulation = Simulation::new(Mapping::retail(), params).unwrap();
         for event in &log.build() {
             simulation.feed(event);
         }
@@ -108,8 +108,8 @@ fn a_reordered_event_is_held_with_checks_and_applied_late_without() {
             "checks {checks}: {end:?} vs {truth:?}"
         );
         assert!(
-            end.address
-                .unwrap()
+            end.fields[0]
+                .1
                 .contains(if checks { "York" } else { "Hull" })
         );
     }
@@ -126,7 +126,7 @@ fn a_lost_event_is_recovered_by_a_call_but_not_by_a_replica() {
         work_timeout_ms: 5_000,
         ..SimParams::default()
     };
-    let report = Simulation::run(params, log.build()).unwrap();
+    let report = Simulation::run(Mapping::retail(), params, log.build()).unwrap();
     // Then Notification asks when it needs the data; StateTransfer cannot
     assert_eq!(report.notification.work_done, 2);
     assert_eq!(report.notification.remote_calls, 2);
@@ -143,7 +143,7 @@ fn duplicates_cost_notification_extra_calls() {
         duplicate_rate: 1.0,
         ..SimParams::default()
     };
-    let report = Simulation::run(params, log.build()).unwrap();
+    let report = Simulation::run(Mapping::retail(), params, log.build()).unwrap();
     assert_eq!(report.notification.bus_messages, 2 * log.customer_changes());
     assert!(report.notification.remote_calls >= 2 * log.customer_changes());
     assert!(report.notification.converged && report.state_transfer.converged);
@@ -168,7 +168,7 @@ proptest! {
             seed,
             ..SimParams::default()
         };
-        let report = Simulation::run(params, &log).unwrap();
+        let report = Simulation::run(Mapping::retail(), params, &log).unwrap();
         prop_assert!(report.state_transfer.converged, "{:?}", report.state_transfer);
         // A thin event only says "ask me": order and duplicates cannot hurt.
         prop_assert!(report.notification.converged, "{:?}", report.notification);

@@ -2,7 +2,7 @@
 //! StateTransfer keeps shipping from its replica.
 
 use super::support::LogBuilder;
-use crate::simulation::{RetryPolicy, SeqRange, SimParams, Simulation};
+use crate::simulation::{Mapping, RetryPolicy, SeqRange, SimParams, Simulation};
 
 const CUSTOMERS: u32 = 5;
 
@@ -37,7 +37,7 @@ fn during_the_outage_only_state_transfer_ships() {
     let (log, window) = log_with_window(3_000);
     let params = params(window);
     let window_end = (window.last + 1) * params.event_interval_ms - 1;
-    let mut simulation = Simulation::new(params).unwrap();
+    let mut simulation = Simulation::new(Mapping::retail(), params).unwrap();
     for event in &log.build() {
         simulation.feed(event);
     }
@@ -71,7 +71,7 @@ fn an_outage_longer_than_the_retries_fails_notification_work() {
         },
         ..params(long)
     };
-    let report = Simulation::run(params, log.build()).unwrap();
+    let report = Simulation::run(Mapping::retail(), params, log.build()).unwrap();
     assert_eq!(report.notification.work_failed, u64::from(CUSTOMERS));
     assert_eq!(report.state_transfer.work_done, u64::from(CUSTOMERS));
     assert_eq!(report.state_transfer.work_failed, 0);
@@ -84,8 +84,8 @@ fn an_outage_longer_than_the_retries_fails_notification_work() {
 #[test]
 fn the_outage_makes_notification_staler_than_without_it() {
     let (log, window) = log_with_window(3_000);
-    let calm = Simulation::run(SimParams::default(), log.build()).unwrap();
-    let stormy = Simulation::run(params(window), log.build()).unwrap();
+    let calm = Simulation::run(Mapping::retail(), SimParams::default(), log.build()).unwrap();
+    let stormy = Simulation::run(Mapping::retail(), params(window), log.build()).unwrap();
     assert!(stormy.notification.max_staleness_ms > calm.notification.max_staleness_ms);
     assert!(stormy.notification.remote_calls > calm.notification.remote_calls);
     assert_eq!(stormy.state_transfer, calm.state_transfer);

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use super::support::busy_log;
-use crate::simulation::{SeqRange, SimParams, Simulation};
+use crate::simulation::{Mapping, SeqRange, SimParams, Simulation};
 
 #[test]
 #[ignore = "measures speed; run by hand in release"]
@@ -29,7 +29,7 @@ fn prints_events_per_second_on_a_million_events() {
     let mut report = None;
     for _ in 0..runs {
         let started = Instant::now();
-        report = Some(Simulation::run(params.clone(), &log).unwrap());
+        report = Some(Simulation::run(Mapping::retail(), params.clone(), &log).unwrap());
         let took = started.elapsed().as_secs_f64();
         eprintln!("run: {took:.3} s");
         seconds = seconds.min(took);

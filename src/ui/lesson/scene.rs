@@ -12,7 +12,7 @@ use crate::ui::app::{App, Focus, Overlay, PromptKind, View};
 use crate::ui::ctx::ctx;
 use crate::ui::keymap::Action;
 use crate::ui::views::cqrs::lesson::CqrsScene;
-use crate::ui::views::flows::state::CustomerChoice;
+use crate::ui::views::flows::state::EntityChoice;
 use crate::ui::views::log::list::Filter;
 use crate::ui::views::projections::lazy_state::tree_path;
 
@@ -26,7 +26,7 @@ pub struct Saved {
     folded: std::collections::HashSet<String>,
     flows_params: SimParams,
     flows_seq: u64,
-    flows_customer: CustomerChoice,
+    flows_customer: EntityChoice,
     cqrs: Option<CqrsScene>,
 }
 
@@ -41,7 +41,7 @@ impl Saved {
             folded: app.projections.folded.clone(),
             flows_params: app.flows.params(),
             flows_seq: app.flows.run.seq(),
-            flows_customer: app.flows.customer.clone(),
+            flows_customer: app.flows.entity.clone(),
             cqrs: (!app.cqrs.read_models.is_empty()).then(|| app.cqrs.scene()),
         }
     }
@@ -59,7 +59,7 @@ impl Saved {
         }
         app.projections.folded = self.folded;
         set_flows(app, self.flows_params, self.flows_seq);
-        app.flows.customer = self.flows_customer;
+        app.flows.entity = self.flows_customer;
         let cqrs = self.cqrs.unwrap_or(CqrsScene {
             command: None,
             policies: true,
@@ -147,9 +147,9 @@ pub fn set(app: &mut App, scene: &Scene) -> Option<String> {
         flows_params(flows),
         flows.and_then(|f| f.at).unwrap_or(0),
     );
-    app.flows.customer = match flows.and_then(|f| f.customer.as_deref()) {
-        Some(name) => CustomerChoice::Picked(Arc::from(name)),
-        None => CustomerChoice::Follow,
+    app.flows.entity = match flows.and_then(|f| f.customer.as_deref()) {
+        Some(name) => EntityChoice::Picked(Arc::from(name)),
+        None => EntityChoice::Follow,
     };
     // The CQRS view: entered first, so that its read models exist.
     let view = view_of(scene.view);

@@ -13,6 +13,7 @@
 //! ```
 
 pub mod cqrs;
+pub mod domain_file;
 pub mod flows;
 pub mod help;
 pub mod log;

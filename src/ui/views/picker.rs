@@ -31,6 +31,7 @@ pub fn render_prompt(app: &App, frame: &mut Frame, body: Rect, kind: PromptKind,
         PromptKind::Jump => " Jump to seq (Enter goes, Esc cancels) ",
         PromptKind::Stream => " Show one stream (Tab completes, Enter filters) ",
         PromptKind::Search => " Search events (Enter searches; n/N next/previous) ",
+        PromptKind::Branch => " Branch here: a command, dry run (Enter tries, Esc cancels) ",
     };
     let candidates = if kind == PromptKind::Stream {
         app.stream_candidates(line.value())

@@ -21,6 +21,14 @@ pub fn ellipsize_start(text: &str, width: usize) -> String {
 pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
     let t = theme();
     let mut parts = vec![printable(&app.log_name()).into_owned()];
+    if let Some(file) = app.domain_file_name() {
+        let broken = if app.domain_error().is_some() {
+            " ✗"
+        } else {
+            ""
+        };
+        parts.push(format!("domain {}{broken}", printable(&file)));
+    }
     match app.selected_seq() {
         _ if app.view == View::Flows => parts.push(super::flows::status_text(app)),
         Some(seq) => parts.push(format!(
@@ -29,6 +37,9 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             app.list.len()
         )),
         None => parts.push("empty".into()),
+    }
+    if let Some(mark) = crate::ui::live::mark(app) {
+        parts.push(mark);
     }
     if let Some(filter) = app.filter_description() {
         parts.push(format!("filter {filter}"));

@@ -15,8 +15,8 @@ use crate::ui::theme::theme;
 /// The glyph drawn for a kind of message.
 pub fn glyph(kind: MessageKind) -> char {
     match kind {
-        MessageKind::ThinEvent(_) => '•',
-        MessageKind::EventWithData(_) => '■',
+        MessageKind::ThinEvent => '•',
+        MessageKind::EventWithData => '■',
         MessageKind::QueryCall => '◁',
         MessageKind::QueryAnswer => '◆',
         MessageKind::QueryFailure => '✗',
@@ -27,8 +27,8 @@ pub fn glyph(kind: MessageKind) -> char {
 /// carries data.
 fn rank(kind: MessageKind) -> u8 {
     match kind {
-        MessageKind::ThinEvent(_) => 0,
-        MessageKind::EventWithData(_) => 1,
+        MessageKind::ThinEvent => 0,
+        MessageKind::EventWithData => 1,
         MessageKind::QueryCall => 2,
         MessageKind::QueryAnswer => 3,
         MessageKind::QueryFailure => 4,
@@ -38,7 +38,7 @@ fn rank(kind: MessageKind) -> u8 {
 fn style(kind: MessageKind) -> Style {
     let t = theme();
     match kind {
-        MessageKind::ThinEvent(_) | MessageKind::EventWithData(_) => t.marker,
+        MessageKind::ThinEvent | MessageKind::EventWithData => t.marker,
         MessageKind::QueryCall => t.stream,
         MessageKind::QueryAnswer => t.info,
         MessageKind::QueryFailure => t.error,
@@ -100,7 +100,7 @@ pub fn track(cells: &[Option<MessageKind>], line: char) -> Line<'static> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::simulation::{ChangeKind, Flow};
+    use crate::simulation::Flow;
 
     fn message(kind: MessageKind, from: Party, sent_at: u64, arrives_at: u64) -> InFlight {
         let to = match from {
@@ -121,7 +121,7 @@ mod tests {
 
     #[test]
     fn a_message_moves_from_its_sender_towards_its_receiver() {
-        let thin = MessageKind::ThinEvent(ChangeKind::Registered);
+        let thin = MessageKind::ThinEvent;
         let event = message(thin, Party::Source, 100, 120);
         assert_eq!(column(&event, 100, 11), 0);
         assert_eq!(column(&event, 110, 11), 5);

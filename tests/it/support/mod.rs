@@ -1,6 +1,9 @@
 //! Running the binary as a user does, for the command-line tests.
 #![allow(dead_code)]
 
+pub mod git_repo;
+pub mod postgres;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 

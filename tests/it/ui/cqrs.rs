@@ -299,7 +299,7 @@ fn help_explains_what_the_cqrs_view_shows_and_its_keys() {
         screen.contains("CQRS view: commands and queries use separate models"),
         "{screen}"
     );
-    h.keys("jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjj");
+    h.keys("jjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjjj");
     let screen = h.screen(120, 40);
     assert!(
         screen.contains("the selected read model trails the log by one event more"),

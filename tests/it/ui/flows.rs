@@ -6,7 +6,7 @@
 use std::process::Command;
 
 use super::support::Harness;
-use eventscope::simulation::{Flow, Report, SeqRange, SimParams, Simulation};
+use eventscope::simulation::{Flow, Mapping, Report, SeqRange, SimParams, Simulation};
 use eventscope::store::EventLog;
 use eventscope::ui::keymap::BINDINGS;
 use eventscope::ui::{Msg, View};
@@ -37,7 +37,7 @@ fn report(h: &Harness) -> Report {
 /// The same log run straight through the simulator, up to `seq`.
 fn direct_run(params: SimParams, seq: u64) -> Report {
     let mut h = Harness::retail(80, 24);
-    let mut simulation = Simulation::new(params).unwrap();
+    let mut simulation = Simulation::new(Mapping::retail(), params).unwrap();
     for n in 1..=seq {
         let event = h.app_event(n);
         simulation.feed(&event);
@@ -260,7 +260,7 @@ fn a_stale_consumer_view_is_marked_beside_the_truth() {
     // customer-27 registered at 132; by 135 StateTransfer has it, and
     // Notification's call for it has failed.
     step_to(&mut h, 135);
-    let customer = h.app.flows_customer().unwrap();
+    let customer = h.app.flows_entity().unwrap();
     let simulation = h.app.flows_simulation();
     let truth = simulation.source_view(&customer).unwrap();
     let replica = simulation
@@ -281,25 +281,25 @@ fn brackets_pick_customers_and_f_follows_the_latest_again() {
     let customers: Vec<String> = h
         .app
         .flows_simulation()
-        .customers()
+        .entities()
         .map(str::to_string)
         .collect();
-    let latest = h.app.flows_customer().unwrap();
+    let latest = h.app.flows_entity().unwrap();
     h.keys("]");
-    let next = h.app.flows_customer().unwrap();
+    let next = h.app.flows_entity().unwrap();
     let at = customers.iter().position(|c| **c == *latest).unwrap();
     assert_eq!(*next, *customers[(at + 1) % customers.len()]);
     h.keys("[[");
-    let previous = h.app.flows_customer().unwrap();
+    let previous = h.app.flows_entity().unwrap();
     assert_eq!(
         *previous,
         *customers[(at + customers.len() - 1) % customers.len()]
     );
-    assert!(h.screen(80, 24).contains("Customer (picked)"));
+    assert!(h.screen(80, 24).contains("customer (picked)"));
     h.keys("f");
     step_to(&mut h, 24);
     // Customer event at 24.
-    let followed = h.app.flows_customer().unwrap();
+    let followed = h.app.flows_entity().unwrap();
     assert_eq!(*followed, *h.app_event(24).stream);
 }
 

@@ -4,7 +4,9 @@
 
 mod behaviour;
 mod cqrs;
+mod domain;
 mod flows;
+mod flows_domains;
 mod hostile;
 mod lessons;
 mod present;
@@ -14,4 +16,5 @@ mod prompts;
 mod pty;
 mod screens;
 mod support;
+mod whatif;
 mod workshop;

@@ -109,7 +109,7 @@ fn a_rebuild_finishes_saves_snapshots_and_the_paths_agree() {
 fn picking_another_projection_shows_its_state() {
     let mut h = Harness::sample(80, 24);
     open_projections(&mut h, 10);
-    let first = h.app.projection_name().unwrap();
+    let first = h.app.projection_name().unwrap().to_owned();
     h.keys("p");
     h.keys("j");
     h.press(KeyCode::Enter);

@@ -283,3 +283,88 @@ fn fresh_starts_the_sample_over_and_a_broken_lesson_is_said_on_screen() {
     session.screen.wait_for("seq 290 · 290 of 290");
     session.quit();
 }
+
+#[test]
+fn saving_the_domain_file_while_the_explorer_runs_reloads_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    let log = dir.path().join("library.jsonl");
+    let domain = dir.path().join("library.domain.toml");
+    std::fs::copy(samples.join("library.jsonl"), &log).unwrap();
+    let text = std::fs::read_to_string(samples.join("library.domain.toml")).unwrap();
+    std::fs::write(&domain, &text).unwrap();
+    // Found beside the log, as every command finds it.
+    let mut session = Session::start(&[log.as_os_str()], &[]);
+    session.screen.wait_for("domain library.domain.toml");
+    session.press(b"2");
+    session.screen.wait_for("catalogue (jq)");
+
+    let broken = text.replace("[projections.on-loan]", "[projections.on-loan");
+    std::fs::write(&domain, broken).unwrap();
+    session.screen.wait_for("✗ library.domain.toml:14:");
+    session.screen.wait_for("the last good version runs");
+
+    let renamed = text.replace("[projections.catalogue]", "[projections.books]");
+    std::fs::write(&domain, renamed).unwrap();
+    // The projection shown is gone by that name: the file's first is shown.
+    session.screen.wait_for("books (jq) at #1");
+    session.quit();
+}
+
+/// `eventscope follow FILE` on a terminal: the explorer opens on the
+/// growing file and shows what another process appends, without a key.
+#[test]
+fn following_a_growing_file_shows_new_events_without_a_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("growing.jsonl");
+    let line = |n: usize| {
+        format!(
+            "{{\"stream\":\"tail-{n}\",\"type\":\"Appended{n}\",\"time\":\"2024-03-01T09:30:0{}Z\",\"data\":{{}}}}\n",
+            n % 10
+        )
+    };
+    std::fs::write(&path, line(1)).unwrap();
+    let session = Session::start(&["follow".as_ref(), path.as_os_str()], &[]);
+    session.screen.wait_for("Log: 1 events");
+    session.screen.wait_for("● following");
+    for n in 2..=4 {
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        file.write_all(line(n).as_bytes()).unwrap();
+        drop(file);
+        session.screen.wait_for(&format!("Log: {n} events"));
+        session.screen.wait_for(&format!("seq {n} · {n} of {n}"));
+        session.screen.wait_for(&format!("Appended{n}"));
+    }
+    session.quit();
+}
+
+/// `eventscope postgres://...`: messages written with Message DB's
+/// `write_message` while the explorer shows the store appear on screen.
+#[test]
+fn the_explorer_on_a_message_db_shows_new_messages_without_a_key() {
+    let server = crate::support::postgres::Postgres::start();
+    let mut client = server.client(crate::support::postgres::DATABASE);
+    let write = |client: &mut postgres::Client, n: i64| {
+        client
+            .execute(
+                "SELECT write_message(gen_random_uuid()::varchar, 'account-1', \
+                 'Deposited' || $1::text, '{}'::jsonb)",
+                &[&n.to_string()],
+            )
+            .unwrap();
+    };
+    write(&mut client, 1);
+    let url = server.url(crate::support::postgres::DATABASE);
+    let session = Session::start(&[url.as_ref()], &[]);
+    session.screen.wait_for("Log: 1 events");
+    for n in 2..=3 {
+        write(&mut client, n);
+        session.screen.wait_for(&format!("Log: {n} events"));
+        session.screen.wait_for(&format!("Deposited{n}"));
+    }
+    session.screen.wait_for("● following");
+    session.quit();
+}

@@ -159,13 +159,41 @@ impl Harness {
 
     /// The bundled retail sample (290 events) imported into `retail.redb`.
     pub fn retail(width: u16, height: u16) -> Harness {
+        Harness::bundled("retail", width, height)
+    }
+
+    /// The library sample (`library.redb`) with its domain file beside it
+    /// (`library.domain.toml`, a copy the test may edit), in use.
+    pub fn library(width: u16, height: u16) -> Harness {
+        Harness::library_with(
+            include_str!("../../../sample-data/library.domain.toml"),
+            width,
+            height,
+        )
+    }
+
+    /// The library sample with `domain` as its domain file's text.
+    pub fn library_with(domain: &str, width: u16, height: u16) -> Harness {
+        Harness::imported("library", Some(domain), width, height)
+    }
+
+    /// The bundled sample `name` (`library`, `bank`) imported into
+    /// `NAME.redb`, with a copy of its domain file beside it, in use, when
+    /// it has one.
+    pub fn bundled(name: &str, width: u16, height: u16) -> Harness {
+        let file = sample_dir().join(format!("{name}.domain.toml"));
+        let domain = file
+            .exists()
+            .then(|| std::fs::read_to_string(&file).unwrap());
+        Harness::imported(name, domain.as_deref(), width, height)
+    }
+
+    /// The bundled sample `name` imported into `NAME.redb`, with `domain`
+    /// (if any) as the text of `NAME.domain.toml` beside it, in use.
+    fn imported(name: &str, domain: Option<&str>, width: u16, height: u16) -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("retail.redb");
-        let text = std::fs::read(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/sample-data/retail.jsonl"
-        ))
-        .unwrap();
+        let path = dir.path().join(format!("{name}.redb"));
+        let text = std::fs::read(sample_dir().join(format!("{name}.jsonl"))).unwrap();
         eventscope::ingest::import_into(
             &text[..],
             &path,
@@ -174,10 +202,35 @@ impl Harness {
         )
         .unwrap();
         let (tx, rx) = mpsc::channel();
-        let app = App::new(Arc::new(EventLog::open(&path).unwrap()), tx);
+        let mut app = App::new(Arc::new(EventLog::open(&path).unwrap()), tx);
+        if let Some(domain) = domain {
+            let domain_path = dir.path().join(format!("{name}.domain.toml"));
+            std::fs::write(&domain_path, domain).unwrap();
+            app.use_domain_file(&domain_path);
+        }
         let mut harness = Harness { app, rx, _dir: dir };
         harness.send(Msg::Resize(width, height));
         harness
+    }
+
+    /// The folder the log (and the library's domain file) is in.
+    pub fn dir(&self) -> &std::path::Path {
+        self._dir.path()
+    }
+
+    /// Sends ticks (as the terminal's input thread does while idle) until
+    /// `done` holds of the app, failing after a few seconds.
+    pub fn tick_until(&mut self, what: &str, done: impl Fn(&App) -> bool) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(10);
+        while !done(&self.app) {
+            assert!(
+                std::time::Instant::now() < deadline,
+                "timed out waiting for {what}; the screen:\n{}",
+                self.screen(100, 30)
+            );
+            self.send(Msg::Tick);
+            std::thread::yield_now();
+        }
     }
 
     /// Applies a message, then everything the workers send until idle.
@@ -233,7 +286,22 @@ impl Harness {
         self.app.event_at(seq).unwrap()
     }
 
+    /// The bytes of the log's file, to show that nothing was written.
+    pub fn log_bytes(&self) -> Vec<u8> {
+        let file = std::fs::read_dir(self._dir.path())
+            .unwrap()
+            .flatten()
+            .find(|entry| entry.path().extension().is_some_and(|e| e == "redb"))
+            .expect("the harness has a log");
+        std::fs::read(file.path()).unwrap()
+    }
+
     pub fn seq(&self) -> u64 {
         self.app.selected_seq().unwrap()
     }
+}
+
+/// The bundled samples' folder.
+fn sample_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data")
 }

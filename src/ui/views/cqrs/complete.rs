@@ -1,6 +1,7 @@
-//! Completion for the CQRS command line, as pure functions of the text typed
-//! and the log's stream names (sorted, so a prefix is a binary search away
-//! even with hundreds of thousands of streams).
+//! Completion for the CQRS command line, as pure functions of the text typed,
+//! the log's stream names (sorted, so a prefix is a binary search away
+//! even with hundreds of thousands of streams) and the catalogue of
+//! commands (the built-in ones and the domain file's).
 //!
 //! The word under the cursor (the last one) decides what is offered: a
 //! command name first, then a stream of the kind the command changes, then
@@ -11,8 +12,8 @@ use std::borrow::Cow;
 
 use crate::ui::sorted_names::{common_prefix, with_prefix};
 
+use crate::cqrs::CatalogueEntry;
 use crate::cqrs::spec::{OPEN_ACCOUNT, PLACE_ORDER, REGISTER_CUSTOMER};
-use crate::cqrs::{CommandSpec, FieldKind, command_spec, command_specs};
 
 /// How many candidates are kept for display.
 pub const SHOWN: usize = 8;
@@ -33,30 +34,36 @@ pub struct Candidates<'a> {
 }
 
 /// The candidates for the last word of `text`; `streams` is every stream
-/// name of the log in name order.
-pub fn candidates<'a>(text: &str, streams: &'a [String]) -> Candidates<'a> {
+/// name of the log in name order, `catalogue` the commands that can be sent.
+pub fn candidates<'a>(
+    text: &str,
+    streams: &'a [String],
+    catalogue: &'a [CatalogueEntry],
+) -> Candidates<'a> {
     let (index, start) = last_word(text);
     let word = &text[start..];
     let first = text.split_whitespace().next().unwrap_or("");
     if index == 0 {
-        let names: Vec<&'static str> = command_specs()
+        let mut names: Vec<&str> = catalogue
             .iter()
-            .map(|spec| spec.name)
+            .map(|entry| entry.name.as_str())
             .filter(|name| name.starts_with(word))
             .collect();
+        names.sort_unstable();
         return from_list(start, names, " ");
     }
-    let Some(spec) = command_spec(first) else {
+    let Some(entry) = catalogue.iter().find(|entry| entry.name == first) else {
         return Candidates::default();
     };
     if index == 1 {
-        return stream_candidates(start, word, spec.stream_prefix, streams, creates(spec));
+        return stream_candidates(start, word, &entry.stream_prefix, streams, creates(entry));
     }
     if let Some((key, value)) = word.split_once('=') {
-        let referenced = spec.fields.iter().find_map(|field| match field.kind {
-            FieldKind::StreamRef(prefix) if field.name == key => Some(prefix),
-            _ => None,
-        });
+        let referenced = entry
+            .fields
+            .iter()
+            .find(|field| field.name == key)
+            .and_then(|field| field.names_stream.as_deref());
         return match referenced {
             Some(prefix) => stream_candidates(start + key.len() + 1, value, prefix, streams, false),
             None => Candidates::default(),
@@ -66,9 +73,11 @@ pub fn candidates<'a>(text: &str, streams: &'a [String]) -> Candidates<'a> {
         .split_whitespace()
         .filter_map(|w| w.split_once('=').map(|(k, _)| k))
         .collect();
-    let keys: Vec<&'static str> = spec
-        .short_keys()
-        .into_iter()
+    let keys: Vec<&str> = entry
+        .fields
+        .iter()
+        .flat_map(|field| field.keys.iter().map(String::as_str))
+        .chain(crate::cqrs::spec::ENVELOPE_KEYS)
         .filter(|key| key.starts_with(word))
         .filter(|key| *key == crate::cqrs::spec::ITEM_KEY || !used.contains(key))
         .collect();
@@ -77,8 +86,8 @@ pub fn candidates<'a>(text: &str, streams: &'a [String]) -> Candidates<'a> {
 
 /// `text` with its last word completed as far as the candidates agree; the
 /// text unchanged when nothing completes it.
-pub fn complete(text: &str, streams: &[String]) -> String {
-    let found = candidates(text, streams);
+pub fn complete(text: &str, streams: &[String], catalogue: &[CatalogueEntry]) -> String {
+    let found = candidates(text, streams, catalogue);
     let typed = &text[found.start.min(text.len())..];
     let mut out = text[..found.start.min(text.len())].to_string();
     match found.total {
@@ -121,11 +130,13 @@ pub fn last_word(text: &str) -> (usize, usize) {
 }
 
 /// Whether the command makes a new stream (so an unused name is offered).
-fn creates(spec: &CommandSpec) -> bool {
-    [REGISTER_CUSTOMER, PLACE_ORDER, OPEN_ACCOUNT].contains(&spec.name)
+/// A domain file does not say which of its commands do; they are offered
+/// the streams there are.
+fn creates(entry: &CatalogueEntry) -> bool {
+    [REGISTER_CUSTOMER, PLACE_ORDER, OPEN_ACCOUNT].contains(&entry.name.as_str())
 }
 
-fn from_list<'a>(start: usize, items: Vec<&'static str>, suffix: &'static str) -> Candidates<'a> {
+fn from_list<'a>(start: usize, items: Vec<&'a str>, suffix: &'static str) -> Candidates<'a> {
     Candidates {
         start,
         total: items.len(),
@@ -190,6 +201,18 @@ fn stream_candidates<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use std::sync::LazyLock;
+
+    static BUILT_IN: LazyLock<Vec<CatalogueEntry>> = LazyLock::new(|| crate::cqrs::catalogue(None));
+
+    fn complete(text: &str, streams: &[String]) -> String {
+        super::complete(text, streams, &BUILT_IN)
+    }
+
+    fn candidates<'a>(text: &str, streams: &'a [String]) -> Candidates<'a> {
+        super::candidates(text, streams, &BUILT_IN)
+    }
 
     fn streams() -> Vec<String> {
         let mut names: Vec<String> = [
@@ -283,5 +306,35 @@ mod tests {
         let streams = streams();
         assert_eq!(complete("Nope cust", &streams), "Nope cust");
         assert_eq!(complete("Zzz", &streams), "Zzz");
+    }
+
+    #[test]
+    fn a_domain_files_commands_and_fields_complete() {
+        let domain = crate::domain_file::parse(
+            include_str!("../../../../sample-data/library.domain.toml"),
+            "library.domain.toml",
+        )
+        .unwrap();
+        let catalogue = crate::cqrs::catalogue(Some(&domain));
+        let streams: Vec<String> = ["book-1", "book-2", "member-1", "member-2"]
+            .into_iter()
+            .map(String::from)
+            .collect();
+        let complete = |text: &str| super::complete(text, &streams, &catalogue);
+        assert_eq!(complete("Bor"), "BorrowBook ");
+        assert_eq!(complete("BorrowBook "), "BorrowBook book-");
+        assert_eq!(
+            complete("BorrowBook book-1 me"),
+            "BorrowBook book-1 member="
+        );
+        assert_eq!(
+            complete("BorrowBook book-1 member=me"),
+            "BorrowBook book-1 member=member-"
+        );
+        let keys = super::candidates("BorrowBook book-1 member=member-1 ", &streams, &catalogue);
+        assert_eq!(keys.shown[0], "due");
+        assert!(!keys.shown.contains(&Cow::Borrowed("member")));
+        // The built-in commands are still there.
+        assert_eq!(complete("Dep"), "Deposit ");
     }
 }

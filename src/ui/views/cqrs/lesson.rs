@@ -37,7 +37,7 @@ impl CqrsState {
             let (events, seconds) = scene
                 .lags
                 .iter()
-                .find(|(name, ..)| name == model.name)
+                .find(|(name, ..)| *name == model.name)
                 .map_or((0, 0), |(_, events, seconds)| (*events, *seconds));
             model.lag_events = events;
             model.delay_secs = seconds;

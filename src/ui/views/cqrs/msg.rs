@@ -9,14 +9,14 @@ pub type Built = Result<(Box<dyn Projection>, u64), String>;
 
 /// A worker's answer: the read models built.
 pub enum ReadModelsMsg {
-    Built(Vec<(&'static str, Built)>),
+    Built(Vec<(String, Built)>),
 }
 
 impl fmt::Debug for ReadModelsMsg {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ReadModelsMsg::Built(models) => {
-                let names: Vec<&str> = models.iter().map(|(name, _)| *name).collect();
+                let names: Vec<&str> = models.iter().map(|(name, _)| name.as_str()).collect();
                 write!(f, "Built({names:?})")
             }
         }

@@ -21,7 +21,12 @@ const PENDING_LOOK: u64 = 10_000;
 
 /// One read model and how far it trails.
 pub struct ReadModel {
-    pub name: &'static str,
+    pub name: String,
+    /// A projection of the domain file: it answers about any stream, by
+    /// the stream's name as its key.
+    pub from_file: bool,
+    /// What it answers, in a word, for a row with no question.
+    pub summary: String,
     projection: Option<Box<dyn Projection>>,
     pub applied_seq: u64,
     pub lag_events: u64,
@@ -31,15 +36,26 @@ pub struct ReadModel {
 }
 
 impl ReadModel {
-    /// A read model still to be built.
-    pub fn new(name: &'static str) -> ReadModel {
+    /// A built-in read model still to be built.
+    pub fn new(name: impl Into<String>) -> ReadModel {
         ReadModel {
-            name,
+            name: name.into(),
+            from_file: false,
+            summary: String::new(),
             projection: None,
             applied_seq: 0,
             lag_events: 0,
             delay_secs: 0,
             problem: None,
+        }
+    }
+
+    /// A read model of the domain file's, still to be built.
+    pub fn of_file(name: &str, summary: &str) -> ReadModel {
+        ReadModel {
+            from_file: true,
+            summary: summary.to_owned(),
+            ..ReadModel::new(name)
         }
     }
 

@@ -16,7 +16,7 @@ use crate::ui::views::cqrs::write_model::WriteModelView;
 pub struct ReadRow {
     /// Its index among the read models.
     pub model: usize,
-    pub name: &'static str,
+    pub name: String,
     pub lag_events: u64,
     pub delay_secs: u64,
     pub applied_seq: u64,
@@ -31,7 +31,7 @@ pub enum RowState {
     /// Its first state is being built.
     Building,
     /// It answers no question about the stream shown; what it answers.
-    Idle(&'static str),
+    Idle(String),
     Answer(Answer),
 }
 
@@ -62,19 +62,29 @@ pub fn rows(
     models
         .iter()
         .enumerate()
-        .filter(|(_, model)| stream.is_none_or(|s| relevant(model.name, s)))
+        .filter(|(_, model)| stream.is_none_or(|s| model.from_file || relevant(&model.name, s)))
         .map(|(index, model)| {
+            let asked = |s: &str| match model.from_file {
+                // Keyed by stream, as the library's projections are.
+                true => Some(Query {
+                    entity: s.to_string(),
+                    path: Path::keys([s]),
+                    truth: None,
+                }),
+                false => query(&model.name, s, truth, version),
+            };
             let state = if !model.is_ready() {
                 RowState::Building
             } else {
-                match stream.and_then(|s| query(model.name, s, truth, version)) {
+                match stream.and_then(asked) {
                     Some(query) => RowState::Answer(answer(model, &query, log, last_seq)),
-                    None => RowState::Idle(answers(model.name)),
+                    None if model.from_file => RowState::Idle(model.summary.clone()),
+                    None => RowState::Idle(answers(&model.name).to_string()),
                 }
             };
             ReadRow {
                 model: index,
-                name: model.name,
+                name: model.name.clone(),
                 lag_events: model.lag_events,
                 delay_secs: model.delay_secs,
                 applied_seq: model.applied_seq,

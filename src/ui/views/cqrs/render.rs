@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Clear, Paragraph, Wrap};
 use serde_json::Value;
 
-use crate::cqrs::{Handled, Origin, StepOutcome, command_spec};
+use crate::cqrs::{Handled, Origin, StepOutcome};
 use crate::escape::printable;
 use crate::ui::app::App;
 use crate::ui::payload;
@@ -57,9 +57,16 @@ fn render_command(app: &App, frame: &mut Frame, area: Rect) {
     let state = app.cqrs();
     let editing = app.editing_command();
     let policies = if state.policies { "on" } else { "off" };
-    let title = match state.writer_title() {
-        Some(writer) => format!(" Command · {writer} · policies {policies} "),
-        None => format!(" Command · policies {policies} (p) "),
+    let file = app
+        .domain_file_name()
+        .map(|file| printable(&file).into_owned());
+    let title = match (state.writer_title(), file) {
+        (Some(writer), Some(file)) => {
+            format!(" Command · {writer} · {file} · policies {policies} ")
+        }
+        (Some(writer), None) => format!(" Command · {writer} · policies {policies} "),
+        (None, Some(file)) => format!(" Command · {file} · policies {policies} (p) "),
+        (None, None) => format!(" Command · policies {policies} (p) "),
     };
     let input = if editing {
         line_input::line(&state.input, (area.width as usize).saturating_sub(4))
@@ -90,10 +97,13 @@ fn hint_line(app: &App) -> Line<'static> {
         return Line::from(Span::styled(format!("✗ {}", printable(problem)), t.error));
     }
     let first = state.input.split_whitespace().next().unwrap_or("");
-    match command_spec(first) {
-        Some(spec) => Line::from(vec![
-            Span::styled(spec.usage(), t.hint_key),
-            Span::styled(format!("  {}", spec.summary), t.muted),
+    if let Some(error) = app.domain_error().filter(|_| first.is_empty()) {
+        return Line::from(Span::styled(format!("✗ {}", printable(error)), t.error));
+    }
+    match state.entry(first) {
+        Some(entry) => Line::from(vec![
+            Span::styled(printable(&entry.usage).into_owned(), t.hint_key),
+            Span::styled(format!("  {}", printable(&entry.summary)), t.muted),
         ]),
         None if first.is_empty() => Line::from(vec![
             Span::styled("e.g. ", t.muted),
@@ -115,7 +125,7 @@ fn render_completions(app: &App, frame: &mut Frame, command: Rect, below: Rect) 
     if text.trim().is_empty() {
         return;
     }
-    let found = complete::candidates(text, streams);
+    let found = complete::candidates(text, streams, &app.cqrs().catalogue);
     let word = &text[found.start.min(text.len())..];
     if found.total == 0 || (found.total == 1 && found.shown.first().is_some_and(|c| c == word)) {
         return;
@@ -336,7 +346,7 @@ fn row_lines(row: &ReadRow, selected: bool, width: usize) -> Vec<Line<'static>> 
     let mut spans = vec![
         Span::styled(marker, t.marker),
         Span::styled(
-            format!("{:<13}", row.name),
+            format!("{:<13}", printable(&row.name)),
             if selected { t.title } else { t.hint_label },
         ),
         Span::styled(format!("{lag:<11}"), t.muted),
@@ -347,7 +357,9 @@ fn row_lines(row: &ReadRow, selected: bool, width: usize) -> Vec<Line<'static>> 
     let mut lines = Vec::new();
     match &row.state {
         RowState::Building => spans.push(Span::styled("building from the log…", t.muted)),
-        RowState::Idle(answers) => spans.push(Span::styled(*answers, t.muted)),
+        RowState::Idle(answers) => {
+            spans.push(Span::styled(printable(answers).into_owned(), t.muted))
+        }
         RowState::Answer(answer) => {
             let value = answer
                 .value

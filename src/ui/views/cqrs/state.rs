@@ -5,7 +5,8 @@
 
 use std::sync::Arc;
 
-use crate::cqrs::Handled;
+use crate::cqrs::{CatalogueEntry, Handled, catalogue};
+use crate::domain_file::Domain as FileDomain;
 use crate::event::Timestamp;
 use crate::ui::chain::FlowLine;
 use crate::ui::line_edit::LineEdit;
@@ -67,6 +68,10 @@ pub struct CqrsState {
     pub(super) entered: bool,
     /// Writers A and B, for watching concurrent writes conflict.
     pub writers: crate::ui::views::cqrs::writers::Writers,
+    /// The domain file's commands and policies, when one is in use.
+    pub(super) file_domain: Option<Arc<FileDomain>>,
+    /// Every command that can be sent: the file's and the built-in ones.
+    pub catalogue: Vec<CatalogueEntry>,
 }
 
 impl Default for CqrsState {
@@ -87,6 +92,8 @@ impl Default for CqrsState {
             clock: Arc::new(system_now),
             entered: false,
             writers: Default::default(),
+            file_domain: None,
+            catalogue: catalogue(None),
         }
     }
 }
@@ -102,6 +109,32 @@ impl CqrsState {
     /// Replaces the clock (the system's by default).
     pub fn set_clock(&mut self, clock: Clock) {
         self.clock = clock;
+    }
+
+    /// Decides the file's commands and runs its policies from now on, and
+    /// reads through its projections; the line being typed and the history
+    /// stay.
+    pub fn use_domain(&mut self, domain: Option<Arc<FileDomain>>) {
+        self.catalogue = catalogue(domain.as_deref());
+        self.file_domain = domain;
+        // Its projections are read models: built again on entering.
+        self.entered = false;
+    }
+
+    /// The domain file's domain in use, if any.
+    pub fn file_domain(&self) -> Option<&FileDomain> {
+        self.file_domain.as_deref()
+    }
+
+    /// The catalogue entry of the command called `name`.
+    pub fn entry(&self, name: &str) -> Option<&CatalogueEntry> {
+        self.catalogue.iter().find(|entry| entry.name == name)
+    }
+
+    /// Gives the keys back to the command line (or not), as before the
+    /// view was entered again.
+    pub fn set_editing(&mut self, editing: bool) {
+        self.editing = editing;
     }
 
     /// Whether the command line takes the keys.

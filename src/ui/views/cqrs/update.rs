@@ -4,10 +4,11 @@
 //! the stream names; what the App must do (load the stream names, follow
 //! the log as it grows) comes back as a [`Request`].
 
-use crate::cqrs::{Command, CommandHandler, Handled, Origin, StepOutcome, command_spec};
+use crate::cqrs::{Command, CommandHandler, Handled, Origin, StepOutcome};
 use crate::domain::Domain;
 use crate::domain::bank::ACCOUNT_PREFIX;
 use crate::domain::retail::CUSTOMER_PREFIX;
+use crate::domain_file::Projections;
 use crate::projection::builtin::{BANK, RETAIL, Streams};
 use crate::ui::chain::{FlowEvent, causation_tree};
 use crate::ui::ctx::Ctx;
@@ -39,22 +40,38 @@ impl CqrsState {
     /// stream names, sorted.
     pub fn enter(&mut self, ctx: &mut Ctx, domain: Option<Domain>, streams: &[String]) {
         self.editing = false;
+        // Chosen each time: a saved domain file may bring other commands.
+        self.example = match self.file_domain() {
+            Some(file) if !file.commands.is_empty() => file_example(file, streams),
+            _ => example(domain, streams),
+        };
         if self.entered {
             return;
         }
         self.entered = true;
-        self.example = example(domain, streams);
         let names: Vec<&'static str> = match domain {
             Some(Domain::Retail) => RETAIL.to_vec(),
             // One domain read model only: the generic `streams` joins it.
             Some(Domain::Bank) => BANK.into_iter().chain([Streams::NAME]).collect(),
+            // A log of the domain file's own: the built-in domains' read
+            // models would answer nothing about it.
+            None if self.file_domain.is_some() => vec![Streams::NAME],
             None => RETAIL.into_iter().chain(BANK).collect(),
         };
-        self.read_models = names.into_iter().map(ReadModel::new).collect();
+        // The domain file's projections are read models too, first.
+        let registry = Projections::new(self.file_domain.clone());
+        let from_file = self
+            .file_domain
+            .iter()
+            .flat_map(|file| file.projections.iter())
+            .map(|p| ReadModel::of_file(&p.name, &p.summary));
+        self.read_models = from_file
+            .chain(names.into_iter().map(ReadModel::new))
+            .collect();
         let models = names_and_lags(&self.read_models);
         let log = ctx.log.clone();
         ctx.jobs.spawn(Job::ReadModels, move |worker| {
-            work::build(&log, worker, models)
+            work::build(&log, worker, &registry, models)
         });
         self.refresh_rows(ctx);
     }
@@ -183,7 +200,7 @@ impl CqrsState {
                 }
             }
             Action::Complete => {
-                let completed = complete::complete(&self.input, streams);
+                let completed = complete::complete(&self.input, streams, &self.catalogue);
                 self.input.set(completed);
                 self.input_changed(ctx);
             }
@@ -226,10 +243,14 @@ impl CqrsState {
         let (Some(name), Some(stream)) = (words.next(), words.next()) else {
             return;
         };
-        let fits = command_spec(name).is_some_and(|spec| spec.fits(stream));
-        let shown = self.write_model.as_ref().map(|w| w.stream.as_str());
-        if fits && shown != Some(stream) {
-            self.write_model = Some(read_write_model(ctx.log, stream));
+        let fits = self.entry(name).is_some_and(|entry| entry.fits(stream));
+        let shown = self
+            .write_model
+            .as_ref()
+            .map(|w| (w.command.as_str(), w.stream.as_str()));
+        if fits && shown != Some((name, stream)) {
+            let model = read_write_model(ctx.log, name, stream, self.file_domain());
+            self.write_model = Some(model);
             self.refresh_rows(ctx);
         }
         // The stream named is the one shown now: its writer has read it.
@@ -253,7 +274,7 @@ impl CqrsState {
             }
         }
         self.history_at = None;
-        let command = match Command::parse(&text) {
+        let command = match Command::parse_in(&text, self.file_domain()) {
             Ok(command) => command,
             Err(error) => {
                 // Keep the text, so it can be fixed.
@@ -266,20 +287,26 @@ impl CqrsState {
         // read keeps it, to be fixed.
         self.editing = false;
         let command = self.writers.expecting(command);
-        let stream = command.stream.clone();
+        let (name, stream) = (command.name().to_owned(), command.stream.clone());
         self.writers.decided(&stream);
         let now = self.now();
-        let handled = CommandHandler::new(&**ctx.log, now).handle(command, self.policies);
+        let mut handler = CommandHandler::new(&**ctx.log, now);
+        if let Some(file) = &self.file_domain {
+            handler = handler.with_domain(file.clone());
+        }
+        let handled = handler.handle(command, self.policies);
         self.input.clear();
         let mut grew = None;
         match handled {
             Err(error) => {
                 self.outcome = Some(Outcome::Failed(error.to_string()));
-                self.write_model = Some(read_write_model(ctx.log, &stream));
+                let model = read_write_model(ctx.log, &name, &stream, self.file_domain());
+                self.write_model = Some(model);
             }
             Ok(handled) => {
                 let first = handled.steps.first();
                 self.write_model = first.map(|step| WriteModelView {
+                    command: step.command.name().to_owned(),
                     stream: step.command.stream.clone(),
                     version: step.version() + step_events(&step.outcome),
                     state: Ok(step.after().clone()),
@@ -298,8 +325,11 @@ impl CqrsState {
         grew
     }
 }
-fn names_and_lags(models: &[ReadModel]) -> Vec<(&'static str, u64)> {
-    models.iter().map(|m| (m.name, m.lag_events)).collect()
+fn names_and_lags(models: &[ReadModel]) -> Vec<(String, u64)> {
+    models
+        .iter()
+        .map(|m| (m.name.clone(), m.lag_events))
+        .collect()
 }
 fn step_events(outcome: &StepOutcome) -> u64 {
     match outcome {
@@ -345,6 +375,28 @@ fn command_flow(handled: &Handled) -> Option<CommandFlow> {
         via,
     })
 }
+/// A command of the domain file worth trying: its first one a person
+/// issues, on a new stream of its kind, with each field's hint.
+fn file_example(file: &crate::domain_file::Domain, streams: &[String]) -> String {
+    let entries = crate::cqrs::domain_command_specs(file);
+    let Some(entry) = entries.iter().find(|e| !e.issued_by_policy) else {
+        return String::new();
+    };
+    let taken = sorted_names::with_prefix(streams, &entry.stream_prefix).len();
+    let mut text = format!("{} {}{}", entry.name, entry.stream_prefix, taken + 1);
+    for field in &entry.fields {
+        let value = match &field.names_stream {
+            Some(prefix) => sorted_names::with_prefix(streams, prefix)
+                .first()
+                .cloned()
+                .unwrap_or_else(|| field.hint.clone()),
+            None => field.hint.clone(),
+        };
+        text.push_str(&format!(" {}={value}", field.name));
+    }
+    text
+}
+
 /// A command worth trying on this log, naming a stream it has.
 fn example(domain: Option<Domain>, streams: &[String]) -> String {
     let first = |prefix: &str| sorted_names::with_prefix(streams, prefix).first().cloned();

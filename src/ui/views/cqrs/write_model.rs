@@ -9,11 +9,16 @@ use crate::cqrs::retail::{Customer, Order};
 use crate::cqrs::{WriteModel, fold};
 use crate::domain::bank::ACCOUNT_PREFIX;
 use crate::domain::retail::{CUSTOMER_PREFIX, ORDER_PREFIX};
+use crate::domain_file::Domain;
+use crate::jq;
 use crate::store::EventLog;
 
 /// The write model of one stream, as shown.
 #[derive(Clone, Debug, PartialEq)]
 pub struct WriteModelView {
+    /// The command it is the write model of: a domain file's commands
+    /// each fold their stream their own way.
+    pub command: String,
     pub stream: String,
     pub version: u64,
     /// The state rebuilt from the stream (null before it exists), or why not.
@@ -22,12 +27,23 @@ pub struct WriteModelView {
     pub before: Option<Value>,
 }
 
-/// The write model of `stream`, rebuilt from its events.
-pub fn read_write_model(log: &EventLog, stream: &str) -> WriteModelView {
+/// The write model of `stream` for `command`, rebuilt from its events: by
+/// `file`'s fold when the file defines the command, else by the built-in
+/// one of the stream's kind.
+pub fn read_write_model(
+    log: &EventLog,
+    command: &str,
+    stream: &str,
+    file: Option<&Domain>,
+) -> WriteModelView {
     let events = log.read_stream(stream).map_err(|e| e.to_string());
     let version = events.as_ref().map_or(0, |e| e.len() as u64);
+    let def = file.and_then(|file| file.command(command));
     let state = events.and_then(|events| {
-        if stream.starts_with(CUSTOMER_PREFIX) {
+        if let Some(def) = def {
+            let model = def.model(&events).map_err(|e| e.to_string())?;
+            jq::to_json(&model).map_err(|e| e.0.to_string())
+        } else if stream.starts_with(CUSTOMER_PREFIX) {
             folded::<Option<Customer>>(&events)
         } else if stream.starts_with(ORDER_PREFIX) {
             folded::<Option<Order>>(&events)
@@ -38,6 +54,7 @@ pub fn read_write_model(log: &EventLog, stream: &str) -> WriteModelView {
         }
     });
     WriteModelView {
+        command: command.to_string(),
         stream: stream.to_string(),
         version,
         state,

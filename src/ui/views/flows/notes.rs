@@ -36,8 +36,8 @@ pub fn observations(
     let mut out = Vec::new();
     if moment.source_down {
         out.push(format!(
-            "The source is down: Notification's calls to it fail ({} failed so far), and a \
-             shipment that needs data it lacks must wait; StateTransfer ships from its replica \
+            "The source is down: Notification's calls to it fail ({} failed so far), and work \
+             that needs data it lacks must wait; StateTransfer works from its replica \
              ({} done).",
             n.failed_calls, s.work_done
         ));
@@ -61,8 +61,8 @@ pub fn observations(
     }
     if n.work_delayed > s.work_delayed {
         out.push(format!(
-            "{} Notification shipments waited for a call to the source; StateTransfer's waited \
-             {} times.",
+            "{} times Notification's work waited for a call to the source; StateTransfer's \
+             waited {} times.",
             n.work_delayed, s.work_delayed
         ));
     }

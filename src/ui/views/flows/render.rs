@@ -10,13 +10,13 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 use serde::Deserialize;
 
 use crate::escape::printable;
-use crate::simulation::{CustomerView, Flow, FlowMetrics, InFlight, MessageKind};
+use crate::simulation::{EntityView, Flow, FlowMetrics, InFlight, MessageKind, Origin};
 use crate::ui::app::App;
 use crate::ui::keymap::{Action, BINDINGS, Context};
 use crate::ui::msg::Job;
 use crate::ui::theme::theme;
 use crate::ui::views::flows::notes::{self, Moment};
-use crate::ui::views::flows::state::{CustomerChoice, FlowsState};
+use crate::ui::views::flows::state::{EntityChoice, FlowsState};
 use crate::ui::widgets::bars::{bar, duration, grouped};
 use crate::ui::widgets::{cells, fit, lane};
 
@@ -41,7 +41,7 @@ struct Plan {
 
 impl Plan {
     fn for_height(height: u16) -> Plan {
-        // Lanes (3), three rules, the customer row.
+        // Lanes (3), three rules, the entity row.
         let fixed = 7;
         let metric_rows = height.saturating_sub(fixed).min(METRIC_ROWS);
         let spare = height.saturating_sub(fixed + METRIC_ROWS);
@@ -115,7 +115,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     let t = theme();
     let flows = &app.flows;
     let block = Block::bordered()
-        .title(Span::styled(" Notification ", t.title))
+        .title(title_line(flows, body.width))
         .title_bottom(params_line(flows))
         .border_style(t.border);
     let inner = block.inner(body);
@@ -189,7 +189,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     // StateTransfer.
     rows.rule(&[(0, "State transfer")]);
     let replica = simulation
-        .customers()
+        .entities()
         .filter(|c| {
             simulation
                 .consumer_view(Flow::StateTransfer, c)
@@ -234,14 +234,15 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
         rows.line(metric.line(column));
     }
 
-    // The chosen customer.
+    // The chosen entity.
     let column = (width as usize).saturating_sub(CUSTOMER_LABEL) / 3;
-    let title = match flows.customer {
-        CustomerChoice::Follow => "Customer (follow)",
-        CustomerChoice::Picked(_) => "Customer (picked)",
+    let source = &flows.running_mapping().def().source_category;
+    let title = match flows.entity {
+        EntityChoice::Follow => format!("{} (follow)", fit(&printable(source), 10)),
+        EntityChoice::Picked(_) => format!("{} (picked)", fit(&printable(source), 10)),
     };
     rows.rule(&[
-        (0, title),
+        (0, &title),
         (CUSTOMER_LABEL, "source truth"),
         (CUSTOMER_LABEL + column, "Notification"),
         (CUSTOMER_LABEL + 2 * column, "StateTransfer"),
@@ -259,7 +260,10 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
                 || run.params().duplicate_rate > 0.0
                 || run.params().reorder_rate > 0.0,
         };
-        let mut lines = vec![legend()];
+        let mut lines = vec![
+            Line::styled(format!("Mapping {}", origin_text(flows)), t.muted),
+            legend(),
+        ];
         lines.extend(
             notes::observations(&notification, &state_transfer, moment)
                 .into_iter()
@@ -308,14 +312,8 @@ fn caption(text: &str) -> Line<'static> {
 fn legend() -> Line<'static> {
     let t = theme();
     let kinds = [
-        (
-            MessageKind::ThinEvent(crate::simulation::ChangeKind::Registered),
-            "thin event",
-        ),
-        (
-            MessageKind::EventWithData(crate::simulation::ChangeKind::Registered),
-            "event with data",
-        ),
+        (MessageKind::ThinEvent, "thin event"),
+        (MessageKind::EventWithData, "event with data"),
         (MessageKind::QueryCall, "call"),
         (MessageKind::QueryAnswer, "answer"),
         (MessageKind::QueryFailure, "failed call"),
@@ -413,9 +411,15 @@ fn metric_rows(n: &FlowMetrics, s: &FlowMetrics) -> Vec<MetricRow> {
     ]
 }
 
-/// The part of an address a person recognises: the city, else the
-/// street, else the JSON as it is.
+/// The part of a value a person recognises: a text without its quotes,
+/// an address's city, else its street, else the JSON as it is.
 fn place(address: &str) -> Cow<'_, str> {
+    if let Ok(Cow::Borrowed(text)) = serde_json::from_str::<Cow<str>>(address) {
+        return Cow::Borrowed(text);
+    }
+    if let Ok(text) = serde_json::from_str::<String>(address) {
+        return Cow::Owned(text);
+    }
     #[derive(Deserialize)]
     struct Parts<'a> {
         #[serde(borrow)]
@@ -446,7 +450,7 @@ enum Agreement {
     Unknown,
 }
 
-fn agreement(truth: Option<&CustomerView>, view: Option<&CustomerView>) -> Agreement {
+fn agreement(truth: Option<&EntityView>, view: Option<&EntityView>) -> Agreement {
     let known = view.filter(|v| v.version > 0);
     match (truth, known) {
         // Not knowing what the source has is lagging behind it.
@@ -455,7 +459,7 @@ fn agreement(truth: Option<&CustomerView>, view: Option<&CustomerView>) -> Agree
         (None, Some(_)) => Agreement::Diverged,
         (Some(truth), Some(view)) if view.version < truth.version => Agreement::Stale,
         (Some(truth), Some(view))
-            if view.version == truth.version && view.address == truth.address =>
+            if view.version == truth.version && view.fields == truth.fields =>
         {
             Agreement::Same
         }
@@ -464,7 +468,7 @@ fn agreement(truth: Option<&CustomerView>, view: Option<&CustomerView>) -> Agree
 }
 
 fn view_cell(
-    view: Option<&CustomerView>,
+    view: Option<&EntityView>,
     agreement: Option<Agreement>,
     width: usize,
 ) -> Vec<Span<'static>> {
@@ -476,10 +480,7 @@ fn view_cell(
     };
     let text = match view {
         Some(view) if view.version > 0 || agreement.is_none() => {
-            let place = view
-                .address
-                .as_deref()
-                .map_or(Cow::Borrowed("(no address)"), place);
+            let place = shown_fields(view);
             let version = format!(" v{}", view.version);
             let room = width.saturating_sub(cells(&version) + cells(mark) + 1);
             format!("{}{version}", fit(&printable(&place), room))
@@ -499,11 +500,27 @@ fn view_cell(
     ]
 }
 
+/// What a view shows of its entity: the value of the one field the work
+/// needs (an address as its place), or `field=value` for several.
+fn shown_fields(view: &EntityView) -> Cow<'_, str> {
+    match view.fields.as_slice() {
+        [] => Cow::Borrowed("(no data)"),
+        [(_, value)] => place(value),
+        fields => Cow::Owned(
+            fields
+                .iter()
+                .map(|(key, value)| format!("{key}={}", place(value)))
+                .collect::<Vec<_>>()
+                .join(" "),
+        ),
+    }
+}
+
 fn customer_line(flows: &FlowsState, column: usize) -> Line<'static> {
     let t = theme();
-    let Some(customer) = flows.shown_customer() else {
+    let Some(customer) = flows.shown_entity() else {
         return Line::from(Span::styled(
-            " no customer yet: step (. or l) or play (Space)",
+            " no change at the source yet: step (. or l) or play (Space)",
             t.muted,
         ));
     };
@@ -524,6 +541,52 @@ fn customer_line(flows: &FlowsState, column: usize) -> Line<'static> {
         spans.extend(view_cell(view.as_ref(), Some(agreement), column));
     }
     Line::from(spans)
+}
+
+/// The top border: ` Notification ` and the mapping the run reads the
+/// log through, after the key that changes it:
+/// ` Notification · m mapping 1/3 proposed: source customer · work … `.
+fn title_line(flows: &FlowsState, width: u16) -> Line<'static> {
+    let t = theme();
+    let mut spans = vec![Span::styled(" Notification ", t.title)];
+    let room = (width as usize).saturating_sub(cells(" Notification ") + 4);
+    if room < 12 {
+        return Line::from(spans);
+    }
+    let key = key_of(Action::NextMapping);
+    let text = if flows.finding_mappings {
+        " finding a mapping in the log… ".to_string()
+    } else {
+        let origin = match flows.choice().map(|c| &c.origin) {
+            Some(Origin::File(file)) => format!("file {file}"),
+            Some(Origin::Flags(_)) => "flags".to_string(),
+            Some(Origin::Proposed(_)) => "proposed".to_string(),
+            None => "none".to_string(),
+        };
+        let count = flows.mappings.len().max(1);
+        format!(
+            " mapping {}/{count} {origin}: {} ",
+            flows.mapping + 1,
+            flows.running_mapping()
+        )
+    };
+    let text = fit(&printable(&text), room.saturating_sub(cells(&key) + 1));
+    spans.push(Span::styled(format!(" {key}"), t.hint_key));
+    spans.push(Span::styled(text, t.hint_label));
+    Line::from(spans)
+}
+
+/// Where the mapping came from, in full.
+fn origin_text(flows: &FlowsState) -> String {
+    let origin = match flows.choice() {
+        Some(choice) => choice.origin.to_string(),
+        None => "no mapping: the log has nothing to propose one from".to_string(),
+    };
+    let text = match &flows.mapping_problem {
+        Some(problem) => format!("{origin} (the domain file's is not used: {problem})"),
+        None => origin,
+    };
+    printable(&text).into_owned()
 }
 
 /// `0.05` -> `5%`, `0.025` -> `2.5%`.
@@ -627,10 +690,10 @@ pub fn status_text(app: &App) -> String {
 mod tests {
     use super::*;
 
-    fn view(version: u64, address: &str) -> CustomerView {
-        CustomerView {
+    fn view(version: u64, address: &str) -> EntityView {
+        EntityView {
             version,
-            address: Some(address.into()),
+            fields: vec![("address".into(), address.into())],
         }
     }
 
@@ -675,8 +738,10 @@ mod tests {
     fn a_place_is_the_city_or_the_street_or_the_text() {
         assert_eq!(place(r#"{"street":"1 Main St","city":"Oslo"}"#), "Oslo");
         assert_eq!(place(r#"{"street":"1 Main St"}"#), "1 Main St");
-        assert_eq!(place(r#""somewhere""#), r#""somewhere""#);
+        assert_eq!(place(r#""somewhere""#), "somewhere");
+        assert_eq!(place("[1,2]"), "[1,2]");
         assert_eq!(place(r#"{"city":"K\u00f8ge"}"#), "Køge");
+        assert_eq!(place(r#""ada@example.org""#), "ada@example.org");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! A simulation driven by the log: events are read from the store and fed
 //! just ahead of the virtual clock, so memory stays proportional to the
-//! customers, not to the log. Used by the flows view on the UI thread (a
+//! entities, not to the log. Used by the flows view on the UI thread (a
 //! step, a tick) and on a worker thread (a restart with new parameters).
 
 use std::ops::ControlFlow;
@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::projection::EventSource;
-use crate::simulation::{SimParams, Simulation};
+use crate::simulation::{Mapping, SimParams, Simulation};
 
 /// How often a long advance checks for cancellation and reports progress.
 const CHECK_EVERY: u64 = 20_000;
@@ -30,19 +30,19 @@ pub struct SimRun {
     next_seq: u64,
     /// The log's last seq when the run started.
     last_seq: u64,
-    /// The stream of the latest customer event whose time has come.
-    latest_customer: Option<Arc<str>>,
+    /// The stream of the latest change at the source whose time has come.
+    latest_entity: Option<Arc<str>>,
 }
 
 impl SimRun {
-    /// A run at time 0 over a log of `last_seq` events.
-    pub fn new(params: SimParams, last_seq: u64) -> Result<SimRun, String> {
-        let simulation = Simulation::new(params).map_err(|e| e.to_string())?;
+    /// A run of `mapping` at time 0 over a log of `last_seq` events.
+    pub fn new(mapping: Mapping, params: SimParams, last_seq: u64) -> Result<SimRun, String> {
+        let simulation = Simulation::new(mapping, params).map_err(|e| e.to_string())?;
         Ok(SimRun {
             simulation,
             next_seq: 1,
             last_seq,
-            latest_customer: None,
+            latest_entity: None,
         })
     }
 
@@ -80,9 +80,9 @@ impl SimRun {
         seq.saturating_mul(self.interval())
     }
 
-    /// The customer of the latest customer event so far.
-    pub fn latest_customer(&self) -> Option<&Arc<str>> {
-        self.latest_customer.as_ref()
+    /// The entity of the latest change at the source so far.
+    pub fn latest_entity(&self) -> Option<&Arc<str>> {
+        self.latest_entity.as_ref()
     }
 
     /// Whether every event has been fed and everything sent has arrived.
@@ -113,7 +113,7 @@ impl SimRun {
                 self.simulation
                     .run_until(event.seq.saturating_mul(interval));
                 if self.simulation.source_view(&event.stream).is_some() {
-                    self.latest_customer = Some(event.stream.clone());
+                    self.latest_entity = Some(event.stream.clone());
                 }
                 self.next_seq = event.seq + 1;
                 if event.seq.is_multiple_of(CHECK_EVERY) {

@@ -11,7 +11,9 @@
 
 use std::sync::Arc;
 
-use crate::simulation::{SeqRange, SimParams};
+use crate::domain_file::Domain;
+use crate::simulation::{Choice, Mapping, SeqRange, SimParams};
+use crate::ui::views::flows::mapping;
 use crate::ui::views::flows::run::SimRun;
 
 /// The wall time a `Tick` stands for.
@@ -24,10 +26,10 @@ pub(super) const DEFAULT_SPEED: usize = 2;
 /// The fault rates `d`, `u` and `r` cycle through.
 pub const RATES: [f64; 4] = [0.0, 0.01, 0.05, 0.2];
 
-/// Which customer the comparison shows.
+/// Which entity the comparison shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum CustomerChoice {
-    /// The customer of the latest customer event.
+pub enum EntityChoice {
+    /// The entity of the latest change at the source.
     Follow,
     /// One the learner picked.
     Picked(Arc<str>),
@@ -48,16 +50,30 @@ pub struct FlowsState {
     pub(super) clock_us: u64,
     pub(crate) playing: bool,
     pub(super) speed: usize,
-    pub(crate) customer: CustomerChoice,
+    pub(crate) entity: EntityChoice,
+    /// The mappings `m` cycles through, the one running first.
+    pub(crate) mappings: Vec<Choice>,
+    /// Which of them runs.
+    pub(crate) mapping: usize,
+    /// Why the domain file's mapping is not among them, if it is not.
+    pub(crate) mapping_problem: Option<String>,
+    /// The mappings are being found (with the first run) on a worker.
+    pub(crate) finding_mappings: bool,
     /// A restart is running on a worker.
     pub(crate) restarting: bool,
+    /// The explorer's domain file, whose `[flows]` table heads the mappings.
+    pub(crate) domain: Option<Arc<Domain>>,
 }
 
 impl FlowsState {
-    /// A run of default parameters over a log of `last_seq` events, at 0.
-    pub fn new(last_seq: u64) -> FlowsState {
+    /// A run of default parameters over a log of `last_seq` events, at 0,
+    /// with the first of `mappings`.
+    pub fn new(last_seq: u64, mappings: Vec<Choice>) -> FlowsState {
         let params = SimParams::default();
-        let run = match SimRun::new(params.clone(), last_seq) {
+        let first = mappings
+            .first()
+            .map_or_else(mapping::idle, |c| c.mapping.clone());
+        let run = match SimRun::new(first, params.clone(), last_seq) {
             Ok(run) => run,
             // The defaults are valid; a failure here is a bug in them.
             Err(problem) => unreachable!("default simulation parameters rejected: {problem}"),
@@ -70,8 +86,13 @@ impl FlowsState {
             clock_us: 0,
             playing: false,
             speed: DEFAULT_SPEED,
-            customer: CustomerChoice::Follow,
+            entity: EntityChoice::Follow,
+            mappings,
+            mapping: 0,
+            mapping_problem: None,
+            finding_mappings: false,
             restarting: false,
+            domain: None,
         }
     }
 
@@ -90,12 +111,23 @@ impl FlowsState {
         params
     }
 
-    /// The customer the comparison shows, if any.
-    pub fn shown_customer(&self) -> Option<Arc<str>> {
-        match &self.customer {
-            CustomerChoice::Follow => self.run.latest_customer().cloned(),
-            CustomerChoice::Picked(name) => Some(name.clone()),
+    /// The entity the comparison shows, if any.
+    pub fn shown_entity(&self) -> Option<Arc<str>> {
+        match &self.entity {
+            EntityChoice::Follow => self.run.latest_entity().cloned(),
+            EntityChoice::Picked(name) => Some(name.clone()),
         }
+    }
+
+    /// The mapping running, and where it came from (none for a log with
+    /// nothing to propose a mapping from).
+    pub fn choice(&self) -> Option<&Choice> {
+        self.mappings.get(self.mapping)
+    }
+
+    /// The mapping the run reads the log through.
+    pub fn running_mapping(&self) -> &Mapping {
+        self.run.simulation().mapping()
     }
 
     pub(super) fn clock_ms(&self) -> u64 {
@@ -120,6 +152,13 @@ mod tests {
     use serde_json::json;
     use std::sync::atomic::AtomicBool;
 
+    fn retail() -> Vec<Choice> {
+        vec![Choice {
+            mapping: Mapping::retail(),
+            origin: crate::simulation::Origin::Proposed("test".into()),
+        }]
+    }
+
     fn registered(n: u32) -> serde_json::Value {
         json!({"name": format!("C {n}"), "email": format!("c{n}@example.com"),
                "address": {"street": "1 Main St", "city": "Oslo", "postcode": "0150", "country": "NO"}})
@@ -127,15 +166,15 @@ mod tests {
 
     /// The view's state on an in-memory log: no store, no App.
     #[test]
-    fn the_state_follows_its_clock_along_the_log_and_shows_the_latest_customer() {
+    fn the_state_follows_its_clock_along_the_log_and_shows_the_latest_entity() {
         let mut builder = LogBuilder::new();
         builder
             .push("customer-1", "CustomerRegistered", registered(1))
             .push("customer-2", "CustomerRegistered", registered(2))
             .push("customer-3", "CustomerRegistered", registered(3));
         let log = builder.build();
-        let mut state = FlowsState::new(3);
-        assert_eq!(state.shown_customer(), None);
+        let mut state = FlowsState::new(3, retail());
+        assert_eq!(state.shown_entity(), None);
         state.clock_us = state.run.time_of(2).saturating_mul(1_000);
         let never = AtomicBool::new(false);
         assert!(
@@ -145,14 +184,14 @@ mod tests {
                 .is_ok()
         );
         assert_eq!(state.run.seq(), 2);
-        assert_eq!(state.shown_customer().as_deref(), Some("customer-2"));
-        state.customer = CustomerChoice::Picked(Arc::from("customer-1"));
-        assert_eq!(state.shown_customer().as_deref(), Some("customer-1"));
+        assert_eq!(state.shown_entity().as_deref(), Some("customer-2"));
+        state.entity = EntityChoice::Picked(Arc::from("customer-1"));
+        assert_eq!(state.shown_entity().as_deref(), Some("customer-1"));
     }
 
     #[test]
     fn an_open_outage_runs_to_the_end_in_the_parameters() {
-        let mut state = FlowsState::new(10);
+        let mut state = FlowsState::new(10, retail());
         state.toggled.push(SeqRange::new(2, 3));
         state.open_outage = Some(7);
         let outages = state.params().outages;

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::sync::atomic::AtomicBool;
 
+use crate::domain_file::Domain;
 use crate::simulation::{SeqRange, SimParams};
 use crate::ui::ctx::Ctx;
 use crate::ui::keymap::Action;
@@ -86,9 +87,10 @@ impl FlowsState {
                 flows.base.version_checks = !flows.base.version_checks;
                 self.restart(ctx);
             }
-            Action::NextCustomer => self.pick_customer(true),
-            Action::PreviousCustomer => self.pick_customer(false),
-            Action::FollowCustomer => flows.customer = CustomerChoice::Follow,
+            Action::NextCustomer => self.pick_entity(true),
+            Action::PreviousCustomer => self.pick_entity(false),
+            Action::FollowCustomer => flows.entity = EntityChoice::Follow,
+            Action::NextMapping => self.next_mapping(ctx),
             _ => {}
         }
     }
@@ -120,13 +122,20 @@ impl FlowsState {
         }
         slot.finish();
         self.restarting = false;
-        match msg {
-            FlowsMsg::Restarted(Ok(run)) => {
+        let FlowsMsg::Restarted { run, found } = msg;
+        if let Some((mappings, problem)) = found {
+            self.mappings = mappings;
+            self.mapping = 0;
+            self.mapping_problem = problem;
+            self.finding_mappings = false;
+        }
+        match run {
+            Ok(run) => {
                 self.run = *run;
                 // The clock may have been moved on while the worker ran.
                 self.advance(ctx);
             }
-            FlowsMsg::Restarted(Err(problem)) => ctx.error(problem),
+            Err(problem) => ctx.error(problem),
         }
     }
 
@@ -161,12 +170,22 @@ impl FlowsState {
     /// parameters, up to the clock, on a worker.
     pub fn restart(&mut self, ctx: &mut Ctx) {
         let params = self.params();
+        // Until the mappings are found, each run finds them first.
+        let mapping = if self.finding_mappings {
+            None
+        } else {
+            Some(self.choice().map_or_else(
+                || self.running_mapping().clone(),
+                |choice| choice.mapping.clone(),
+            ))
+        };
         let last_seq = self.run.last_seq();
         let ms = self.clock_ms();
         self.restarting = true;
         let log = ctx.log.clone();
+        let domain = self.domain.clone();
         ctx.jobs.spawn(Job::Flows, move |worker| {
-            work::restart(&log, worker, params, last_seq, ms)
+            work::restart(&log, worker, mapping, domain, params, last_seq, ms)
         });
     }
 
@@ -186,24 +205,61 @@ impl FlowsState {
         self.restart(ctx);
     }
 
-    fn pick_customer(&mut self, forward: bool) {
+    /// Finds the mappings to offer for the log (the domain file's beside
+    /// it, then the log's proposals) and runs the first, on a worker: a
+    /// proposal reads the log's first events.
+    pub fn find_mappings(&mut self, ctx: &mut Ctx) {
+        self.finding_mappings = true;
+        self.restart(ctx);
+    }
+
+    /// The explorer's domain file was read (or read again after a save):
+    /// its `[flows]` table heads the mappings, found again and run.
+    pub fn use_domain(&mut self, ctx: &mut Ctx, domain: Option<Arc<Domain>>) {
+        let same = match (&self.domain, &domain) {
+            (Some(a), Some(b)) => a.flows == b.flows,
+            (None, None) => true,
+            _ => false,
+        };
+        self.domain = domain;
+        if !same {
+            self.find_mappings(ctx);
+        }
+    }
+
+    /// `m`: the next mapping, run again from the start to the same moment.
+    fn next_mapping(&mut self, ctx: &mut Ctx) {
+        if self.finding_mappings {
+            ctx.info("finding the mappings in the log; a moment…");
+            return;
+        }
+        if self.mappings.len() < 2 {
+            ctx.info("no other mapping: the domain file's [flows] or flags choose another");
+            return;
+        }
+        self.mapping = (self.mapping + 1) % self.mappings.len();
+        self.entity = EntityChoice::Follow;
+        self.restart(ctx);
+    }
+
+    fn pick_entity(&mut self, forward: bool) {
         let flows = &mut *self;
         let simulation = flows.run.simulation();
-        let count = simulation.customers().count();
+        let count = simulation.entities().count();
         if count == 0 {
             return;
         }
-        let shown = flows.shown_customer();
+        let shown = flows.shown_entity();
         let at = shown
             .as_deref()
-            .and_then(|name| simulation.customers().position(|c| c == name));
+            .and_then(|name| simulation.entities().position(|c| c == name));
         let next = match (at, forward) {
             (None, _) => 0,
             (Some(i), true) => (i + 1) % count,
             (Some(i), false) => (i + count - 1) % count,
         };
-        if let Some(name) = simulation.customers().nth(next) {
-            flows.customer = CustomerChoice::Picked(Arc::from(name));
+        if let Some(name) = simulation.entities().nth(next) {
+            flows.entity = EntityChoice::Picked(Arc::from(name));
         }
     }
 }

@@ -23,7 +23,9 @@ impl App {
         }
         let line = match kind {
             PromptKind::Jump => LineEdit::digits(MAX_PROMPT),
-            PromptKind::Stream | PromptKind::Search => LineEdit::new(MAX_PROMPT),
+            PromptKind::Stream | PromptKind::Search | PromptKind::Branch => {
+                LineEdit::new(MAX_PROMPT)
+            }
         };
         self.overlay = Overlay::Prompt { kind, line };
     }
@@ -72,6 +74,10 @@ impl App {
                     PromptKind::Search => {
                         self.search = Some(text);
                         self.start_search(true);
+                    }
+                    PromptKind::Branch => {
+                        let mut ctx = crate::ui::ctx::ctx!(self);
+                        self.projections.branch_command(&mut ctx, &text);
                     }
                 }
             }

@@ -17,16 +17,20 @@
 //! a request); `msg` is what its workers answer and `work` what they do
 //! (the state at the cursor, rebuilds, blame, the snapshot check);
 //! `lazy_state` keeps large maps of a state in part, fetched as they are
-//! unfolded; `layout` places the panes and `render` draws them.
+//! unfolded; `registry` takes a new set of projections when the domain
+//! file is read or saved; `layout` places the panes and `render` draws them.
 //!
 //! May touch: the log (read; a rebuild writes snapshots), the job spawner,
 //! the notice line.
 
+pub mod branch;
 pub mod layout;
 pub mod lazy_state;
 pub mod lesson;
 pub mod msg;
+pub mod registry;
 pub mod render;
+pub mod skip;
 pub mod state;
 pub mod update;
 pub mod work;

@@ -7,7 +7,7 @@ use crate::ui::json_tree::LazyMaps;
 
 /// A projection's state at one seq, and what the event there changed.
 pub struct StateAt {
-    pub name: &'static str,
+    pub name: String,
     pub seq: u64,
     /// The projection itself, kept to step on from cheaply.
     pub projection: Box<dyn Projection>,

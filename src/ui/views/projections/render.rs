@@ -10,6 +10,7 @@ use crate::projection::{RebuildOutcome, Start};
 use crate::ui::app::App;
 use crate::ui::msg::Job;
 use crate::ui::theme::theme;
+use crate::ui::views::domain_file;
 use crate::ui::views::projections::layout::areas;
 use crate::ui::views::projections::msg::Agreement;
 use crate::ui::widgets::{self, json};
@@ -25,7 +26,12 @@ pub(crate) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
     let t = theme();
     let p = &app.projections;
     let event = app.selected_event();
-    let title = match (p.name(), event) {
+    // A projection of the domain file says so: its code is the person's.
+    let shown = p.name().map(|name| match app.domain_file_name() {
+        Some(_) if p.is_from_file(name) => format!("{} (jq)", printable(name)),
+        _ => printable(name).into_owned(),
+    });
+    let title = match (shown, event) {
         (Some(name), Some(event)) => format!(
             " {name} at #{} {} ",
             event.seq,
@@ -37,13 +43,16 @@ pub(crate) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
     let block = widgets::pane(title, true);
     let inner = block.inner(area);
     frame.render_widget(block, area);
+    let inner = domain_file::render_error(app, frame, inner);
     let computing = app.jobs.is_running(Job::Projection);
-    let lines: Vec<Line> = if let Some(problem) = &p.problem {
-        vec![Line::from(Span::styled(
-            printable(problem).into_owned(),
-            t.error,
-        ))]
-    } else if p.state.is_none() {
+    if let Some(problem) = &p.problem {
+        // A jq error (its file, line and column, the event) in place of
+        // the state, whole: it is what the person must read to fix it.
+        let text = Line::from(Span::styled(printable(problem).into_owned(), t.error));
+        frame.render_widget(Paragraph::new(text).wrap(Wrap { trim: false }), inner);
+        return;
+    }
+    let lines: Vec<Line> = if p.state.is_none() {
         let text = match p.name() {
             None => "no projection applies to this log",
             Some(_) if computing => "computing the state…",
@@ -74,6 +83,9 @@ pub(crate) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
 }
 
 fn render_changes(app: &App, frame: &mut Frame, area: Rect) {
+    if super::branch::render(app, frame, area) || super::skip::render(app, frame, area) {
+        return;
+    }
     let t = theme();
     let state = app.projections.state.as_ref();
     let title = match state {

@@ -8,6 +8,8 @@ use std::time::Instant;
 
 use serde_json::Value;
 
+use crate::domain_file::Projections;
+use crate::escape::printable;
 use crate::projection::{self, Change, Path, Progress, RebuildOutcome, Segment};
 use crate::store::EventLog;
 use crate::ui::jobs::Jobs;
@@ -33,7 +35,9 @@ pub struct RebuildStatus {
 /// The projections view.
 #[derive(Debug, Default)]
 pub struct ProjectionsState {
-    pub names: Vec<&'static str>,
+    /// Where projections come from: the built-ins and the domain file's.
+    pub registry: Projections,
+    pub names: Vec<String>,
     pub selected: usize,
     pub state: Option<Box<StateAt>>,
     pub problem: Option<String>,
@@ -47,6 +51,10 @@ pub struct ProjectionsState {
     pub agreement: Option<Result<Agreement, String>>,
     /// The seq whose state is wanted (the cursor's).
     pub wanted: Option<u64>,
+    /// What if: the events marked as skipped, and the state without them.
+    pub skip: crate::ui::views::projections::skip::SkipPanel,
+    /// What if: a branch at a seq, with commands tried there.
+    pub branch: Option<crate::ui::views::projections::branch::BranchPanel>,
 }
 
 impl ProjectionsState {
@@ -58,16 +66,21 @@ impl ProjectionsState {
             .map(|s| s.types.into_iter().map(|(t, _)| t).collect())
             .unwrap_or_default();
         let refs: Vec<&str> = types.iter().map(String::as_str).collect();
-        self.names = projection::applicable(&refs);
+        self.names = self.registry.applicable(&refs);
         self.selected = self
             .names
             .iter()
-            .position(|n| !projection::builtin::GENERIC.contains(n))
+            .position(|n| !projection::builtin::GENERIC.contains(&n.as_str()))
             .unwrap_or(0);
     }
 
-    pub fn name(&self) -> Option<&'static str> {
-        self.names.get(self.selected).copied()
+    pub fn name(&self) -> Option<&str> {
+        self.names.get(self.selected).map(String::as_str)
+    }
+
+    /// Whether the projection called `name` is the domain file's.
+    pub fn is_from_file(&self, name: &str) -> bool {
+        projection::builtin(name).is_none()
     }
 
     pub fn rebuilding(&self) -> bool {
@@ -78,12 +91,17 @@ impl ProjectionsState {
         self.names
             .iter()
             .map(|name| {
-                let kind = if projection::builtin::GENERIC.contains(name) {
-                    "any log"
+                let kind = if projection::builtin::GENERIC.contains(&name.as_str()) {
+                    "any log".to_string()
+                } else if let Some(summary) = self.registry.summary(name) {
+                    summary.to_string()
+                } else if self.is_from_file(name) {
+                    "domain file".to_string()
                 } else {
-                    "domain"
+                    "domain".to_string()
                 };
-                (name.to_string(), kind.to_string())
+                // A domain file's names and summaries reach the terminal.
+                (printable(name).into_owned(), printable(&kind).into_owned())
             })
             .collect()
     }
@@ -91,13 +109,13 @@ impl ProjectionsState {
     /// Asks a worker for the state at `seq`, handing it the state held so
     /// that a step forwards costs one event.
     pub fn follow_cursor(&mut self, log: &Arc<EventLog>, jobs: &mut Jobs, seq: Option<u64>) {
-        let (Some(name), Some(seq)) = (self.name(), seq.or(Some(0))) else {
+        let (Some(name), Some(seq)) = (self.name().map(str::to_owned), seq.or(Some(0))) else {
             return;
         };
         if self
             .state
             .as_ref()
-            .is_some_and(|s| s.name == name && s.seq == seq)
+            .is_some_and(|s| s.name.as_str() == name && s.seq == seq)
             && self.wanted == Some(seq)
         {
             return;
@@ -118,8 +136,9 @@ impl ProjectionsState {
             _ => (None, Vec::new()),
         };
         let log = log.clone();
+        let registry = self.registry.clone();
         jobs.spawn(Job::Projection, move |worker| {
-            work::state(&log, worker, name, seq, held, keep)
+            work::state(&log, worker, &registry, name, seq, held, keep)
         });
     }
 
@@ -252,7 +271,7 @@ mod tests {
             "customer-2": {"name": "Bo", "address": {"city": "Oslo"}},
         });
         let at = StateAt {
-            name: "customers",
+            name: "customers".into(),
             seq: 7,
             projection: crate::projection::builtin("customers").unwrap(),
             value,

@@ -13,6 +13,7 @@ use crate::ui::keymap::Action;
 use crate::ui::msg::Job;
 use crate::ui::views::projections::lazy_state::{self};
 use crate::ui::views::projections::msg::{ProjectionMsg, StateAt};
+use crate::ui::views::projections::skip::SkipWhat;
 use crate::ui::views::projections::state::*;
 use crate::ui::views::projections::work;
 
@@ -25,6 +26,8 @@ pub enum Request {
     OpenPicker { selected: usize },
     /// Show this event in the log view.
     ShowInLog { seq: u64 },
+    /// Open the prompt for a command on a branch at the cursor.
+    BranchPrompt,
 }
 
 impl ProjectionsState {
@@ -93,6 +96,15 @@ impl ProjectionsState {
             Action::Cancel => ctx.jobs.slot(Job::Rebuild).cancel_running(),
             Action::JumpToBlame => request = self.blame_or_jump(ctx),
             Action::CheckAgreement => self.start_check(ctx),
+            Action::SkipEvent => self.toggle_skip(ctx, SkipWhat::Event),
+            Action::SkipType => self.toggle_skip(ctx, SkipWhat::Type),
+            Action::SkipStream => self.toggle_skip(ctx, SkipWhat::Stream),
+            Action::ClearSkips => {
+                self.branch = None;
+                self.toggle_skip(ctx, SkipWhat::Nothing);
+            }
+            Action::BranchPrompt => request = Some(Request::BranchPrompt),
+            Action::ExportCase => self.export_case(ctx),
             _ => {}
         }
         if self.cursor < self.scroll {
@@ -104,12 +116,13 @@ impl ProjectionsState {
     }
 
     fn start_rebuild(&mut self, ctx: &mut Ctx) {
-        let Some(name) = self.name() else {
+        let Some(name) = self.name().map(str::to_owned) else {
             return;
         };
         let log = ctx.log.clone();
+        let registry = self.registry.clone();
         ctx.jobs.spawn(Job::Rebuild, move |worker| {
-            work::rebuild(&log, worker, name)
+            work::rebuild(&log, worker, &registry, &name)
         });
         self.rebuild = Some(RebuildStatus {
             started: Instant::now(),
@@ -133,8 +146,9 @@ impl ProjectionsState {
             return Some(Request::ShowInLog { seq: *seq });
         }
         let (log, seq) = (ctx.log.clone(), state.seq);
+        let (registry, name) = (p.registry.clone(), name.to_owned());
         ctx.jobs.spawn(Job::Blame, move |worker| {
-            work::blame(&log, worker, name, path, seq)
+            work::blame(&log, worker, &registry, &name, path, seq)
         });
         None
     }
@@ -145,8 +159,9 @@ impl ProjectionsState {
         };
         let seq = state.seq;
         let log = ctx.log.clone();
+        let (registry, name) = (self.registry.clone(), name.to_owned());
         ctx.jobs.spawn(Job::Check, move |worker| {
-            work::check(&log, worker, name, seq)
+            work::check(&log, worker, &registry, &name, seq)
         });
         self.agreement = None;
     }
@@ -184,6 +199,8 @@ impl ProjectionsState {
         match msg {
             ProjectionMsg::State(Ok(state)) if Some(state.seq) == p.wanted => {
                 p.show_state(state);
+                p.refresh_skip(ctx.log);
+                p.leave_branch_elsewhere();
                 // Bring the first change into view, a third of the way down.
                 if p.cursor < p.scroll || p.cursor >= p.scroll + rows {
                     p.scroll = p.cursor.saturating_sub(rows / 3);

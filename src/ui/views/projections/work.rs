@@ -7,6 +7,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
+use crate::domain_file::Projections;
 use crate::projection::{self, Change, Path, Projection, RebuildOptions, SnapshotPolicy, Start};
 use crate::store::EventLog;
 use crate::ui::jobs::Worker;
@@ -18,8 +19,10 @@ use crate::ui::views::projections::msg::{Agreement, ProjectionMsg, StateAt};
 /// from the nearest snapshot is cheaper.
 const STEP_ON_LIMIT: u64 = 20_000;
 
-fn fresh(name: &str) -> Result<Box<dyn Projection>, String> {
-    projection::builtin(name).ok_or_else(|| format!("no projection named `{name}`"))
+fn fresh(registry: &Projections, name: &str) -> Result<Box<dyn Projection>, String> {
+    registry
+        .create(name)
+        .ok_or_else(|| format!("no projection named `{name}`"))
 }
 
 fn send(worker: &Worker, msg: ProjectionMsg) {
@@ -35,25 +38,27 @@ fn send(worker: &Worker, msg: ProjectionMsg) {
 pub fn state(
     log: &EventLog,
     worker: &Worker,
-    name: &'static str,
+    registry: &Projections,
+    name: String,
     seq: u64,
     held: Option<(u64, Box<dyn Projection>)>,
     keep: Vec<String>,
 ) {
-    let result = state_at(log, name, seq, held, keep).map(Box::new);
+    let result = state_at(log, registry, name, seq, held, keep).map(Box::new);
     send(worker, ProjectionMsg::State(result));
 }
 
 fn state_at(
     log: &EventLog,
-    name: &'static str,
+    registry: &Projections,
+    name: String,
     seq: u64,
     held: Option<(u64, Box<dyn Projection>)>,
     mut keep: Vec<String>,
 ) -> Result<StateAt, String> {
     let source = log;
     if seq == 0 {
-        let projection = fresh(name)?;
+        let projection = fresh(registry, &name)?;
         let (value, lazy) = lazy_state::sketch(projection.as_ref(), &keep);
         return Ok(StateAt {
             name,
@@ -73,7 +78,7 @@ fn state_at(
         }
         _ => {
             let (projection, report) =
-                projection::travel(source, Some(source), fresh(name)?, seq - 1)
+                projection::travel(source, Some(source), fresh(registry, &name)?, seq - 1)
                     .map_err(|e| e.to_string())?;
             let how = match report.start {
                 Start::Genesis => format!(
@@ -143,7 +148,7 @@ fn replay(
 }
 
 /// Rebuilds `name` from genesis, saving snapshots, until done or cancelled.
-pub fn rebuild(log: &EventLog, worker: &Worker, name: &'static str) {
+pub fn rebuild(log: &EventLog, worker: &Worker, registry: &Projections, name: &str) {
     let outcome = (|| {
         let source = log;
         let total = log.last_seq().map_err(|e| e.to_string())?;
@@ -157,7 +162,7 @@ pub fn rebuild(log: &EventLog, worker: &Worker, name: &'static str) {
             cancel: Some(worker.cancel_flag()),
             report_every: Duration::from_millis(100),
         };
-        let mut projections = [fresh(name)?];
+        let mut projections = [fresh(registry, name)?];
         let outcome = projection::rebuild(source, &mut projections, &options, &mut |progress| {
             send(worker, ProjectionMsg::RebuildProgress(progress));
         })
@@ -170,10 +175,17 @@ pub fn rebuild(log: &EventLog, worker: &Worker, name: &'static str) {
 }
 
 /// Finds the event that last changed `path` of `name` as at `seq`.
-pub fn blame(log: &EventLog, worker: &Worker, name: &'static str, path: Path, seq: u64) {
+pub fn blame(
+    log: &EventLog,
+    worker: &Worker,
+    registry: &Projections,
+    name: &str,
+    path: Path,
+    seq: u64,
+) {
     let result = (|| {
         let source = log;
-        let blame = projection::blame(source, Some(source), fresh(name)?, &path, seq)
+        let blame = projection::blame(source, Some(source), fresh(registry, name)?, &path, seq)
             .map_err(|e| e.to_string())?;
         Ok(blame.changed_at)
     })();
@@ -188,13 +200,14 @@ pub fn blame(log: &EventLog, worker: &Worker, name: &'static str, path: Path, se
 
 /// Compares the state at `seq` reached through snapshots with the state
 /// reached by replaying from the first event.
-pub fn check(log: &EventLog, worker: &Worker, name: &'static str, seq: u64) {
+pub fn check(log: &EventLog, worker: &Worker, registry: &Projections, name: &str, seq: u64) {
     let result = (|| {
         let source = log;
-        let (with, report) = projection::travel(source, Some(source), fresh(name)?, seq)
+        let (with, report) = projection::travel(source, Some(source), fresh(registry, name)?, seq)
             .map_err(|e| e.to_string())?;
         let (genesis, genesis_report) =
-            projection::travel(source, None, fresh(name)?, seq).map_err(|e| e.to_string())?;
+            projection::travel(source, None, fresh(registry, name)?, seq)
+                .map_err(|e| e.to_string())?;
         let differences = projection::diff(&genesis.state(), &with.state());
         Ok(if differences.is_empty() {
             Agreement::Agree {

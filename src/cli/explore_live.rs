@@ -1,0 +1,57 @@
+//! The explorer on a source that keeps growing: `eventscope postgres://...`
+//! copies the Message DB into a log for this session, then follows it
+//! while the explorer shows it.
+
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use eventscope::message_db::{self, CopyEvent, Server};
+use eventscope::store::EventLog;
+use eventscope::ui::{self, FeedStatus, LiveFeed};
+
+use super::explore::TemporaryLog;
+use super::progress::Progress;
+
+/// Shows the Message DB at `url`, live.
+pub fn postgres(url: &str) -> anyhow::Result<ExitCode> {
+    let server = Server::parse(url)?;
+    let temporary = TemporaryLog::new("message-db");
+    let _ = std::fs::remove_file(temporary.path());
+    let mut progress = Progress::new("copying");
+    let copied = message_db::copy(&server, temporary.path(), |event| {
+        if let CopyEvent::Copied(n) = event {
+            progress.update(*n, None);
+        }
+    });
+    progress.finish();
+    copied?;
+    let log = Arc::new(EventLog::open(temporary.path())?);
+    let feed = LiveFeed::new();
+    let stop = Arc::new(AtomicBool::new(false));
+    let follower = {
+        let (log, feed, stop, server) = (log.clone(), feed.clone(), stop.clone(), server.clone());
+        std::thread::spawn(move || {
+            let outcome =
+                message_db::follow(&server, &log, &|| stop.load(Ordering::Relaxed), |event| {
+                    match event {
+                        CopyEvent::Retrying { why, delay } => feed.set(FeedStatus::Retrying(
+                            format!("{why}; retrying in {:.1}s", delay.as_secs_f64()),
+                        )),
+                        CopyEvent::Reconnected | CopyEvent::CaughtUp | CopyEvent::Copied(_) => {
+                            feed.set(FeedStatus::Following)
+                        }
+                    }
+                });
+            if let Err(error) = outcome {
+                feed.set(FeedStatus::Stopped(format!("following stopped: {error}")));
+            }
+        })
+    };
+    let title = format!("{} (live)", server.describe());
+    let shown = ui::run_live(log.clone(), Some(&title), feed);
+    stop.store(true, Ordering::Relaxed);
+    let _ = follower.join();
+    shown?;
+    Ok(ExitCode::SUCCESS)
+}
