@@ -20,6 +20,7 @@
 //!   built-in domains and a domain file's alike.
 //! - [`simulation`]: Notification vs StateTransfer over a virtual clock.
 //! - [`ingest`]: importing text into the store, all or nothing.
+//! - [`lesson`]: lessons as data, read and checked against a log.
 //! - [`tail`]: following a growing text log (a file, a pipe, kcat's
 //!   Kafka records).
 //! - [`message_db`]: copying a Message DB event store on PostgreSQL into a
@@ -37,6 +38,7 @@ pub mod format;
 pub mod git;
 pub mod ingest;
 pub mod jq;
+pub mod lesson;
 pub mod message_db;
 pub mod projection;
 pub mod simulation;

@@ -15,8 +15,8 @@ use eventscope::ui::{self, App, Msg, keymap::Action};
 
 use super::simulate::SimArgs;
 
-/// The bundled sample, opened when no log is named.
-const SAMPLE: &str = include_str!("../../sample-data/retail.jsonl");
+/// The bundled sample opened when no log is named.
+const DEFAULT_SAMPLE: &str = "retail";
 
 /// A log imported for this run only; removed when dropped or when the
 /// process is interrupted.
@@ -34,29 +34,87 @@ impl TemporaryLog {
     }
 }
 
+/// Imports `text` into a log for this run only.
+pub fn import_temporary(
+    name: &str,
+    mut text: Box<dyn std::io::BufRead + Send>,
+) -> anyhow::Result<(EventLog, TemporaryLog)> {
+    let temporary = TemporaryLog::new(name);
+    let _ = std::fs::remove_file(temporary.path());
+    let format = format::detect(&mut text)?;
+    ingest::import_into(text, temporary.path(), format, |_| {})?;
+    let log = EventLog::open(temporary.path())?;
+    Ok((log, temporary))
+}
+
+/// A bundled sample, opened.
+pub struct OpenedSample {
+    pub log: EventLog,
+    /// The copy it is, when the cached log could not be used.
+    pub temporary: Option<TemporaryLog>,
+    /// Why a copy serves, to be said on screen.
+    pub notice: Option<String>,
+}
+
+/// Opens a bundled sample: imported once into the cache `dir` and reused,
+/// so its snapshots and the commands issued against it persist (`fresh`
+/// starts it over from the bundled file). When the cached log is open in
+/// another explorer (or the cache is unusable) a temporary copy serves,
+/// and the notice says so.
+pub fn open_sample_in(
+    dir: Option<&Path>,
+    sample: eventscope::lesson::Sample,
+    fresh: bool,
+) -> anyhow::Result<OpenedSample> {
+    let notice = match dir.and_then(|dir| cached_sample_in(dir, sample, fresh)) {
+        Some(cached) => match EventLog::open(&cached) {
+            Ok(log) => {
+                return Ok(OpenedSample {
+                    log,
+                    temporary: None,
+                    notice: None,
+                });
+            }
+            Err(StoreError::Locked { .. }) => format!(
+                "the {} sample is open in another explorer: this one works on a copy, not kept",
+                sample.name
+            ),
+            Err(error) => format!(
+                "the cached {} sample cannot be used ({error}): this explorer works on a copy",
+                sample.name
+            ),
+        },
+        None => format!(
+            "no cache directory for the {} sample: this explorer works on a copy",
+            sample.name
+        ),
+    };
+    let (log, temporary) = import_temporary(sample.name, Box::new(sample.jsonl.as_bytes()))?;
+    Ok(OpenedSample {
+        log,
+        temporary: Some(temporary),
+        notice: Some(notice),
+    })
+}
+
+/// [`open_sample_in`] the user's cache directory.
+fn open_sample(sample: eventscope::lesson::Sample, fresh: bool) -> anyhow::Result<OpenedSample> {
+    open_sample_in(cache_dir().as_deref(), sample, fresh)
+}
+
 /// Opens `log` (a redb log, or a JSONL file imported into a temporary log;
 /// none: the bundled retail sample). The temporary log, if any, lives as
 /// long as the returned guard.
 fn open(log: Option<&Path>) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> {
-    let import = |name: &str, mut text: Box<dyn std::io::BufRead + Send>| -> anyhow::Result<_> {
-        let temporary = TemporaryLog::new(name);
-        let _ = std::fs::remove_file(temporary.path());
-        let format = format::detect(&mut text)?;
-        ingest::import_into(text, temporary.path(), format, |_| {})?;
-        let log = EventLog::open(temporary.path())?;
+    let import = |name: &str, text: Box<dyn std::io::BufRead + Send>| -> anyhow::Result<_> {
+        let (log, temporary) = import_temporary(name, text)?;
         Ok((log, Some(temporary)))
     };
     let Some(path) = log else {
-        // The bundled sample is imported once into the cache and reused, so
-        // its snapshots and the commands issued against it persist; if the
-        // cache is unusable (or another explorer holds it), a temporary
-        // copy serves.
-        if let Some(cached) = cached_sample()
-            && let Ok(log) = EventLog::open(&cached)
-        {
-            return Ok((log, None));
-        }
-        return import("sample", Box::new(SAMPLE.as_bytes()));
+        let sample = eventscope::lesson::sample(DEFAULT_SAMPLE)
+            .context("the default sample is not bundled")?;
+        let opened = open_sample(sample, false)?;
+        return Ok((opened.log, opened.temporary));
     };
     match ui::open_log(path) {
         Ok(log) => Ok((log, None)),
@@ -75,25 +133,44 @@ fn open(log: Option<&Path>) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> 
     }
 }
 
-/// The bundled sample's log in the user's cache directory
+/// A bundled sample's log in the user's cache directory
 /// (`$XDG_CACHE_HOME/eventscope` or `~/.cache/eventscope`), imported on
-/// first use. Named by a hash of the sample, so a new sample is imported
-/// afresh; delete the file to start over.
-fn cached_sample() -> Option<PathBuf> {
+/// first use, and again when `fresh` (the class's commands gone). Named by
+/// a hash of the sample, so a new sample is imported afresh.
+fn cached_sample_in(
+    dir: &Path,
+    sample: eventscope::lesson::Sample,
+    fresh: bool,
+) -> Option<PathBuf> {
     use std::hash::{Hash, Hasher};
+    std::fs::create_dir_all(dir).ok()?;
+    let mut hasher = std::hash::DefaultHasher::new();
+    sample.jsonl.hash(&mut hasher);
+    let path = dir.join(format!(
+        "{}-sample-{:016x}.redb",
+        sample.name,
+        hasher.finish()
+    ));
+    if fresh || !path.exists() {
+        // Imported beside it and renamed over it: a failed import leaves the
+        // cached copy as it was, and an explorer that holds it open keeps
+        // reading the file it opened.
+        let partial = path.with_extension("redb.partial");
+        let _ = std::fs::remove_file(&partial);
+        ingest::import_into(sample.jsonl.as_bytes(), &partial, Format::Native, |_| {}).ok()?;
+        std::fs::rename(&partial, &path).ok()?;
+    }
+    Some(path)
+}
+
+/// The cache directory: `$XDG_CACHE_HOME/eventscope` or
+/// `~/.cache/eventscope`.
+fn cache_dir() -> Option<PathBuf> {
     let base = std::env::var_os("XDG_CACHE_HOME")
         .map(PathBuf::from)
         .filter(|p| p.is_absolute())
         .or_else(|| std::env::var_os("HOME").map(|home| PathBuf::from(home).join(".cache")))?;
-    let dir = base.join("eventscope");
-    std::fs::create_dir_all(&dir).ok()?;
-    let mut hasher = std::hash::DefaultHasher::new();
-    SAMPLE.hash(&mut hasher);
-    let path = dir.join(format!("retail-sample-{:016x}.redb", hasher.finish()));
-    if !path.exists() {
-        ingest::import_into(SAMPLE.as_bytes(), &path, Format::Native, |_| {}).ok()?;
-    }
-    Some(path)
+    Some(base.join("eventscope"))
 }
 
 fn is_text(path: &Path) -> bool {
@@ -119,8 +196,21 @@ fn domain_file(named: Option<&Path>, log: Option<&Path>) -> anyhow::Result<Optio
     })
 }
 
+/// How the explorer starts.
+#[derive(Debug, Default)]
+pub struct ExploreOptions {
+    /// A lesson to start: a bundled lesson's name or a lesson file.
+    pub lesson: Option<String>,
+    /// Presenter mode from the start.
+    pub present: bool,
+    /// Start the bundled sample over from the bundled file.
+    pub fresh: bool,
+    /// The domain file named with `--domain`.
+    pub domain: Option<PathBuf>,
+}
+
 /// Runs the explorer on `log` until the user quits.
-pub fn run(log: Option<PathBuf>, domain: Option<PathBuf>) -> anyhow::Result<ExitCode> {
+pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<ExitCode> {
     if let Some(url) = log
         .as_deref()
         .and_then(Path::to_str)
@@ -128,15 +218,89 @@ pub fn run(log: Option<PathBuf>, domain: Option<PathBuf>) -> anyhow::Result<Exit
     {
         return super::explore_live::postgres(url);
     }
-    let domain = domain_file(domain.as_deref(), log.as_deref())?;
-    let (opened, temporary) = open(log.as_deref())?;
-    // Name what the user asked for, not the file it was imported into.
-    let title = match (&log, &temporary) {
-        (None, _) => Some("the bundled retail sample".to_string()),
-        (Some(path), Some(_)) => Some(format!("{} (imported for this session)", path.display())),
-        (Some(_), None) => None,
+    // A lesson that cannot be read is said on screen, with its place; the
+    // explorer opens all the same.
+    let (lesson, lesson_problem) = match options.lesson.as_deref().map(super::lesson::resolve) {
+        None => (None, None),
+        Some(Ok(found)) => (Some(found), None),
+        Some(Err(problem)) => (None, Some(format!("{problem:#}"))),
     };
-    ui::run(opened, title.as_deref(), domain.as_deref())?;
+    // The log: the one named, else the lesson's, else the default sample.
+    let sample = match (&log, &lesson) {
+        (Some(_), _) => None,
+        (None, Some(found)) => match super::lesson::log_of(found) {
+            super::lesson::LessonLog::Sample(sample) => Some(sample),
+            super::lesson::LessonLog::File(_) => None,
+        },
+        (None, None) => eventscope::lesson::sample(DEFAULT_SAMPLE),
+    };
+    let lesson_file = match (&log, &lesson) {
+        (None, Some(found)) => match super::lesson::log_of(found) {
+            super::lesson::LessonLog::File(path) => Some(path),
+            super::lesson::LessonLog::Sample(_) => None,
+        },
+        _ => None,
+    };
+    let (opened, temporary, notice) = match (sample, &lesson_file) {
+        (Some(sample), _) => {
+            let opened = open_sample(sample, options.fresh)?;
+            (opened.log, opened.temporary, opened.notice)
+        }
+        (None, Some(path)) => {
+            let (log, temporary) = open(Some(path))?;
+            (log, temporary, None)
+        }
+        (None, None) => {
+            let (log, temporary) = open(log.as_deref())?;
+            (log, temporary, None)
+        }
+    };
+    // Name what the user asked for, not the file it was imported into.
+    let named = log.clone().or(lesson_file);
+    let domain = domain_file(options.domain.as_deref(), named.as_deref())?;
+    let source = named.clone();
+    let title = match (sample, &named, &temporary) {
+        (Some(sample), _, _) => Some(format!("the bundled {} sample", sample.name)),
+        (None, Some(path), Some(_)) => {
+            Some(format!("{} (imported for this session)", path.display()))
+        }
+        _ => None,
+    };
+    ui::run_with(
+        Arc::new(opened),
+        title.as_deref(),
+        domain.as_deref(),
+        None,
+        |app| {
+            if let Some(sample) = sample {
+                app.set_sample(sample.name);
+            }
+            if let Some(source) = &source {
+                app.set_log_source(source);
+            }
+            if let Some(notice) = notice {
+                app.show_error(notice);
+            }
+            if let Some(problem) = lesson_problem {
+                app.show_error(problem);
+            }
+            if let Some(found) = lesson {
+                let name = found.name.clone();
+                let from_file = !eventscope::lesson::BUNDLED
+                    .iter()
+                    .any(|(file, _)| *file == found.file);
+                if from_file {
+                    app.offer_lesson(Ok(found));
+                }
+                if let Err(problem) = app.open_lesson(&name) {
+                    app.show_error(problem);
+                }
+            }
+            if options.present {
+                app.toggle_presenter();
+            }
+        },
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -153,8 +317,18 @@ pub enum RenderView {
 /// Draw one screen of the explorer as plain text on stdout.
 #[derive(Debug, clap::Args)]
 pub struct RenderArgs {
-    /// The redb log (or JSONL file).
-    pub log: PathBuf,
+    /// The redb log (or JSONL file); not needed with `--lesson`.
+    #[arg(required_unless_present = "lesson")]
+    pub log: Option<PathBuf>,
+    /// Draw a lesson's step instead: a bundled lesson's name or a lesson file.
+    #[arg(long, requires = "step", conflicts_with_all = ["log", "view", "at", "projection"])]
+    pub lesson: Option<String>,
+    /// The step of `--lesson` to draw, from 1.
+    #[arg(long, requires = "lesson")]
+    pub step: Option<usize>,
+    /// Draw it as presenter mode does.
+    #[arg(long)]
+    pub present: bool,
     /// The view to draw.
     #[arg(long, value_enum, default_value = "log")]
     pub view: RenderView,
@@ -175,7 +349,7 @@ pub struct RenderArgs {
     pub sim: SimArgs,
 }
 
-fn parse_size(text: &str) -> Result<(u16, u16), String> {
+pub fn parse_size(text: &str) -> Result<(u16, u16), String> {
     let (w, h) = text
         .split_once(['x', 'X'])
         .ok_or_else(|| format!("`{text}` is not a size: write it as WIDTHxHEIGHT, e.g. 100x30"))?;
@@ -191,16 +365,26 @@ fn parse_size(text: &str) -> Result<(u16, u16), String> {
 
 /// Writes one screen of the explorer as plain text to stdout.
 pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
+    if let (Some(lesson), Some(step)) = (&args.lesson, args.step) {
+        let screen = super::lesson::render_step(lesson, step, args.size, args.present)?;
+        let mut stdout = super::output::Stdout::lock();
+        stdout.text(&screen)?;
+        stdout.finish()?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let Some(path) = &args.log else {
+        anyhow::bail!("render needs a LOG, or --lesson and --step");
+    };
     // Drawing changes nothing, so a redb log is opened read-only: the file
     // is left as it was, and a read-only file can be drawn.
-    let (log, _temporary) = match EventLog::open_read_only(&args.log) {
+    let (log, _temporary) = match EventLog::open_read_only(path) {
         Ok(log) => (log, None),
-        Err(StoreError::NotALog { .. }) => open(Some(&args.log))?,
+        Err(StoreError::NotALog { .. }) => open(Some(path))?,
         Err(error) => return Err(error.into()),
     };
     let (tx, rx) = mpsc::channel();
     let mut app = App::new(Arc::new(log), tx);
-    if let Some(path) = domain_file(args.domain.as_deref(), Some(&args.log))? {
+    if let Some(path) = domain_file(args.domain.as_deref(), Some(path))? {
         app.use_domain_file(&path);
     }
     let (width, height) = args.size;
@@ -233,6 +417,9 @@ pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
         app.seek_flows(args.at.unwrap_or(0));
         ui::settle(&mut app, &rx, Duration::from_secs(600));
     }
+    if args.present {
+        app.toggle_presenter();
+    }
     let mut stdout = super::output::Stdout::lock();
     stdout.text(&ui::render_text(&app, width, height))?;
     stdout.finish()?;
@@ -241,7 +428,56 @@ pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_size;
+    use super::{open_sample_in, parse_size};
+
+    fn retail() -> eventscope::lesson::Sample {
+        eventscope::lesson::sample("retail").unwrap()
+    }
+
+    fn write_one(log: &eventscope::store::EventLog) {
+        let data = eventscope::Json::from_value(&serde_json::json!({"reason": "class"}));
+        let event = eventscope::NewEvent::new(
+            "customer-1",
+            "CustomerDeactivated",
+            eventscope::Timestamp::from_unix_millis(0),
+            data,
+        );
+        log.append(vec![event]).unwrap();
+    }
+
+    #[test]
+    fn the_cached_sample_keeps_a_class_s_commands_until_fresh() {
+        let dir = tempfile::tempdir().unwrap();
+        let opened = open_sample_in(Some(dir.path()), retail(), false).unwrap();
+        assert!(opened.notice.is_none() && opened.temporary.is_none());
+        write_one(&opened.log);
+        drop(opened);
+        let again = open_sample_in(Some(dir.path()), retail(), false).unwrap();
+        assert_eq!(again.log.last_seq().unwrap(), 291, "kept between runs");
+        drop(again);
+        let fresh = open_sample_in(Some(dir.path()), retail(), true).unwrap();
+        assert_eq!(fresh.log.last_seq().unwrap(), 290, "--fresh starts over");
+        assert!(fresh.temporary.is_none(), "the cache itself is fresh");
+    }
+
+    #[test]
+    fn a_second_explorer_on_the_sample_says_it_works_on_a_copy() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = open_sample_in(Some(dir.path()), retail(), false).unwrap();
+        let second = open_sample_in(Some(dir.path()), retail(), false).unwrap();
+        let notice = second.notice.expect("a notice");
+        assert!(
+            notice.starts_with("the retail sample is open in another explorer"),
+            "{notice}"
+        );
+        assert!(second.temporary.is_some());
+        write_one(&second.log);
+        assert_eq!(
+            first.log.last_seq().unwrap(),
+            290,
+            "the copy is not the cache"
+        );
+    }
 
     #[test]
     fn sizes_are_width_by_height() {

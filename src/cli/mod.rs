@@ -13,6 +13,7 @@ mod import;
 mod import_git;
 mod import_postgres;
 mod info;
+mod lesson;
 pub mod output;
 mod progress;
 mod replay;
@@ -37,6 +38,20 @@ pub struct Cli {
     /// into a temporary log. Without it, the bundled retail sample.
     pub log: Option<PathBuf>,
 
+    /// Start a guided lesson: a bundled lesson's name (introduction,
+    /// event-sourcing, ...) or a lesson file. Without LOG, the lesson's log.
+    #[arg(long)]
+    pub lesson: Option<String>,
+
+    /// Presenter mode: high contrast, one pane zoomed, big figures.
+    #[arg(long)]
+    pub present: bool,
+
+    /// Start the bundled sample over: the commands a class issued in it are
+    /// gone, as on first use.
+    #[arg(long)]
+    pub fresh: bool,
+
     /// A domain file for the explorer: its jq projections, commands and
     /// policies join the built-in ones, and saving it reloads them. By
     /// default `NAME.domain.toml` beside the log, when there is one.
@@ -60,6 +75,9 @@ pub enum Command {
     Simulate(simulate::Args),
     Verify(verify::Args),
     Render(explore::RenderArgs),
+    /// Lessons: export one as Markdown.
+    #[command(subcommand)]
+    Lesson(lesson::LessonCommand),
 }
 
 /// Reads the command line; a usage error exits 2 with clap's message.
@@ -105,7 +123,16 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Some(Command::Simulate(args)) => simulate::run(args),
         Some(Command::Verify(args)) => verify::run(args),
         Some(Command::Render(args)) => explore::render(args),
-        None => explore::run(cli.log, cli.domain),
+        Some(Command::Lesson(command)) => lesson::run(command),
+        None => explore::run(
+            cli.log,
+            explore::ExploreOptions {
+                domain: cli.domain,
+                lesson: cli.lesson,
+                present: cli.present,
+                fresh: cli.fresh,
+            },
+        ),
     }
 }
 

@@ -12,6 +12,7 @@ pub use crate::ui::ctx::Notice;
 use crate::ui::domain_watch::DomainWatch;
 use crate::ui::jobs::Jobs;
 use crate::ui::json_tree::{self, TreeLine};
+use crate::ui::lesson::LessonsState;
 use crate::ui::line_edit::LineEdit;
 use crate::ui::msg::{Job, Msg};
 use crate::ui::payload;
@@ -57,6 +58,7 @@ pub enum Overlay {
     Prompt { kind: PromptKind, line: LineEdit },
     TypePicker { selected: usize },
     ProjectionPicker { selected: usize },
+    LessonPicker { selected: usize },
 }
 
 /// One line of the detail pane.
@@ -104,6 +106,9 @@ pub struct App {
     pub(crate) projections: ProjectionsState,
     pub(crate) cqrs: CqrsState,
     pub(crate) flows: FlowsState,
+    pub(crate) lessons: LessonsState,
+    /// Presenter mode: drawn for a room.
+    pub(crate) presenting: bool,
     /// The domain file in use, watched for saves.
     pub(crate) domain: Option<DomainWatch>,
     pub(crate) quit: bool,
@@ -143,6 +148,8 @@ impl App {
             projections: ProjectionsState::default(),
             cqrs: CqrsState::default(),
             flows: FlowsState::new(total, Vec::new()),
+            lessons: LessonsState::with_bundled(),
+            presenting: false,
             domain: None,
             quit: false,
             live: None,
@@ -388,6 +395,7 @@ impl App {
         self.stats = self.log.stats().map_err(|e| e.to_string());
         if let Ok(stats) = &self.stats {
             self.list.total = stats.events;
+            self.flows.run.follow_log(stats.events);
         }
         if let Some(known) = &mut self.streams {
             for stream in streams {

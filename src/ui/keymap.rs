@@ -32,6 +32,8 @@ pub enum Context {
     Picker,
     /// The help overlay is open.
     Help,
+    /// A lesson is playing (no overlay open, the command line not focused).
+    Lesson,
 }
 
 impl Context {
@@ -49,6 +51,7 @@ impl Context {
             Context::Prompt => "In a prompt",
             Context::Picker => "In a pick list",
             Context::Help => "In this help",
+            Context::Lesson => "During a lesson",
         }
     }
 }
@@ -114,6 +117,12 @@ pub enum Action {
     NextCustomer,
     PreviousCustomer,
     FollowCustomer,
+    Lessons,
+    NextStep,
+    PreviousStep,
+    LeaveLesson,
+    TogglePresenter,
+    SwitchWriter,
     /// Flows: run the next mapping of the log to the simulation.
     NextMapping,
     /// A key that edits the line of a prompt or the command line.
@@ -255,7 +264,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ch('r'), C::Projections, A::Rebuild, "rebuild", "rebuild the projection from scratch (Esc cancels)"),
     bind(Key::ch('a'), C::Projections, A::CheckAgreement, "agree?", "check that the snapshot path and the genesis path agree"),
     bind(Key::ch('x'), C::Projections, A::SkipEvent, "", "what if: skip this event (again: keep it)"),
-    bind(Key::ch('X'), C::Projections, A::SkipType, "", "what if: skip every event of this type"),
+    bind(Key::ch('T'), C::Projections, A::SkipType, "", "what if: skip every event of this type"),
     bind(Key::ch('S'), C::Projections, A::SkipStream, "", "what if: skip every event of this stream"),
     bind(Key::ch('U'), C::Projections, A::ClearSkips, "", "what if: skip nothing, leave the branch"),
     bind(Key::ch('B'), C::Projections, A::BranchPrompt, "", "what if: branch here, try a command (dry run)"),
@@ -273,6 +282,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ch('-'), C::Cqrs, A::LessLag, "lag", "the selected read model trails by one event less (catches up)"),
     bind(Key::ch(']'), C::Cqrs, A::MoreDelay, "delay", "the selected read model sees events a second later"),
     bind(Key::ch('['), C::Cqrs, A::LessDelay, "delay", "the selected read model sees events a second sooner"),
+    bind(Key::ch('w'), C::Cqrs, A::SwitchWriter, "", "switch writer A/B: each sends with expected_version = the version it read, so the second to write a stream is refused as a conflict"),
     bind(Key::ch('p'), C::Cqrs, A::TogglePolicies, "policies", "policies on/off: whether events trigger further commands"),
     bind(Key::plain(K::Enter), C::CommandLine, A::Submit, "send", "send the command to the write side"),
     bind(Key::plain(K::Esc), C::CommandLine, A::Cancel, "leave", "leave the command line"),
@@ -290,7 +300,7 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ctrl(K::Char('e')), C::CommandLine, A::Edit(Edit::End), "", "to the end of the line"),
     bind(Key::plain(K::Delete), C::CommandLine, A::Edit(Edit::DeleteNext), "", "delete the character under the cursor"),
     bind(Key::ctrl(K::Char('w')), C::CommandLine, A::Edit(Edit::DeleteWord), "", "delete the word before the cursor"),
-    bind(Key::ctrl(K::Char('u')), C::CommandLine, A::Edit(Edit::DeleteToStart), "", "delete everything before the cursor"),
+    bind(Key::ctrl(K::Char('u')), C::CommandLine, A::Edit(Edit::DeleteToStart), "", "delete everything before the cursor (at the end: the whole line)"),
     // The flows view. The parameter keys are shown beside their values on
     // the view's bottom border, not in the footer.
     bind(Key::ch('.'), C::Flows, A::StepForward, "step", "one log event on (after the last: the next delivery)"),
@@ -312,6 +322,10 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ch('['), C::Flows, A::PreviousCustomer, "entity", "compare the previous entity of the source"),
     bind(Key::ch('f'), C::Flows, A::FollowCustomer, "", "compare the entity of the latest change at the source"),
     bind(Key::ch('m'), C::Flows, A::NextMapping, "mapping", "run the next mapping: the domain file's, then each the log suggests (runs again)"),
+    // A lesson.
+    bind(Key::ch('>'), C::Lesson, A::NextStep, "next", "the lesson's next step"),
+    bind(Key::ch('<'), C::Lesson, A::PreviousStep, "back", "the lesson's previous step"),
+    bind(Key::ch('X'), C::Lesson, A::LeaveLesson, "leave", "leave the lesson: the explorer is put back as it was"),
     // Prompts and pick lists.
     bind(Key::plain(K::Enter), C::Prompt, A::Submit, "go", "accept"),
     bind(Key::plain(K::Esc), C::Prompt, A::Cancel, "cancel", "close the prompt"),
@@ -350,6 +364,8 @@ pub const BINDINGS: &[Binding] = &[
     bind(Key::ch('2'), C::Global, A::ShowProjections, "", "the projections view"),
     bind(Key::ch('3'), C::Global, A::ShowCqrs, "", "the CQRS view: send commands, watch both sides"),
     bind(Key::ch('4'), C::Global, A::ShowFlows, "", "the flows view: Notification vs StateTransfer"),
+    bind(Key::ch('L'), C::Global, A::Lessons, "", "guided lessons: pick one, see how far each got"),
+    bind(Key::ch('P'), C::Global, A::TogglePresenter, "", "presenter mode: high contrast, big figures, one pane"),
     bind(Key::ch('?'), C::Global, A::ToggleHelp, "help", "this help"),
     bind(Key::ch('q'), C::Global, A::Quit, "quit", "quit"),
     bind(Key { code: K::Char('c'), ctrl: true, }, C::Global, A::Quit, "", "quit"),

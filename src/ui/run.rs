@@ -20,20 +20,24 @@ use crate::ui::{panic_guard, update, views};
 /// at `domain`, if any. The terminal is restored on every exit path,
 /// panics included.
 pub fn run(log: EventLog, title: Option<&str>, domain: Option<&Path>) -> anyhow::Result<()> {
-    run_with(Arc::new(log), title, domain, None)
+    run_with(Arc::new(log), title, domain, None, |_| {})
 }
 
 /// [`run`] on a log that `feed`'s follower grows meanwhile: the explorer
 /// shows new events as they come (see `live.rs`).
 pub fn run_live(log: Arc<EventLog>, title: Option<&str>, feed: LiveFeed) -> anyhow::Result<()> {
-    run_with(log, title, None, Some(feed))
+    run_with(log, title, None, Some(feed), |_| {})
 }
 
-fn run_with(
+/// [`run`], growing with `live`'s follower if given, and with `setup`
+/// applied to the App once it knows the screen's size (a lesson to start,
+/// presenter mode).
+pub fn run_with(
     log: Arc<EventLog>,
     title: Option<&str>,
     domain: Option<&Path>,
     live: Option<LiveFeed>,
+    setup: impl FnOnce(&mut App),
 ) -> anyhow::Result<()> {
     let (tx, rx) = mpsc::channel();
     let mut app = App::new(log, tx.clone());
@@ -56,6 +60,7 @@ fn run_with(
     let result = (|| -> anyhow::Result<()> {
         let size = terminal.size()?;
         update(&mut app, Msg::Resize(size.width, size.height));
+        setup(&mut app);
         loop {
             terminal.draw(|frame| views::render(&app, frame))?;
             let Ok(msg) = rx.recv() else { break };

@@ -22,7 +22,9 @@ impl App {
         match &self.overlay {
             Overlay::Help { .. } => vec![Context::Help],
             Overlay::Prompt { .. } => vec![Context::Prompt],
-            Overlay::TypePicker { .. } | Overlay::ProjectionPicker { .. } => vec![Context::Picker],
+            Overlay::TypePicker { .. }
+            | Overlay::ProjectionPicker { .. }
+            | Overlay::LessonPicker { .. } => vec![Context::Picker],
             Overlay::None => match (self.view, self.focus) {
                 (View::Log, Focus::List) => vec![Context::List, Context::Global],
                 (View::Log, Focus::Detail) => vec![Context::Detail, Context::Global],
@@ -33,7 +35,16 @@ impl App {
                 (View::Cqrs, _) if self.editing_command() => vec![Context::CommandLine],
                 (View::Cqrs, _) => vec![Context::Cqrs, Context::Global],
                 (View::Flows, _) => vec![Context::Flows, Context::Global],
-            },
+            }
+            .into_iter()
+            .fold(Vec::new(), |mut live, context| {
+                // A lesson's keys come first, except on the command line.
+                if live.is_empty() && context != Context::CommandLine && self.lessons.is_playing() {
+                    live.push(Context::Lesson);
+                }
+                live.push(context);
+                live
+            }),
         }
     }
 }
@@ -65,6 +76,11 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Msg> {
 
 /// Applies one message.
 pub fn update(app: &mut App, msg: Msg) {
+    apply(app, msg);
+    app.lesson_settle();
+}
+
+fn apply(app: &mut App, msg: Msg) {
     match msg {
         Msg::Key(key) => {
             if let Some(msg) = map_key(app, key) {
@@ -75,7 +91,8 @@ pub fn update(app: &mut App, msg: Msg) {
         Msg::Input(c) if app.editing_command() => app.cqrs.input(&mut ctx!(app), c),
         Msg::Input(c) => app.prompt_input(c),
         Msg::Resize(width, height) => {
-            app.size = (width, height);
+            app.lessons.screen = Some((width, height));
+            app.size = crate::ui::lesson::dock::scene_size(app, (width, height));
             app.scroll_into_view();
             app.keep_detail_cursor_visible();
         }
@@ -175,7 +192,13 @@ fn act(app: &mut App, action: Action) {
         Overlay::Prompt { .. } => app.prompt_action(action),
         Overlay::TypePicker { selected } => app.type_picker_action(action, selected),
         Overlay::ProjectionPicker { selected } => projection_picker_action(app, action, selected),
+        Overlay::LessonPicker { selected } => app.lesson_picker_action(action, selected),
         Overlay::None => match action {
+            Action::Lessons => app.overlay = Overlay::LessonPicker { selected: 0 },
+            Action::TogglePresenter => app.toggle_presenter(),
+            Action::NextStep | Action::PreviousStep | Action::LeaveLesson => {
+                app.lesson_action(action)
+            }
             Action::NextFocus => app.cycle_focus(true),
             Action::PreviousFocus => app.cycle_focus(false),
             Action::ShowLog => app.show(View::Log, Focus::List),

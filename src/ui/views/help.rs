@@ -49,7 +49,13 @@ const INTRO: &[&str] = &[
      replica go wrong. Every change of these runs the log again from the start.",
 ];
 
-const ORDER: [Context; 11] = [
+/// After the keys: what the CQRS view's concurrency keys show.
+const CONCURRENCY: &str = "Concurrent writers are stopped by expected versions: a command may say \
+     expected_version=N (Tab offers it), and is refused as a conflict when its stream is no \
+     longer at N. In the CQRS view, w switches between writers A and B, each sending with the \
+     version it read: the second to write a stream is refused.";
+
+const ORDER: [Context; 12] = [
     Context::Global,
     Context::List,
     Context::Detail,
@@ -61,6 +67,7 @@ const ORDER: [Context; 11] = [
     Context::Prompt,
     Context::Picker,
     Context::Help,
+    Context::Lesson,
 ];
 
 /// The help text, as lines.
@@ -91,6 +98,7 @@ pub fn lines() -> Vec<Line<'static>> {
         }
         out.push(Line::raw(""));
     }
+    out.push(Line::raw(CONCURRENCY));
     out
 }
 
@@ -108,4 +116,18 @@ pub fn render(_app: &App, frame: &mut Frame, body: Rect, scroll: u16) {
             .scroll((scroll, 0)),
         area,
     );
+}
+
+/// The help as plain text, one line a paragraph (for tools and tests).
+pub fn text() -> String {
+    lines()
+        .iter()
+        .map(|line| {
+            line.spans
+                .iter()
+                .map(|s| s.content.as_ref())
+                .collect::<String>()
+                + "\n"
+        })
+        .collect()
 }

@@ -33,9 +33,19 @@ pub use crate::ui::layout::{MIN_HEIGHT, MIN_WIDTH, bands};
 
 /// Draws the whole screen.
 pub fn render(app: &App, frame: &mut Frame) {
-    let area = frame.area();
+    let (area, dock) = crate::ui::lesson::dock::split(app, frame.area());
+    if let Some(dock) = dock {
+        crate::ui::lesson::dock::render(app, frame, dock);
+    }
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(frame, area);
+        return;
+    }
+    if app.presenting {
+        crate::ui::present::render(app, frame, area);
+        if let Overlay::Help { scroll } = &app.overlay {
+            help::render(app, frame, area, *scroll);
+        }
         return;
     }
     let bands = bands(area);
@@ -57,6 +67,9 @@ pub fn render(app: &App, frame: &mut Frame) {
         Overlay::TypePicker { selected } => picker::render_types(app, frame, bands.body, *selected),
         Overlay::ProjectionPicker { selected } => {
             picker::render_projections(app, frame, bands.body, *selected)
+        }
+        Overlay::LessonPicker { selected } => {
+            crate::ui::lesson::picker::render(app, frame, bands.body, *selected)
         }
     }
 }

@@ -16,6 +16,7 @@ mod import;
 mod import_ids;
 mod info;
 mod json_escape;
+mod lesson;
 mod output;
 mod render;
 mod replay;

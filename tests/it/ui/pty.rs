@@ -241,6 +241,50 @@ fn with_no_argument_the_bundled_sample_opens_from_the_cache() {
 }
 
 #[test]
+fn a_second_explorer_on_the_sample_says_so_on_screen() {
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("XDG_CACHE_HOME", cache.path().as_os_str())];
+    let first = Session::start(&[], &env);
+    first.screen.wait_for("Ada Lovelace");
+    let mut second = Session::start(&[], &env);
+    second.screen.wait_for("Ada Lovelace");
+    second.screen.wait_for("open in another explorer");
+    second.press(b"q");
+    first.quit();
+    drop(second);
+}
+
+#[test]
+fn fresh_starts_the_sample_over_and_a_broken_lesson_is_said_on_screen() {
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("XDG_CACHE_HOME", cache.path().as_os_str())];
+    let mut session = Session::start(&[], &env);
+    session.screen.wait_for("Ada Lovelace");
+    session.press(b"3:PayOrder order-67 amount=4896\r");
+    session.screen.wait_for("PaymentReceived");
+    session.press(b"1G");
+    session.screen.wait_for("of 292");
+    session.quit();
+    // A broken lesson file alongside: the explorer opens and says where.
+    let lesson = cache.path().join("broken.toml");
+    std::fs::write(
+        &lesson,
+        "title = \"B\"\nlog = \"retail\"\n\n[[step]]\ntitle = \"a\"\nnarration = \"n\"\nscene = { view = \"timeline\" }\n",
+    )
+    .unwrap();
+    let args = [
+        std::ffi::OsStr::new("--fresh"),
+        std::ffi::OsStr::new("--lesson"),
+        lesson.as_os_str(),
+    ];
+    let mut session = Session::start(&args, &env);
+    session.screen.wait_for("broken.toml:7: step 1");
+    session.press(b"G");
+    session.screen.wait_for("seq 290 · 290 of 290");
+    session.quit();
+}
+
+#[test]
 fn saving_the_domain_file_while_the_explorer_runs_reloads_it() {
     let dir = tempfile::tempdir().unwrap();
     let samples = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");

@@ -48,7 +48,7 @@ fn skipping_the_move_shows_the_state_without_it_and_unskipping_hides_it() {
 fn skipping_a_type_and_clearing() {
     let mut h = Harness::retail(100, 30);
     at(&mut h, 217);
-    h.keys("X");
+    h.keys("T");
     let Some(Ok(view)) = &h.app.skip_panel().result else {
         panic!("no skipped state");
     };

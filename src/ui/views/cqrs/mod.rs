@@ -27,6 +27,7 @@
 //! job spawner, the notice line, the stream names.
 
 pub mod complete;
+pub mod lesson;
 pub mod msg;
 pub mod read_models;
 pub mod read_rows;
@@ -35,5 +36,6 @@ pub mod state;
 pub mod update;
 pub mod work;
 pub mod write_model;
+pub mod writers;
 
 pub use render::*;

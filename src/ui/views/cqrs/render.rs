@@ -57,9 +57,16 @@ fn render_command(app: &App, frame: &mut Frame, area: Rect) {
     let state = app.cqrs();
     let editing = app.editing_command();
     let policies = if state.policies { "on" } else { "off" };
-    let title = match app.domain_file_name() {
-        Some(file) => format!(" Command · {} · policies {policies} (p) ", printable(&file)),
-        None => format!(" Command · policies {policies} (p) "),
+    let file = app
+        .domain_file_name()
+        .map(|file| printable(&file).into_owned());
+    let title = match (state.writer_title(), file) {
+        (Some(writer), Some(file)) => {
+            format!(" Command · {writer} · {file} · policies {policies} ")
+        }
+        (Some(writer), None) => format!(" Command · {writer} · policies {policies} "),
+        (None, Some(file)) => format!(" Command · {file} · policies {policies} (p) "),
+        (None, None) => format!(" Command · policies {policies} (p) "),
     };
     let input = if editing {
         line_input::line(&state.input, (area.width as usize).saturating_sub(4))

@@ -66,6 +66,8 @@ pub struct CqrsState {
     pub(super) editing: bool,
     pub(super) clock: Clock,
     pub(super) entered: bool,
+    /// Writers A and B, for watching concurrent writes conflict.
+    pub writers: crate::ui::views::cqrs::writers::Writers,
     /// The domain file's commands and policies, when one is in use.
     pub(super) file_domain: Option<Arc<FileDomain>>,
     /// Every command that can be sent: the file's and the built-in ones.
@@ -89,6 +91,7 @@ impl Default for CqrsState {
             editing: false,
             clock: Arc::new(system_now),
             entered: false,
+            writers: Default::default(),
             file_domain: None,
             catalogue: catalogue(None),
         }

@@ -103,7 +103,7 @@ impl CqrsState {
     }
 
     /// Lets every read model apply what it may, then redraws the rows.
-    fn catch_up(&mut self, ctx: &mut Ctx) {
+    pub(super) fn catch_up(&mut self, ctx: &mut Ctx) {
         let last_seq = ctx.log.last_seq().unwrap_or(0);
         let now = self.now();
         for model in &mut self.read_models {
@@ -148,6 +148,7 @@ impl CqrsState {
             Action::LessDelay => {
                 self.change_lag(ctx, |m| m.delay_secs = m.delay_secs.saturating_sub(1))
             }
+            Action::SwitchWriter => self.switch_writer(ctx),
             Action::TogglePolicies => {
                 self.policies = !self.policies;
                 ctx.info(if self.policies {
@@ -237,7 +238,7 @@ impl CqrsState {
 
     /// Shows the write model of the stream the command line names, once it
     /// names one of the command's kind (and another than the one shown).
-    fn write_model_follows_input(&mut self, ctx: &mut Ctx) {
+    pub(super) fn write_model_follows_input(&mut self, ctx: &mut Ctx) {
         let mut words = self.input.split_whitespace();
         let (Some(name), Some(stream)) = (words.next(), words.next()) else {
             return;
@@ -251,6 +252,10 @@ impl CqrsState {
             let model = read_write_model(ctx.log, name, stream, self.file_domain());
             self.write_model = Some(model);
             self.refresh_rows(ctx);
+        }
+        // The stream named is the one shown now: its writer has read it.
+        if fits && let Some(shown) = &self.write_model {
+            self.writers.saw(&shown.stream, shown.version);
         }
     }
 
@@ -277,7 +282,13 @@ impl CqrsState {
                 return None;
             }
         };
+        // Sent: the keyboard goes back to the view (the digits switch views
+        // again); `:` or Enter comes back to the line. Text that did not
+        // read keeps it, to be fixed.
+        self.editing = false;
+        let command = self.writers.expecting(command);
         let (name, stream) = (command.name().to_owned(), command.stream.clone());
+        self.writers.decided(&stream);
         let now = self.now();
         let mut handler = CommandHandler::new(&**ctx.log, now);
         if let Some(file) = &self.file_domain {

@@ -64,6 +64,12 @@ impl SimRun {
         self.last_seq
     }
 
+    /// The log grew to `last_seq`: the run goes on into the new events
+    /// (read from the store as the clock reaches them), no restart needed.
+    pub fn follow_log(&mut self, last_seq: u64) {
+        self.last_seq = self.last_seq.max(last_seq);
+    }
+
     /// The latest log position whose time has come (0 before the first).
     pub fn seq(&self) -> u64 {
         (self.now() / self.interval()).min(self.last_seq)

@@ -91,7 +91,7 @@ fn short_time(event: &Event, width: TimeWidth) -> String {
     }
 }
 
-fn render_list(app: &App, frame: &mut Frame, area: Rect) {
+pub(crate) fn render_list(app: &App, frame: &mut Frame, area: Rect) {
     let t = theme();
     let focused = app.focus == Focus::List;
     let title = match &app.list.filter {

@@ -26,6 +26,7 @@
 pub mod branch;
 pub mod layout;
 pub mod lazy_state;
+pub mod lesson;
 pub mod msg;
 pub mod registry;
 pub mod render;

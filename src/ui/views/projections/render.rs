@@ -22,7 +22,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
     render_engine(app, frame, areas.engine);
 }
 
-fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
+pub(crate) fn render_tree(app: &App, frame: &mut Frame, area: Rect) {
     let t = theme();
     let p = &app.projections;
     let event = app.selected_event();

@@ -1,0 +1,122 @@
+//! The narration dock: under the scene, the step's title and place, its
+//! narration, what to notice, and the task with its state. The scene keeps
+//! the rest of the screen, laid out for it (the views are given the
+//! smaller size), so it stays readable at 80x24.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use crate::escape::printable;
+use crate::ui::app::App;
+use crate::ui::layout::MIN_HEIGHT;
+use crate::ui::lesson::CheckState;
+use crate::ui::theme::theme;
+
+/// The most rows the dock takes.
+const MOST: u16 = 9;
+/// The fewest: a border, two lines, a border.
+const FEWEST: u16 = 4;
+
+/// The dock's height on a screen of `screen` while a lesson plays (0 when
+/// none does): what the scene can spare above its smallest size.
+pub fn height(app: &App, screen: (u16, u16)) -> u16 {
+    if !app.lessons.is_playing() {
+        return 0;
+    }
+    screen
+        .1
+        .saturating_sub(MIN_HEIGHT)
+        .clamp(FEWEST, MOST)
+        .min(screen.1)
+}
+
+/// The size the views lay out for on a screen of `screen`.
+pub fn scene_size(app: &App, screen: (u16, u16)) -> (u16, u16) {
+    (screen.0, screen.1 - height(app, screen))
+}
+
+/// Splits the screen into the scene and the dock.
+pub fn split(app: &App, area: Rect) -> (Rect, Option<Rect>) {
+    let dock = height(app, (area.width, area.height));
+    if dock == 0 {
+        return (area, None);
+    }
+    let scene = Rect::new(area.x, area.y, area.width, area.height - dock);
+    let below = Rect::new(area.x, area.y + scene.height, area.width, dock);
+    (scene, Some(below))
+}
+
+/// Draws the dock.
+pub fn render(app: &App, frame: &mut Frame, area: Rect) {
+    let t = theme();
+    let (Some(playing), Some(step)) = (&app.lessons.playing, app.step_playing()) else {
+        return;
+    };
+    let place = format!(
+        " {} · step {} of {} · {} ",
+        printable(&playing.lesson.title),
+        playing.step + 1,
+        playing.lesson.steps.len(),
+        printable(&step.title)
+    );
+    let keys = Line::from(vec![
+        Span::styled(" > ", t.hint_key),
+        Span::styled("next ", t.hint_label),
+        Span::styled(" < ", t.hint_key),
+        Span::styled("back ", t.hint_label),
+        Span::styled(" X ", t.hint_key),
+        Span::styled("leave ", t.hint_label),
+        Span::styled(" L ", t.hint_key),
+        Span::styled("lessons ", t.hint_label),
+    ]);
+    frame.render_widget(Clear, area);
+    let block = Block::bordered()
+        .title(Span::styled(place, t.title))
+        .title_bottom(keys)
+        .border_style(t.border_focused);
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    // Pinned to the bottom: the task, then what to notice; the narration
+    // takes the rows above them.
+    let mut pinned: Vec<Line> = Vec::new();
+    if let Some(notice) = &step.notice {
+        pinned.push(Line::from(vec![
+            Span::styled("Notice: ", t.highlight),
+            Span::raw(printable(notice).into_owned()),
+        ]));
+    }
+    if let Some(try_it) = &step.try_it {
+        let state = match app.lesson_check() {
+            Some(CheckState::Passed) => Span::styled("  ✓ done", t.added),
+            _ => Span::styled("  … waiting", t.warning),
+        };
+        pinned.push(Line::from(vec![
+            Span::styled("Try: ", t.highlight),
+            Span::raw(printable(&try_it.ask).into_owned()),
+            state,
+        ]));
+    }
+    let width = inner.width.max(1);
+    let pinned_rows: u16 = pinned
+        .iter()
+        .map(|line| wrapped_rows(line, width))
+        .sum::<u16>()
+        .min(inner.height.saturating_sub(1));
+    let narration_rows = inner.height - pinned_rows;
+    let narration = Rect::new(inner.x, inner.y, inner.width, narration_rows);
+    frame.render_widget(
+        Paragraph::new(printable(&step.narration).into_owned()).wrap(Wrap { trim: true }),
+        narration,
+    );
+    let rest = Rect::new(inner.x, inner.y + narration_rows, inner.width, pinned_rows);
+    frame.render_widget(Paragraph::new(pinned).wrap(Wrap { trim: true }), rest);
+}
+
+/// Rows a line takes wrapped at `width` (an estimate by cells, which is
+/// what word wrapping never goes under).
+fn wrapped_rows(line: &Line, width: u16) -> u16 {
+    let cells = line.width() as u16;
+    cells.div_ceil(width).max(1)
+}
