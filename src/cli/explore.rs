@@ -241,6 +241,11 @@ pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<Exit
         },
         _ => None,
     };
+    // Name what the user asked for, not the file it was imported into; a
+    // domain file named that cannot be read stops here, before the log is
+    // opened.
+    let named = log.clone().or(lesson_file.clone());
+    let domain = domain_file(options.domain.as_deref(), named.as_deref())?;
     let (opened, temporary, notice) = match (sample, &lesson_file) {
         (Some(sample), _) => {
             let opened = open_sample(sample, options.fresh)?;
@@ -255,9 +260,6 @@ pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<Exit
             (log, temporary, None)
         }
     };
-    // Name what the user asked for, not the file it was imported into.
-    let named = log.clone().or(lesson_file);
-    let domain = domain_file(options.domain.as_deref(), named.as_deref())?;
     let source = named.clone();
     let title = match (sample, &named, &temporary) {
         (Some(sample), _, _) => Some(format!("the bundled {} sample", sample.name)),
