@@ -15,6 +15,7 @@ use eventscope::store::EventLog;
 use eventscope::ui::{self, App, Msg};
 
 use super::explore::{TemporaryLog, import_temporary, parse_size};
+use super::sample_domain::{self, SampleDomain};
 
 /// The lesson `arg` names: a lesson file (a path that exists, or one
 /// ending in `.toml`), else a bundled lesson's name.
@@ -54,27 +55,49 @@ pub fn log_of(found: &Lesson) -> LessonLog {
     }
 }
 
+/// A lesson's log opened for drawing, with the domain file it runs with.
+struct ForDrawing {
+    log: EventLog,
+    /// The imported copy the log is, if it is one.
+    temporary: Option<TemporaryLog>,
+    /// A bundled sample's domain file, written out.
+    sample_domain: Option<SampleDomain>,
+}
+
 /// A pristine copy of the lesson's log for drawing it: a bundled sample is
-/// imported afresh (the cached one may hold a class's commands); a file is
-/// opened read-only.
-fn open_for_drawing(found: &Lesson) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> {
+/// imported afresh (the cached one may hold a class's commands), with its
+/// domain file; a file is opened read-only.
+fn open_for_drawing(found: &Lesson) -> anyhow::Result<ForDrawing> {
     match log_of(found) {
         LessonLog::Sample(sample) => {
             let (log, temporary) =
                 import_temporary(sample.name, Box::new(sample.jsonl.as_bytes()))?;
-            Ok((log, Some(temporary)))
+            let sample_domain = SampleDomain::temporary(sample)
+                .map_err(|error| anyhow::anyhow!(sample_domain::not_written(sample, &error)))?;
+            Ok(ForDrawing {
+                log,
+                temporary: Some(temporary),
+                sample_domain,
+            })
         }
-        LessonLog::File(path) => match EventLog::open_read_only(&path) {
-            Ok(log) => Ok((log, None)),
-            Err(eventscope::store::StoreError::NotALog { .. }) => {
-                let file = std::fs::File::open(&path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                let text = std::io::BufReader::new(file);
-                let (log, temporary) = import_temporary("lesson", Box::new(text))?;
-                Ok((log, Some(temporary)))
-            }
-            Err(error) => Err(error.into()),
-        },
+        LessonLog::File(path) => {
+            let (log, temporary) = match EventLog::open_read_only(&path) {
+                Ok(log) => (log, None),
+                Err(eventscope::store::StoreError::NotALog { .. }) => {
+                    let file = std::fs::File::open(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    let text = std::io::BufReader::new(file);
+                    let (log, temporary) = import_temporary("lesson", Box::new(text))?;
+                    (log, Some(temporary))
+                }
+                Err(error) => return Err(error.into()),
+            };
+            Ok(ForDrawing {
+                log,
+                temporary,
+                sample_domain: None,
+            })
+        }
     }
 }
 
@@ -82,10 +105,14 @@ fn open_for_drawing(found: &Lesson) -> anyhow::Result<(EventLog, Option<Temporar
 fn playing(
     found: &Lesson,
     log: EventLog,
+    domain: Option<&Path>,
     size: (u16, u16),
 ) -> anyhow::Result<(App, Receiver<Msg>)> {
     let (tx, rx) = mpsc::channel();
     let mut app = App::new(Arc::new(log), tx);
+    if let Some(domain) = domain {
+        app.use_domain_file(domain);
+    }
     match log_of(found) {
         LessonLog::Sample(sample) => {
             app.set_sample(sample.name);
@@ -122,8 +149,13 @@ pub fn render_step(
             found.steps.len()
         );
     }
-    let (log, _temporary) = open_for_drawing(&found)?;
-    let (mut app, rx) = playing(&found, log, size)?;
+    let ForDrawing {
+        log,
+        temporary: _temporary,
+        sample_domain,
+    } = open_for_drawing(&found)?;
+    let domain = sample_domain.as_ref().map(SampleDomain::path);
+    let (mut app, rx) = playing(&found, log, domain, size)?;
     if present {
         app.toggle_presenter();
     }
@@ -158,8 +190,13 @@ pub fn run(command: LessonCommand) -> anyhow::Result<ExitCode> {
 
 fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let found = resolve(&args.lesson)?;
-    let (log, _temporary) = open_for_drawing(&found)?;
-    let (mut app, rx) = playing(&found, log, args.size)?;
+    let ForDrawing {
+        log,
+        temporary: _temporary,
+        sample_domain,
+    } = open_for_drawing(&found)?;
+    let domain = sample_domain.as_ref().map(SampleDomain::path);
+    let (mut app, rx) = playing(&found, log, domain, args.size)?;
     let markdown = markdown(&found, |step| draw_step(&mut app, &rx, step, args.size));
     // Written whole to a temporary file beside it, then renamed: a failed
     // export leaves no half a handout.
