@@ -55,30 +55,41 @@ pub fn log_of(found: &Lesson) -> LessonLog {
     }
 }
 
-/// A lesson's log opened for drawing, with the domain file it runs with.
+/// What a lesson's log needs while it is drawn: the copy it may be, the
+/// domain file it runs with.
 struct ForDrawing {
-    log: EventLog,
-    /// The imported copy the log is, if it is one.
-    temporary: Option<TemporaryLog>,
+    /// The imported copy the log is, if it is one: removed when dropped.
+    _temporary: Option<TemporaryLog>,
+    /// The domain file beside a lesson's own log, as the explorer finds it.
+    domain: Option<PathBuf>,
     /// A bundled sample's domain file, written out.
     sample_domain: Option<SampleDomain>,
+}
+
+impl ForDrawing {
+    fn domain(&self) -> Option<&Path> {
+        self.domain
+            .as_deref()
+            .or_else(|| self.sample_domain.as_ref().map(SampleDomain::path))
+    }
 }
 
 /// A pristine copy of the lesson's log for drawing it: a bundled sample is
 /// imported afresh (the cached one may hold a class's commands), with its
 /// domain file; a file is opened read-only.
-fn open_for_drawing(found: &Lesson) -> anyhow::Result<ForDrawing> {
+fn open_for_drawing(found: &Lesson) -> anyhow::Result<(EventLog, ForDrawing)> {
     match log_of(found) {
         LessonLog::Sample(sample) => {
             let (log, temporary) =
                 import_temporary(sample.name, Box::new(sample.jsonl.as_bytes()))?;
             let sample_domain = SampleDomain::temporary(sample)
                 .map_err(|error| anyhow::anyhow!(sample_domain::not_written(sample, &error)))?;
-            Ok(ForDrawing {
-                log,
-                temporary: Some(temporary),
+            let drawing = ForDrawing {
+                _temporary: Some(temporary),
+                domain: None,
                 sample_domain,
-            })
+            };
+            Ok((log, drawing))
         }
         LessonLog::File(path) => {
             let (log, temporary) = match EventLog::open_read_only(&path) {
@@ -92,11 +103,12 @@ fn open_for_drawing(found: &Lesson) -> anyhow::Result<ForDrawing> {
                 }
                 Err(error) => return Err(error.into()),
             };
-            Ok(ForDrawing {
-                log,
-                temporary,
+            let drawing = ForDrawing {
+                _temporary: temporary,
+                domain: super::domain::find(None, &path),
                 sample_domain: None,
-            })
+            };
+            Ok((log, drawing))
         }
     }
 }
@@ -149,13 +161,8 @@ pub fn render_step(
             found.steps.len()
         );
     }
-    let ForDrawing {
-        log,
-        temporary: _temporary,
-        sample_domain,
-    } = open_for_drawing(&found)?;
-    let domain = sample_domain.as_ref().map(SampleDomain::path);
-    let (mut app, rx) = playing(&found, log, domain, size)?;
+    let (log, drawing) = open_for_drawing(&found)?;
+    let (mut app, rx) = playing(&found, log, drawing.domain(), size)?;
     if present {
         app.toggle_presenter();
     }
@@ -190,13 +197,8 @@ pub fn run(command: LessonCommand) -> anyhow::Result<ExitCode> {
 
 fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let found = resolve(&args.lesson)?;
-    let ForDrawing {
-        log,
-        temporary: _temporary,
-        sample_domain,
-    } = open_for_drawing(&found)?;
-    let domain = sample_domain.as_ref().map(SampleDomain::path);
-    let (mut app, rx) = playing(&found, log, domain, args.size)?;
+    let (log, drawing) = open_for_drawing(&found)?;
+    let (mut app, rx) = playing(&found, log, drawing.domain(), args.size)?;
     let markdown = markdown(&found, |step| draw_step(&mut app, &rx, step, args.size));
     // Written whole to a temporary file beside it, then renamed: a failed
     // export leaves no half a handout.
