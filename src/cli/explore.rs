@@ -260,6 +260,11 @@ pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<Exit
         },
         _ => None,
     };
+    // Name what the user asked for, not the file it was imported into.
+    let named = log.clone().or(lesson_file.clone());
+    // Before the log is opened: a domain file named that is not there
+    // leaves the log as it was.
+    let domain = domain_file(options.domain.as_deref(), named.as_deref())?;
     let (opened, temporary, notice, sample_domain) = match (sample, &lesson_file) {
         (Some(sample), _) => {
             let opened = open_sample(sample, options.fresh)?;
@@ -274,12 +279,9 @@ pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<Exit
             (log, temporary, None, None)
         }
     };
-    // Name what the user asked for, not the file it was imported into.
-    let named = log.clone().or(lesson_file);
     // A sample's own domain file unless another is named, as beside its
     // JSONL.
-    let domain = domain_file(options.domain.as_deref(), named.as_deref())?
-        .or_else(|| sample_domain.as_ref().map(|d| d.path().to_path_buf()));
+    let domain = domain.or_else(|| sample_domain.as_ref().map(|d| d.path().to_path_buf()));
     let source = named.clone();
     let title = match (sample, &named, &temporary) {
         (Some(sample), _, _) => Some(format!("the bundled {} sample", sample.name)),
