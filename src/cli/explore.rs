@@ -13,6 +13,7 @@ use eventscope::ingest;
 use eventscope::store::{EventLog, StoreError};
 use eventscope::ui::{self, App, Msg, keymap::Action};
 
+use super::sample_domain::{self, SampleDomain};
 use super::simulate::SimArgs;
 
 /// The bundled sample opened when no log is named.
@@ -54,6 +55,8 @@ pub struct OpenedSample {
     pub temporary: Option<TemporaryLog>,
     /// Why a copy serves, to be said on screen.
     pub notice: Option<String>,
+    /// The sample's domain file, written out, when it has one.
+    pub domain: Option<SampleDomain>,
 }
 
 /// Opens a bundled sample: imported once into the cache `dir` and reused,
@@ -69,10 +72,18 @@ pub fn open_sample_in(
     let notice = match dir.and_then(|dir| cached_sample_in(dir, sample, fresh)) {
         Some(cached) => match EventLog::open(&cached) {
             Ok(log) => {
+                let domain = cached
+                    .parent()
+                    .map_or(Ok(None), |dir| SampleDomain::cached(dir, sample));
+                let (domain, notice) = match domain {
+                    Ok(domain) => (domain, None),
+                    Err(error) => (None, Some(sample_domain::not_written(sample, &error))),
+                };
                 return Ok(OpenedSample {
                     log,
                     temporary: None,
-                    notice: None,
+                    notice,
+                    domain,
                 });
             }
             Err(StoreError::Locked { .. }) => format!(
@@ -90,10 +101,18 @@ pub fn open_sample_in(
         ),
     };
     let (log, temporary) = import_temporary(sample.name, Box::new(sample.jsonl.as_bytes()))?;
+    let (domain, notice) = match SampleDomain::temporary(sample) {
+        Ok(domain) => (domain, notice),
+        Err(error) => (
+            None,
+            format!("{notice}; {}", sample_domain::not_written(sample, &error)),
+        ),
+    };
     Ok(OpenedSample {
         log,
         temporary: Some(temporary),
         notice: Some(notice),
+        domain,
     })
 }
 
@@ -241,25 +260,28 @@ pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<Exit
         },
         _ => None,
     };
-    // Name what the user asked for, not the file it was imported into; a
-    // domain file named that cannot be read stops here, before the log is
-    // opened.
+    // Name what the user asked for, not the file it was imported into.
     let named = log.clone().or(lesson_file.clone());
+    // Before the log is opened: a domain file named that is not there
+    // leaves the log as it was.
     let domain = domain_file(options.domain.as_deref(), named.as_deref())?;
-    let (opened, temporary, notice) = match (sample, &lesson_file) {
+    let (opened, temporary, notice, sample_domain) = match (sample, &lesson_file) {
         (Some(sample), _) => {
             let opened = open_sample(sample, options.fresh)?;
-            (opened.log, opened.temporary, opened.notice)
+            (opened.log, opened.temporary, opened.notice, opened.domain)
         }
         (None, Some(path)) => {
             let (log, temporary) = open(Some(path))?;
-            (log, temporary, None)
+            (log, temporary, None, None)
         }
         (None, None) => {
             let (log, temporary) = open(log.as_deref())?;
-            (log, temporary, None)
+            (log, temporary, None, None)
         }
     };
+    // A sample's own domain file unless another is named, as beside its
+    // JSONL.
+    let domain = domain.or_else(|| sample_domain.as_ref().map(|d| d.path().to_path_buf()));
     let source = named.clone();
     let title = match (sample, &named, &temporary) {
         (Some(sample), _, _) => Some(format!("the bundled {} sample", sample.name)),
@@ -478,6 +500,45 @@ mod tests {
             first.log.last_seq().unwrap(),
             290,
             "the copy is not the cache"
+        );
+    }
+
+    #[test]
+    fn a_sample_s_domain_file_is_written_beside_its_cached_log_and_its_copy() {
+        let library = eventscope::lesson::sample("library").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let first = open_sample_in(Some(dir.path()), library, false).unwrap();
+        let cached = first
+            .domain
+            .as_ref()
+            .expect("the library has a domain file");
+        assert_eq!(cached.path(), dir.path().join("library.domain.toml"));
+        assert_eq!(
+            std::fs::read_to_string(cached.path()).unwrap(),
+            library.domain.unwrap()
+        );
+        // A second explorer works on a copy, with a copy of the domain file
+        // that goes with it.
+        let second = open_sample_in(Some(dir.path()), library, false).unwrap();
+        let copy = second.domain.as_ref().expect("the copy's domain file");
+        let copied = copy.path().to_path_buf();
+        assert_ne!(copied, cached.path());
+        assert_eq!(copied.file_name().unwrap(), "library.domain.toml");
+        assert_eq!(
+            std::fs::read_to_string(&copied).unwrap(),
+            library.domain.unwrap()
+        );
+        drop(second);
+        assert!(!copied.exists(), "removed with the copy");
+        assert!(
+            first.domain.unwrap().path().exists(),
+            "the cached one stays"
+        );
+        assert!(
+            open_sample_in(Some(dir.path()), retail(), false)
+                .unwrap()
+                .domain
+                .is_none()
         );
     }
 

@@ -15,6 +15,7 @@ use eventscope::store::EventLog;
 use eventscope::ui::{self, App, Msg};
 
 use super::explore::{TemporaryLog, import_temporary, parse_size};
+use super::sample_domain::{self, SampleDomain};
 
 /// The lesson `arg` names: a lesson file (a path that exists, or one
 /// ending in `.toml`), else a bundled lesson's name.
@@ -54,27 +55,61 @@ pub fn log_of(found: &Lesson) -> LessonLog {
     }
 }
 
+/// What a lesson's log needs while it is drawn: the copy it may be, the
+/// domain file it runs with.
+struct ForDrawing {
+    /// The imported copy the log is, if it is one: removed when dropped.
+    _temporary: Option<TemporaryLog>,
+    /// The domain file beside a lesson's own log, as the explorer finds it.
+    domain: Option<PathBuf>,
+    /// A bundled sample's domain file, written out.
+    sample_domain: Option<SampleDomain>,
+}
+
+impl ForDrawing {
+    fn domain(&self) -> Option<&Path> {
+        self.domain
+            .as_deref()
+            .or_else(|| self.sample_domain.as_ref().map(SampleDomain::path))
+    }
+}
+
 /// A pristine copy of the lesson's log for drawing it: a bundled sample is
-/// imported afresh (the cached one may hold a class's commands); a file is
-/// opened read-only.
-fn open_for_drawing(found: &Lesson) -> anyhow::Result<(EventLog, Option<TemporaryLog>)> {
+/// imported afresh (the cached one may hold a class's commands), with its
+/// domain file; a file is opened read-only.
+fn open_for_drawing(found: &Lesson) -> anyhow::Result<(EventLog, ForDrawing)> {
     match log_of(found) {
         LessonLog::Sample(sample) => {
             let (log, temporary) =
                 import_temporary(sample.name, Box::new(sample.jsonl.as_bytes()))?;
-            Ok((log, Some(temporary)))
+            let sample_domain = SampleDomain::temporary(sample)
+                .map_err(|error| anyhow::anyhow!(sample_domain::not_written(sample, &error)))?;
+            let drawing = ForDrawing {
+                _temporary: Some(temporary),
+                domain: None,
+                sample_domain,
+            };
+            Ok((log, drawing))
         }
-        LessonLog::File(path) => match EventLog::open_read_only(&path) {
-            Ok(log) => Ok((log, None)),
-            Err(eventscope::store::StoreError::NotALog { .. }) => {
-                let file = std::fs::File::open(&path)
-                    .with_context(|| format!("cannot read {}", path.display()))?;
-                let text = std::io::BufReader::new(file);
-                let (log, temporary) = import_temporary("lesson", Box::new(text))?;
-                Ok((log, Some(temporary)))
-            }
-            Err(error) => Err(error.into()),
-        },
+        LessonLog::File(path) => {
+            let (log, temporary) = match EventLog::open_read_only(&path) {
+                Ok(log) => (log, None),
+                Err(eventscope::store::StoreError::NotALog { .. }) => {
+                    let file = std::fs::File::open(&path)
+                        .with_context(|| format!("cannot read {}", path.display()))?;
+                    let text = std::io::BufReader::new(file);
+                    let (log, temporary) = import_temporary("lesson", Box::new(text))?;
+                    (log, Some(temporary))
+                }
+                Err(error) => return Err(error.into()),
+            };
+            let drawing = ForDrawing {
+                _temporary: temporary,
+                domain: super::domain::find(None, &path),
+                sample_domain: None,
+            };
+            Ok((log, drawing))
+        }
     }
 }
 
@@ -82,10 +117,14 @@ fn open_for_drawing(found: &Lesson) -> anyhow::Result<(EventLog, Option<Temporar
 fn playing(
     found: &Lesson,
     log: EventLog,
+    domain: Option<&Path>,
     size: (u16, u16),
 ) -> anyhow::Result<(App, Receiver<Msg>)> {
     let (tx, rx) = mpsc::channel();
     let mut app = App::new(Arc::new(log), tx);
+    if let Some(domain) = domain {
+        app.use_domain_file(domain);
+    }
     match log_of(found) {
         LessonLog::Sample(sample) => {
             app.set_sample(sample.name);
@@ -122,8 +161,8 @@ pub fn render_step(
             found.steps.len()
         );
     }
-    let (log, _temporary) = open_for_drawing(&found)?;
-    let (mut app, rx) = playing(&found, log, size)?;
+    let (log, drawing) = open_for_drawing(&found)?;
+    let (mut app, rx) = playing(&found, log, drawing.domain(), size)?;
     if present {
         app.toggle_presenter();
     }
@@ -158,8 +197,8 @@ pub fn run(command: LessonCommand) -> anyhow::Result<ExitCode> {
 
 fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
     let found = resolve(&args.lesson)?;
-    let (log, _temporary) = open_for_drawing(&found)?;
-    let (mut app, rx) = playing(&found, log, args.size)?;
+    let (log, drawing) = open_for_drawing(&found)?;
+    let (mut app, rx) = playing(&found, log, drawing.domain(), args.size)?;
     let markdown = markdown(&found, |step| draw_step(&mut app, &rx, step, args.size));
     // Written whole to a temporary file beside it, then renamed: a failed
     // export leaves no half a handout.

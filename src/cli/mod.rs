@@ -17,6 +17,7 @@ mod lesson;
 pub mod output;
 mod progress;
 mod replay;
+mod sample_domain;
 mod simulate;
 mod simulate_mapping;
 mod verify;

@@ -1,11 +1,13 @@
 //! The lessons and sample logs that ship inside the binary, so that
 //! `eventscope --lesson NAME` works from any directory.
 
-/// A bundled sample log: its name (what a lesson's `log` says) and text.
+/// A bundled sample log: its name (what a lesson's `log` says) and text,
+/// and the text of the domain file beside it, if it has one.
 #[derive(Clone, Copy, Debug)]
 pub struct Sample {
     pub name: &'static str,
     pub jsonl: &'static str,
+    pub domain: Option<&'static str>,
 }
 
 /// The bundled samples.
@@ -13,14 +15,17 @@ pub const SAMPLES: [Sample; 3] = [
     Sample {
         name: "retail",
         jsonl: include_str!("../../sample-data/retail.jsonl"),
+        domain: None,
     },
     Sample {
         name: "bank",
         jsonl: include_str!("../../sample-data/bank.jsonl"),
+        domain: Some(include_str!("../../sample-data/bank.domain.toml")),
     },
     Sample {
         name: "library",
         jsonl: include_str!("../../sample-data/library.jsonl"),
+        domain: Some(include_str!("../../sample-data/library.domain.toml")),
     },
 ];
 

@@ -93,8 +93,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
     match app.view {
         View::Log => views::log::render_list(app, frame, pane),
         View::Projections => views::projections::render_tree(app, frame, pane),
-        View::Cqrs => views::cqrs::render(app, frame, pane),
-        View::Flows => views::flows::render(app, frame, pane),
+        View::Cqrs => views::cqrs::render::render_presented(app, frame, pane),
+        View::Flows => views::flows::present::render_presented(app, frame, pane),
     }
     let mut keys = vec![("P", "presenter off")];
     if app.lessons.is_playing() {

@@ -98,3 +98,68 @@ fn a_lesson_of_your_own_runs_on_the_log_beside_it() {
     assert!(screen.contains("Balances · step 1 of 1"), "{screen}");
     assert!(screen.contains("balances at #2"), "{screen}");
 }
+
+#[test]
+fn a_lesson_on_a_bundled_sample_runs_with_the_sample_s_domain_file() {
+    // The library sample's jq projections come from its domain file, as
+    // when the sample's JSONL is opened beside it.
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("loans.toml");
+    std::fs::write(
+        &path,
+        "title = \"Loans\"\nlog = \"library\"\n\n[[step]]\ntitle = \"Out on loan\"\nnarration = \"Who has each book.\"\nscene = { view = \"projections\", seq = 13, projection = \"on-loan\" }\n",
+    )
+    .unwrap();
+    let output = crate::support::binary()
+        .current_dir(dir.path())
+        .args([
+            "render",
+            "--lesson",
+            s(&path),
+            "--step",
+            "1",
+            "--size",
+            "100x30",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let screen = stdout(&output);
+    assert!(screen.contains("Loans · step 1 of 1"), "{screen}");
+    assert!(screen.contains("on-loan (jq) at #13"), "{screen}");
+    // The state after two loans: book-1 with member-1, book-4 with member-2.
+    assert!(screen.contains("book-1"), "{screen}");
+    assert!(screen.contains("book-4"), "{screen}");
+    assert!(screen.contains("member-2"), "{screen}");
+}
+
+#[test]
+fn a_lesson_of_your_own_runs_with_the_domain_file_beside_its_log() {
+    let dir = tempfile::tempdir().unwrap();
+    for file in ["library.jsonl", "library.domain.toml"] {
+        std::fs::copy(crate::support::sample(file), dir.path().join(file)).unwrap();
+    }
+    let path = dir.path().join("loans.toml");
+    std::fs::write(
+        &path,
+        "title = \"Loans\"\nlog = \"library.jsonl\"\n\n[[step]]\ntitle = \"Out on loan\"\nnarration = \"Who has each book.\"\nscene = { view = \"projections\", seq = 13, projection = \"on-loan\" }\n",
+    )
+    .unwrap();
+    let output = crate::support::binary()
+        .current_dir(std::env::temp_dir())
+        .args([
+            "render",
+            "--lesson",
+            s(&path),
+            "--step",
+            "1",
+            "--size",
+            "100x30",
+        ])
+        .output()
+        .unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    let screen = stdout(&output);
+    assert!(screen.contains("on-loan (jq) at #13"), "{screen}");
+    assert!(screen.contains("member-2"), "{screen}");
+}

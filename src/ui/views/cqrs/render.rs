@@ -53,6 +53,36 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
 }
 
 fn render_command(app: &App, frame: &mut Frame, area: Rect) {
+    let (title, input, hint) = command_lines(app, area.width);
+    frame.render_widget(
+        Paragraph::new(vec![input, hint]).block(pane(title, app.editing_command())),
+        area,
+    );
+}
+
+/// Presenter mode: the command line and what became of the last command
+/// (its events, or the rule's reason, or the conflict) in one pane, since
+/// that is what a room watches; the read models and the write model stay
+/// on the usual screen.
+pub fn render_presented(app: &App, frame: &mut Frame, area: Rect) {
+    let (title, input, hint) = command_lines(app, area.width);
+    let mut lines = vec![input, hint, Line::raw("")];
+    lines.extend(outcome_lines(app, area.width.saturating_sub(2) as usize));
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(pane(title, app.editing_command()))
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+    if app.editing_command() {
+        let [command, below] =
+            Layout::vertical([Constraint::Length(4), Constraint::Fill(1)]).areas(area);
+        render_completions(app, frame, command, below);
+    }
+}
+
+/// The command pane's title, its input line and the hint under it.
+fn command_lines(app: &App, width: u16) -> (String, Line<'static>, Line<'static>) {
     let t = theme();
     let state = app.cqrs();
     let editing = app.editing_command();
@@ -69,7 +99,7 @@ fn render_command(app: &App, frame: &mut Frame, area: Rect) {
         (None, None) => format!(" Command · policies {policies} (p) "),
     };
     let input = if editing {
-        line_input::line(&state.input, (area.width as usize).saturating_sub(4))
+        line_input::line(&state.input, (width as usize).saturating_sub(4))
     } else if !state.input.is_empty() {
         Line::from(vec![
             Span::styled("> ", t.prompt),
@@ -81,11 +111,7 @@ fn render_command(app: &App, frame: &mut Frame, area: Rect) {
             t.muted,
         ))
     };
-    let hint = hint_line(app);
-    frame.render_widget(
-        Paragraph::new(vec![input, hint]).block(pane(title, editing)),
-        area,
-    );
+    (title, input, hint_line(app))
 }
 
 /// Under the command line: the parse error of the text just sent, else
@@ -228,9 +254,20 @@ fn write_model_lines(view: &WriteModelView, width: usize) -> Vec<Line<'static>> 
 }
 
 fn render_decision(app: &App, frame: &mut Frame, area: Rect) {
+    let lines = outcome_lines(app, area.width.saturating_sub(2) as usize);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(pane(" Decision ".into(), false))
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+/// What became of the last command, or how to send one.
+fn outcome_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let t = theme();
     let state = app.cqrs();
-    let lines = match &state.outcome {
+    match &state.outcome {
         None => vec![
             Line::from(Span::styled("No command sent yet.", t.title)),
             Line::from(Span::styled(
@@ -256,16 +293,8 @@ fn render_decision(app: &App, frame: &mut Frame, area: Rect) {
             )),
             Line::from(Span::styled("nothing was written", t.muted)),
         ],
-        Some(Outcome::Handled(handled)) => {
-            decision_lines(handled, area.width.saturating_sub(2) as usize)
-        }
-    };
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(pane(" Decision ".into(), false))
-            .wrap(Wrap { trim: false }),
-        area,
-    );
+        Some(Outcome::Handled(handled)) => decision_lines(handled, width),
+    }
 }
 
 fn decision_lines(handled: &Handled, width: usize) -> Vec<Line<'static>> {

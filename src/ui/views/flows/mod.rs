@@ -31,7 +31,8 @@
 //! clock (over any event source); `work` restarts it on a worker, answering
 //! with `msg`; `notes` are the texts that explain what to notice; `mapping`
 //! finds the mappings to offer; `render` draws the mapping, lanes, metrics
-//! and entity.
+//! and entity; `present` draws the two lanes side by side for presenter
+//! mode.
 //!
 //! May touch: the log (read only), the job spawner (a restart runs on a
 //! worker), the notice line.
@@ -39,6 +40,7 @@
 pub mod mapping;
 pub mod msg;
 pub mod notes;
+pub mod present;
 pub mod render;
 pub mod run;
 pub mod state;

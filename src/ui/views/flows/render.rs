@@ -21,7 +21,7 @@ use crate::ui::widgets::bars::{bar, duration, grouped};
 use crate::ui::widgets::{cells, fit, lane};
 
 /// Width of a lane's left label (` Source DOWN `).
-const LANE_LABEL: u16 = 13;
+pub(super) const LANE_LABEL: u16 = 13;
 /// Width of the label column of the metrics.
 const METRIC_LABEL: usize = 16;
 /// Width of the label column of the customer comparison.
@@ -286,11 +286,11 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
 }
 
 /// `text` padded with spaces, or cut, to `width` cells.
-fn pad(text: &str, width: u16) -> String {
+pub(super) fn pad(text: &str, width: u16) -> String {
     format!("{:<w$}", fit(text, width as usize), w = width as usize)
 }
 
-fn lane_line(
+pub(super) fn lane_line(
     left: Span<'static>,
     track: Line<'static>,
     right: String,
@@ -441,7 +441,7 @@ fn place(address: &str) -> Cow<'_, str> {
 
 /// How a consumer's view compares with the source's truth.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Agreement {
+pub(super) enum Agreement {
     Same,
     /// An older version: it has not caught up yet.
     Stale,
@@ -450,7 +450,7 @@ enum Agreement {
     Unknown,
 }
 
-fn agreement(truth: Option<&EntityView>, view: Option<&EntityView>) -> Agreement {
+pub(super) fn agreement(truth: Option<&EntityView>, view: Option<&EntityView>) -> Agreement {
     let known = view.filter(|v| v.version > 0);
     match (truth, known) {
         // Not knowing what the source has is lagging behind it.
@@ -467,7 +467,7 @@ fn agreement(truth: Option<&EntityView>, view: Option<&EntityView>) -> Agreement
     }
 }
 
-fn view_cell(
+pub(super) fn view_cell(
     view: Option<&EntityView>,
     agreement: Option<Agreement>,
     width: usize,
@@ -609,7 +609,7 @@ fn key_of(action: Action) -> String {
 
 /// The parameters of the run, each after the key that changes it, for the
 /// bottom border.
-fn params_line(flows: &FlowsState) -> Line<'static> {
+pub(super) fn params_line(flows: &FlowsState) -> Line<'static> {
     let t = theme();
     let params = flows.params();
     let outages: Vec<String> = params
