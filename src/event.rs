@@ -134,26 +134,46 @@ impl NewEvent {
 
 /// The id the store gives an event that arrived without one.
 pub fn derived_id(stream: &str, version: u64) -> String {
-    // Built by hand rather than with `format!`: every event read from the
-    // log without an id of its own gets one, so this is on every scan.
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = version;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    let mut id = String::with_capacity(stream.len() + 1 + digits.len() - at);
+    let digits = VersionDigits::of(version);
+    let digits = digits.as_bytes();
+    let mut id = String::with_capacity(stream.len() + 1 + digits.len());
     id.push_str(stream);
     id.push('/');
-    for &digit in &digits[at..] {
+    for &digit in digits {
         id.push(char::from(digit));
     }
     id
+}
+
+/// A version's decimal digits, written by hand into a buffer on the stack
+/// rather than with `format!`: every event read from the log without an
+/// id of its own gets a derived id (and the id index a key of one), so
+/// this is on every scan.
+pub(crate) struct VersionDigits {
+    buffer: [u8; 20],
+    start: usize,
+}
+
+impl VersionDigits {
+    pub(crate) fn of(version: u64) -> VersionDigits {
+        let mut buffer = [0u8; 20];
+        let mut start = buffer.len();
+        let mut rest = version;
+        loop {
+            start -= 1;
+            buffer[start] = b'0' + (rest % 10) as u8;
+            rest /= 10;
+            if rest == 0 {
+                break;
+            }
+        }
+        VersionDigits { buffer, start }
+    }
+
+    /// ASCII digits, most significant first.
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.buffer[self.start..]
+    }
 }
 
 /// Validated, compact JSON text.

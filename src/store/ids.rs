@@ -137,18 +137,8 @@ fn damaged() -> super::StoreError {
 /// The id index's key for a derived id `<stream>/<version>`, without
 /// building the string.
 pub fn derived_key(stream: &str, version: u64) -> u64 {
-    let mut digits = [0u8; 20];
-    let mut at = digits.len();
-    let mut rest = version;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    super::checked::id_key_of(&[stream.as_bytes(), b"/", &digits[at..]])
+    let digits = crate::event::VersionDigits::of(version);
+    super::checked::id_key_of(&[stream.as_bytes(), b"/", digits.as_bytes()])
 }
 
 /// Whether `new`, met again, is the event `stored`: a re-import of it.

@@ -2,6 +2,8 @@
 //! written with Message DB's own `write_message`, imported and followed,
 //! and checked event by event against the store.
 
+use std::path::Path;
+use std::process::Output;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -91,6 +93,15 @@ fn assert_log_equals_store(server: &Postgres, log: &EventLog) {
     }
 }
 
+fn import(from: &str, db: &Path) -> Output {
+    eventscope(&["import", from, "--db", s(db)])
+}
+
+fn assert_stderr_has(output: &Output, wanted: &[&str]) {
+    let error = stderr(output);
+    assert!(wanted.iter().all(|w| error.contains(w)), "{error}");
+}
+
 fn wait_for(what: &str, mut condition: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !condition() {
@@ -113,13 +124,9 @@ fn an_import_copies_every_message_as_the_store_holds_it() {
     write_concurrently(&server, 4, 60, "a");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("copy.redb");
-    let output = eventscope(&["import", &server.url(DATABASE), "--db", s(&db)]);
+    let output = import(&server.url(DATABASE), &db);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("copied 240 messages"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, &["copied 240 messages"]);
     let log = EventLog::open_read_only(&db).unwrap();
     assert_log_equals_store(&server, &log);
     // The flows link up: a stream's second event names its first as cause.
@@ -134,25 +141,13 @@ fn a_later_import_continues_where_the_log_stopped() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("copy.redb");
     let url = server.url(DATABASE);
-    assert!(
-        eventscope(&["import", &url, "--db", s(&db)])
-            .status
-            .success()
-    );
+    assert!(import(&url, &db).status.success());
     write_concurrently(&server, 2, 15, "b");
-    let output = eventscope(&["import", &url, "--db", s(&db)]);
+    let output = import(&url, &db);
     assert!(output.status.success(), "{}", stderr(&output));
-    assert!(
-        stderr(&output).contains("copied 30 messages") && stderr(&output).contains("seq 41..70"),
-        "{}",
-        stderr(&output)
-    );
-    let output = eventscope(&["import", &url, "--db", s(&db)]);
-    assert!(
-        stderr(&output).contains("copied no messages"),
-        "{}",
-        stderr(&output)
-    );
+    assert_stderr_has(&output, &["copied 30 messages", "seq 41..70"]);
+    let output = import(&url, &db);
+    assert_stderr_has(&output, &["copied no messages"]);
     assert_log_equals_store(&server, &EventLog::open_read_only(&db).unwrap());
 }
 
@@ -163,21 +158,18 @@ fn an_import_refuses_another_store_and_leaves_the_log_as_it_was() {
     server.install_message_db_into("other_store");
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("copy.redb");
-    assert!(
-        eventscope(&["import", &server.url(DATABASE), "--db", s(&db)])
-            .status
-            .success()
-    );
+    assert!(import(&server.url(DATABASE), &db).status.success());
     let before = std::fs::read(&db).unwrap();
 
-    let output = eventscope(&["import", &server.url("other_store"), "--db", s(&db)]);
+    let output = import(&server.url("other_store"), &db);
     assert_eq!(output.status.code(), Some(1));
-    let error = stderr(&output);
-    assert!(
-        error.contains("database message_store")
-            && error.contains("database other_store")
-            && error.contains("import into a new log"),
-        "{error}"
+    assert_stderr_has(
+        &output,
+        &[
+            "database message_store",
+            "database other_store",
+            "import into a new log",
+        ],
     );
     assert_eq!(std::fs::read(&db).unwrap(), before, "byte for byte");
 
@@ -186,29 +178,20 @@ fn an_import_refuses_another_store_and_leaves_the_log_as_it_was() {
     client.batch_execute("DELETE FROM messages").unwrap();
     drop(client);
     write_concurrently(&server, 1, 8, "b");
-    let output = eventscope(&["import", &server.url(DATABASE), "--db", s(&db)]);
+    let output = import(&server.url(DATABASE), &db);
     assert_eq!(output.status.code(), Some(1));
-    assert!(
-        stderr(&output).contains("no longer holds the message at global position 5"),
-        "{}",
-        stderr(&output)
+    assert_stderr_has(
+        &output,
+        &["no longer holds the message at global position 5"],
     );
     assert_eq!(std::fs::read(&db).unwrap(), before, "byte for byte");
 
     // A log of other events is not continued from a server.
     let other = dir.path().join("other.redb");
     let sample = crate::support::sample("retail.jsonl");
-    assert!(
-        eventscope(&["import", s(&sample), "--db", s(&other)])
-            .status
-            .success()
-    );
-    let output = eventscope(&["import", &server.url(DATABASE), "--db", s(&other)]);
-    assert!(
-        stderr(&output).contains("not copied from a Message DB"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(import(s(&sample), &other).status.success());
+    let output = import(&server.url(DATABASE), &other);
+    assert_stderr_has(&output, &["not copied from a Message DB"]);
 }
 
 #[test]
@@ -311,16 +294,23 @@ impl Drop for Follower {
     }
 }
 
-#[test]
-fn following_while_writers_write_ends_with_the_log_equal_to_the_store() {
-    let server = Postgres::start();
-    write_concurrently(&server, 2, 10, "a");
+/// Imports the store into a new log, then follows it from there; the
+/// directory holds the log and must outlive the follower.
+fn copy_then_follow(server: &Postgres) -> (tempfile::TempDir, Arc<EventLog>, Follower) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("copy.redb");
     let url = server.url(DATABASE);
     message_db::copy(&Server::parse(&url).unwrap(), &db, |_| {}).unwrap();
     let log = Arc::new(EventLog::open(&db).unwrap());
     let follower = Follower::start(&url, log.clone());
+    (dir, log, follower)
+}
+
+#[test]
+fn following_while_writers_write_ends_with_the_log_equal_to_the_store() {
+    let server = Postgres::start();
+    write_concurrently(&server, 2, 10, "a");
+    let (_dir, log, follower) = copy_then_follow(&server);
     write_concurrently(&server, 4, 50, "b");
     let expected = store_count(&server);
     wait_for("the follower to copy every message", || {
@@ -334,12 +324,7 @@ fn following_while_writers_write_ends_with_the_log_equal_to_the_store() {
 fn following_retries_while_the_server_is_down_then_catches_up() {
     let server = Postgres::start();
     write_concurrently(&server, 1, 5, "a");
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("copy.redb");
-    let url = server.url(DATABASE);
-    message_db::copy(&Server::parse(&url).unwrap(), &db, |_| {}).unwrap();
-    let log = Arc::new(EventLog::open(&db).unwrap());
-    let follower = Follower::start(&url, log.clone());
+    let (_dir, log, follower) = copy_then_follow(&server);
     wait_for("the follower to catch up", || {
         follower.saw(|e| *e == CopyEvent::CaughtUp)
     });

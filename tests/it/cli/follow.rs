@@ -8,7 +8,7 @@ use std::time::Duration;
 use eventscope::store::EventLog;
 use serde_json::Value;
 
-use crate::support::{binary, s, stderr};
+use crate::support::{binary, s, spawn, stderr};
 
 /// `follow` running with its printed lines arriving on a channel.
 struct Following {
@@ -18,14 +18,14 @@ struct Following {
 
 impl Following {
     fn start(args: &[&str]) -> Following {
-        let mut child = binary()
-            .arg("follow")
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        Following::with_stdin(args, Stdio::null())
+    }
+
+    /// `follow args` reading `stdin`; its lines go to the channel.
+    fn with_stdin(args: &[&str], stdin: Stdio) -> Following {
+        let mut all = vec!["follow"];
+        all.extend_from_slice(args);
+        let mut child = spawn(&all, stdin);
         let stdout = child.stdout.take().unwrap();
         let (tx, lines) = mpsc::channel();
         std::thread::spawn(move || {
@@ -131,13 +131,7 @@ fn kcat_records_on_standard_input_are_kept_in_a_log() {
         r#"{"topic":"orders","partition":0,"offset":1,"tstype":"create","ts":1700000001000,"broker":1,"key":"order-1","payload":"{\"type\":\"OrderPaid\",\"data\":{}}"}"#,
     ];
     for round in 0..2 {
-        let mut child = binary()
-            .args(["follow", "-", "--db", s(&db)])
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
+        let mut child = spawn(&["follow", "-", "--db", s(&db)], Stdio::piped());
         let mut stdin = child.stdin.take().unwrap();
         // The last record without its line end: the input's end ends it.
         stdin
@@ -199,25 +193,8 @@ fn a_bad_line_stops_with_its_line_named() {
 /// the pipe closes.
 #[test]
 fn records_on_a_pipe_that_stays_open_are_printed_as_they_come() {
-    let mut child = binary()
-        .args(["follow", "-", "--print"])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let (tx, lines) = mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(stdout).lines() {
-            let Ok(line) = line else { break };
-            if tx.send(line).is_err() {
-                break;
-            }
-        }
-    });
-    let mut following = Following { child, lines };
+    let mut following = Following::with_stdin(&["-", "--print"], Stdio::piped());
+    let mut stdin = following.child.stdin.take().unwrap();
     for n in 1..=2 {
         stdin
             .write_all(format!("{}\n", event("pipe-1", n)).as_bytes())

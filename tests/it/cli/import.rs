@@ -27,13 +27,7 @@ fn wait_within(child: &mut Child, limit: Duration, what: &str) -> ExitStatus {
 
 /// Runs eventscope with `args`, failing the test if it takes over a minute.
 fn run_within_a_minute(args: &[&str]) -> Output {
-    let mut child = binary()
-        .args(args)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = spawn(args, Stdio::null());
     // Output is small; a child that wrote much would block on the pipe.
     let status = wait_within(&mut child, Duration::from_secs(60), &args.join(" "));
     let mut output = child.wait_with_output().unwrap();

@@ -3,19 +3,19 @@
 use super::fixture::*;
 use crate::support::*;
 
+/// `replay <the retail sample> <args>`, its JSON.
+fn replay_retail(args: &[&str]) -> serde_json::Value {
+    let f = Fixture::new();
+    let db = f.retail();
+    let mut all = vec!["replay", s(&db)];
+    all.extend_from_slice(args);
+    json_of(&eventscope(&all))
+}
+
 /// Ada Lovelace moves London -> Manchester (seq 78) -> Edinburgh (seq 217).
 #[test]
 fn skipping_the_second_move_leaves_her_in_manchester() {
-    let f = Fixture::new();
-    let db = f.retail();
-    let out = json_of(&eventscope(&[
-        "replay",
-        s(&db),
-        "-p",
-        "customers",
-        "--skip",
-        "217",
-    ]));
+    let out = replay_retail(&["-p", "customers", "--skip", "217"]);
     let customers = &out["customers"];
     assert_eq!(
         customers["state"]["customer-1"]["address"]["city"],
@@ -34,11 +34,7 @@ fn skipping_the_second_move_leaves_her_in_manchester() {
 
 #[test]
 fn skipping_a_stream_removes_it_and_a_type_everywhere() {
-    let f = Fixture::new();
-    let db = f.retail();
-    let out = json_of(&eventscope(&[
-        "replay",
-        s(&db),
+    let out = replay_retail(&[
         "-p",
         "customers",
         "-p",
@@ -47,7 +43,7 @@ fn skipping_a_stream_removes_it_and_a_type_everywhere() {
         "stream:customer-1,type:CustomerEmailChanged",
         "--at",
         "250",
-    ]));
+    ]);
     assert!(out["customers"]["state"].get("customer-1").is_none());
     assert!(
         out["customers"]["changes"]

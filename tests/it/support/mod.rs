@@ -5,7 +5,7 @@ pub mod git_repo;
 pub mod postgres;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 
 pub fn binary() -> Command {
     Command::new(env!("CARGO_BIN_EXE_eventscope"))
@@ -13,6 +13,17 @@ pub fn binary() -> Command {
 
 pub fn eventscope(args: &[&str]) -> Output {
     binary().args(args).output().expect("the binary runs")
+}
+
+/// The binary started with `args`, its stdout and stderr piped back.
+pub fn spawn(args: &[&str], stdin: Stdio) -> Child {
+    binary()
+        .args(args)
+        .stdin(stdin)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary starts")
 }
 
 pub fn stderr(output: &Output) -> String {

@@ -188,16 +188,21 @@ impl Postgres {
         );
     }
 
-    fn run_as(&self, program: &str, args: &[&str]) {
-        let program = self.bin.join(program);
-        let mut command = match &self.as_user {
+    /// `program` as the server's user (`runuser` when the tests run as root).
+    fn command_as(&self, program: &Path) -> Command {
+        match &self.as_user {
             Some(user) => {
                 let mut command = Command::new("runuser");
-                command.arg("-u").arg(user).arg("--").arg(&program);
+                command.arg("-u").arg(user).arg("--").arg(program);
                 command
             }
-            None => Command::new(&program),
-        };
+            None => Command::new(program),
+        }
+    }
+
+    fn run_as(&self, program: &str, args: &[&str]) {
+        let program = self.bin.join(program);
+        let mut command = self.command_as(&program);
         command.args(args).stdin(Stdio::null());
         run(&mut command, &program.display().to_string());
     }
@@ -208,14 +213,7 @@ impl Drop for Postgres {
         let data = self.data();
         let program = self.bin.join("pg_ctl");
         let args = ["-D", s(&data), "-m", "immediate", "stop"];
-        let mut command = match &self.as_user {
-            Some(user) => {
-                let mut command = Command::new("runuser");
-                command.arg("-u").arg(user).arg("--").arg(&program);
-                command
-            }
-            None => Command::new(&program),
-        };
+        let mut command = self.command_as(&program);
         let _ = command
             .args(args)
             .stdout(Stdio::null())

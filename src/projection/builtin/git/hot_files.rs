@@ -5,9 +5,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::{FileStep, file_step, snapshot_error};
+use super::{FILE_EVENTS, FileStep, file_step, snapshot_error};
 use crate::event::Event;
-use crate::git::{FILE_ADDED, FILE_CHANGED, FILE_DELETED, FILE_RENAMED};
 use crate::projection::builtin::owned;
 use crate::projection::traits::{Projection, ProjectionError};
 
@@ -40,12 +39,7 @@ impl Projection for GitHotFiles {
     }
 
     fn event_types(&self) -> Option<Vec<String>> {
-        Some(owned(&[
-            FILE_ADDED,
-            FILE_CHANGED,
-            FILE_DELETED,
-            FILE_RENAMED,
-        ]))
+        Some(owned(&FILE_EVENTS))
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {

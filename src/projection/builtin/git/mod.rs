@@ -43,6 +43,9 @@ enum FileStep {
     Moved(FilePayload),
 }
 
+/// The event types `file_step` reads, for the projections built on it.
+const FILE_EVENTS: [&str; 4] = [FILE_ADDED, FILE_CHANGED, FILE_DELETED, FILE_RENAMED];
+
 fn file_step(event: &Event) -> Result<Option<FileStep>, ProjectionError> {
     let read = || read_payload::<FilePayload>(event, "git file event");
     Ok(Some(match &*event.event_type {

@@ -7,9 +7,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::{FileStep, file_step, snapshot_error};
+use super::{FILE_EVENTS, FileStep, file_step, snapshot_error};
 use crate::event::Event;
-use crate::git::{FILE_ADDED, FILE_CHANGED, FILE_DELETED, FILE_RENAMED};
 use crate::projection::builtin::owned;
 use crate::projection::path::Path;
 use crate::projection::traits::{Projection, ProjectionError};
@@ -45,12 +44,7 @@ impl Projection for GitTree {
     }
 
     fn event_types(&self) -> Option<Vec<String>> {
-        Some(owned(&[
-            FILE_ADDED,
-            FILE_CHANGED,
-            FILE_DELETED,
-            FILE_RENAMED,
-        ]))
+        Some(owned(&FILE_EVENTS))
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {

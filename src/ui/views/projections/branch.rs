@@ -18,6 +18,7 @@ use crate::store::EventLog;
 use crate::ui::app::App;
 use crate::ui::ctx::Ctx;
 use crate::ui::theme::theme;
+use crate::ui::views::projections::diff_lines::diff_lines;
 use crate::ui::views::projections::state::ProjectionsState;
 use crate::ui::widgets;
 
@@ -197,30 +198,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> bool {
             t.error
         },
     ))];
-    match &panel.changes {
-        Err(problem) => lines.push(Line::from(Span::styled(
-            printable(problem).into_owned(),
-            t.error,
-        ))),
-        Ok(changes) if changes.is_empty() => lines.push(Line::from(Span::styled(
-            "the projection is as in the real history",
-            t.muted,
-        ))),
-        Ok(changes) => {
-            lines.push(Line::from(Span::styled("real -> branch:", t.muted)));
-            lines.extend(changes.iter().map(|change| {
-                let style = match change {
-                    Change::Added { .. } => t.added,
-                    Change::Removed { .. } => t.removed,
-                    Change::Changed { .. } => t.changed,
-                };
-                Line::from(Span::styled(
-                    printable(&change.to_string()).into_owned(),
-                    style,
-                ))
-            }));
-        }
-    }
+    lines.extend(diff_lines(
+        panel.changes.as_deref().map_err(String::as_str),
+        "the projection is as in the real history",
+        "real -> branch:",
+    ));
     lines.push(Line::from(Span::styled(
         "B another command · E export it as a test case · U leave",
         t.muted,

@@ -24,6 +24,7 @@
 //! the notice line.
 
 pub mod branch;
+pub mod diff_lines;
 pub mod layout;
 pub mod lazy_state;
 pub mod lesson;

@@ -17,6 +17,7 @@ use crate::store::EventLog;
 use crate::ui::app::App;
 use crate::ui::ctx::Ctx;
 use crate::ui::theme::theme;
+use crate::ui::views::projections::diff_lines::diff_lines;
 use crate::ui::views::projections::state::ProjectionsState;
 use crate::ui::widgets;
 
@@ -129,30 +130,14 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) -> bool {
         Span::styled("skip ", t.muted),
         Span::styled(printable(&panel.skip.to_string()).into_owned(), t.warning),
     ])];
-    match result {
-        Err(problem) => lines.push(Line::from(Span::styled(
-            printable(problem).into_owned(),
-            t.error,
-        ))),
-        Ok(view) if view.changes.is_empty() => lines.push(Line::from(Span::styled(
-            "the same as the real state",
-            t.muted,
-        ))),
-        Ok(view) => {
-            lines.push(Line::from(Span::styled("real -> without them:", t.muted)));
-            lines.extend(view.changes.iter().map(|change| {
-                let style = match change {
-                    Change::Added { .. } => t.added,
-                    Change::Removed { .. } => t.removed,
-                    Change::Changed { .. } => t.changed,
-                };
-                Line::from(Span::styled(
-                    printable(&change.to_string()).into_owned(),
-                    style,
-                ))
-            }));
-        }
-    }
+    lines.extend(diff_lines(
+        result
+            .as_ref()
+            .map(|view| view.changes.as_slice())
+            .map_err(String::as_str),
+        "the same as the real state",
+        "real -> without them:",
+    ));
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
