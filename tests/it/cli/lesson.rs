@@ -104,27 +104,7 @@ fn a_lesson_on_a_bundled_sample_runs_with_the_sample_s_domain_file() {
     // The library sample's jq projections come from its domain file, as
     // when the sample's JSONL is opened beside it.
     let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("loans.toml");
-    std::fs::write(
-        &path,
-        "title = \"Loans\"\nlog = \"library\"\n\n[[step]]\ntitle = \"Out on loan\"\nnarration = \"Who has each book.\"\nscene = { view = \"projections\", seq = 13, projection = \"on-loan\" }\n",
-    )
-    .unwrap();
-    let output = crate::support::binary()
-        .current_dir(dir.path())
-        .args([
-            "render",
-            "--lesson",
-            s(&path),
-            "--step",
-            "1",
-            "--size",
-            "100x30",
-        ])
-        .output()
-        .unwrap();
-    assert!(output.status.success(), "{}", stderr(&output));
-    let screen = stdout(&output);
+    let screen = render_loans_lesson(dir.path(), "library", dir.path());
     assert!(screen.contains("Loans · step 1 of 1"), "{screen}");
     assert!(screen.contains("on-loan (jq) at #13"), "{screen}");
     // The state after two loans: book-1 with member-1, book-4 with member-2.
@@ -139,14 +119,26 @@ fn a_lesson_of_your_own_runs_with_the_domain_file_beside_its_log() {
     for file in ["library.jsonl", "library.domain.toml"] {
         std::fs::copy(crate::support::sample(file), dir.path().join(file)).unwrap();
     }
-    let path = dir.path().join("loans.toml");
+    // Run from elsewhere: the log and its domain file are found beside the
+    // lesson, not in the working directory.
+    let screen = render_loans_lesson(dir.path(), "library.jsonl", &std::env::temp_dir());
+    assert!(screen.contains("on-loan (jq) at #13"), "{screen}");
+    assert!(screen.contains("member-2"), "{screen}");
+}
+
+/// Writes `loans.toml` in `dir`, a one-step lesson on `log` whose scene is
+/// the `on-loan` projection at seq 13, and renders that step from `cwd`.
+fn render_loans_lesson(dir: &std::path::Path, log: &str, cwd: &std::path::Path) -> String {
+    let path = dir.join("loans.toml");
     std::fs::write(
         &path,
-        "title = \"Loans\"\nlog = \"library.jsonl\"\n\n[[step]]\ntitle = \"Out on loan\"\nnarration = \"Who has each book.\"\nscene = { view = \"projections\", seq = 13, projection = \"on-loan\" }\n",
+        format!(
+            "title = \"Loans\"\nlog = \"{log}\"\n\n[[step]]\ntitle = \"Out on loan\"\nnarration = \"Who has each book.\"\nscene = {{ view = \"projections\", seq = 13, projection = \"on-loan\" }}\n"
+        ),
     )
     .unwrap();
     let output = crate::support::binary()
-        .current_dir(std::env::temp_dir())
+        .current_dir(cwd)
         .args([
             "render",
             "--lesson",
@@ -159,7 +151,5 @@ fn a_lesson_of_your_own_runs_with_the_domain_file_beside_its_log() {
         .output()
         .unwrap();
     assert!(output.status.success(), "{}", stderr(&output));
-    let screen = stdout(&output);
-    assert!(screen.contains("on-loan (jq) at #13"), "{screen}");
-    assert!(screen.contains("member-2"), "{screen}");
+    stdout(&output)
 }
