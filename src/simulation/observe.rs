@@ -96,6 +96,16 @@ impl Simulation {
         }
     }
 
+    /// How many entities `flow`'s consumer holds a copy of (any version).
+    pub fn copies_held(&self, flow: Flow) -> usize {
+        self.entities()
+            .filter(|entity| {
+                self.consumer_view(flow, entity)
+                    .is_some_and(|view| view.version > 0)
+            })
+            .count()
+    }
+
     /// Messages on their way now, earliest arrival first. A call shows as a
     /// request to the source for the first half of its round trip and as
     /// the answer (or failure) for the second.

@@ -105,14 +105,7 @@ fn side_lines(app: &App, flow: Flow, width: u16) -> Vec<Line<'static>> {
             ));
         }
         Flow::StateTransfer => {
-            let replica = simulation
-                .entities()
-                .filter(|c| {
-                    simulation
-                        .consumer_view(Flow::StateTransfer, c)
-                        .is_some_and(|v| v.version > 0)
-                })
-                .count();
+            let replica = simulation.copies_held(Flow::StateTransfer);
             lines.push(lane_line(
                 source,
                 lane::track(&lane::cells(on(false), now, track), '─'),

@@ -188,14 +188,7 @@ pub fn render(app: &App, frame: &mut Frame, body: Rect) {
 
     // StateTransfer.
     rows.rule(&[(0, "State transfer")]);
-    let replica = simulation
-        .entities()
-        .filter(|c| {
-            simulation
-                .consumer_view(Flow::StateTransfer, c)
-                .is_some_and(|v| v.version > 0)
-        })
-        .count();
+    let replica = simulation.copies_held(Flow::StateTransfer);
     rows.line(lane_line(
         source,
         lane::track(
