@@ -29,17 +29,7 @@ fn json(out: &std::process::Output) -> Value {
 fn a_domain_files_projection_is_replayed_as_at_any_seq() {
     let dir = tempfile::tempdir().unwrap();
     let log = library_log(dir.path(), "lib.redb");
-    let domain = sample("library.domain.toml");
-    let at_14 = json(&eventscope(&[
-        "replay",
-        s(&log),
-        "--domain",
-        s(&domain),
-        "--projection",
-        "on-loan",
-        "--at",
-        "14",
-    ]));
+    let at_14 = replay_library(&log, &["--projection", "on-loan", "--at", "14"]);
     assert_eq!(
         at_14["on-loan"]["state"],
         json!({
@@ -50,36 +40,10 @@ fn a_domain_files_projection_is_replayed_as_at_any_seq() {
     );
     // The whole log (a rebuild, which saves snapshots by the default
     // policy), then time travel, which may start from one, against genesis.
-    let whole = json(&eventscope(&[
-        "replay",
-        s(&log),
-        "--domain",
-        s(&domain),
-        "-p",
-        "members",
-    ]));
+    let whole = replay_library(&log, &["-p", "members"]);
     assert_eq!(whole["members"]["state"]["member-3"]["owed"], json!(80));
-    let travel = json(&eventscope(&[
-        "replay",
-        s(&log),
-        "--domain",
-        s(&domain),
-        "-p",
-        "members",
-        "--at",
-        "30",
-    ]));
-    let genesis = json(&eventscope(&[
-        "replay",
-        s(&log),
-        "--domain",
-        s(&domain),
-        "-p",
-        "members",
-        "--at",
-        "30",
-        "--no-snapshots",
-    ]));
+    let travel = replay_library(&log, &["-p", "members", "--at", "30"]);
+    let genesis = replay_library(&log, &["-p", "members", "--at", "30", "--no-snapshots"]);
     assert_eq!(travel["members"]["state"], genesis["members"]["state"]);
 }
 
@@ -87,33 +51,13 @@ fn a_domain_files_projection_is_replayed_as_at_any_seq() {
 fn blame_and_diff_work_on_a_domain_files_projection() {
     let dir = tempfile::tempdir().unwrap();
     let log = library_log(dir.path(), "lib.redb");
-    let domain = sample("library.domain.toml");
-    let blamed = json(&eventscope(&[
-        "replay",
-        s(&log),
-        "--domain",
-        s(&domain),
-        "-p",
-        "members",
-        "--blame",
-        "member-3.email",
-    ]));
+    let blamed = replay_library(&log, &["-p", "members", "--blame", "member-3.email"]);
     assert_eq!(blamed["members"]["changed_at"], json!(16));
     assert_eq!(
         blamed["members"]["event"]["type"],
         json!("MemberEmailChanged")
     );
-    let diff = json(&eventscope(&[
-        "replay",
-        s(&log),
-        "--domain",
-        s(&domain),
-        "-p",
-        "on-loan",
-        "--at",
-        "23",
-        "--diff",
-    ]));
+    let diff = replay_library(&log, &["-p", "on-loan", "--at", "23", "--diff"]);
     assert_eq!(
         diff["on-loan"]["changes"],
         json!([{"op": "removed", "path": "book-1", "old": {"member": "member-1", "due": "2024-05-20"}}])
@@ -215,4 +159,12 @@ fn a_projection_that_fails_at_an_event_names_it_and_writes_nothing() {
         fs::read(&log).unwrap() == before,
         "the log is byte for byte as it was"
     );
+}
+
+/// `replay LOG --domain` with the library's domain file and `args`, as JSON.
+fn replay_library(log: &std::path::Path, args: &[&str]) -> serde_json::Value {
+    let domain = sample("library.domain.toml");
+    let mut all = vec!["replay", s(log), "--domain", s(&domain)];
+    all.extend_from_slice(args);
+    json(&eventscope(&all))
 }
