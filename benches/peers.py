@@ -12,6 +12,9 @@ for BENCHMARKS.md. Every process writes its answer (all of it: per order,
 per type, per day) to /dev/null, as eventscope's JSON does.
 
 The work:
+  start     the process alone, opening its database for the smallest
+            answer: eventscope info; SELECT 1 (DuckDB's is a Python
+            interpreter importing duckdb, as the venv provides it)
   load      eventscope import; DuckDB CREATE TABLE AS read_json; SQLite
             .import of the lines as text (no parsing: its JSON is read in
             each query)
@@ -37,6 +40,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "target" / "peers"
+# The DuckDB release the figures in BENCHMARKS.md were taken with; a venv
+# gets exactly this one, so that a rerun compares the same peer.
+DUCKDB_VERSION = "2.0.1"
 ORDER_TYPES = "('OrderPlaced','PaymentRequested','PaymentReceived','OrderShipped','OrderCancelled')"
 
 
@@ -65,7 +71,7 @@ def duckdb_python():
     if not python.exists():
         print("installing DuckDB into", venv.relative_to(ROOT), file=sys.stderr)
         run([sys.executable, "-m", "venv", str(venv)])
-        run([str(python), "-m", "pip", "install", "--quiet", "duckdb"])
+        run([str(python), "-m", "pip", "install", "--quiet", f"duckdb=={DUCKDB_VERSION}"])
     return str(python)
 
 
@@ -145,6 +151,9 @@ def main():
         ("load", "SQLite"): lambda: (fresh(lite), timed(
             [sqlite, str(lite), "CREATE TABLE lines(line TEXT)", ".mode ascii",
              ".separator \"\x1f\" \"\\n\"", f".import {jsonl} lines"]))[1],
+        ("start", "eventscope"): lambda: timed([es, "info", str(log)]),
+        ("start", "DuckDB"): lambda: timed(duck_cmd("SELECT 1")),
+        ("start", "SQLite"): lambda: timed([sqlite, str(lite), "SELECT 1"]),
         ("types", "eventscope"): lambda: timed([es, "replay", str(log), "--projection", "types", "--no-snapshots"]),
         ("types", "DuckDB"): lambda: timed(duck_cmd(
             "COPY (SELECT type, count(*) FROM events GROUP BY type) TO '/dev/null' (FORMAT csv)")),
@@ -180,12 +189,17 @@ def main():
                 snapshots()
             times[key].append(measure())
 
-    print(f"\n{args.events:,} retail events (seed {args.seed}), {jsonl.stat().st_size / 2**20:.0f} MiB "
+    duck_version = subprocess.run([python, "-c", "import duckdb; print(duckdb.__version__)"],
+                                  check=True, capture_output=True, text=True).stdout.strip()
+    lite_version = subprocess.run([sqlite, "--version"], check=True, capture_output=True,
+                                  text=True).stdout.split()[0]
+    print(f"\nDuckDB {duck_version}, SQLite {lite_version}, {os.cpu_count()} cores", end="; ")
+    print(f"{args.events:,} retail events (seed {args.seed}), {jsonl.stat().st_size / 2**20:.0f} MiB "
           f"of JSONL; median of {args.rounds} interleaved rounds, whole processes; "
           f"time travel to seq {travel_at:,}\n")
     print("| work | eventscope | DuckDB | DuckDB on the JSONL | SQLite | eventscope / DuckDB |")
     print("|---|---|---|---|---|---|")
-    for name in ("load", "types", "orders", "travel"):
+    for name in ("start", "load", "types", "orders", "travel"):
         cell = {tool: statistics.median(times[(name, tool)])
                 for (n, tool) in times if n == name}
         fmt = lambda tool: f"{cell[tool]:.3f} s" if tool in cell else ""
