@@ -92,12 +92,14 @@ impl<'a> JsonWriter<'a> {
     }
 
     pub fn u64(&mut self, number: u64) {
-        let _ = write!(self.buffer, "{number}");
+        self.buffer
+            .extend_from_slice(Decimal::of(number, false).as_bytes());
         self.has_value = true;
     }
 
     pub fn i64(&mut self, number: i64) {
-        let _ = write!(self.buffer, "{number}");
+        self.buffer
+            .extend_from_slice(Decimal::of(number.unsigned_abs(), number < 0).as_bytes());
         self.has_value = true;
     }
 
@@ -207,6 +209,57 @@ impl<'a> JsonWriter<'a> {
     }
 }
 
+/// A number in decimal, as `Display` writes it, without going through
+/// `fmt` (a large state holds millions of numbers).
+pub struct Decimal {
+    text: [u8; 21],
+    start: usize,
+}
+
+impl Decimal {
+    /// `magnitude`, with a minus sign before it when `negative`.
+    pub fn of(mut magnitude: u64, negative: bool) -> Decimal {
+        let mut text = [0u8; 21];
+        let mut start = text.len();
+        loop {
+            start -= 1;
+            text[start] = b'0' + (magnitude % 10) as u8;
+            magnitude /= 10;
+            if magnitude == 0 {
+                break;
+            }
+        }
+        if negative {
+            start -= 1;
+            text[start] = b'-';
+        }
+        Decimal { text, start }
+    }
+
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.text[self.start..]
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Digits and a sign are ASCII.
+        std::str::from_utf8(self.as_bytes()).unwrap_or_default()
+    }
+}
+
+/// The bytes a string literal cannot hold as they are, or that start a
+/// character [`needs_escape`] may hold: quote, backslash, C0 controls, DEL,
+/// and every byte of a multi-byte character.
+const SPECIAL: [bool; 256] = {
+    let mut special = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        special[byte] =
+            byte < 0x20 || byte >= 0x7f || byte == b'"' as usize || byte == b'\\' as usize;
+        byte += 1;
+    }
+    special
+};
+
 /// Appends `text` as a JSON string literal: escaped as serde_json escapes
 /// it (quote, backslash, C0 controls), and every other character of
 /// [`needs_escape`] as `\uXXXX` (a surrogate pair above U+FFFF), as
@@ -221,7 +274,7 @@ pub fn push_printable_string(out: &mut Vec<u8>, text: &str) {
     let mut index = 0;
     while index < bytes.len() {
         let byte = bytes[index];
-        if (b' '..b'\x7f').contains(&byte) && byte != b'"' && byte != b'\\' {
+        if !SPECIAL[usize::from(byte)] {
             index += 1;
             continue;
         }
@@ -358,6 +411,18 @@ mod tests {
     }
 
     #[test]
+    fn numbers_are_written_as_display_writes_them() {
+        for n in [0, 1, 9, 10, 99, 100, 12345, i64::MAX, i64::MIN, -1, -10] {
+            assert_eq!(written(&json!(n)), n.to_string());
+        }
+        assert_eq!(Decimal::of(u64::MAX, false).as_str(), u64::MAX.to_string());
+        assert_eq!(
+            Decimal::of(u64::MAX, true).as_str(),
+            format!("-{}", u64::MAX)
+        );
+    }
+
+    #[test]
     fn a_large_value_goes_out_in_chunks_and_whole() {
         let value = json!((0..CHUNK / 4).map(|n| n.to_string()).collect::<Vec<_>>());
         assert_eq!(written(&value), through_serde(&value));
@@ -387,6 +452,20 @@ mod tests {
         #[test]
         fn any_value_is_written_as_serde_json_and_the_escaping_pass_write_it(value in any_json()) {
             prop_assert_eq!(written(&value), through_serde(&value));
+        }
+
+        #[test]
+        fn any_integer_is_written_as_display_writes_it(n in any::<i64>(), m in any::<u64>()) {
+            let mut out = Vec::new();
+            let mut writer = JsonWriter::new(&mut out);
+            writer.begin_array();
+            writer.element();
+            writer.i64(n);
+            writer.element();
+            writer.u64(m);
+            writer.end_array();
+            writer.finish().unwrap();
+            prop_assert_eq!(String::from_utf8(out).unwrap(), format!("[\n  {n},\n  {m}\n]"));
         }
 
         #[test]

@@ -88,16 +88,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Err(error) => return Err(error.into()),
         }
     };
-    let stats = log.stats()?;
-    let types: Vec<&str> = stats.types.iter().map(|(name, _)| name.as_str()).collect();
-    let applicable = registry.applicable(&types);
-    if args.list {
-        let mut stdout = Stdout::lock();
-        stdout.json_line(&json!(applicable))?;
-        stdout.finish()?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let names: Vec<String> = if args.projections.is_empty() {
+    // Which projections apply is read from the log's statistics, which
+    // count its streams one by one: only when the projections are not named.
+    let names: Vec<String> = if args.list || args.projections.is_empty() {
+        let stats = log.stats()?;
+        let types: Vec<&str> = stats.types.iter().map(|(name, _)| name.as_str()).collect();
+        let applicable = registry.applicable(&types);
+        if args.list {
+            let mut stdout = Stdout::lock();
+            stdout.json_line(&json!(applicable))?;
+            stdout.finish()?;
+            return Ok(ExitCode::SUCCESS);
+        }
         applicable.iter().map(|n| n.to_string()).collect()
     } else {
         args.projections.clone()

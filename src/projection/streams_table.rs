@@ -7,10 +7,10 @@
 //! interned whole. Iteration follows prefix text, then number.
 
 use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write;
 
 use super::codec::{Reader, Writer};
 use super::traits::ProjectionError;
+use crate::json_writer::Decimal;
 
 const NO_NUMBER: u64 = u64::MAX;
 
@@ -86,7 +86,7 @@ impl StreamNames {
         name.clear();
         name.push_str(self.prefixes.get(key.prefix as usize).map_or("", |p| p));
         if key.number != NO_NUMBER {
-            let _ = write!(name, "{}", key.number);
+            name.push_str(Decimal::of(key.number, false).as_str());
         }
     }
 
