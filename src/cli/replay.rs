@@ -287,7 +287,8 @@ fn write_states(
             projection.write_state(json);
             json.end_object();
             if json.failed() {
-                // The reader has left: the other states need not be written.
+                // The output failed (a reader that left, a full disk): the
+                // other states need not be written.
                 break;
             }
         }
