@@ -4,8 +4,9 @@
 //! The layers, from the bottom; each uses only those above it in this list
 //! (tests aside):
 //!
-//! - [`event`] (plain data), and three helpers that know nothing of it:
-//!   [`escape`] (text made safe for a terminal), [`varint`] (LEB128), and
+//! - [`event`] (plain data), and four helpers that know nothing of it:
+//!   [`escape`] (text made safe for a terminal), [`json_writer`] (indented
+//!   JSON escaped that way, written as it goes), [`varint`] (LEB128), and
 //!   [`jq`] (jq expressions, run by jaq).
 //! - [`format`](mod@format): logs as text (native JSONL, CloudEvents).
 //! - [`domain`]: the built-in sample domains, their event shapes and
@@ -38,6 +39,7 @@ pub mod format;
 pub mod git;
 pub mod ingest;
 pub mod jq;
+pub mod json_writer;
 pub mod lesson;
 pub mod message_db;
 pub mod projection;

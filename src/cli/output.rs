@@ -2,7 +2,8 @@
 //! error instead of panicking as `println!` does, so a reader that leaves
 //! (`| head`) or a full disk ends the command with a clear outcome.
 //!
-//! JSON goes through [`json_printable`]: characters a terminal would act on
+//! JSON goes through [`json_printable`] (or is written by a [`JsonWriter`],
+//! which escapes alike): characters a terminal would act on
 //! or draw unpredictably (C1 controls, bidi overrides, DEL, ...) are written
 //! as `\uXXXX` escapes, always, whether stdout is a terminal or a file. The
 //! text stays valid JSON with the same values, and the bytes do not depend
@@ -12,6 +13,7 @@ use std::fmt;
 use std::io::{self, BufWriter, StdoutLock, Write};
 
 use eventscope::escape::json_printable;
+use eventscope::json_writer::JsonWriter;
 use serde_json::Value;
 
 /// Buffered, locked standard output.
@@ -50,10 +52,22 @@ impl Stdout {
 
     /// Writes `value` as indented JSON and a newline.
     pub fn json_pretty(&mut self, value: &Value) -> Result<(), StdoutError> {
-        // Serializing a `Value` cannot fail: its keys are strings.
-        let text = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
-        self.json_text(&text)?;
-        self.text("\n")
+        self.json_with(|json| {
+            json.value(value);
+            json.raw("\n");
+        })
+    }
+
+    /// Writes indented JSON made safe to print, as `write` lays it out
+    /// through a [`JsonWriter`]: the text of `serde_json::to_string_pretty`
+    /// escaped as [`json_printable`] escapes it, in one pass.
+    pub fn json_with(
+        &mut self,
+        write: impl FnOnce(&mut JsonWriter<'_>),
+    ) -> Result<(), StdoutError> {
+        let mut json = JsonWriter::new(&mut self.out);
+        write(&mut json);
+        json.finish().map_err(StdoutError)
     }
 
     /// Writes what is buffered; the command's output is complete only once

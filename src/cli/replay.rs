@@ -88,16 +88,18 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             Err(error) => return Err(error.into()),
         }
     };
-    let stats = log.stats()?;
-    let types: Vec<&str> = stats.types.iter().map(|(name, _)| name.as_str()).collect();
-    let applicable = registry.applicable(&types);
-    if args.list {
-        let mut stdout = Stdout::lock();
-        stdout.json_line(&json!(applicable))?;
-        stdout.finish()?;
-        return Ok(ExitCode::SUCCESS);
-    }
-    let names: Vec<String> = if args.projections.is_empty() {
+    // Which projections apply is read from the log's statistics, which
+    // count its streams one by one: only when the projections are not named.
+    let names: Vec<String> = if args.list || args.projections.is_empty() {
+        let stats = log.stats()?;
+        let types: Vec<&str> = stats.types.iter().map(|(name, _)| name.as_str()).collect();
+        let applicable = registry.applicable(&types);
+        if args.list {
+            let mut stdout = Stdout::lock();
+            stdout.json_line(&json!(applicable))?;
+            stdout.finish()?;
+            return Ok(ExitCode::SUCCESS);
+        }
         applicable.iter().map(|n| n.to_string()).collect()
     } else {
         args.projections.clone()
@@ -189,11 +191,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         // on the way so that later time travel is fast.
         let mut projections = fresh;
         let outcome = rebuild(&log, &mut projections)?;
-        let states = projections.into_iter().map(|projection| {
-            let name = projection.name().to_owned();
-            let state = projection.into_state();
-            (name, outcome.done, json!("genesis"), outcome.done, state)
-        });
+        let states = projections
+            .into_iter()
+            .map(|projection| (projection, outcome.done, json!("genesis"), outcome.done));
         return write_states(states);
     } else {
         let mut travelled = Vec::new();
@@ -201,15 +201,8 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             travelled.push(projection::travel(&log, snapshots, projection, at)?);
         }
         let states = travelled.into_iter().map(|(projection, report)| {
-            let name = projection.name().to_owned();
             let start = start_json(&report.start);
-            (
-                name,
-                report.at,
-                start,
-                report.replayed,
-                projection.into_state(),
-            )
+            (projection, report.at, start, report.replayed)
         });
         return write_states(states);
     }
@@ -270,33 +263,38 @@ fn missing_path(
     }
 }
 
-/// Prints each projection's state as it is handed over, in the layout of
-/// `serde_json::to_string_pretty` of the whole object, so that only one
-/// state is held as JSON text at a time; through [`Stdout`], so a closed
-/// pipe ends quietly and the text is escaped for a terminal.
+/// Prints `{"name": {"at", "start", "replayed", "state"}, ...}` in the
+/// layout of `serde_json::to_string_pretty`, each state written by its
+/// projection as it is handed over, straight from the projection's own
+/// structures; through [`Stdout`], so a closed pipe ends quietly and the
+/// text is escaped for a terminal.
 fn write_states(
-    states: impl Iterator<Item = (String, u64, Value, u64, Value)>,
+    states: impl Iterator<Item = (Box<dyn Projection>, u64, Value, u64)>,
 ) -> anyhow::Result<ExitCode> {
     let mut stdout = Stdout::lock();
-    let mut first = true;
-    for (name, at, start, replayed, state) in states {
-        let mut one = Map::new();
-        one.insert(
-            name,
-            json!({"at": at, "start": start, "replayed": replayed, "state": state}),
-        );
-        // `{\n  "name": ...\n}`: the member is what stands between the
-        // braces, already indented as in the whole object.
-        let text = serde_json::to_string_pretty(&Value::Object(one))?;
-        let member = text
-            .strip_prefix("{\n")
-            .and_then(|t| t.strip_suffix("\n}"))
-            .unwrap_or(&text);
-        stdout.text(if first { "{\n" } else { ",\n" })?;
-        stdout.json_text(member)?;
-        first = false;
-    }
-    stdout.text(if first { "{}\n" } else { "\n}\n" })?;
+    stdout.json_with(|json| {
+        json.begin_object();
+        for (projection, at, start, replayed) in states {
+            json.key(projection.name());
+            json.begin_object();
+            json.key("at");
+            json.u64(at);
+            json.key("start");
+            json.value(&start);
+            json.key("replayed");
+            json.u64(replayed);
+            json.key("state");
+            projection.write_state(json);
+            json.end_object();
+            if json.failed() {
+                // The output failed (a reader that left, a full disk): the
+                // other states need not be written.
+                break;
+            }
+        }
+        json.end_object();
+        json.raw("\n");
+    })?;
     stdout.finish()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -10,6 +10,7 @@ use std::collections::{BTreeMap, HashMap};
 
 use super::codec::{Reader, Writer};
 use super::traits::ProjectionError;
+use crate::json_writer::Decimal;
 
 const NO_NUMBER: u64 = u64::MAX;
 
@@ -74,11 +75,18 @@ impl StreamNames {
     }
 
     pub fn name(&self, key: StreamKey) -> String {
-        let prefix = self.prefixes.get(key.prefix as usize).map_or("", |p| p);
-        if key.number == NO_NUMBER {
-            prefix.to_string()
-        } else {
-            format!("{prefix}{}", key.number)
+        let mut name = String::new();
+        self.name_into(key, &mut name);
+        name
+    }
+
+    /// [`StreamNames::name`] written over `name`, so that one buffer serves
+    /// a whole map.
+    pub fn name_into(&self, key: StreamKey, name: &mut String) {
+        name.clear();
+        name.push_str(self.prefixes.get(key.prefix as usize).map_or("", |p| p));
+        if key.number != NO_NUMBER {
+            name.push_str(Decimal::of(key.number, false).as_str());
         }
     }
 
@@ -246,6 +254,19 @@ impl<V> StreamMap<V> {
             self.prefix_entries(prefix)
                 .map(move |(key, value)| (self.names.name(key), value))
         })
+    }
+
+    /// Calls `each` with every entry and its name, in the order of
+    /// [`StreamMap::iter`], building no string per entry: for writing a
+    /// large map out.
+    pub fn for_each_named(&self, mut each: impl FnMut(&str, &V)) {
+        let mut name = String::new();
+        for prefix in self.names.sorted_ids() {
+            for (key, value) in self.prefix_entries(prefix) {
+                self.names.name_into(key, &mut name);
+                each(&name, value);
+            }
+        }
     }
 
     /// Every entry moved out, in the order of [`StreamMap::iter`]: a large

@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::path::Path;
 use crate::event::Event;
+use crate::json_writer::JsonWriter;
 
 /// A read model built by folding events in seq order.
 ///
@@ -37,6 +38,14 @@ pub trait Projection: Send {
     /// then be handed over without a copy.
     fn into_state(self: Box<Self>) -> Value {
         self.state()
+    }
+
+    /// Writes [`Projection::state`] as [`JsonWriter`] lays it out, the
+    /// same text byte for byte. Built-ins write from their own structures,
+    /// without building the `Value`, which is most of printing a large
+    /// state.
+    fn write_state(&self, out: &mut JsonWriter<'_>) {
+        out.value(&self.state());
     }
 
     /// The value at `path` in [`Projection::state`], or None when there is

@@ -8,6 +8,8 @@ use std::borrow::Cow;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
+use crate::json_writer::JsonWriter;
+
 #[derive(Deserialize)]
 pub struct AddressView<'a> {
     #[serde(borrow)]
@@ -29,6 +31,21 @@ impl AddressView<'_> {
 /// An address as JSON, from its four fields in [`AddressView`] order.
 pub fn address_json([street, city, postcode, country]: [&str; 4]) -> Value {
     json!({"street": street, "city": city, "postcode": postcode, "country": country})
+}
+
+/// [`address_json`], written out.
+pub fn write_address(out: &mut JsonWriter<'_>, [street, city, postcode, country]: [&str; 4]) {
+    out.begin_object();
+    for (key, value) in [
+        ("street", street),
+        ("city", city),
+        ("postcode", postcode),
+        ("country", country),
+    ] {
+        out.key(key);
+        out.str(value);
+    }
+    out.end_object();
 }
 
 /// CustomerRegistered.

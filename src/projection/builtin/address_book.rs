@@ -7,12 +7,13 @@ use serde_json::Value;
 
 use crate::domain::retail;
 use crate::event::Event;
+use crate::json_writer::JsonWriter;
 use crate::projection::codec::{Reader, Writer};
 use crate::projection::packed::Packed;
 use crate::projection::path::Path;
 use crate::projection::streams_table::StreamMap;
 use crate::projection::traits::{Projection, ProjectionError, read_payload};
-use crate::projection::views::{AddressChangedView, address_json};
+use crate::projection::views::{AddressChangedView, address_json, write_address};
 
 use super::by_stream;
 
@@ -76,6 +77,12 @@ impl Projection for AddressBook {
                 .map(|(name, address)| (name, address_json(address.fields())))
                 .collect(),
         )
+    }
+
+    fn write_state(&self, out: &mut JsonWriter<'_>) {
+        by_stream::write_entries(&self.addresses, out, |out, address| {
+            write_address(out, address.fields())
+        });
     }
 
     by_stream::answers_by_stream!(addresses);

@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 
 use crate::domain::bank;
 use crate::event::Event;
+use crate::json_writer::JsonWriter;
 use crate::projection::codec::{Reader, Writer};
 use crate::projection::path::Path;
 use crate::projection::streams_table::StreamMap;
@@ -90,6 +91,27 @@ impl Projection for Balances {
 
     fn state(&self) -> Value {
         json!({"accounts": self.accounts_json(), "total": self.total})
+    }
+
+    fn write_state(&self, out: &mut JsonWriter<'_>) {
+        out.begin_object();
+        out.key("accounts");
+        out.begin_object();
+        self.accounts.for_each_named(|name, account| {
+            out.key(name);
+            out.begin_object();
+            out.key("owner");
+            out.str(&account.owner);
+            out.key("balance");
+            out.i64(account.balance);
+            out.key("open");
+            out.bool(account.open);
+            out.end_object();
+        });
+        out.end_object();
+        out.key("total");
+        out.i64(self.total);
+        out.end_object();
     }
 
     fn get(&self, path: &Path) -> Option<Value> {

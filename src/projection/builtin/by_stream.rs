@@ -35,6 +35,7 @@ macro_rules! answers_by_stream {
 pub(super) use answers_by_stream;
 
 use crate::event::Event;
+use crate::json_writer::JsonWriter;
 use crate::projection::path::Path;
 use crate::projection::streams_table::StreamMap;
 
@@ -50,6 +51,21 @@ pub fn get<V>(
         Some(stream) => path.skip(1).lookup(&show(map.get(stream)?)).cloned(),
         None => path.lookup(&whole()).cloned(),
     }
+}
+
+/// The state of such a projection, `{stream: entry, ...}`, each entry
+/// written by `write`.
+pub fn write_entries<V>(
+    map: &StreamMap<V>,
+    out: &mut JsonWriter<'_>,
+    mut write: impl FnMut(&mut JsonWriter<'_>, &V),
+) {
+    out.begin_object();
+    map.for_each_named(|name, entry| {
+        out.key(name);
+        write(out, entry);
+    });
+    out.end_object();
 }
 
 /// The stream names, for the root only.

@@ -9,13 +9,14 @@ use serde_json::{Value, json};
 
 use crate::domain::retail;
 use crate::event::Event;
+use crate::json_writer::JsonWriter;
 use crate::projection::codec::{Reader, Writer};
 use crate::projection::packed::Packed;
 use crate::projection::path::Path;
 use crate::projection::streams_table::StreamMap;
 use crate::projection::traits::{Projection, ProjectionError, read_payload};
 use crate::projection::views::{
-    AddressChangedView, EmailChangedView, RegisteredView, address_json,
+    AddressChangedView, EmailChangedView, RegisteredView, address_json, write_address,
 };
 
 use super::by_stream;
@@ -32,6 +33,21 @@ struct Customer {
 }
 
 impl Customer {
+    /// [`Customer::json`], written out.
+    fn write(&self, out: &mut JsonWriter<'_>) {
+        let [name, email, street, city, postcode, country] = self.texts.fields();
+        out.begin_object();
+        out.key("name");
+        out.str(name);
+        out.key("email");
+        out.str(email);
+        out.key("address");
+        write_address(out, [street, city, postcode, country]);
+        out.key("active");
+        out.bool(self.active);
+        out.end_object();
+    }
+
     fn json(&self) -> Value {
         let [name, email, street, city, postcode, country] = self.texts.fields();
         json!({
@@ -117,6 +133,10 @@ impl Projection for Customers {
                 .map(|(name, customer)| (name, customer.json()))
                 .collect(),
         )
+    }
+
+    fn write_state(&self, out: &mut JsonWriter<'_>) {
+        by_stream::write_entries(&self.customers, out, |out, customer| customer.write(out));
     }
 
     by_stream::answers_by_stream!(customers);

@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::domain::retail;
 use crate::event::{Event, Timestamp};
+use crate::json_writer::JsonWriter;
 use crate::projection::codec::{Reader, Writer};
 use crate::projection::path::Path;
 use crate::projection::streams_table::{StreamKey, StreamMap};
@@ -174,6 +175,43 @@ impl Projection for Orders {
                 .filter_map(|key| Some((key.to_string(), self.section(key)?)))
                 .collect(),
         )
+    }
+
+    fn write_state(&self, out: &mut JsonWriter<'_>) {
+        out.begin_object();
+        out.key("orders");
+        out.begin_object();
+        let mut customer = String::new();
+        self.orders.for_each_named(|name, order| {
+            out.key(name);
+            out.begin_object();
+            out.key("status");
+            out.str(order.status.label());
+            out.key("total");
+            out.i64(order.total);
+            out.key("paid");
+            out.i64(order.paid);
+            out.key("customer");
+            match order.customer {
+                Some(key) => {
+                    self.orders.names.name_into(key, &mut customer);
+                    out.str(&customer);
+                }
+                None => out.null(),
+            }
+            out.end_object();
+        });
+        out.end_object();
+        out.key("revenue_by_day");
+        out.begin_object();
+        for (day, cents) in &self.revenue_by_day {
+            out.key(&Timestamp::from_unix_nanos(day.saturating_mul(NANOS_PER_DAY)).date());
+            out.i64(*cents);
+        }
+        out.end_object();
+        out.key("revenue_total");
+        out.i64(self.revenue_total);
+        out.end_object();
     }
 
     fn get(&self, path: &Path) -> Option<Value> {

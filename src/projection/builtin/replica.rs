@@ -10,6 +10,7 @@
 use serde_json::{Value, json};
 
 use crate::event::Event;
+use crate::json_writer::JsonWriter;
 use crate::projection::codec::{Reader, Writer};
 use crate::projection::merge_patch::merge_patch;
 use crate::projection::path::Path;
@@ -78,6 +79,10 @@ impl Projection for Replica {
     /// thing a replay holds, and a copy would double it.
     fn into_state(self: Box<Self>) -> Value {
         Value::Object(self.entities.into_entries().into_iter().collect())
+    }
+
+    fn write_state(&self, out: &mut JsonWriter<'_>) {
+        by_stream::write_entries(&self.entities, out, |out, entity| out.value(entity));
     }
 
     by_stream::answers_by_stream!(entities);

@@ -4,7 +4,10 @@
 use rustc_hash::FxHashMap as HashMap;
 use serde_json::{Map, Value, json};
 
+use std::fmt::Write;
+
 use crate::event::{Event, Timestamp};
+use crate::json_writer::JsonWriter;
 use crate::projection::codec::{Reader, Writer};
 use crate::projection::path::Path;
 use crate::projection::streams_table::StreamMap;
@@ -90,6 +93,27 @@ impl Projection for Streams {
             .map(|(name, info)| (name, self.entity(info)))
             .collect();
         Value::Object(streams)
+    }
+
+    fn write_state(&self, out: &mut JsonWriter<'_>) {
+        let mut time = String::new();
+        by_stream::write_entries(&self.streams, out, |out, info| {
+            out.begin_object();
+            out.key("version");
+            out.u64(info.version);
+            out.key("last_type");
+            out.str(self.types.get(info.last_type as usize).map_or("", |t| t));
+            out.key("last_time");
+            match info.last_time {
+                Some(last) => {
+                    time.clear();
+                    let _ = write!(time, "{last}");
+                    out.str(&time);
+                }
+                None => out.null(),
+            }
+            out.end_object();
+        });
     }
 
     by_stream::answers_by_stream!(streams);

@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde_json::{Map, Value, json};
 
 use crate::event::{Event, Timestamp};
+use crate::json_writer::JsonWriter;
 use crate::projection::codec::{Reader, Writer};
 use crate::projection::path::Path;
 use crate::projection::traits::{Projection, ProjectionError};
@@ -181,6 +182,34 @@ impl Projection for TypeCounts {
                 .filter_map(|key| Some((key.to_string(), self.section(key)?)))
                 .collect(),
         )
+    }
+
+    fn write_state(&self, out: &mut JsonWriter<'_>) {
+        out.begin_object();
+        out.key("total");
+        out.u64(self.total);
+        out.key("by_type");
+        out.begin_object();
+        let mut by_type: Vec<_> = self.by_type.iter().collect();
+        by_type.sort();
+        for (name, count) in by_type {
+            out.key(name);
+            out.u64(*count);
+        }
+        out.end_object();
+        out.key("over_time");
+        out.begin_object();
+        out.key("bucket_seconds");
+        out.i64(self.width());
+        out.key("counts");
+        out.begin_object();
+        for (start, count) in self.non_empty() {
+            out.key(&start.to_string());
+            out.u64(count);
+        }
+        out.end_object();
+        out.end_object();
+        out.end_object();
     }
 
     fn get(&self, path: &Path) -> Option<Value> {

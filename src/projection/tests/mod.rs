@@ -4,3 +4,4 @@ mod engine;
 mod laws;
 mod moving_customer;
 mod skip;
+mod write_state;

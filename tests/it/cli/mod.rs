@@ -20,6 +20,7 @@ mod lesson;
 mod output;
 mod render;
 mod replay;
+mod replay_before;
 mod replay_skip;
 mod simulate;
 mod simulate_before;

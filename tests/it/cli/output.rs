@@ -90,3 +90,35 @@ fn exec_says_its_events_were_written_when_they_cannot_be_shown() {
     );
     assert_eq!(events(&db), before + 2, "written once");
 }
+
+/// States of megabytes, which `replay` writes out while it goes: the output
+/// fails in the middle of one, not at the end.
+#[test]
+fn a_reader_that_leaves_during_a_large_state_ends_replay_quietly() {
+    let f = Fixture::new();
+    let db = f.path("big.redb");
+    let out = eventscope(&[
+        "generate",
+        "--domain",
+        "retail",
+        "--events",
+        "5000",
+        "--seed",
+        "2",
+        "--db",
+        s(&db),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let full = eventscope(&["replay", s(&db), "--no-snapshots"]);
+    assert!(full.stdout.len() > 1 << 20, "{} bytes", full.stdout.len());
+    let args = ["replay", s(&db), "--no-snapshots"];
+    let closed = with_stdout_closed(&args);
+    assert_eq!(closed.status.code(), Some(0), "{}", stderr(&closed));
+    assert_eq!(stderr(&closed), "");
+    let full_disk = with_stdout_full(&args);
+    assert_eq!(full_disk.status.code(), Some(1), "{}", stderr(&full_disk));
+    assert_eq!(
+        stderr(&full_disk),
+        "error: cannot write to stdout: No space left on device\n"
+    );
+}
