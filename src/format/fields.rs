@@ -8,7 +8,7 @@ use serde_json::value::RawValue;
 
 use super::error::{FormatError, FormatErrorKind, excerpt};
 use super::json_text::{
-    Members, check_representable, compact, object_members, positive_integer, raw_string,
+    Members, object_members, positive_integer, raw_string, representable_compact,
 };
 use super::lines::Chunk;
 use crate::event::{Json, Timestamp};
@@ -54,13 +54,12 @@ pub(super) fn payload(
     field: &'static str,
     raw: &RawValue,
 ) -> Result<Json, FormatError> {
-    check_representable(raw.get()).map_err(|error| {
+    representable_compact(raw.get()).map_err(|error| {
         chunk.serde_error_in(raw.get(), &error, |why| FormatErrorKind::Unrepresentable {
             field,
             why,
         })
-    })?;
-    Ok(compact(raw.get()))
+    })
 }
 
 /// Event metadata: a payload whose top-level members, when it is an

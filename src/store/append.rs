@@ -283,7 +283,8 @@ impl Appender<'_> {
                 let id = u32::try_from(self.names.streams.len())
                     .map_err(|_| StoreError::Invalid("a log holds at most 2^32 streams".into()))?;
                 self.names.streams.push(Arc::from(name));
-                (id, Vec::new())
+                // Room for a few seqs: most streams get more than one.
+                (id, Vec::with_capacity(8 * 8))
             }
         };
         let key = self
