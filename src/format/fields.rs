@@ -66,17 +66,17 @@ pub(super) fn payload(
 /// object, are named once each (as a CloudEvent must carry them).
 pub(super) fn metadata(chunk: &Chunk<'_>, raw: &RawValue) -> Result<Json, FormatError> {
     let json = payload(chunk, "metadata", raw)?;
-    if let Some(members) = object_members(raw.get()) {
-        if let Some((key, value)) = repeated_keys(&members).next() {
-            let key = excerpt(key);
-            return Err(chunk.error_at(
-                value.get(),
-                FormatErrorKind::DuplicateKey {
-                    field: "metadata",
-                    key,
-                },
-            ));
-        }
+    if let Some(members) = object_members(raw.get())
+        && let Some((key, value)) = repeated_keys(&members).next()
+    {
+        let key = excerpt(key);
+        return Err(chunk.error_at(
+            value.get(),
+            FormatErrorKind::DuplicateKey {
+                field: "metadata",
+                key,
+            },
+        ));
     }
     Ok(json)
 }

@@ -251,7 +251,7 @@ mod tests {
     fn the_merged_set_never_forgets_a_hash() {
         let mut merged = MergedHashes::default();
         assert!(!merged.may_hold(42));
-        let hashes: Vec<u64> = (0..10_000u64).map(|n| checked_key(n)).collect();
+        let hashes: Vec<u64> = (0..10_000u64).map(checked_key).collect();
         for &hash in &hashes {
             merged.insert(hash);
         }
