@@ -1,12 +1,14 @@
 //! Checks on single fields shared by both formats: each turns a raw JSON value
 //! into the typed value an event needs, or an error placed at that value.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use super::error::{FormatError, FormatErrorKind, excerpt};
 use super::json_text::{
-    check_representable, compact, object_members, positive_integer, raw_string,
+    Members, object_members, positive_integer, raw_string, representable_compact,
 };
 use super::lines::Chunk;
 use crate::event::{Json, Timestamp};
@@ -52,35 +54,52 @@ pub(super) fn payload(
     field: &'static str,
     raw: &RawValue,
 ) -> Result<Json, FormatError> {
-    check_representable(raw.get()).map_err(|error| {
+    representable_compact(raw.get()).map_err(|error| {
         chunk.serde_error_in(raw.get(), &error, |why| FormatErrorKind::Unrepresentable {
             field,
             why,
         })
-    })?;
-    Ok(compact(raw.get()))
+    })
 }
 
 /// Event metadata: a payload whose top-level members, when it is an
 /// object, are named once each (as a CloudEvent must carry them).
 pub(super) fn metadata(chunk: &Chunk<'_>, raw: &RawValue) -> Result<Json, FormatError> {
     let json = payload(chunk, "metadata", raw)?;
-    if let Some(members) = object_members(raw.get()) {
-        let mut seen = rustc_hash::FxHashSet::default();
-        for (key, value) in &members {
-            if !seen.insert(key.as_ref()) {
-                let key = excerpt(key);
-                return Err(chunk.error_at(
-                    value.get(),
-                    FormatErrorKind::DuplicateKey {
-                        field: "metadata",
-                        key,
-                    },
-                ));
-            }
-        }
+    if let Some(members) = object_members(raw.get())
+        && let Some((key, value)) = repeated_keys(&members).next()
+    {
+        let key = excerpt(key);
+        return Err(chunk.error_at(
+            value.get(),
+            FormatErrorKind::DuplicateKey {
+                field: "metadata",
+                key,
+            },
+        ));
     }
     Ok(json)
+}
+
+/// The members whose key an earlier member already has, in order. Small
+/// objects (metadata usually has a handful of members) are compared pair
+/// by pair, which needs no allocation; larger ones go through a set.
+fn repeated_keys<'m, 'a>(
+    members: &'m Members<'a>,
+) -> impl Iterator<Item = &'m (Cow<'a, str>, &'a RawValue)> {
+    const COMPARED_PAIRWISE: usize = 16;
+    let mut seen = rustc_hash::FxHashSet::default();
+    members
+        .iter()
+        .enumerate()
+        .filter(move |(index, (key, _))| {
+            if members.len() <= COMPARED_PAIRWISE {
+                members[..*index].iter().any(|(earlier, _)| earlier == key)
+            } else {
+                !seen.insert(key.as_ref())
+            }
+        })
+        .map(|(_, member)| member)
 }
 
 /// Whether a version may also be written as a string of digits, as
@@ -163,6 +182,38 @@ mod tests {
                     found: bad.into()
                 }
             );
+        }
+    }
+
+    #[test]
+    fn metadata_naming_a_member_twice_is_refused_at_the_second() {
+        let many: String = (0..20).map(|n| format!("\"k{n}\":{n},")).collect();
+        for (text, key) in [
+            (r#"{"a":1,"b":2,"a":3}"#.to_string(), "a"),
+            (r#"{"a":1,"\u0061":3}"#.to_string(), "a"),
+            (format!("{{{many}\"k7\":3}}"), "k7"),
+            (format!("{{{many}\"b\":1,\"b\":3}}"), "b"),
+        ] {
+            let chunk = Chunk::line(&text, 1);
+            let value: &RawValue = serde_json::from_str(&text).unwrap();
+            let error = metadata(&chunk, value).unwrap_err();
+            assert_eq!(
+                error.kind,
+                FormatErrorKind::DuplicateKey {
+                    field: "metadata",
+                    key: key.into()
+                },
+                "{text}"
+            );
+            assert_eq!(error.column, Some(text.len() as u64 - 1), "{text}");
+        }
+        for text in [
+            r#"{"a":1,"b":{"a":2}}"#.to_string(),
+            format!("{{{many}\"b\":1}}"),
+            "[1,1]".to_string(),
+        ] {
+            let chunk = Chunk::line(&text, 1);
+            assert!(metadata(&chunk, &raw(&text)).is_ok(), "{text}");
         }
     }
 

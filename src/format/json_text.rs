@@ -78,37 +78,91 @@ pub(super) fn push_json_string(out: &mut String, text: &str) {
 /// no lone surrogate escapes in strings. The error says which and where.
 /// Builds nothing: one pass, allocating only for strings with escapes.
 pub(super) fn check_representable(text: &str) -> Result<(), serde_json::Error> {
-    if surely_representable(text.as_bytes()) {
+    if quick_scan(text.as_bytes()).is_some() {
         return Ok(());
     }
+    full_check(text)
+}
+
+/// [`check_representable`] and [`compact`] in one: the payload as it is to
+/// be kept. Most payloads cost one quick pass and one copy.
+pub(super) fn representable_compact(text: &str) -> Result<Json, serde_json::Error> {
+    match quick_scan(text.as_bytes()) {
+        Some(Layout::Compact) => Ok(Json::from_trusted(text)),
+        Some(Layout::Spaced) => Ok(compact(text)),
+        None => full_check(text).map(|()| compact(text)),
+    }
+}
+
+fn full_check(text: &str) -> Result<(), serde_json::Error> {
     serde_json::from_str::<Representable>(text).map(|_| ())
 }
 
-/// A quick scan that is true only when none of the three problems can be
-/// present, so most payloads need no parse: no `\uD...` escape (a
-/// surrogate), no exponent after a digit and no run of over 300 digits
-/// (a number beyond a float), at most 127 brackets in all (deep nesting).
-/// Strings are not told apart, so text in them may only cost a parse.
-fn surely_representable(bytes: &[u8]) -> bool {
+/// Whether valid JSON text has whitespace outside its strings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    Compact,
+    Spaced,
+}
+
+/// A quick pass over valid JSON text that answers (with its layout) only
+/// when none of the three problems can be present, so most payloads need
+/// no parse: no `\uD...` escape in a string (a surrogate), no exponent
+/// and no run of over 300 digits in a number (beyond a float), at most 127
+/// brackets in all (deep nesting). Strings are skipped to their closing
+/// quote, so what they hold costs nothing but the look for `\`.
+fn quick_scan(bytes: &[u8]) -> Option<Layout> {
+    let mut layout = Layout::Compact;
     let mut brackets = 0usize;
     let mut digits = 0usize;
     let mut previous = 0u8;
-    for (index, &byte) in bytes.iter().enumerate() {
+    let mut index = 0;
+    while let Some(&byte) = bytes.get(index) {
+        index += 1;
         match byte {
-            b'[' | b'{' => brackets += 1,
-            b'e' | b'E' if previous.is_ascii_digit() || previous == b'.' => return false,
-            b'u' if previous == b'\\' && matches!(bytes.get(index + 1), Some(b'd' | b'D')) => {
-                return false;
+            b'"' => {
+                index = string_end(bytes, index)?;
+                (digits, previous) = (0, byte);
+                continue;
             }
+            b'[' | b'{' => {
+                brackets += 1;
+                if brackets > 127 {
+                    return None;
+                }
+            }
+            // Outside strings, `e` follows a digit or `.` only in a number.
+            b'e' | b'E' if previous.is_ascii_digit() || previous == b'.' => return None,
+            b' ' | b'\t' | b'\n' | b'\r' => layout = Layout::Spaced,
             _ => {}
         }
-        digits = if byte.is_ascii_digit() { digits + 1 } else { 0 };
-        if digits > 300 || brackets > 127 {
-            return false;
-        }
         previous = byte;
+        digits = if byte.is_ascii_digit() { digits + 1 } else { 0 };
+        if digits > 300 {
+            return None;
+        }
     }
-    true
+    Some(layout)
+}
+
+/// The index just past the string whose contents start at `start`, or
+/// `None` if it holds an escape that may be a surrogate (`\uD...`).
+fn string_end(bytes: &[u8], start: usize) -> Option<usize> {
+    let mut index = start;
+    loop {
+        match bytes.get(index)? {
+            b'"' => return Some(index + 1),
+            b'\\' => {
+                if bytes.get(index + 1) == Some(&b'u')
+                    && matches!(bytes.get(index + 2), Some(b'd' | b'D'))
+                {
+                    return None;
+                }
+                index += 2;
+            }
+            _ => index += 1,
+        }
+    }
 }
 
 /// Any JSON value, parsed as a `Value` would be and then dropped.
@@ -319,6 +373,33 @@ mod tests {
         }
     }
 
+    #[test]
+    fn the_quick_scan_reads_strings_apart_from_the_rest() {
+        for (text, want) in [
+            (r#"{"a b":[1,2]}"#, Some(Layout::Compact)),
+            (r#"{"a b": [1,2]}"#, Some(Layout::Spaced)),
+            ("[1,\n2]", Some(Layout::Spaced)),
+            (r#"["x \" y\\",1.5]"#, Some(Layout::Compact)),
+            // Inside strings, what looks like a number or an escape is not.
+            (r#"["1e5","2.E3","\\ud800"]"#, Some(Layout::Compact)),
+            (r#"[true,false,"e"]"#, Some(Layout::Compact)),
+            ("[1e5]", None),
+            ("[2.E3]", None),
+            (r#"["\ud800"]"#, None),
+            (r#"{"\uDC00":1}"#, None),
+        ] {
+            assert_eq!(quick_scan(text.as_bytes()), want, "{text}");
+        }
+        let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
+        assert_eq!(quick_scan(deep(127).as_bytes()), Some(Layout::Compact));
+        assert_eq!(quick_scan(deep(128).as_bytes()), None);
+        let digits = |n: usize| format!("[{}]", "1".repeat(n));
+        assert_eq!(quick_scan(digits(300).as_bytes()), Some(Layout::Compact));
+        assert_eq!(quick_scan(digits(301).as_bytes()), None);
+        let quoted = format!("[\"{}\"]", "1".repeat(400));
+        assert_eq!(quick_scan(quoted.as_bytes()), Some(Layout::Compact));
+    }
+
     proptest! {
         /// The quick scan never passes what the parse refuses.
         #[test]
@@ -333,6 +414,22 @@ mod tests {
                 if serde_json::from_str::<&RawValue>(&candidate).is_ok() {
                     prop_assert!(check_representable(&candidate).is_err(), "{}", candidate);
                 }
+            }
+        }
+
+        /// The quick scan finds whitespace exactly where compacting
+        /// would remove some.
+        #[test]
+        fn the_quick_scan_sees_what_compacting_removes(
+            text in "[\\[\\]{}\",:0-9a-fuDE. \n\\\\-]{0,200}",
+        ) {
+            if serde_json::from_str::<&RawValue>(&text).is_ok()
+                && let Some(layout) = quick_scan(text.as_bytes())
+            {
+                let compacted = compact(&text);
+                prop_assert_eq!(layout == Layout::Compact, compacted.as_str() == text, "{}", text);
+                let kept = representable_compact(&text).unwrap();
+                prop_assert_eq!(kept.as_str(), compacted.as_str());
             }
         }
 

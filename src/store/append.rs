@@ -127,9 +127,14 @@ impl Appender<'_> {
 
     fn push_here(&mut self, event: &NewEvent) -> Result<Appended> {
         let seq = self.last_seq + 1;
+        // One lookup for a stream the batch knows, which is most events'.
+        let known = self.streams.get(event.stream.as_str()).copied();
         // Check the expectation before a new stream is given an id, so a
         // refused event reserves nothing.
-        let version = self.stream_version(&event.stream)? + 1;
+        let version = match known {
+            Some(index) => self.stream_states[index].1.version,
+            None => self.stream_version(&event.stream)?,
+        } + 1;
         if let Some(expected) = event.expected_version
             && expected != version
         {
@@ -158,7 +163,10 @@ impl Appender<'_> {
             }
         }
         self.ids.add(key, seq)?;
-        let state = self.stream(&event.stream)?;
+        let state = match known {
+            Some(index) => &mut self.stream_states[index].1,
+            None => self.stream(&event.stream)?,
+        };
         state.version = version;
         state.touched = true;
         blocks::push_seq(&mut state.seqs, seq);
@@ -275,7 +283,8 @@ impl Appender<'_> {
                 let id = u32::try_from(self.names.streams.len())
                     .map_err(|_| StoreError::Invalid("a log holds at most 2^32 streams".into()))?;
                 self.names.streams.push(Arc::from(name));
-                (id, Vec::new())
+                // Room for a few seqs: most streams get more than one.
+                (id, Vec::with_capacity(8 * 8))
             }
         };
         let key = self

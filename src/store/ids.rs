@@ -4,7 +4,10 @@
 //! 16 bits), each a sorted list of (hash, seq) pairs. An append gathers
 //! its new ids in memory and merges them into their buckets a few hundred
 //! thousand at a time: one redb insert per bucket instead of one per event,
-//! which keeps imports fast.
+//! which keeps imports fast. An import into a new log also remembers, in a
+//! small bit set, which hashes it has merged, so that it reads a bucket
+//! back only for a hash it may have filed there (one in a few dozen)
+//! rather than for every event after the first merge.
 
 use redb::{ReadableTable, ReadableTableMetadata, Table};
 use rustc_hash::FxHashMap as HashMap;
@@ -15,6 +18,10 @@ use crate::event::{Event, NewEvent};
 
 /// Pending ids are merged into their buckets once this many have gathered.
 const FLUSH_EVERY: usize = 1 << 18;
+
+/// The bit set of merged hashes has 2^MERGED_BITS bits (8 MiB): at a
+/// million ids about one lookup in seventy goes to the table needlessly.
+const MERGED_BITS: u32 = 26;
 
 /// The bytes of one (hash, seq) pair in a bucket.
 const PAIR: usize = 16;
@@ -46,6 +53,9 @@ pub struct IdIndex<'txn> {
     /// The table held nothing when the batch began and nothing has been
     /// merged into it since: no need to look there.
     table_empty: bool,
+    /// When the table held nothing as the batch began: the hashes merged
+    /// into it since, so that a hash not among them is surely not there.
+    merged: Option<MergedHashes>,
     /// Hash -> seq of the ids not yet merged into the table.
     pending: HashMap<u64, u64>,
     /// Further pending seqs under a hash already pending (a collision).
@@ -54,8 +64,10 @@ pub struct IdIndex<'txn> {
 
 impl<'txn> IdIndex<'txn> {
     pub fn new(table: Table<'txn, u64, &'static [u8]>) -> Result<IdIndex<'txn>> {
+        let table_empty = table.is_empty()?;
         Ok(IdIndex {
-            table_empty: table.is_empty()?,
+            table_empty,
+            merged: table_empty.then(MergedHashes::default),
             table,
             pending: HashMap::default(),
             collided: Vec::new(),
@@ -66,7 +78,12 @@ impl<'txn> IdIndex<'txn> {
     /// or the batch has one, among any whose ids share its hash.
     pub fn holders(&self, key: u64) -> Result<Vec<u64>> {
         let mut seqs = Vec::new();
-        if !self.table_empty
+        let maybe_stored = match &self.merged {
+            Some(merged) => merged.may_hold(key),
+            None => true,
+        };
+        if maybe_stored
+            && !self.table_empty
             && let Some(bucket) = self.table.get(bucket_of(key))?
         {
             let pairs = pairs(bucket.value()).ok_or_else(damaged)?;
@@ -106,6 +123,11 @@ impl<'txn> IdIndex<'txn> {
         let mut entries: Vec<(u64, u64)> = self.pending.drain().collect();
         entries.append(&mut self.collided);
         entries.sort_unstable();
+        if let Some(merged) = &mut self.merged {
+            for &(hash, _) in &entries {
+                merged.insert(hash);
+            }
+        }
         let mut merged = Vec::new();
         for group in entries.chunk_by(|a, b| bucket_of(a.0) == bucket_of(b.0)) {
             let bucket = bucket_of(group[0].0);
@@ -125,6 +147,37 @@ impl<'txn> IdIndex<'txn> {
         }
         self.table_empty = false;
         Ok(())
+    }
+}
+
+/// A set of hashes that may answer yes for a hash never inserted, but
+/// never no for one that was. Its bits are allocated at the first insert,
+/// so an append that never merges pays nothing.
+#[derive(Default)]
+struct MergedHashes {
+    words: Vec<u64>,
+}
+
+impl MergedHashes {
+    /// The bit of `hash`. Ids' hashes share their top bits within a
+    /// bucket, so the bit is taken from a remix of all of them.
+    fn bit(hash: u64) -> usize {
+        (hash.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> (64 - MERGED_BITS)) as usize
+    }
+
+    fn insert(&mut self, hash: u64) {
+        if self.words.is_empty() {
+            self.words = vec![0; (1 << MERGED_BITS) / 64];
+        }
+        let bit = Self::bit(hash);
+        self.words[bit / 64] |= 1 << (bit % 64);
+    }
+
+    fn may_hold(&self, hash: u64) -> bool {
+        let bit = Self::bit(hash);
+        self.words
+            .get(bit / 64)
+            .is_some_and(|word| word & (1 << (bit % 64)) != 0)
     }
 }
 
@@ -154,6 +207,62 @@ pub fn same_event(stored: &Event, new: &NewEvent) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::store::tables::IDS;
+
+    /// Ids merged into the table part way through a batch are still found
+    /// there, whether they share a bucket with others or not; hashes never
+    /// filed are not.
+    #[test]
+    fn merged_ids_are_found_in_the_same_batch_and_the_next() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = redb::Database::create(dir.path().join("ids.redb")).unwrap();
+        // Two hashes in one bucket, one alone in another, and a collision.
+        let filed = [
+            (7 << 48 | 1, 1),
+            (7 << 48 | 2, 2),
+            (9 << 48, 3),
+            (9 << 48, 4),
+        ];
+        let txn = db.begin_write().unwrap();
+        {
+            let mut index = IdIndex::new(txn.open_table(IDS).unwrap()).unwrap();
+            for (key, seq) in filed {
+                index.add(key, seq).unwrap();
+            }
+            index.flush().unwrap();
+            index.add(7 << 48 | 3, 5).unwrap();
+            assert_eq!(index.holders(7 << 48 | 1).unwrap(), [1]);
+            assert_eq!(index.holders(7 << 48 | 2).unwrap(), [2]);
+            assert_eq!(index.holders(9 << 48).unwrap(), [3, 4]);
+            assert_eq!(index.holders(7 << 48 | 3).unwrap(), [5]);
+            assert!(index.holders(7 << 48 | 4).unwrap().is_empty());
+            index.flush().unwrap();
+            assert_eq!(index.holders(7 << 48 | 3).unwrap(), [5]);
+        }
+        txn.commit().unwrap();
+        let txn = db.begin_write().unwrap();
+        let index = IdIndex::new(txn.open_table(IDS).unwrap()).unwrap();
+        assert_eq!(index.holders(7 << 48 | 2).unwrap(), [2]);
+        assert_eq!(index.holders(9 << 48).unwrap(), [3, 4]);
+        assert!(index.holders(8 << 48).unwrap().is_empty());
+    }
+
+    #[test]
+    fn the_merged_set_never_forgets_a_hash() {
+        let mut merged = MergedHashes::default();
+        assert!(!merged.may_hold(42));
+        let hashes: Vec<u64> = (0..10_000u64).map(checked_key).collect();
+        for &hash in &hashes {
+            merged.insert(hash);
+        }
+        assert!(hashes.iter().all(|&hash| merged.may_hold(hash)));
+        let strangers = (10_000..20_000u64).filter(|&n| merged.may_hold(checked_key(n)));
+        assert!(strangers.count() < 100, "the set answers yes to too much");
+    }
+
+    fn checked_key(n: u64) -> u64 {
+        super::super::checked::id_key(&format!("evt-{n}"))
+    }
 
     #[test]
     fn a_derived_key_is_the_key_of_the_derived_id() {

@@ -13,6 +13,7 @@ mod follow;
 mod generate;
 mod git;
 mod import;
+mod import_bytes;
 mod import_ids;
 mod info;
 mod json_escape;
