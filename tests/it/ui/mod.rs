@@ -7,6 +7,7 @@ mod cqrs;
 mod domain;
 mod flows;
 mod flows_domains;
+mod flows_live;
 mod hostile;
 mod lessons;
 mod present;
