@@ -5,6 +5,7 @@
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::thread::JoinHandle;
 
 use eventscope::message_db::{self, CopyEvent, Server};
 use eventscope::store::EventLog;
@@ -27,31 +28,58 @@ pub fn postgres(url: &str) -> anyhow::Result<ExitCode> {
     progress.finish();
     copied?;
     let log = Arc::new(EventLog::open(temporary.path())?);
-    let feed = LiveFeed::new();
-    let stop = Arc::new(AtomicBool::new(false));
-    let follower = {
-        let (log, feed, stop, server) = (log.clone(), feed.clone(), stop.clone(), server.clone());
-        std::thread::spawn(move || {
-            let outcome =
-                message_db::follow(&server, &log, &|| stop.load(Ordering::Relaxed), |event| {
-                    match event {
-                        CopyEvent::Retrying { why, delay } => feed.set(FeedStatus::Retrying(
-                            format!("{why}; retrying in {:.1}s", delay.as_secs_f64()),
-                        )),
-                        CopyEvent::Reconnected | CopyEvent::CaughtUp | CopyEvent::Copied(_) => {
-                            feed.set(FeedStatus::Following)
-                        }
-                    }
-                });
-            if let Err(error) = outcome {
-                feed.set(FeedStatus::Stopped(format!("following stopped: {error}")));
-            }
-        })
-    };
+    let following = Following::start(server.clone(), log.clone());
     let title = format!("{} (live)", server.describe());
-    let shown = ui::run_live(log.clone(), Some(&title), feed);
-    stop.store(true, Ordering::Relaxed);
-    let _ = follower.join();
+    let shown = ui::run_live(log, Some(&title), following.feed());
+    following.stop();
     shown?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// A thread copying a Message DB's new messages into a log, saying how it
+/// goes on a feed the explorer shows.
+pub struct Following {
+    feed: LiveFeed,
+    stop: Arc<AtomicBool>,
+    thread: JoinHandle<()>,
+}
+
+impl Following {
+    /// Starts following `server` into `log` (a copy of it).
+    pub fn start(server: Server, log: Arc<EventLog>) -> Following {
+        let feed = LiveFeed::new();
+        let stop = Arc::new(AtomicBool::new(false));
+        let thread = {
+            let (feed, stop) = (feed.clone(), stop.clone());
+            std::thread::spawn(move || {
+                let outcome =
+                    message_db::follow(&server, &log, &|| stop.load(Ordering::Relaxed), |event| {
+                        match event {
+                            CopyEvent::Retrying { why, delay } => feed.set(FeedStatus::Retrying(
+                                format!("{why}; retrying in {:.1}s", delay.as_secs_f64()),
+                            )),
+                            CopyEvent::Reconnected | CopyEvent::CaughtUp | CopyEvent::Copied(_) => {
+                                feed.set(FeedStatus::Following)
+                            }
+                        }
+                    });
+                if let Err(error) = outcome {
+                    feed.set(FeedStatus::Stopped(format!("following stopped: {error}")));
+                }
+            })
+        };
+        Following { feed, stop, thread }
+    }
+
+    /// What the follower says, for the explorer.
+    pub fn feed(&self) -> LiveFeed {
+        self.feed.clone()
+    }
+
+    /// Stops the follower after the batch it is writing, if any, and
+    /// waits for it: the log is whole when this returns.
+    pub fn stop(self) {
+        self.stop.store(true, Ordering::Relaxed);
+        let _ = self.thread.join();
+    }
 }

@@ -368,3 +368,56 @@ fn the_explorer_on_a_message_db_shows_new_messages_without_a_key() {
     session.screen.wait_for("● following");
     session.quit();
 }
+
+/// `eventscope LOG --follow` on a log imported from a Message DB: the
+/// explorer resumes following the store the log records, writing into the
+/// log, and shows what `write_message` writes without a key; quit and
+/// opened again, it continues where the log stopped.
+#[test]
+fn following_a_log_copied_from_a_message_db_resumes_its_source_without_a_key() {
+    use crate::support::postgres::{DATABASE, PASSWORD, Postgres};
+    let server = Postgres::start();
+    let mut client = server.client(DATABASE);
+    let write = |client: &mut postgres::Client, n: i64| {
+        client
+            .execute(
+                "SELECT write_message(gen_random_uuid()::varchar, 'account-' || $1::text, \
+                 'Deposited' || $1::text, '{}'::jsonb, '{\"correlationStreamName\": \"tests\"}'::jsonb)",
+                &[&n.to_string()],
+            )
+            .unwrap();
+    };
+    write(&mut client, 1);
+    write(&mut client, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("copy.redb");
+    let url = server.url(DATABASE);
+    let imported = crate::support::eventscope(&["import", &url, "--db", crate::support::s(&db)]);
+    assert!(imported.status.success());
+    // The password is not recorded in the log: it comes from PGPASSWORD.
+    let env = [("PGPASSWORD", std::ffi::OsStr::new(PASSWORD))];
+    let follow = [db.as_os_str(), "--follow".as_ref()];
+
+    let session = Session::start(&follow, &env);
+    session.screen.wait_for("Log: 2 events");
+    session.screen.wait_for("● following");
+    for n in 3..=5 {
+        write(&mut client, n);
+        session.screen.wait_for(&format!("Log: {n} events"));
+        session.screen.wait_for(&format!("seq {n} · {n} of {n}"));
+        session.screen.wait_for(&format!("Deposited{n}"));
+    }
+    session.quit();
+
+    // Written while no one followed: the next session catches up first.
+    write(&mut client, 6);
+    let session = Session::start(&follow, &env);
+    session.screen.wait_for("Log: 6 events");
+    write(&mut client, 7);
+    session.screen.wait_for("Log: 7 events");
+    session.screen.wait_for("Deposited7");
+    session.quit();
+
+    let log = EventLog::open_read_only(&db).unwrap();
+    crate::message_db::assert_log_equals_store(&server, &log);
+}
