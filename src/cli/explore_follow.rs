@@ -1,14 +1,16 @@
 //! `eventscope LOG --follow`: the explorer on a log that keeps growing from
-//! the source it was copied from.
+//! the source it was filled from.
 //!
 //! redb lets one process open a file at a time, so the explorer cannot
 //! read a log that `import postgres://... --follow` is writing in another
 //! process. Instead the explorer does the following itself: the log
-//! records its source (the Message DB's address, the last global position
-//! copied, see `message_db::SourceMark`), and a follower thread in this
-//! process continues from there, writing into the log as `import --follow`
-//! would, while the explorer shows it grow. Quit, and `import --follow` (or
-//! this again) continues where it stopped.
+//! records its source with each batch (the Message DB's address and the
+//! last global position copied, see `message_db::SourceMark`; or the file
+//! `follow FILE --db LOG` read and its last line taken, see
+//! `tail::FileMark`), and a follower thread in this process continues from
+//! there, writing into the log as `import --follow` or `follow` would,
+//! while the explorer shows it grow. Quit, and either (or this again)
+//! continues where it stopped.
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -17,6 +19,7 @@ use std::sync::Arc;
 
 use eventscope::message_db::{Server, SourceMark};
 use eventscope::store::{EventLog, StoreError};
+use eventscope::tail::FileMark;
 use eventscope::ui;
 
 use super::explore::ExploreOptions;
@@ -33,6 +36,20 @@ pub enum FollowLogError {
     NoAddress { path: PathBuf, server: String },
     /// A JSONL file rather than a log.
     TextFile { path: PathBuf },
+    /// Events were written after the last line the mark of the file
+    /// records, by something else: where the file resumes is not known.
+    FileLogChanged {
+        path: PathBuf,
+        file: String,
+        mark_seq: u64,
+        log_seq: u64,
+    },
+    /// The file the log followed cannot be read now.
+    FileGone {
+        path: PathBuf,
+        file: String,
+        why: String,
+    },
 }
 
 impl fmt::Display for FollowLogError {
@@ -49,7 +66,8 @@ impl fmt::Display for FollowLogError {
             FollowLogError::NoSource { path } => write!(
                 f,
                 "{0} has no source to follow: it was not copied from a Message DB (`eventscope \
-                 import postgres://... --db {0}`); open it without --follow",
+                 import postgres://... --db {0}`) nor filled by `eventscope follow FILE --db {0}`; \
+                 open it without --follow",
                 path.display()
             ),
             FollowLogError::NoAddress { path, server } => write!(
@@ -65,6 +83,23 @@ impl fmt::Display for FollowLogError {
                  follow {0}`",
                 path.display()
             ),
+            FollowLogError::FileLogChanged {
+                path,
+                file,
+                mark_seq,
+                log_seq,
+            } => write!(
+                f,
+                "{0} has events after seq {mark_seq} (up to {log_seq}) that were not read from \
+                 {file}, so where to resume that file is not known: run `eventscope follow \
+                 {file} --db {0}`, which reads it from the start and skips what the log holds",
+                path.display()
+            ),
+            FollowLogError::FileGone { path, file, why } => write!(
+                f,
+                "cannot read {file}, the file {0} follows: {why}",
+                path.display()
+            ),
         }
     }
 }
@@ -76,16 +111,21 @@ pub fn run(path: &Path, options: ExploreOptions) -> anyhow::Result<ExitCode> {
     // Before the log is opened: a domain file named that is not there
     // leaves the log as it was.
     let domain = super::explore::domain_file(options.domain.as_deref(), Some(path))?;
-    let (log, server) = open(path)?;
+    let (log, source) = open(path)?;
     let log = Arc::new(log);
-    let following = Following::start(server.clone(), log.clone());
-    // The file's name, not its path: the status line keeps room for the
-    // following mark.
-    let name = path
-        .file_name()
-        .unwrap_or(path.as_os_str())
-        .to_string_lossy();
-    let title = format!("{name} (following {})", server.describe());
+    // File names, not paths: the status line keeps room for the following
+    // mark.
+    let name = file_name(path);
+    let (following, title) = match source {
+        Source::MessageDb(server) => (
+            Following::start(*server.clone(), log.clone()),
+            format!("{name} (following {})", server.describe()),
+        ),
+        Source::File(mark, file) => (
+            super::follow::resume(&mark, file, log.clone()),
+            format!("{name} (following {})", file_name(Path::new(&mark.path))),
+        ),
+    };
     let shown = ui::run_with(
         log,
         Some(&title),
@@ -103,10 +143,24 @@ pub fn run(path: &Path, options: ExploreOptions) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The log at `path`, open for writing, and the server its mark names.
+fn file_name(path: &Path) -> std::borrow::Cow<'_, str> {
+    path.file_name()
+        .unwrap_or(path.as_os_str())
+        .to_string_lossy()
+}
+
+/// What a log was filled from, ready to follow again.
+enum Source {
+    /// Boxed: a server's connection settings are large beside a file.
+    MessageDb(Box<Server>),
+    /// The mark, and its file opened.
+    File(FileMark, std::fs::File),
+}
+
+/// The log at `path`, open for writing, and the source its mark names.
 /// The mark is read first with the log open read-only: a log that cannot
 /// be followed is left byte for byte as it was.
-fn open(path: &Path) -> anyhow::Result<(EventLog, Server)> {
+fn open(path: &Path) -> anyhow::Result<(EventLog, Source)> {
     let opening = |error: StoreError| -> anyhow::Error {
         match error {
             StoreError::Locked { .. } => FollowLogError::Held { path: path.into() }.into(),
@@ -116,12 +170,16 @@ fn open(path: &Path) -> anyhow::Result<(EventLog, Server)> {
             other => other.into(),
         }
     };
-    let mark = EventLog::open_read_only(path)
-        .and_then(|log| log.source())
-        .map_err(opening)?
-        .as_deref()
-        .and_then(SourceMark::from_bytes);
-    let Some(mark) = mark else {
+    let (bytes, last_seq) = EventLog::open_read_only(path)
+        .and_then(|log| Ok((log.source()?, log.last_seq()?)))
+        .map_err(opening)?;
+    let bytes = bytes.unwrap_or_default();
+    if let Some(mark) = FileMark::from_bytes(&bytes) {
+        let file = file_source(path, &mark, last_seq)?;
+        let log = EventLog::open(path).map_err(opening)?;
+        return Ok((log, Source::File(mark, file)));
+    }
+    let Some(mark) = SourceMark::from_bytes(&bytes) else {
         return Err(FollowLogError::NoSource { path: path.into() }.into());
     };
     let Some(address) = mark.address else {
@@ -133,5 +191,27 @@ fn open(path: &Path) -> anyhow::Result<(EventLog, Server)> {
     };
     let server = Server::parse(&address)?;
     let log = EventLog::open(path).map_err(opening)?;
-    Ok((log, server))
+    Ok((log, Source::MessageDb(Box::new(server))))
+}
+
+/// The file `mark` names, opened, once the log at `path` (ending at
+/// `last_seq`) is known to end where the mark does.
+fn file_source(
+    path: &Path,
+    mark: &FileMark,
+    last_seq: u64,
+) -> Result<std::fs::File, FollowLogError> {
+    if mark.seq != last_seq {
+        return Err(FollowLogError::FileLogChanged {
+            path: path.into(),
+            file: mark.path.clone(),
+            mark_seq: mark.seq,
+            log_seq: last_seq,
+        });
+    }
+    std::fs::File::open(&mark.path).map_err(|error| FollowLogError::FileGone {
+        path: path.into(),
+        file: mark.path.clone(),
+        why: error.to_string(),
+    })
 }

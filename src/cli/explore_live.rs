@@ -36,39 +36,53 @@ pub fn postgres(url: &str) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// A thread copying a Message DB's new messages into a log, saying how it
-/// goes on a feed the explorer shows.
+/// A thread writing a source's new events into a log, saying how it goes
+/// on a feed the explorer shows.
 pub struct Following {
     feed: LiveFeed,
     stop: Arc<AtomicBool>,
-    thread: JoinHandle<()>,
+    /// Joined on stop; `None` for a follower that may be blocked in a
+    /// read nothing can interrupt (standard input), which ends with the
+    /// process.
+    thread: Option<JoinHandle<()>>,
 }
 
 impl Following {
-    /// Starts following `server` into `log` (a copy of it).
-    pub fn start(server: Server, log: Arc<EventLog>) -> Following {
+    /// Runs `body` on a thread with the feed to report on and the flag
+    /// that asks it to stop.
+    pub fn spawn(
+        joined: bool,
+        body: impl FnOnce(LiveFeed, &dyn Fn() -> bool) + Send + 'static,
+    ) -> Following {
         let feed = LiveFeed::new();
         let stop = Arc::new(AtomicBool::new(false));
         let thread = {
             let (feed, stop) = (feed.clone(), stop.clone());
-            std::thread::spawn(move || {
-                let outcome =
-                    message_db::follow(&server, &log, &|| stop.load(Ordering::Relaxed), |event| {
-                        match event {
-                            CopyEvent::Retrying { why, delay } => feed.set(FeedStatus::Retrying(
-                                format!("{why}; retrying in {:.1}s", delay.as_secs_f64()),
-                            )),
-                            CopyEvent::Reconnected | CopyEvent::CaughtUp | CopyEvent::Copied(_) => {
-                                feed.set(FeedStatus::Following)
-                            }
-                        }
-                    });
-                if let Err(error) = outcome {
-                    feed.set(FeedStatus::Stopped(format!("following stopped: {error}")));
-                }
-            })
+            std::thread::spawn(move || body(feed, &|| stop.load(Ordering::Relaxed)))
         };
-        Following { feed, stop, thread }
+        Following {
+            feed,
+            stop,
+            thread: joined.then_some(thread),
+        }
+    }
+
+    /// Starts following `server` into `log` (a copy of it).
+    pub fn start(server: Server, log: Arc<EventLog>) -> Following {
+        Following::spawn(true, move |feed, stop| {
+            let outcome = message_db::follow(&server, &log, stop, |event| match event {
+                CopyEvent::Retrying { why, delay } => feed.set(FeedStatus::Retrying(format!(
+                    "{why}; retrying in {:.1}s",
+                    delay.as_secs_f64()
+                ))),
+                CopyEvent::Reconnected | CopyEvent::CaughtUp | CopyEvent::Copied(_) => {
+                    feed.set(FeedStatus::Following)
+                }
+            });
+            if let Err(error) = outcome {
+                feed.set(FeedStatus::Stopped(format!("following stopped: {error}")));
+            }
+        })
     }
 
     /// What the follower says, for the explorer.
@@ -77,9 +91,11 @@ impl Following {
     }
 
     /// Stops the follower after the batch it is writing, if any, and
-    /// waits for it: the log is whole when this returns.
+    /// waits for it (when joined): the log is whole when this returns.
     pub fn stop(self) {
         self.stop.store(true, Ordering::Relaxed);
-        let _ = self.thread.join();
+        if let Some(thread) = self.thread {
+            let _ = thread.join();
+        }
     }
 }

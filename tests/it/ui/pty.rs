@@ -421,3 +421,68 @@ fn following_a_log_copied_from_a_message_db_resumes_its_source_without_a_key() {
     let log = EventLog::open_read_only(&db).unwrap();
     crate::message_db::assert_log_equals_store(&server, &log);
 }
+
+/// `eventscope LOG --follow` on a log `follow FILE --db LOG` filled: the
+/// explorer resumes the file from the line after the last one the log
+/// took, so lines without ids (which nothing else could tell apart) are
+/// neither taken twice nor missed.
+#[test]
+fn following_a_log_filled_from_a_file_resumes_the_file_without_a_key() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("growing.jsonl");
+    let db = dir.path().join("kept.redb");
+    let line = |n: usize| {
+        format!(
+            "{{\"stream\":\"tail\",\"type\":\"Appended{n}\",\"time\":\"2024-03-01T09:30:0{n}Z\",\"data\":{{}}}}\n"
+        )
+    };
+    let append = |n: usize| {
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        file.write_all(line(n).as_bytes()).unwrap();
+    };
+    std::fs::write(&path, format!("{}{}", line(1), line(2))).unwrap();
+    let mut filler = crate::support::spawn(
+        &[
+            "follow",
+            crate::support::s(&path),
+            "--db",
+            crate::support::s(&db),
+            "--print",
+        ],
+        std::process::Stdio::null(),
+    );
+    // Each event is printed once its batch is in the log.
+    let mut printed = std::io::BufReader::new(filler.stdout.take().unwrap()).lines();
+    for n in 1..=2 {
+        let event = printed.next().expect("an event printed").unwrap();
+        assert!(event.contains(&format!("Appended{n}")), "{event}");
+    }
+    filler.kill().unwrap();
+    filler.wait().unwrap();
+
+    append(3);
+    let session = Session::start(&[db.as_os_str(), "--follow".as_ref()], &[]);
+    session.screen.wait_for("Log: 3 events");
+    session.screen.wait_for("● following");
+    append(4);
+    session.screen.wait_for("Log: 4 events");
+    session.screen.wait_for("Appended4");
+    session.quit();
+
+    let log = EventLog::open_read_only(&db).unwrap();
+    let types: Vec<String> = log
+        .read(1, usize::MAX, false)
+        .unwrap()
+        .iter()
+        .map(|event| event.event_type.to_string())
+        .collect();
+    assert_eq!(
+        types,
+        ["Appended1", "Appended2", "Appended3", "Appended4"],
+        "every line once, in order"
+    );
+}
