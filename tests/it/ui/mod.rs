@@ -10,6 +10,7 @@ mod flows_domains;
 mod flows_live;
 mod hostile;
 mod lessons;
+mod live;
 mod present;
 mod projections;
 mod projections_lazy;
