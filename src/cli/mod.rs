@@ -60,9 +60,9 @@ pub struct Cli {
     #[arg(long, value_name = "FILE")]
     pub domain: Option<PathBuf>,
 
-    /// Follow the source LOG was copied from (a Message DB): new messages
-    /// are written into LOG and shown as they come, as `import --follow`
-    /// would write them.
+    /// Follow the source LOG was filled from (a Message DB, or the file of
+    /// `follow FILE --db LOG`) from where LOG stopped: new events are
+    /// written into LOG and shown as they come.
     #[arg(long, requires = "log", conflicts_with_all = ["lesson", "fresh"])]
     pub follow: bool,
 
