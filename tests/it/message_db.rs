@@ -393,3 +393,27 @@ fn following_a_log_an_importer_is_writing_says_what_to_run_instead() {
     );
     assert_eq!(mark.seq, 3);
 }
+
+#[test]
+fn following_waits_for_a_server_that_is_down_at_the_start() {
+    let server = Postgres::start();
+    write_concurrently(&server, 1, 3, "a");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("copy.redb");
+    let url = server.url(DATABASE);
+    message_db::copy(&Server::parse(&url).unwrap(), &db, |_| {}).unwrap();
+    // As `eventscope LOG --follow` finds it: the log there, its server not.
+    server.stop();
+    let log = Arc::new(EventLog::open(&db).unwrap());
+    let follower = Follower::start(&url, log.clone());
+    wait_for("a retry", || {
+        follower.saw(|e| matches!(e, CopyEvent::Retrying { .. }))
+    });
+    server.start_again();
+    write_concurrently(&server, 1, 4, "b");
+    let expected = store_count(&server);
+    wait_for("the catch-up", || log.last_seq().unwrap() == expected);
+    assert!(follower.saw(|e| *e == CopyEvent::Reconnected));
+    follower.finish().unwrap();
+    assert_log_equals_store(&server, &log);
+}
