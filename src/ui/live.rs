@@ -54,6 +54,7 @@ impl App {
 pub(crate) fn start(app: &mut App, feed: LiveFeed) {
     app.live = Some(feed);
     app.flows.live = true;
+    app.cqrs.refuse_commands();
     app.move_to(app.list.len().saturating_sub(1));
 }
 

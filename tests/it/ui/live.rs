@@ -2,9 +2,11 @@
 //! it, as `eventscope LOG --follow` and `eventscope postgres://...` run
 //! one): on a tick, without a key, the list and the counts grow, a cursor
 //! on the last event moves on with the head, and so does a projection
-//! shown there; moved off the head it stays, paused, until G.
+//! shown there; moved off the head it stays, paused, until G. A command
+//! there is refused: the log stays a copy of its source.
 
-use eventscope::ui::{LiveFeed, Msg};
+use eventscope::message_db::SourceMark;
+use eventscope::ui::{CqrsOutcome, LiveFeed, Msg};
 use eventscope::{Json, NewEvent, Timestamp};
 use ratatui::crossterm::event::KeyCode;
 
@@ -73,4 +75,84 @@ fn a_projection_shown_at_the_head_stays_at_the_head() {
     h.settle();
     let screen = h.screen(100, 30);
     assert!(screen.contains("at #39"), "{screen}");
+}
+
+/// What the Message DB follower writes: `count` more events and its mark,
+/// in one batch, then a tick.
+fn copied_from_store(h: &mut Harness, count: usize) {
+    let log = h.app.event_log();
+    let from = log.last_seq().unwrap();
+    log.append_with(|appender| {
+        for n in 0..count {
+            appender.push(&NewEvent::new(
+                "customer-1",
+                "CustomerNoted",
+                Timestamp::from_unix_millis(1_709_300_000_000 + n as i64),
+                Json::from_value(&serde_json::json!({"note": n})),
+            ))?;
+        }
+        appender.set_source(&store_mark(from + count as u64).to_bytes());
+        Ok::<_, eventscope::store::StoreError>(())
+    })
+    .unwrap();
+    h.send(Msg::Tick);
+}
+
+const MOVE_CUSTOMER_2: &str = "ChangeCustomerAddress customer-2 street=\"1 Main St\" city=Leeds postcode=\"LS1 1AA\" country=UK";
+
+fn store_mark(seq: u64) -> SourceMark {
+    SourceMark {
+        server: "PostgreSQL system 7, database message_store".into(),
+        position: seq as i64,
+        id: format!("message-{seq}"),
+        seq,
+        address: Some("postgres://u@h:5432/db".into()),
+    }
+}
+
+fn last_mark(h: &Harness) -> SourceMark {
+    let bytes = h.app.event_log().source().unwrap().unwrap();
+    SourceMark::from_bytes(&bytes).unwrap()
+}
+
+#[test]
+fn a_command_on_a_followed_log_is_refused_and_the_log_stays_a_copy() {
+    let mut h = live();
+    copied_from_store(&mut h, 1);
+    h.keys("3");
+    h.settle();
+    let (last, bytes) = (h.app.event_log().last_seq().unwrap(), h.log_bytes());
+    assert_eq!(last_mark(&h).seq, last);
+
+    h.keys(":");
+    h.keys("RegisterCustomer customer-9 name=Ada email=ada@example.com street=\"1 Main St\" city=Leeds postcode=\"LS1 1AA\" country=UK");
+    h.press(KeyCode::Enter);
+    let sentence = "this log is a copy of postgres://u@h:5432/db that follows it: a command \
+                    here would fork it; write to the store itself";
+    assert_eq!(
+        h.app.cqrs().outcome,
+        Some(CqrsOutcome::Refused(sentence.into()))
+    );
+    assert_eq!(h.app.event_log().last_seq().unwrap(), last);
+    assert_eq!(h.log_bytes(), bytes, "the log is byte for byte as it was");
+    let screen = h.screen(120, 40);
+    assert!(
+        screen.contains("✗ not sent: this log is a copy of"),
+        "{screen}"
+    );
+
+    // Writer B is refused the same way.
+    h.press(KeyCode::Esc);
+    h.keys("w:");
+    h.keys(MOVE_CUSTOMER_2);
+    h.press(KeyCode::Enter);
+    assert_eq!(
+        h.app.cqrs().outcome,
+        Some(CqrsOutcome::Refused(sentence.into()))
+    );
+    assert_eq!(h.log_bytes(), bytes);
+
+    copied_from_store(&mut h, 2);
+    assert_eq!(h.app.event_log().last_seq().unwrap(), last + 2);
+    assert_eq!(last_mark(&h).seq, last + 2, "the mark still ends the log");
 }
