@@ -156,3 +156,41 @@ fn a_command_on_a_followed_log_is_refused_and_the_log_stays_a_copy() {
     assert_eq!(h.app.event_log().last_seq().unwrap(), last + 2);
     assert_eq!(last_mark(&h).seq, last + 2, "the mark still ends the log");
 }
+
+/// The rate chart's rows as drawn (the sparkline and its marker line).
+fn rate_chart_drawn(h: &Harness) -> Vec<String> {
+    let screen = h.screen(100, 30);
+    let lines: Vec<&str> = screen.lines().collect();
+    let title = lines
+        .iter()
+        .position(|line| line.contains(" Events over time "))
+        .expect("the log view shows the rate chart");
+    lines[title + 1..]
+        .iter()
+        .take_while(|line| line.starts_with('│'))
+        .map(|line| line.chars().skip(1).take_while(|&c| c != '│').collect())
+        .collect()
+}
+
+#[test]
+fn the_rate_chart_moves_as_the_log_grows_without_a_key() {
+    let mut h = live();
+    let before = rate_chart_drawn(&h);
+    assert!(
+        before.iter().any(|row| !row.trim().is_empty()),
+        "{before:?}"
+    );
+    assert_eq!(h.app.rate_chart().map(|c| c.counts.iter().sum()), Some(36));
+
+    // Later than every event before: the chart's span reaches them.
+    grows(&mut h, 20);
+    h.settle();
+    let chart = h.app.rate_chart().expect("counted again");
+    assert_eq!(chart.counts.iter().sum::<u64>(), 56);
+    assert_eq!(
+        chart.end,
+        Timestamp::from_unix_millis(1_709_300_000_019).unix_nanos()
+    );
+    let after = rate_chart_drawn(&h);
+    assert_ne!(after, before, "the chart drawn moved");
+}
