@@ -33,7 +33,7 @@ mod tests {
 
     fn log_marked(mark: Option<Vec<u8>>) -> (tempfile::TempDir, EventLog) {
         let dir = tempfile::tempdir().unwrap();
-        let log = EventLog::create(&dir.path().join("copy.redb")).unwrap();
+        let log = EventLog::create(dir.path().join("copy.redb")).unwrap();
         if let Some(mark) = mark {
             log.append_with(|appender| {
                 appender.set_source(&mark);
