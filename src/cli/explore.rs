@@ -192,7 +192,7 @@ fn cache_dir() -> Option<PathBuf> {
     Some(base.join("eventscope"))
 }
 
-fn is_text(path: &Path) -> bool {
+pub(super) fn is_text(path: &Path) -> bool {
     matches!(
         path.extension().and_then(|e| e.to_str()),
         Some("jsonl" | "json" | "ndjson")
@@ -202,7 +202,10 @@ fn is_text(path: &Path) -> bool {
 /// The domain file the explorer reads: the one named (which must be
 /// there), else the one beside the log. An error inside it is shown in the
 /// explorer, where the file can be fixed while it runs.
-fn domain_file(named: Option<&Path>, log: Option<&Path>) -> anyhow::Result<Option<PathBuf>> {
+pub(super) fn domain_file(
+    named: Option<&Path>,
+    log: Option<&Path>,
+) -> anyhow::Result<Option<PathBuf>> {
     if let Some(path) = named {
         // One line: the file and why.
         std::fs::File::open(path).map_err(|error| {
@@ -226,6 +229,8 @@ pub struct ExploreOptions {
     pub fresh: bool,
     /// The domain file named with `--domain`.
     pub domain: Option<PathBuf>,
+    /// Follow the log's source, writing into the log while it is shown.
+    pub follow: bool,
 }
 
 /// Runs the explorer on `log` until the user quits.
@@ -236,6 +241,9 @@ pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<Exit
         .filter(|text| eventscope::message_db::is_url(text))
     {
         return super::explore_live::postgres(url);
+    }
+    if let (true, Some(path)) = (options.follow, &log) {
+        return super::explore_follow::run(path, options);
     }
     // A lesson that cannot be read is said on screen, with its place; the
     // explorer opens all the same.

@@ -11,7 +11,6 @@
 use std::io::{IsTerminal, Read};
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 use std::time::Duration;
 
@@ -19,10 +18,11 @@ use anyhow::Context;
 use eventscope::event::{Event, NewEvent};
 use eventscope::format::{self, Format};
 use eventscope::store::EventLog;
-use eventscope::tail::{Next, Record, StreamFrom, TailLines, parse_record};
-use eventscope::ui::{self, FeedStatus, LiveFeed};
+use eventscope::tail::{FileMark, Next, Record, StreamFrom, TailLines, parse_record};
+use eventscope::ui::{self, FeedStatus};
 
 use super::explore::TemporaryLog;
+use super::explore_live::Following;
 use super::output::{Stdout, StdoutError};
 
 /// How long to wait before looking again at a file with nothing new.
@@ -55,17 +55,13 @@ pub struct Args {
 }
 
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
-    let input: (Box<dyn Read + Send>, bool) = if args.file.as_os_str() == "-" {
-        (Box::new(std::io::stdin()), true)
+    let stdin = args.file.as_os_str() == "-";
+    let lines = if stdin {
+        TailLines::stream(Box::new(std::io::stdin()) as Box<dyn Read + Send>)
     } else {
         let file = std::fs::File::open(&args.file)
             .with_context(|| format!("cannot read {}", args.file.display()))?;
-        (Box::new(file), false)
-    };
-    let lines = if input.1 {
-        TailLines::stream(input.0)
-    } else {
-        TailLines::growing(input.0)
+        TailLines::growing(Box::new(file) as Box<dyn Read + Send>)
     };
     // Lives as long as the log it names.
     let mut temporary = None;
@@ -78,10 +74,31 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
     };
     let log = Arc::new(EventLog::create(&path)?);
+    // A file's lines can be read again: the log records how far it got,
+    // and following it again resumes there. Standard input cannot be.
+    let mark = match stdin {
+        true => None,
+        false => Some(FileMark {
+            path: std::path::absolute(&args.file)
+                .unwrap_or_else(|_| args.file.clone())
+                .to_string_lossy()
+                .into_owned(),
+            format: args.format,
+            stream_from: args.stream_from,
+            line: 0,
+            seq: 0,
+        }),
+    };
+    let skip_through = match &mark {
+        Some(mark) => resumes_at(&log, mark)?,
+        None => 0,
+    };
     let follower = Follower {
         lines,
         shape: args.format,
         stream_from: args.stream_from,
+        mark,
+        skip_through,
     };
     if args.print || !std::io::stdout().is_terminal() {
         let mut stdout = Stdout::lock();
@@ -98,25 +115,47 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         stdout.finish()?;
         return Ok(ExitCode::SUCCESS);
     }
-    let feed = LiveFeed::new();
-    let stop = Arc::new(AtomicBool::new(false));
-    {
-        let (log, feed, stop) = (log.clone(), feed.clone(), stop.clone());
-        // Not joined: a read of standard input cannot be interrupted, and
-        // ends with the process.
-        std::thread::spawn(move || {
-            let outcome = follower.run(&log, &|| stop.load(Ordering::Relaxed), |_| Ok(()));
-            feed.set(FeedStatus::Stopped(match outcome {
-                Ok(()) => "the input ended".into(),
-                Err(error) => format!("following stopped: {error:#}"),
-            }));
-        });
-    }
+    // Not joined for standard input: a read of it cannot be interrupted,
+    // and ends with the process.
+    let following = follower.spawn(log.clone(), !stdin);
     let title = format!("{} (live)", args.file.display());
-    let shown = ui::run_live(log, Some(&title), feed);
-    stop.store(true, Ordering::Relaxed);
+    let shown = ui::run_live(log, Some(&title), following.feed());
+    following.stop();
     shown?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The last line of `mark`'s file that `log` holds: where its own mark of
+/// that file says it got to, if nothing has written to the log since; else
+/// 0, and the lines from the first are taken again (those the log holds are
+/// skipped as already stored).
+fn resumes_at(log: &EventLog, mark: &FileMark) -> anyhow::Result<u64> {
+    let recorded = log.source()?.as_deref().and_then(FileMark::from_bytes);
+    Ok(match recorded {
+        Some(recorded)
+            if recorded.path == mark.path
+                && recorded.format == mark.format
+                && recorded.stream_from == mark.stream_from
+                && recorded.seq == log.last_seq()? =>
+        {
+            recorded.line
+        }
+        _ => 0,
+    })
+}
+
+/// `eventscope LOG --follow` on a log a `follow FILE --db LOG` filled:
+/// following `file` (the mark's, opened) again from the line after the
+/// mark's, into `log`.
+pub(super) fn resume(mark: &FileMark, file: std::fs::File, log: Arc<EventLog>) -> Following {
+    let follower = Follower {
+        lines: TailLines::growing(Box::new(file)),
+        shape: mark.format,
+        stream_from: mark.stream_from,
+        mark: Some(mark.clone()),
+        skip_through: mark.line,
+    };
+    follower.spawn(log, true)
 }
 
 /// Reads lines as they complete and appends their events.
@@ -124,9 +163,25 @@ struct Follower {
     lines: TailLines<Box<dyn Read + Send>>,
     shape: Option<Record>,
     stream_from: StreamFrom,
+    /// The mark written with each batch (its line and seq set then), for
+    /// a file that can be followed again.
+    mark: Option<FileMark>,
+    /// Lines up to this one are in the log already: passed over.
+    skip_through: u64,
 }
 
 impl Follower {
+    /// Runs on a thread into `log`, saying on the feed when it stops.
+    fn spawn(self, log: Arc<EventLog>, joined: bool) -> Following {
+        Following::spawn(joined, move |feed, stop| {
+            let outcome = self.run(&log, stop, |_| Ok(()));
+            feed.set(FeedStatus::Stopped(match outcome {
+                Ok(()) => "the input ended".into(),
+                Err(error) => format!("following stopped: {error:#}"),
+            }));
+        })
+    }
+
     /// Until the input ends (or `stop`): the lines that have arrived are
     /// appended in one transaction, then handed to `written`. A bad line
     /// ends it with the line named; the batches before it stay.
@@ -140,6 +195,8 @@ impl Follower {
             lines,
             shape,
             stream_from,
+            mut mark,
+            skip_through,
         } = self;
         // A read of a pipe blocks until more comes: reading on a thread of
         // its own lets what has arrived be written meanwhile.
@@ -156,11 +213,17 @@ impl Follower {
             let mut next = Some(first);
             while let Some(item) = next.take() {
                 match item {
+                    Ok(Next::Line(line, _)) if line <= skip_through => {}
                     Ok(Next::Line(line, text)) => {
                         match parse_record(&text, line, shape, stream_from) {
                             Ok(Some(event)) => batch.push((line, event)),
                             Ok(None) => {}
                             Err(error) => failure = Some(anyhow::anyhow!(error)),
+                        }
+                        // Taken: the mark moves past it (a bad line is
+                        // not, and is met again when following resumes).
+                        if let (Some(mark), None) = (&mut mark, &failure) {
+                            mark.line = line;
                         }
                     }
                     Ok(Next::Idle) => {}
@@ -173,7 +236,7 @@ impl Follower {
                 next = arrived.try_recv().ok();
             }
             if !batch.is_empty() {
-                let events = append(log, &batch)?;
+                let events = append(log, &batch, mark.as_mut())?;
                 batch.clear();
                 written(&events)?;
             }
@@ -218,12 +281,27 @@ fn read_lines(mut lines: TailLines<Box<dyn Read + Send>>) -> mpsc::Receiver<std:
 
 /// Appends a batch, skipping events the log already holds (following the
 /// same input into the same log again), and returns what was written.
-fn append(log: &EventLog, batch: &[(u64, NewEvent)]) -> anyhow::Result<Vec<Event>> {
+/// `mark`, its line set to the last line read, is written with the batch,
+/// its seq set to the log's end then.
+fn append(
+    log: &EventLog,
+    batch: &[(u64, NewEvent)],
+    mark: Option<&mut FileMark>,
+) -> anyhow::Result<Vec<Event>> {
+    let before = log.last_seq()?;
     let summary = log.append_with(|appender| {
+        let mut last_seq = before;
         for (line, event) in batch {
-            appender
+            let appended = appender
                 .push_or_skip(event)
                 .map_err(|error| anyhow::anyhow!("line {line}: {error}"))?;
+            if let Some(appended) = appended {
+                last_seq = appended.seq;
+            }
+        }
+        if let Some(mark) = mark {
+            mark.seq = last_seq;
+            appender.set_source(&mark.to_bytes());
         }
         Ok::<_, anyhow::Error>(())
     })?;

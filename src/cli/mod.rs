@@ -5,6 +5,7 @@ mod domain;
 mod dry_run;
 mod exec;
 mod explore;
+mod explore_follow;
 mod explore_live;
 mod export;
 mod follow;
@@ -58,6 +59,12 @@ pub struct Cli {
     /// default `NAME.domain.toml` beside the log, when there is one.
     #[arg(long, value_name = "FILE")]
     pub domain: Option<PathBuf>,
+
+    /// Follow the source LOG was filled from (a Message DB, or the file of
+    /// `follow FILE --db LOG`) from where LOG stopped: new events are
+    /// written into LOG and shown as they come.
+    #[arg(long, requires = "log", conflicts_with_all = ["lesson", "fresh"])]
+    pub follow: bool,
 
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -132,6 +139,7 @@ pub fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 lesson: cli.lesson,
                 present: cli.present,
                 fresh: cli.fresh,
+                follow: cli.follow,
             },
         ),
     }

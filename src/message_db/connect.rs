@@ -96,6 +96,19 @@ impl Server {
         )
     }
 
+    /// The address to reach this server again, as a URL without the
+    /// password (`PGPASSWORD` gives it then): what a log copied from it
+    /// records, so that following can resume from the log alone.
+    pub fn address(&self) -> String {
+        format!(
+            "postgres://{}@{}:{}/{}",
+            url_part(&self.user),
+            url_part(&self.host),
+            self.port,
+            url_part(&self.database)
+        )
+    }
+
     /// Connects and checks that the database holds a Message DB.
     pub fn connect(&self) -> Result<Client, MessageDbError> {
         let mut client = self
@@ -165,6 +178,21 @@ impl Server {
         }
         MessageDbError::Server(message.to_string())
     }
+}
+
+/// `text` percent-encoded for a URL's user, host or path, so that a
+/// socket directory (`/run/postgresql`) or an `@` in a name reads back as
+/// it was.
+fn url_part(text: &str) -> String {
+    let mut encoded = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
 }
 
 /// The server's identity: its system identifier (unique to one cluster,
@@ -250,6 +278,20 @@ impl MessageDbError {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_address_reads_back_as_the_same_server_without_the_password() {
+        for url in [
+            "postgres://reader:secret@db.example:6543/store",
+            "postgres://we%40home@%2Frun%2Fpostgresql:5432/my%20store",
+        ] {
+            let server = Server::parse(url).unwrap();
+            let address = server.address();
+            assert!(!address.contains("secret"), "{address}");
+            let again = Server::parse(&address).unwrap();
+            assert_eq!(again.describe(), server.describe(), "{address}");
+        }
+    }
 
     #[test]
     fn a_server_starting_or_stopping_is_waited_out_by_a_follower() {

@@ -93,13 +93,15 @@ pub fn copy(
     let (client, resume) = open_source(server, None)?;
     ingest::write_into(db, |log| {
         let after = resume.check(log)?;
-        copy_into(log, client, &resume.server, after, &mut observe)
+        copy_into(log, client, &resume, after, &mut observe)
     })
 }
 
 /// Where a copy starts: the server as identified, checked against a log.
 struct Resume {
     server: String,
+    /// How to reach it again, recorded in the mark.
+    address: String,
 }
 
 impl Resume {
@@ -135,6 +137,7 @@ fn open_source(
     let mut client = server.connect()?;
     let resume = Resume {
         server: identity(&mut client, server)?,
+        address: server.address(),
     };
     if let Some(mark) = mark {
         if mark.server != resume.server {
@@ -169,7 +172,7 @@ enum Fetched {
 fn copy_into(
     log: &EventLog,
     mut client: Client,
-    server: &str,
+    resume: &Resume,
     mark: Option<SourceMark>,
     observe: &mut impl FnMut(&CopyEvent),
 ) -> Result<AppendSummary, CopyError> {
@@ -194,7 +197,7 @@ fn copy_into(
                         }));
                     }
                 };
-                push_batch(appender, server, &batch)?;
+                push_batch(appender, resume, &batch)?;
                 copied += batch.len() as u64;
                 observe(&CopyEvent::Copied(copied));
             }
@@ -207,7 +210,7 @@ fn copy_into(
 /// Appends `batch` and moves the source mark to its last message.
 fn push_batch(
     appender: &mut Appender<'_>,
-    server: &str,
+    resume: &Resume,
     batch: &[Message],
 ) -> Result<(), CopyError> {
     let mut last_seq = None;
@@ -221,10 +224,11 @@ fn push_batch(
     }
     if let (Some(message), Some(seq)) = (batch.last(), last_seq) {
         let mark = SourceMark {
-            server: server.to_string(),
+            server: resume.server.clone(),
             position: message.global_position,
             id: message.id.clone(),
             seq,
+            address: Some(resume.address.clone()),
         };
         appender.set_source(&mark.to_bytes());
     }
@@ -286,17 +290,38 @@ fn read_all(mut client: Client, start: i64, sender: mpsc::SyncSender<Fetched>) {
 /// are written, one transaction per batch, until `stop` says so. A lost
 /// connection is reported and retried with a growing wait; the copy then
 /// continues where it stopped, once the server is known to be the same
-/// and to still hold the last message copied.
+/// and to still hold the last message copied. A server that cannot be
+/// reached at the start is waited for in the same way (a log followed
+/// again from its mark is worth showing while its server is down).
 pub fn follow(
     server: &Server,
     log: &EventLog,
     stop: &dyn Fn() -> bool,
     mut observe: impl FnMut(&CopyEvent),
 ) -> Result<(), CopyError> {
-    let (client, resume) = open_source(server, None)?;
+    let mut backoff = POLL;
+    let mut retried = false;
+    let (client, resume) = loop {
+        match open_source(server, None) {
+            Ok(opened) => {
+                if retried {
+                    observe(&CopyEvent::Reconnected);
+                }
+                break opened;
+            }
+            Err(error) if error.is_transient() => {
+                retried = true;
+                retry_later(&error, &mut backoff, stop, &mut observe);
+                if stop() {
+                    return Ok(());
+                }
+            }
+            Err(error) => return Err(error.into()),
+        }
+    };
     let mut mark = resume.check(log)?;
     let mut client = Some(client);
-    let mut backoff = POLL;
+    backoff = POLL;
     let mut copied = 0;
     let mut caught_up = false;
     while !stop() {
@@ -325,7 +350,7 @@ pub fn follow(
                 thread::sleep(POLL);
             }
             Ok((batch, _)) => {
-                log.append_with(|appender| push_batch(appender, &resume.server, &batch))?;
+                log.append_with(|appender| push_batch(appender, &resume, &batch))?;
                 mark = resume.check(log)?;
                 copied += batch.len() as u64;
                 caught_up = false;

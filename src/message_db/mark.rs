@@ -13,6 +13,11 @@ pub struct SourceMark {
     pub id: String,
     /// The log's last seq when the mark was written.
     pub seq: u64,
+    /// Where to reach the server again, `postgres://USER@HOST:PORT/DB`
+    /// (never a password), so that `eventscope LOG --follow` can resume
+    /// following it. Absent in marks written before it was recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
 }
 
 /// Marks from other sources are told apart by this field.
@@ -48,8 +53,16 @@ mod tests {
             position: 42,
             id: "a2d0c3b6-0000-4000-8000-000000000001".into(),
             seq: 40,
+            address: Some("postgres://reader@db.example:5432/message_store".into()),
         };
         assert_eq!(SourceMark::from_bytes(&mark.to_bytes()), Some(mark));
         assert_eq!(SourceMark::from_bytes(b"{\"other\":1}"), None);
+    }
+
+    #[test]
+    fn a_mark_written_before_the_address_was_recorded_reads_without_one() {
+        let old = br#"{"message_db":{"server":"s","position":3,"id":"i","seq":3}}"#;
+        let mark = SourceMark::from_bytes(old).expect("a Message DB mark");
+        assert_eq!((mark.position, mark.address), (3, None));
     }
 }

@@ -9,7 +9,9 @@
 
 pub mod kcat;
 mod lines;
+mod mark;
 mod record;
 
 pub use lines::{Next, TailLines};
+pub use mark::FileMark;
 pub use record::{Record, StreamFrom, parse_record};

@@ -7,7 +7,18 @@ use crate::event::NewEvent;
 use crate::format::{self, Format};
 
 /// What a Kafka record's stream is (see [`kcat`]).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    Default,
+    PartialEq,
+    Eq,
+    clap::ValueEnum,
+    serde::Serialize,
+    serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum StreamFrom {
     /// The record's key (a null key: `<topic>-<partition>`).
     #[default]
@@ -19,7 +30,10 @@ pub enum StreamFrom {
 }
 
 /// The shapes a line can have.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
+#[serde(rename_all = "kebab-case")]
 pub enum Record {
     /// eventscope's own JSONL.
     Native,

@@ -12,10 +12,16 @@ use crate::store::EventLog;
 use crate::ui::app::{App, View};
 use crate::ui::ctx::ctx;
 use crate::ui::json_tree::TreeLine;
+use crate::ui::rate::RateChart;
 use crate::ui::views::cqrs::complete;
 use crate::ui::views::cqrs::state::{Clock, CqrsState};
 
 impl App {
+    /// The rate chart as last counted (none before the first count ends).
+    pub fn rate_chart(&self) -> Option<&RateChart> {
+        self.rate.as_ref()
+    }
+
     /// The flows simulation as it stands now.
     pub fn flows_simulation(&self) -> &Simulation {
         self.flows.run.simulation()

@@ -43,9 +43,18 @@ impl LiveFeed {
     }
 }
 
+impl App {
+    /// Shows the log as `feed`'s follower grows it (see [`start`]).
+    pub fn follow_live(&mut self, feed: LiveFeed) {
+        start(self, feed);
+    }
+}
+
 /// Makes `app` follow `feed`'s log, from its last event.
 pub(crate) fn start(app: &mut App, feed: LiveFeed) {
     app.live = Some(feed);
+    app.flows.live = true;
+    app.cqrs.refuse_commands();
     app.move_to(app.list.len().saturating_sub(1));
 }
 

@@ -63,6 +63,7 @@ pub use live::{FeedStatus, LiveFeed};
 pub use msg::{Job, Msg};
 pub use open::open_log;
 pub use present::headline;
+pub use rate::RateChart;
 pub use run::{run, run_live, run_with, settle};
 pub use update::{map_key, update};
 pub use views::cqrs::state::Clock;

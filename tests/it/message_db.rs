@@ -56,7 +56,7 @@ fn write_concurrently(server: &Postgres, writers: usize, count: usize, tag: &str
 }
 
 /// Every event of the log against every message of the store, in order.
-fn assert_log_equals_store(server: &Postgres, log: &EventLog) {
+pub(crate) fn assert_log_equals_store(server: &Postgres, log: &EventLog) {
     let mut client = server.client(DATABASE);
     let rows = client
         .query(
@@ -338,6 +338,79 @@ fn following_retries_while_the_server_is_down_then_catches_up() {
     });
     server.start_again();
     write_concurrently(&server, 2, 10, "b");
+    let expected = store_count(&server);
+    wait_for("the catch-up", || log.last_seq().unwrap() == expected);
+    assert!(follower.saw(|e| *e == CopyEvent::Reconnected));
+    follower.finish().unwrap();
+    assert_log_equals_store(&server, &log);
+}
+
+#[test]
+fn following_a_log_an_importer_is_writing_says_what_to_run_instead() {
+    use std::io::BufRead;
+    let server = Postgres::start();
+    write_concurrently(&server, 1, 3, "a");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("copy.redb");
+    let url = server.url(DATABASE);
+    let mut importer = crate::support::spawn(
+        &["import", &url, "--db", s(&db), "--follow"],
+        std::process::Stdio::null(),
+    );
+    // It says so once it holds the log open for following.
+    let mut said = std::io::BufReader::new(importer.stderr.take().unwrap());
+    let mut line = String::new();
+    while !line.starts_with("following ") {
+        line.clear();
+        let read = said.read_line(&mut line).unwrap();
+        assert!(read > 0, "the importer ended without following");
+    }
+
+    let output = crate::support::eventscope(&[s(&db), "--follow"]);
+    let error = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{error}");
+    assert_eq!(error.lines().count(), 1, "one line: {error}");
+    assert!(
+        error.contains(&format!("{} is held by another process", db.display())),
+        "{error}"
+    );
+    assert!(
+        error.contains(&format!("run `eventscope {} --follow`", db.display())),
+        "{error}"
+    );
+    importer.kill().unwrap();
+    importer.wait().unwrap();
+
+    // With the importer gone, the log records where to resume from.
+    let log = EventLog::open_read_only(&db).unwrap();
+    let mark = message_db::SourceMark::from_bytes(&log.source().unwrap().unwrap()).unwrap();
+    assert_eq!(
+        mark.address.as_deref(),
+        Some(&*format!(
+            "postgres://postgres@127.0.0.1:{}/{DATABASE}",
+            server.port
+        ))
+    );
+    assert_eq!(mark.seq, 3);
+}
+
+#[test]
+fn following_waits_for_a_server_that_is_down_at_the_start() {
+    let server = Postgres::start();
+    write_concurrently(&server, 1, 3, "a");
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("copy.redb");
+    let url = server.url(DATABASE);
+    message_db::copy(&Server::parse(&url).unwrap(), &db, |_| {}).unwrap();
+    // As `eventscope LOG --follow` finds it: the log there, its server not.
+    server.stop();
+    let log = Arc::new(EventLog::open(&db).unwrap());
+    let follower = Follower::start(&url, log.clone());
+    wait_for("a retry", || {
+        follower.saw(|e| matches!(e, CopyEvent::Retrying { .. }))
+    });
+    server.start_again();
+    write_concurrently(&server, 1, 4, "b");
     let expected = store_count(&server);
     wait_for("the catch-up", || log.last_seq().unwrap() == expected);
     assert!(follower.saw(|e| *e == CopyEvent::Reconnected));

@@ -27,6 +27,7 @@ pub fn headline(app: &App) -> Vec<String> {
                 None => "READY".to_string(),
                 Some(Outcome::Unreadable(_)) => "UNREADABLE".into(),
                 Some(Outcome::Failed(_)) => "FAILED".into(),
+                Some(Outcome::Refused(_)) => "REFUSED".into(),
                 Some(Outcome::Handled(handled)) => {
                     match handled.steps.first().map(|s| &s.outcome) {
                         Some(StepOutcome::Accepted { events, .. }) => {

@@ -6,6 +6,7 @@ mod domain;
 mod domain_exec;
 mod exec;
 mod exec_dry_run;
+mod explore_follow;
 mod export;
 mod files;
 mod fixture;

@@ -368,3 +368,121 @@ fn the_explorer_on_a_message_db_shows_new_messages_without_a_key() {
     session.screen.wait_for("● following");
     session.quit();
 }
+
+/// `eventscope LOG --follow` on a log imported from a Message DB: the
+/// explorer resumes following the store the log records, writing into the
+/// log, and shows what `write_message` writes without a key; quit and
+/// opened again, it continues where the log stopped.
+#[test]
+fn following_a_log_copied_from_a_message_db_resumes_its_source_without_a_key() {
+    use crate::support::postgres::{DATABASE, PASSWORD, Postgres};
+    let server = Postgres::start();
+    let mut client = server.client(DATABASE);
+    let write = |client: &mut postgres::Client, n: i64| {
+        client
+            .execute(
+                "SELECT write_message(gen_random_uuid()::varchar, 'account-' || $1::text, \
+                 'Deposited' || $1::text, '{}'::jsonb, '{\"correlationStreamName\": \"tests\"}'::jsonb)",
+                &[&n.to_string()],
+            )
+            .unwrap();
+    };
+    write(&mut client, 1);
+    write(&mut client, 2);
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("copy.redb");
+    let url = server.url(DATABASE);
+    let imported = crate::support::eventscope(&["import", &url, "--db", crate::support::s(&db)]);
+    assert!(imported.status.success());
+    // The password is not recorded in the log: it comes from PGPASSWORD.
+    let env = [("PGPASSWORD", std::ffi::OsStr::new(PASSWORD))];
+    let follow = [db.as_os_str(), "--follow".as_ref()];
+
+    let session = Session::start(&follow, &env);
+    session.screen.wait_for("Log: 2 events");
+    session.screen.wait_for("● following");
+    for n in 3..=5 {
+        write(&mut client, n);
+        session.screen.wait_for(&format!("Log: {n} events"));
+        session.screen.wait_for(&format!("seq {n} · {n} of {n}"));
+        session.screen.wait_for(&format!("Deposited{n}"));
+    }
+    session.quit();
+
+    // Written while no one followed: the next session catches up first.
+    write(&mut client, 6);
+    let session = Session::start(&follow, &env);
+    session.screen.wait_for("Log: 6 events");
+    write(&mut client, 7);
+    session.screen.wait_for("Log: 7 events");
+    session.screen.wait_for("Deposited7");
+    session.quit();
+
+    let log = EventLog::open_read_only(&db).unwrap();
+    crate::message_db::assert_log_equals_store(&server, &log);
+}
+
+/// `eventscope LOG --follow` on a log `follow FILE --db LOG` filled: the
+/// explorer resumes the file from the line after the last one the log
+/// took, so lines without ids (which nothing else could tell apart) are
+/// neither taken twice nor missed.
+#[test]
+fn following_a_log_filled_from_a_file_resumes_the_file_without_a_key() {
+    use std::io::BufRead;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("growing.jsonl");
+    let db = dir.path().join("kept.redb");
+    let line = |n: usize| {
+        format!(
+            "{{\"stream\":\"tail\",\"type\":\"Appended{n}\",\"time\":\"2024-03-01T09:30:0{n}Z\",\"data\":{{}}}}\n"
+        )
+    };
+    let append = |n: usize| {
+        let mut file = std::fs::OpenOptions::new()
+            .append(true)
+            .open(&path)
+            .unwrap();
+        file.write_all(line(n).as_bytes()).unwrap();
+    };
+    std::fs::write(&path, format!("{}{}", line(1), line(2))).unwrap();
+    let mut filler = crate::support::spawn(
+        &[
+            "follow",
+            crate::support::s(&path),
+            "--db",
+            crate::support::s(&db),
+            "--print",
+        ],
+        std::process::Stdio::null(),
+    );
+    // Each event is printed once its batch is in the log.
+    let mut printed = std::io::BufReader::new(filler.stdout.take().unwrap()).lines();
+    for n in 1..=2 {
+        let event = printed.next().expect("an event printed").unwrap();
+        assert!(event.contains(&format!("Appended{n}")), "{event}");
+    }
+    filler.kill().unwrap();
+    filler.wait().unwrap();
+
+    append(3);
+    let session = Session::start(&[db.as_os_str(), "--follow".as_ref()], &[]);
+    session.screen.wait_for("Log: 3 events");
+    session.screen.wait_for("● following");
+    append(4);
+    session.screen.wait_for("Log: 4 events");
+    session.screen.wait_for("Appended4");
+    session.quit();
+
+    let log = EventLog::open_read_only(&db).unwrap();
+    let types: Vec<String> = log
+        .read(1, usize::MAX, false)
+        .unwrap()
+        .iter()
+        .map(|event| event.event_type.to_string())
+        .collect();
+    assert_eq!(
+        types,
+        ["Appended1", "Appended2", "Appended3", "Appended4"],
+        "every line once, in order"
+    );
+}

@@ -21,12 +21,14 @@
 //! App comes back as a request); `write_model` rebuilds the stream a
 //! command names; `complete` is Tab completion as pure functions;
 //! `read_models` and `read_rows` are the read side that may trail, built by
-//! `work` (answering with `msg`); `render` draws it all.
+//! `work` (answering with `msg`); `render` draws it all; `followed` says
+//! why a log that follows its source takes no commands.
 //!
 //! May touch: the log (commands append to it; read models read it), the
 //! job spawner, the notice line, the stream names.
 
 pub mod complete;
+pub mod followed;
 pub mod lesson;
 pub mod msg;
 pub mod read_models;

@@ -293,6 +293,13 @@ fn outcome_lines(app: &App, width: usize) -> Vec<Line<'static>> {
             )),
             Line::from(Span::styled("nothing was written", t.muted)),
         ],
+        Some(Outcome::Refused(why)) => vec![
+            Line::from(Span::styled(
+                format!("✗ not sent: {}", printable(why)),
+                t.error,
+            )),
+            Line::from(Span::styled("the log is as it was", t.muted)),
+        ],
         Some(Outcome::Handled(handled)) => decision_lines(handled, width),
     }
 }

@@ -30,6 +30,8 @@ pub enum Outcome {
     Unreadable(String),
     /// The write side could not handle it at all; nothing was written.
     Failed(String),
+    /// Not sent: the log follows its source, and a command would fork it.
+    Refused(String),
     Handled(Handled),
 }
 
@@ -68,6 +70,8 @@ pub struct CqrsState {
     pub(super) entered: bool,
     /// Writers A and B, for watching concurrent writes conflict.
     pub writers: crate::ui::views::cqrs::writers::Writers,
+    /// The log follows its source: commands are refused, not appended.
+    pub(super) followed: bool,
     /// The domain file's commands and policies, when one is in use.
     pub(super) file_domain: Option<Arc<FileDomain>>,
     /// Every command that can be sent: the file's and the built-in ones.
@@ -92,6 +96,7 @@ impl Default for CqrsState {
             clock: Arc::new(system_now),
             entered: false,
             writers: Default::default(),
+            followed: false,
             file_domain: None,
             catalogue: catalogue(None),
         }
@@ -119,6 +124,12 @@ impl CqrsState {
         self.file_domain = domain;
         // Its projections are read models: built again on entering.
         self.entered = false;
+    }
+
+    /// From now on the log follows its source: commands are refused with
+    /// why (see `followed`), and the log stays a copy of the source.
+    pub fn refuse_commands(&mut self) {
+        self.followed = true;
     }
 
     /// The domain file's domain in use, if any.

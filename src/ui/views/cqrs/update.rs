@@ -16,13 +16,13 @@ use crate::ui::keymap::Action;
 use crate::ui::line_edit::Edit;
 use crate::ui::msg::Job;
 use crate::ui::sorted_names;
-use crate::ui::views::cqrs::complete;
 use crate::ui::views::cqrs::msg::ReadModelsMsg;
 use crate::ui::views::cqrs::read_models::ReadModel;
 use crate::ui::views::cqrs::read_rows::{self};
 use crate::ui::views::cqrs::state::{CommandFlow, CqrsState, MAX_HISTORY, Outcome};
 use crate::ui::views::cqrs::work;
 use crate::ui::views::cqrs::write_model::{WriteModelView, read_write_model};
+use crate::ui::views::cqrs::{complete, followed};
 
 /// What the view asks of the App.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -282,6 +282,12 @@ impl CqrsState {
                 return None;
             }
         };
+        if self.followed {
+            // Checked before the write side reads anything: the text stays,
+            // to be sent to the source itself.
+            self.outcome = Some(Outcome::Refused(followed::refusal(ctx.log)));
+            return None;
+        }
         // Sent: the keyboard goes back to the view (the digits switch views
         // again); `:` or Enter comes back to the line. Text that did not
         // read keeps it, to be fixed.

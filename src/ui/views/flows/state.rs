@@ -63,6 +63,10 @@ pub struct FlowsState {
     pub(crate) restarting: bool,
     /// The explorer's domain file, whose `[flows]` table heads the mappings.
     pub(crate) domain: Option<Arc<Domain>>,
+    /// The log grows while shown (a follower writes into it): playing on
+    /// reaching its end waits there for the next events instead of
+    /// stopping.
+    pub(crate) live: bool,
 }
 
 impl FlowsState {
@@ -93,6 +97,7 @@ impl FlowsState {
             finding_mappings: false,
             restarting: false,
             domain: None,
+            live: false,
         }
     }
 

@@ -58,8 +58,10 @@ impl FlowsState {
                 self.seek(ctx, seq);
             }
             Action::TogglePlay => {
-                flows.playing = !flows.playing && !flows.run.is_over();
-                if flows.run.is_over() {
+                // A live log's end is where the next events will come.
+                let over = flows.run.is_over() && !flows.live;
+                flows.playing = !flows.playing && !over;
+                if over {
                     ctx.info("the run is over: 0 restarts it");
                 }
             }
@@ -96,10 +98,16 @@ impl FlowsState {
     }
 
     /// Time passes: while playing, the clock moves by `speed` events a
-    /// second of wall time.
+    /// second of wall time. On a live log that has been played to its end
+    /// the clock waits at the end, so each new event is played at its own
+    /// time as it comes, not all at once at a clock that ran on without
+    /// them.
     pub fn tick(&mut self, ctx: &mut Ctx, shown: bool) {
         let flows = &mut *self;
         if !shown || !flows.playing || flows.restarting {
+            return;
+        }
+        if flows.live && flows.run.is_over() {
             return;
         }
         let interval = flows.run.params().event_interval_ms;
@@ -109,7 +117,7 @@ impl FlowsState {
             .saturating_mul(TICK_MS);
         flows.clock_us = flows.clock_us.saturating_add(step_us);
         self.advance(ctx);
-        if self.run.is_over() {
+        if self.run.is_over() && !self.live {
             self.playing = false;
             ctx.info("the end of the log: everything sent has arrived");
         }
@@ -132,6 +140,11 @@ impl FlowsState {
         match run {
             Ok(run) => {
                 self.run = *run;
+                // The log may have grown while the worker ran from the
+                // length it had when the restart began.
+                if let Ok(last) = ctx.log.last_seq() {
+                    self.run.follow_log(last);
+                }
                 // The clock may have been moved on while the worker ran.
                 self.advance(ctx);
             }
