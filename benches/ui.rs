@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use eventscope::domain_file::Projections;
 use eventscope::projection::{self, RebuildOptions, SnapshotPolicy, SnapshotStore};
 use eventscope::store::EventLog;
-use eventscope::ui::{self, App, Msg, keymap::Action};
+use eventscope::ui::{self, App, Job, Msg, keymap::Action};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use support::*;
@@ -340,7 +340,8 @@ fn thread_cpu() -> Duration {
 /// the frame showing the state afresh; beside the same rebuild as `replay`
 /// runs it, with snapshots and without (`--no-snapshots`), in this process
 /// on the same log. With `only` (`explorer`, `snapshots` or `none`), that
-/// one alone: for counting its instructions under cachegrind.
+/// one alone: for counting its instructions under cachegrind; `at-open`
+/// presses `r` without waiting for the jobs the explorer starts at open.
 fn rebuild_beside_replay(path: &str, name: &str, only: Option<&str>) {
     let log = EventLog::open(path).unwrap();
     let events = log.last_seq().unwrap();
@@ -350,7 +351,10 @@ fn rebuild_beside_replay(path: &str, name: &str, only: Option<&str>) {
     ui::update(&mut app, Msg::Resize(WIDTH, HEIGHT));
     ui::update(&mut app, Msg::Action(Action::ShowProjections));
     app.select_projection(name).unwrap();
-    ui::settle(&mut app, &rx, Duration::from_secs(600));
+    // `at-open`: `r` pressed at once, while the jobs started at open run.
+    if only != Some("at-open") {
+        ui::settle(&mut app, &rx, Duration::from_secs(600));
+    }
     let log = app.event_log();
     for (what, snapshots) in [("with snapshots", true), ("--no-snapshots", false)] {
         let mode = if snapshots { "snapshots" } else { "none" };
@@ -375,14 +379,17 @@ fn rebuild_beside_replay(path: &str, name: &str, only: Option<&str>) {
             rate(events, took)
         );
     }
-    if only.is_some_and(|only| only != "explorer") {
+    if only.is_some_and(|only| only != "explorer" && only != "at-open") {
         return;
     }
     let started = Instant::now();
     ui::update(&mut app, Msg::Action(Action::Rebuild));
     // As the terminal loop: a frame at least every tick, and after messages.
     let mut on_screen = String::from("?");
-    while app.is_busy() {
+    // Until the state is shown again (other jobs, started at open, may go
+    // on after it).
+    let rebuilding = |app: &App| app.job_running(Job::Rebuild) || app.job_running(Job::Projection);
+    while rebuilding(&app) {
         if let Ok(msg) = rx.recv_timeout(Duration::from_millis(250)) {
             ui::update(&mut app, msg);
         }

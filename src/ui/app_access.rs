@@ -16,6 +16,16 @@ use crate::ui::views::cqrs::complete;
 use crate::ui::views::cqrs::state::{Clock, CqrsState};
 
 impl App {
+    /// Whether `job` is running now.
+    pub fn job_running(&self, job: crate::ui::msg::Job) -> bool {
+        self.jobs.is_running(job)
+    }
+
+    /// Whether the rate chart has been counted.
+    pub fn rate_counted(&self) -> bool {
+        self.rate.is_some()
+    }
+
     /// The flows simulation as it stands now.
     pub fn flows_simulation(&self) -> &Simulation {
         self.flows.run.simulation()
