@@ -2,11 +2,12 @@
 //! retail log, side by side, so that what does not grow linearly shows.
 //!
 //! `cargo bench --bench scale` (sizes: `EVENTSCOPE_SCALE_EVENTS`, default
-//! `1000000,10000000`). Generate, import, `info` and the first frame
-//! (`render`) run as whole processes of the built binary; key to frame,
+//! `1000000,10000000`). Generate, import, `info` and `render` (one screen
+//! once every job of the open is done) run as whole processes of the built
+//! binary; the first frame (open, first draw), key to frame,
 //! time travel, a full rebuild and a full scan run in a child of this
 //! benchmark, alone, so that its peak resident memory is its own. The
-//! generated JSONL and logs (about 2.7 GB and 2.8 GB at 10M) are deleted at
+//! generated JSONL and log (about 2.9 GB and 6.3 GB at 10M) are deleted at
 //! the end unless `EVENTSCOPE_SCALE_KEEP` is set.
 
 mod support;
@@ -76,7 +77,7 @@ fn measure_size(n: u64) -> Vec<(String, Measured)> {
     rows.push(("`info` (process)".into(), process(exe, &["info", log_s])));
     let render = ["render", log_s, "--size", "120x40"];
     rows.push((
-        "first frame: `render` (process)".into(),
+        "`render`: open, every job of the open done, one screen (process)".into(),
         process(exe, &render),
     ));
     let scan = run_measured_child(&["scan", log_s]);
@@ -251,17 +252,23 @@ fn travel(path: &str) {
     projection::travel(&log, Some(&log), orders, middle).unwrap();
 }
 
-/// Key to frame in the log view, as in `cargo bench --bench ui`: prints
-/// `name\tmicroseconds` per key.
+/// The first frame and key to frame in the log view, as in `cargo bench
+/// --bench ui`: prints `name\tmicroseconds` for each.
 fn keys(path: &str) {
     const WIDTH: u16 = 120;
     const HEIGHT: u16 = 40;
+    let start = Instant::now();
     let log = EventLog::open_read_only(path).unwrap();
     let last = log.last_seq().unwrap();
     let (tx, rx) = mpsc::channel();
     let mut app = App::new(Arc::new(log), tx);
     let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
     ui::update(&mut app, Msg::Resize(WIDTH, HEIGHT));
+    terminal.draw(|f| ui::render(&app, f)).unwrap();
+    println!(
+        "first frame: open, first draw (child)\t{}",
+        start.elapsed().as_secs_f64() * 1e6
+    );
     ui::settle(&mut app, &rx, Duration::from_secs(600));
     terminal.draw(|f| ui::render(&app, f)).unwrap();
     let mut key = |name: &str, runs: usize, msgs: &mut dyn FnMut() -> Vec<Msg>| {
