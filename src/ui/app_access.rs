@@ -16,16 +16,6 @@ use crate::ui::views::cqrs::complete;
 use crate::ui::views::cqrs::state::{Clock, CqrsState};
 
 impl App {
-    /// Whether `job` is running now.
-    pub fn job_running(&self, job: crate::ui::msg::Job) -> bool {
-        self.jobs.is_running(job)
-    }
-
-    /// Whether the rate chart has been counted.
-    pub fn rate_counted(&self) -> bool {
-        self.rate.is_some()
-    }
-
     /// The flows simulation as it stands now.
     pub fn flows_simulation(&self) -> &Simulation {
         self.flows.run.simulation()
@@ -174,5 +164,15 @@ impl App {
     /// Whether keys go to the CQRS command line.
     pub fn editing_command(&self) -> bool {
         self.view == View::Cqrs && self.cqrs.is_editing()
+    }
+
+    /// Whether `job` is running now.
+    pub fn job_running(&self, job: crate::ui::msg::Job) -> bool {
+        self.jobs.is_running(job)
+    }
+
+    /// Whether the rate chart has been counted.
+    pub fn rate_counted(&self) -> bool {
+        self.rate.is_some()
     }
 }
