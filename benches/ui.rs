@@ -12,8 +12,10 @@ use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use eventscope::domain_file::Projections;
+use eventscope::projection::{self, RebuildOptions, SnapshotPolicy, SnapshotStore};
 use eventscope::store::EventLog;
-use eventscope::ui::{self, App, Msg, keymap::Action};
+use eventscope::ui::{self, App, Job, Msg, keymap::Action};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use support::*;
@@ -42,6 +44,10 @@ fn main() {
     }
     keys.push('\n');
     keys.push_str(&run_child(&["jq-rebuild", path.to_str().unwrap()]));
+    for name in ["types", "orders"] {
+        keys.push('\n');
+        keys.push_str(&run_child(&["rebuild", path.to_str().unwrap(), name]));
+    }
     for line in keys.lines() {
         let (name, rest) = line.split_once('\t').unwrap();
         let (value, target) = rest.split_once('\t').unwrap();
@@ -64,6 +70,10 @@ fn child(args: &[String]) {
         [what, path] if what == "keys" => keys(path),
         [what, path, name] if what == "projection" => projection_memory(path, name),
         [what, path] if what == "jq-rebuild" => keys_while_jq_rebuilds(path),
+        [what, path, name] if what == "rebuild" => rebuild_beside_replay(path, name, None),
+        [what, path, name, only] if what == "rebuild" => {
+            rebuild_beside_replay(path, name, Some(only))
+        }
         other => panic!("unknown child task {other:?}"),
     }
 }
@@ -323,4 +333,86 @@ fn keys_while_jq_rebuilds(path: &str) {
 fn thread_cpu() -> Duration {
     let now = rustix::time::clock_gettime(rustix::time::ClockId::ThreadCPUTime);
     Duration::new(now.tv_sec as u64, now.tv_nsec as u32)
+}
+
+/// `r` in the projections view on `name`, as the screen reports its rate
+/// (the last "events/s" drawn while it ran) and as timed from the key to
+/// the frame showing the state afresh; beside the same rebuild as `replay`
+/// runs it, with snapshots and without (`--no-snapshots`), in this process
+/// on the same log. With `only` (`explorer`, `snapshots` or `none`), that
+/// one alone: for counting its instructions under cachegrind; `at-open`
+/// presses `r` without waiting for the jobs the explorer starts at open.
+fn rebuild_beside_replay(path: &str, name: &str, only: Option<&str>) {
+    let log = EventLog::open(path).unwrap();
+    let events = log.last_seq().unwrap();
+    let (tx, rx) = mpsc::channel();
+    let mut app = App::new(Arc::new(log), tx);
+    let mut terminal = Terminal::new(TestBackend::new(WIDTH, HEIGHT)).unwrap();
+    ui::update(&mut app, Msg::Resize(WIDTH, HEIGHT));
+    ui::update(&mut app, Msg::Action(Action::ShowProjections));
+    app.select_projection(name).unwrap();
+    // `at-open`: `r` pressed at once, while the jobs started at open run.
+    if only != Some("at-open") {
+        ui::settle(&mut app, &rx, Duration::from_secs(600));
+    }
+    let log = app.event_log();
+    for (what, snapshots) in [("with snapshots", true), ("--no-snapshots", false)] {
+        let mode = if snapshots { "snapshots" } else { "none" };
+        if only.is_some_and(|only| only != mode) {
+            continue;
+        }
+        let options = RebuildOptions {
+            snapshots: snapshots.then_some((log as &dyn SnapshotStore, SnapshotPolicy::default())),
+            ..RebuildOptions::default()
+        };
+        let registry = Projections::new(None);
+        let mut projections = [registry.create(name).unwrap()];
+        let start = Instant::now();
+        projection::rebuild(log, &mut projections, &options, &mut |_| {}).unwrap();
+        if snapshots {
+            log.persist_snapshots().unwrap();
+        }
+        let took = start.elapsed();
+        println!(
+            "the same rebuild as `replay -p {name}` does it, {what}\t{} ({})\t",
+            ms(took),
+            rate(events, took)
+        );
+    }
+    if only.is_some_and(|only| only != "explorer" && only != "at-open") {
+        return;
+    }
+    let started = Instant::now();
+    ui::update(&mut app, Msg::Action(Action::Rebuild));
+    // As the terminal loop: a frame at least every tick, and after messages.
+    let mut on_screen = String::from("?");
+    // Until the state is shown again (other jobs, started at open, may go
+    // on after it).
+    let rebuilding = |app: &App| app.job_running(Job::Rebuild) || app.job_running(Job::Projection);
+    while rebuilding(&app) {
+        if let Ok(msg) = rx.recv_timeout(Duration::from_millis(250)) {
+            ui::update(&mut app, msg);
+        }
+        while let Ok(msg) = rx.try_recv() {
+            ui::update(&mut app, msg);
+        }
+        draw(&mut terminal, &app);
+        let screen = ui::buffer_text(terminal.backend().buffer());
+        if let Some(rate) = screen_rate(&screen) {
+            on_screen = rate;
+        }
+    }
+    let shown = started.elapsed();
+    println!(
+        "`r` on `{name}` in the explorer: rate on screen; key to the state shown again\t{on_screen} events/s; {} ({})\t",
+        ms(shown),
+        rate(events, shown)
+    );
+}
+
+/// The rate in the "rebuilding ... N events/s" line of a screen.
+fn screen_rate(screen: &str) -> Option<String> {
+    let line = screen.lines().find(|line| line.contains("rebuilding "))?;
+    let (before, _) = line.split_once(" events/s")?;
+    Some(before.rsplit(' ').next()?.to_owned())
 }

@@ -97,6 +97,9 @@ pub struct App {
     pub(crate) window: Vec<Row>,
     pub(crate) stats: Result<LogStats, String>,
     pub(crate) rate: Option<RateChart>,
+    /// The rate chart's count was stopped for a rebuild: counted again
+    /// when the rebuild ends.
+    pub(crate) rate_after_rebuild: bool,
     pub(crate) detail: Detail,
     pub(crate) search: Option<String>,
     pub(crate) flow: Option<Flow>,
@@ -140,6 +143,7 @@ impl App {
             notice: stats.as_ref().err().cloned().map(Notice::Error),
             stats,
             rate: None,
+            rate_after_rebuild: false,
             detail: Detail::default(),
             search: None,
             flow: None,
@@ -371,6 +375,26 @@ impl App {
         let log = self.log.clone();
         self.jobs
             .spawn(Job::Rate, move |worker| work::rate(&log, worker));
+    }
+
+    /// A rebuild a person asked for goes first: the rate chart's count, a
+    /// full scan of its own started at open, would take one of the two
+    /// cores and halve the rebuild's rate; it is stopped while the rebuild
+    /// runs and counted afresh after it ([`App::resume_rate`]).
+    pub(crate) fn pause_rate_for_rebuild(&mut self) {
+        if self.jobs.is_running(Job::Rebuild) && self.jobs.is_running(Job::Rate) {
+            self.jobs.slot(Job::Rate).cancel_running();
+            self.rate_after_rebuild = true;
+        }
+    }
+
+    /// Counts the rate chart stopped for a rebuild, once that has ended
+    /// (finished, failed or cancelled).
+    pub(crate) fn resume_rate(&mut self) {
+        if self.rate_after_rebuild && !self.jobs.is_running(Job::Rebuild) {
+            self.rate_after_rebuild = false;
+            self.start_rate();
+        }
     }
 
     /// Reads the log's stream names once (the stream prompt and the CQRS

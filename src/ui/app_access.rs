@@ -171,4 +171,14 @@ impl App {
     pub fn editing_command(&self) -> bool {
         self.view == View::Cqrs && self.cqrs.is_editing()
     }
+
+    /// Whether `job` is running now.
+    pub fn job_running(&self, job: crate::ui::msg::Job) -> bool {
+        self.jobs.is_running(job)
+    }
+
+    /// Whether the rate chart has been counted.
+    pub fn rate_counted(&self) -> bool {
+        self.rate.is_some()
+    }
 }

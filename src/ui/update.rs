@@ -159,6 +159,7 @@ fn apply(app: &mut App, msg: Msg) {
             let (rows, seq) = (projection_rows(app), app.selected_seq());
             app.projections
                 .on_msg(&mut ctx!(app), generation, msg, rows, seq);
+            app.resume_rate();
         }
         Msg::ReadModels { generation, msg } => app.cqrs.on_msg(&mut ctx!(app), generation, msg),
         Msg::Flows { generation, msg } => app.flows.on_msg(&mut ctx!(app), generation, msg),
@@ -223,7 +224,10 @@ fn projection_rows(app: &App) -> usize {
 
 fn projections_action(app: &mut App, action: Action) {
     let rows = projection_rows(app);
-    let Some(request) = app.projections.action(&mut ctx!(app), action, rows) else {
+    let request = app.projections.action(&mut ctx!(app), action, rows);
+    app.pause_rate_for_rebuild();
+    app.resume_rate();
+    let Some(request) = request else {
         return;
     };
     match request {

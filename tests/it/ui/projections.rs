@@ -1,9 +1,12 @@
 //! The projections view driven by keys: stepping changes exactly what the
 //! diff says, blame jumps to the event, rebuilds and the snapshot check.
 
-use super::support::Harness;
+use std::sync::{Arc, mpsc};
+use std::time::Duration;
+
+use super::support::{Harness, sample_events, write_log};
 use eventscope::projection::{self, Change, MemoryLog};
-use eventscope::ui::{Msg, View};
+use eventscope::ui::{self, App, Job, Msg, View, keymap::Action};
 use ratatui::crossterm::event::KeyCode;
 
 fn open_projections(h: &mut Harness, seq: u64) {
@@ -103,6 +106,33 @@ fn a_rebuild_finishes_saves_snapshots_and_the_paths_agree() {
     h.keys("a");
     let screen = h.screen(120, 40);
     assert!(screen.contains("agree: snapshot #"), "{screen}");
+}
+
+#[test]
+fn a_rebuild_goes_first_and_the_rate_chart_is_counted_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write_log(&dir.path().join("sample.redb"), sample_events());
+    let (tx, rx) = mpsc::channel();
+    // No message is handled before `r`: the count started at open is
+    // still running as far as the explorer knows, however fast its thread.
+    let mut app = App::new(Arc::new(log), tx);
+    ui::update(&mut app, Msg::Resize(120, 40));
+    assert!(
+        app.job_running(Job::Rate),
+        "the rate chart is counted at open"
+    );
+    ui::update(&mut app, Msg::Action(Action::ShowProjections));
+    ui::update(&mut app, Msg::Action(Action::Rebuild));
+    assert!(app.job_running(Job::Rebuild));
+    assert!(
+        !app.job_running(Job::Rate),
+        "the count waits while the rebuild runs"
+    );
+    ui::settle(&mut app, &rx, Duration::from_secs(10));
+    assert!(!app.is_busy());
+    assert!(app.rate_counted(), "the rate chart is counted after it");
+    let screen = ui::render_text(&app, 120, 40);
+    assert!(screen.contains("rebuilt 36 events,"), "{screen}");
 }
 
 #[test]
