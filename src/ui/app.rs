@@ -100,6 +100,9 @@ pub struct App {
     /// The rate chart's count was stopped for a rebuild: counted again
     /// when the rebuild ends.
     pub(crate) rate_after_rebuild: bool,
+    /// The log grew while the rate chart was being counted: counted again
+    /// once that count is in.
+    pub(crate) rate_stale: bool,
     pub(crate) detail: Detail,
     pub(crate) search: Option<String>,
     pub(crate) flow: Option<Flow>,
@@ -144,6 +147,7 @@ impl App {
             stats,
             rate: None,
             rate_after_rebuild: false,
+            rate_stale: false,
             detail: Detail::default(),
             search: None,
             flow: None,
@@ -385,6 +389,8 @@ impl App {
         if self.jobs.is_running(Job::Rebuild) && self.jobs.is_running(Job::Rate) {
             self.jobs.slot(Job::Rate).cancel_running();
             self.rate_after_rebuild = true;
+            // The count after the rebuild takes in any growth.
+            self.rate_stale = false;
         }
     }
 
@@ -431,7 +437,29 @@ impl App {
         self.window.clear();
         self.scroll_into_view();
         if self.list.total > 0 {
+            self.count_rate_again();
+        }
+    }
+
+    /// The log grew: the rate chart is counted again. A count under way
+    /// (a full scan) is let finish and the next one starts after it: on a
+    /// live log that grows every tick, restarting it each time would
+    /// never let one finish on a large log. None runs beside a rebuild.
+    fn count_rate_again(&mut self) {
+        if self.jobs.is_running(Job::Rebuild) {
+            self.rate_after_rebuild = true;
+        } else if self.jobs.is_running(Job::Rate) {
+            self.rate_stale = true;
+        } else {
             self.start_rate();
+        }
+    }
+
+    /// A count of the rate chart is in: the next starts if the log grew
+    /// meanwhile.
+    pub(crate) fn rate_counted_to_date(&mut self) {
+        if std::mem::take(&mut self.rate_stale) {
+            self.count_rate_again();
         }
     }
 }

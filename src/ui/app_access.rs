@@ -177,8 +177,11 @@ impl App {
         self.jobs.is_running(job)
     }
 
-    /// Whether the rate chart has been counted.
-    pub fn rate_counted(&self) -> bool {
-        self.rate.is_some()
+    /// How many counts of the rate chart have been started: a growing log
+    /// must not restart one under way.
+    pub fn rate_counts_started(&self) -> u64 {
+        self.jobs
+            .get(crate::ui::msg::Job::Rate)
+            .map_or(0, |slot| slot.generation())
     }
 }

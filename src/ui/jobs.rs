@@ -55,6 +55,11 @@ impl JobSlot {
         self.progress = None;
     }
 
+    /// The latest generation opened (0 before the first).
+    pub fn generation(&self) -> u64 {
+        self.generation
+    }
+
     /// Whether a result of `generation` is the one awaited.
     pub fn is_current(&self, generation: u64) -> bool {
         self.running && generation == self.generation

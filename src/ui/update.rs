@@ -132,6 +132,7 @@ fn apply(app: &mut App, msg: Msg) {
                     Ok(chart) => app.rate = Some(chart),
                     Err(problem) => app.notice = Some(Notice::Error(problem)),
                 }
+                app.rate_counted_to_date();
             }
         }
         Msg::SearchDone {

@@ -194,3 +194,40 @@ fn the_rate_chart_moves_as_the_log_grows_without_a_key() {
     let after = rate_chart_drawn(&h);
     assert_ne!(after, before, "the chart drawn moved");
 }
+
+#[test]
+fn a_count_of_the_rate_chart_under_way_finishes_before_the_next_starts() {
+    let mut h = live();
+    let settled = h.app.rate_counts_started();
+
+    // Two growths before the first count's answer is taken in, as on a
+    // busy live log where the follower writes every tick.
+    for count in [5, 7] {
+        let events: Vec<NewEvent> = (0..count)
+            .map(|n| {
+                NewEvent::new(
+                    "customer-2",
+                    "CustomerNoted",
+                    Timestamp::from_unix_millis(1_709_400_000_000 + n),
+                    Json::from_value(&serde_json::json!({"note": n})),
+                )
+            })
+            .collect();
+        h.app.event_log().append(events).unwrap();
+        eventscope::ui::update(&mut h.app, Msg::Tick);
+    }
+    assert_eq!(
+        h.app.rate_counts_started(),
+        settled + 1,
+        "the second growth waits for the count under way"
+    );
+
+    h.settle();
+    assert_eq!(
+        h.app.rate_counts_started(),
+        settled + 2,
+        "then the log is counted again"
+    );
+    let chart = h.app.rate_chart().expect("counted");
+    assert_eq!(chart.counts.iter().sum::<u64>(), 36 + 5 + 7);
+}
