@@ -4,7 +4,7 @@
 //! The layers, from the bottom; each uses only those above it in this list
 //! (tests aside):
 //!
-//! - [`event`] (plain data), and three helpers that know nothing of it:
+//! - [`event`] (plain data, borrowed as an [`EventView`]), and three helpers that know nothing of it:
 //!   [`escape`] (text made safe for a terminal), [`varint`] (LEB128), and
 //!   [`jq`] (jq expressions, run by jaq).
 //! - [`format`](mod@format): logs as text (native JSONL, CloudEvents).
@@ -34,6 +34,7 @@ pub mod domain;
 pub mod domain_file;
 pub mod escape;
 pub mod event;
+pub mod event_view;
 pub mod format;
 pub mod git;
 pub mod ingest;
@@ -48,3 +49,4 @@ pub mod ui;
 pub mod varint;
 
 pub use event::{Event, Json, NewEvent, Timestamp};
+pub use event_view::EventView;

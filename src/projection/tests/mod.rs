@@ -3,4 +3,5 @@
 mod engine;
 mod laws;
 mod moving_customer;
+mod parallel;
 mod skip;
