@@ -4,9 +4,10 @@
 //! The layers, from the bottom; each uses only those above it in this list
 //! (tests aside):
 //!
-//! - [`event`] (plain data), and four helpers that know nothing of it:
-//!   [`escape`] (text made safe for a terminal), [`json_writer`] (indented
-//!   JSON escaped that way, written as it goes), [`varint`] (LEB128), and
+//! - [`event`] (plain data, borrowed as an [`EventView`]), and four helpers
+//!   that know nothing of it: [`escape`] (text made safe for a terminal),
+//!   [`json_writer`] (indented JSON escaped that way, written as it goes),
+//!   [`varint`] (LEB128), and
 //!   [`jq`] (jq expressions, run by jaq).
 //! - [`format`](mod@format): logs as text (native JSONL, CloudEvents).
 //! - [`domain`]: the built-in sample domains, their event shapes and
@@ -35,6 +36,7 @@ pub mod domain;
 pub mod domain_file;
 pub mod escape;
 pub mod event;
+pub mod event_view;
 pub mod format;
 pub mod git;
 pub mod ingest;
@@ -50,3 +52,4 @@ pub mod ui;
 pub mod varint;
 
 pub use event::{Event, Json, NewEvent, Timestamp};
+pub use event_view::EventView;

@@ -74,7 +74,10 @@ pub fn blame(
     let mut tracker = Tracker::new(projection.get(path));
     let replayed = replay_range(source, projection.as_mut(), from, at, &mut |p, event| {
         // Only events whose scope meets the path can change its value.
-        if p.scope(event).iter().any(|scope| overlaps(scope, path)) {
+        if p.scope(&event.to_event())
+            .iter()
+            .any(|scope| overlaps(scope, path))
+        {
             tracker.see(event.seq, p.get(path));
         }
     })?;
@@ -95,7 +98,7 @@ fn blame_in_stream(
     source
         .scan_stream(stream, at, &mut |event| {
             if let Err(error) = projection.apply(event) {
-                failure = Some(ReplayError::event(projection.name(), event, error));
+                failure = Some(ReplayError::event(projection.name(), &event.view(), error));
                 return ControlFlow::Break(());
             }
             replayed += 1;

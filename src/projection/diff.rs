@@ -129,7 +129,7 @@ pub fn diff_at(
     let before: Vec<Option<Value>> = scopes.iter().map(|scope| projection.get(scope)).collect();
     projection
         .apply(&event)
-        .map_err(|error| ReplayError::event(projection.name(), &event, error))?;
+        .map_err(|error| ReplayError::event(projection.name(), &event.view(), error))?;
     Ok(scopes
         .iter()
         .zip(before)

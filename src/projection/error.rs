@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::traits::ProjectionError;
-use crate::event::Event;
+use crate::event_view::EventView;
 
 /// An engine failure, naming the event or the part that failed.
 #[derive(Debug)]
@@ -28,7 +28,7 @@ pub enum ReplayError {
 }
 
 impl ReplayError {
-    pub(crate) fn event(projection: &str, event: &Event, error: ProjectionError) -> Self {
+    pub(crate) fn event(projection: &str, event: &EventView<'_>, error: ProjectionError) -> Self {
         ReplayError::Event {
             projection: projection.to_owned(),
             seq: event.seq,

@@ -10,6 +10,7 @@ pub mod builtin;
 mod codec;
 pub mod diff;
 mod error;
+mod lockstep;
 mod merge_patch;
 mod packed;
 pub mod path;

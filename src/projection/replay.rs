@@ -7,9 +7,10 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use super::error::ReplayError;
+use super::lockstep::{AbandonOnPanic, Lockstep};
 use super::source::{EventSource, SnapshotStore};
 use super::traits::Projection;
-use crate::event::Event;
+use crate::event_view::EventView;
 
 /// The clock and the cancel flag are read once per this many events: often
 /// enough to report every few milliseconds, rare enough to cost nothing.
@@ -118,6 +119,44 @@ pub fn rebuild(
     options: &RebuildOptions<'_>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<RebuildOutcome, ReplayError> {
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    rebuild_on(source, projections, options, progress, Pace::new(threads))
+}
+
+/// How a rebuild spreads over threads.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Pace {
+    /// At most two: the projections are folded in two groups at most.
+    pub(crate) threads: usize,
+    /// With two groups, the seqs between two meetings.
+    pub(crate) meet_every: u64,
+}
+
+impl Pace {
+    pub(crate) fn new(threads: usize) -> Pace {
+        Pace {
+            threads,
+            meet_every: MEET_EVERY,
+        }
+    }
+}
+
+/// Two groups meet this often: a few milliseconds of folding, so cancel
+/// and progress answer as quickly as on one thread, at no cost to speak of.
+const MEET_EVERY: u64 = 16_384;
+
+/// [`rebuild`] with the projections in two groups, each folded on its own
+/// thread through its own scan, when `pace` allows two threads and there
+/// are two projections or more. The groups keep in step (see
+/// [`Lockstep`]), so the outcome is the one-thread fold's: the same
+/// states, the same snapshots, the same error.
+pub(crate) fn rebuild_on(
+    source: &dyn EventSource,
+    projections: &mut [Box<dyn Projection>],
+    options: &RebuildOptions<'_>,
+    progress: &mut dyn FnMut(Progress),
+    pace: Pace,
+) -> Result<RebuildOutcome, ReplayError> {
     let started = Instant::now();
     let total = source.last_seq().map_err(ReplayError::Source)?;
     if let Some((store, _)) = options.snapshots {
@@ -131,58 +170,118 @@ pub fn rebuild(
         }
     }
     let shortest_interval = total.div_ceil(MAX_SNAPSHOTS_PER_REBUILD);
-    let mut run = Run {
-        projections,
-        options,
-        next_snapshot: Vec::new(),
-        shortest_interval,
-        taken: None,
-        snapshots_saved: 0,
-        done: 0,
-        failure: None,
-        cancelled: false,
+    let split = if pace.threads >= 2 && projections.len() >= 2 {
+        projections.len().div_ceil(2)
+    } else {
+        projections.len()
     };
-    match options.snapshots {
-        None => run.pass(source, total, started, progress)?,
-        Some((store, policy)) => {
-            let first = policy.min_interval.max(shortest_interval).max(1);
-            run.next_snapshot = vec![first; run.projections.len()];
-            // A snapshot is taken (`save`) here, at its seq; it is
-            // compressed and written on a second thread while the fold goes
+    // A failure stops the two groups at different seqs; one thread stops
+    // every projection at the failing event. To end in the same states,
+    // the fold is then done again on one thread, from these.
+    let genesis: Option<Vec<Vec<u8>>> =
+        (split < projections.len()).then(|| projections.iter().map(|p| p.save()).collect());
+    // Both groups read the types that one fold of all would: a snapshot
+    // is then taken at the same seq, whichever group the projection is in.
+    let types = declared_types(projections);
+    let (front, back) = projections.split_at_mut(split);
+    let mut runs = vec![Run::new(front, options, shortest_interval, &types)];
+    if !back.is_empty() {
+        runs.push(Run::new(back, options, shortest_interval, &types));
+    }
+    let lockstep = Lockstep::new(pace.meet_every);
+    let write_failure = std::thread::scope(|scope| {
+        let mut writer = None;
+        if let Some((store, _)) = options.snapshots {
+            // A snapshot is taken (`save`) by the fold, at its seq; it is
+            // compressed and written on another thread while the fold goes
             // on, in the order taken.
             let (sender, receiver) = mpsc::sync_channel::<Taken>(SNAPSHOTS_IN_FLIGHT);
-            run.taken = Some(sender);
-            let write_failure = std::thread::scope(|scope| {
-                let writer = scope.spawn(move || write_snapshots(store, receiver));
-                let passed = run.pass(source, total, started, progress);
-                // Closing the channel lets the writer finish.
-                run.taken = None;
-                let written = writer
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                passed.map(|()| written)
-            })?;
-            // The fold stops at the first snapshot the writer no longer
-            // takes; the write's failure is the one to report.
-            if let Some(failure) = write_failure {
-                run.failure = Some(failure);
+            for run in runs.iter_mut() {
+                run.taken = Some(sender.clone());
             }
+            writer = Some(scope.spawn(move || write_snapshots(store, receiver)));
         }
-    }
-    if let Some(failure) = run.failure {
+        let passed = fold_runs(&mut runs, source, total, started, progress, &lockstep);
+        // Closing the channel lets the writer finish.
+        for run in runs.iter_mut() {
+            run.taken = None;
+        }
+        let written = writer.and_then(|writer| {
+            writer
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        });
+        passed.map(|()| written)
+    })?;
+    // The fold stops at the first snapshot the writer no longer takes;
+    // the write's failure is the one to report.
+    if let Some(failure) = write_failure {
         return Err(failure);
     }
+    // The first failure in seq order, as one thread would have met it
+    // (the front group's projections come first at the same seq).
+    let failure = runs
+        .iter_mut()
+        .filter_map(|run| run.failure.take())
+        .min_by_key(|(seq, _)| *seq);
+    if let Some((_, failure)) = failure {
+        drop(runs);
+        if let Some(genesis) = genesis
+            && projections
+                .iter_mut()
+                .zip(&genesis)
+                .all(|(projection, bytes)| projection.restore(bytes).is_ok())
+        {
+            let one_thread = Pace { threads: 1, ..pace };
+            return rebuild_on(source, projections, options, &mut |_| {}, one_thread);
+        }
+        return Err(failure);
+    }
+    let cancelled = runs.iter().any(|run| run.cancelled);
     let report = RebuildReport {
-        done: run.done,
+        done: runs.iter().map(|run| run.done).min().unwrap_or(total),
         total,
-        snapshots_saved: run.snapshots_saved,
+        snapshots_saved: runs.iter().map(|run| run.snapshots_saved).sum(),
         elapsed: started.elapsed(),
     };
-    if run.cancelled {
+    if cancelled {
         return Ok(RebuildOutcome::Cancelled(report));
     }
-    progress(measure(run.done, total, started));
+    progress(measure(report.done, total, started));
     Ok(RebuildOutcome::Completed(report))
+}
+
+/// Folds one group on this thread, or two: the back one on a second thread.
+fn fold_runs<'r>(
+    runs: &mut [Run<'r, '_>],
+    source: &dyn EventSource,
+    total: u64,
+    started: Instant,
+    progress: &mut dyn FnMut(Progress),
+    lockstep: &'r Lockstep,
+) -> Result<(), ReplayError> {
+    let [front, back] = runs else {
+        return runs
+            .iter_mut()
+            .try_for_each(|run| run.pass(source, total, started, progress));
+    };
+    // Asked once for both, so that both start (or not) alike.
+    if front.cancel_requested() {
+        front.cancelled = true;
+        back.cancelled = true;
+        return Ok(());
+    }
+    front.lockstep = Some(lockstep);
+    back.lockstep = Some(lockstep);
+    back.front = false;
+    std::thread::scope(|scope| {
+        let behind = scope.spawn(|| back.pass(source, total, started, &mut |_| {}));
+        let here = front.pass(source, total, started, progress);
+        let there = behind
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        here.and(there)
+    })
 }
 
 /// Snapshots taken and not yet written, at most: each holds a whole state.
@@ -241,11 +340,50 @@ struct Run<'r, 'o> {
     taken: Option<mpsc::SyncSender<Taken>>,
     snapshots_saved: u64,
     done: u64,
-    failure: Option<ReplayError>,
+    /// The first failure, and the seq of the event it met.
+    failure: Option<(u64, ReplayError)>,
     cancelled: bool,
+    /// Set when another group folds beside this one.
+    lockstep: Option<&'r Lockstep>,
+    /// The seq after which the groups next meet.
+    next_meeting: u64,
+    /// The only types read, when every projection names its own.
+    types: &'r Option<Vec<String>>,
+    /// Whether this group reports progress (the other publishes its own).
+    front: bool,
 }
 
-impl Run<'_, '_> {
+impl<'r, 'o> Run<'r, 'o> {
+    fn new(
+        projections: &'r mut [Box<dyn Projection>],
+        options: &'r RebuildOptions<'o>,
+        shortest_interval: u64,
+        types: &'r Option<Vec<String>>,
+    ) -> Self {
+        let next_snapshot = match options.snapshots {
+            Some((_, policy)) => {
+                let first = policy.min_interval.max(shortest_interval).max(1);
+                vec![first; projections.len()]
+            }
+            None => Vec::new(),
+        };
+        Run {
+            projections,
+            options,
+            next_snapshot,
+            shortest_interval,
+            taken: None,
+            snapshots_saved: 0,
+            done: 0,
+            failure: None,
+            cancelled: false,
+            lockstep: None,
+            next_meeting: 0,
+            types,
+            front: true,
+        }
+    }
+
     fn cancel_requested(&self) -> bool {
         self.options
             .cancel
@@ -261,6 +399,10 @@ impl Run<'_, '_> {
         started: Instant,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<(), ReplayError> {
+        if let Some(lockstep) = self.lockstep {
+            let _abandon = AbandonOnPanic(lockstep);
+            return self.pass_in_step(lockstep, source, total, started, progress);
+        }
         let report_every = self.options.report_every;
         let mut last_report = started;
         self.cancelled = self.cancel_requested();
@@ -269,9 +411,9 @@ impl Run<'_, '_> {
         }
         // When every projection names the types it reads, the others are
         // skipped through the store without being decoded (still checked).
-        let types = declared_types(self.projections);
+        let types = self.types;
         let mut visited = 0u64;
-        let mut visit = |event: &Event| {
+        let mut visit = |event: &EventView<'_>| {
             self.fold(event)?;
             visited += 1;
             if visited.is_multiple_of(CHECK_EVERY) {
@@ -287,14 +429,12 @@ impl Run<'_, '_> {
             }
             ControlFlow::Continue(())
         };
-        match &types {
-            Some(types) => {
-                let types: Vec<&str> = types.iter().map(String::as_str).collect();
-                source.scan_types(1, total, &types, &mut visit)
-            }
-            None => source.scan(1, total, &mut visit),
-        }
-        .map_err(ReplayError::Source)?;
+        let types: Option<Vec<&str>> = types
+            .as_ref()
+            .map(|types| types.iter().map(String::as_str).collect());
+        source
+            .scan_views(1, total, types.as_deref(), &mut visit)
+            .map_err(ReplayError::Source)?;
         // The events after the last one read were of no type read: the
         // projections are at the end of the log.
         if !self.cancelled && self.failure.is_none() {
@@ -303,9 +443,84 @@ impl Run<'_, '_> {
         Ok(())
     }
 
-    fn fold(&mut self, event: &Event) -> ControlFlow<()> {
+    /// [`Run::pass`] beside another group: cancel, progress and a stop
+    /// for a failure are decided at the meetings, for both groups alike.
+    fn pass_in_step(
+        &mut self,
+        lockstep: &Lockstep,
+        source: &dyn EventSource,
+        total: u64,
+        started: Instant,
+        progress: &mut dyn FnMut(Progress),
+    ) -> Result<(), ReplayError> {
+        let mut last_report = started;
+        let mut last_done = 0;
+        let mut stopped = false;
+        let mut halted = false;
+        let mut visited = 0u64;
+        self.next_meeting = lockstep.every;
+        let types = self.types;
+        let types: Option<Vec<&str>> = types
+            .as_ref()
+            .map(|types| types.iter().map(String::as_str).collect());
+        let meet = |run: &mut Self, halted: bool| {
+            let boundary = run.next_meeting;
+            run.next_meeting = boundary.saturating_add(lockstep.every);
+            let stop = lockstep.meet(halted || run.cancel_requested());
+            if stop {
+                run.cancelled = true;
+                run.done = boundary;
+            }
+            !stop
+        };
+        let scanned = source.scan_views(1, total, types.as_deref(), &mut |event| {
+            while event.seq > self.next_meeting {
+                if !meet(self, false) {
+                    stopped = true;
+                    return ControlFlow::Break(());
+                }
+            }
+            let folded = self.fold(event);
+            halted = folded.is_break();
+            visited += 1;
+            if visited.is_multiple_of(CHECK_EVERY) {
+                if !self.front {
+                    lockstep.behind.store(self.done, Ordering::Relaxed);
+                    return folded;
+                }
+                // Both groups are at least this far; no report once a
+                // cancel is asked for (it takes effect at the next meeting).
+                let done = self.done.min(lockstep.behind.load(Ordering::Relaxed));
+                let now = Instant::now();
+                if done > last_done
+                    && done < total
+                    && now.duration_since(last_report) >= self.options.report_every
+                    && !self.cancel_requested()
+                {
+                    last_report = now;
+                    last_done = done;
+                    progress(measure(done, total, started));
+                }
+            }
+            folded
+        });
+        // Every meeting before the end is held, by both groups, unless one
+        // decides to stop: a group that broke off (a failure, a closed
+        // snapshot channel, a source error) asks to stop at the next one.
+        halted |= scanned.is_err();
+        while !stopped && self.next_meeting < total {
+            stopped = !meet(self, halted);
+        }
+        scanned.map_err(ReplayError::Source)?;
+        if !self.cancelled && self.failure.is_none() {
+            self.done = total;
+        }
+        Ok(())
+    }
+
+    fn fold(&mut self, event: &EventView<'_>) -> ControlFlow<()> {
         if let Err(failure) = apply_all(self.projections, event) {
-            self.failure = Some(failure);
+            self.failure = Some((event.seq, failure));
             return ControlFlow::Break(());
         }
         // From genesis, an event's seq is the number of events before it and
@@ -356,11 +571,11 @@ fn declared_types(projections: &[Box<dyn Projection>]) -> Option<Vec<String>> {
 /// Folds `event` into every projection, naming the first that fails.
 pub(crate) fn apply_all(
     projections: &mut [Box<dyn Projection>],
-    event: &Event,
+    event: &EventView<'_>,
 ) -> Result<(), ReplayError> {
     for projection in projections.iter_mut() {
         projection
-            .apply(event)
+            .apply_view(event)
             .map_err(|error| ReplayError::event(projection.name(), event, error))?;
     }
     Ok(())
@@ -373,13 +588,13 @@ pub(crate) fn replay_range(
     projection: &mut dyn Projection,
     from: u64,
     to: u64,
-    after: &mut dyn FnMut(&dyn Projection, &Event),
+    after: &mut dyn FnMut(&dyn Projection, &EventView<'_>),
 ) -> Result<u64, ReplayError> {
     let mut replayed = 0;
     let mut failure = None;
     if from <= to {
         let types = projection.event_types();
-        let mut fold = |event: &Event| match projection.apply(event) {
+        let mut fold = |event: &EventView<'_>| match projection.apply_view(event) {
             Ok(()) => {
                 replayed += 1;
                 after(projection, event);
@@ -390,14 +605,12 @@ pub(crate) fn replay_range(
                 ControlFlow::Break(())
             }
         };
-        match types {
-            Some(types) => {
-                let types: Vec<&str> = types.iter().map(String::as_str).collect();
-                source.scan_types(from, to, &types, &mut fold)
-            }
-            None => source.scan(from, to, &mut fold),
-        }
-        .map_err(ReplayError::Source)?;
+        let types: Option<Vec<&str>> = types
+            .as_ref()
+            .map(|types| types.iter().map(String::as_str).collect());
+        source
+            .scan_views(from, to, types.as_deref(), &mut fold)
+            .map_err(ReplayError::Source)?;
     }
     match failure {
         Some(failure) => Err(failure),

@@ -217,7 +217,7 @@ pub fn replay_skipping(
             match projection.apply(&renumbered) {
                 Ok(()) => ControlFlow::Continue(()),
                 Err(error) => {
-                    failure = Some(ReplayError::event(projection.name(), event, error));
+                    failure = Some(ReplayError::event(projection.name(), &event.view(), error));
                     ControlFlow::Break(())
                 }
             }

@@ -8,9 +8,11 @@ use std::ops::ControlFlow;
 use std::sync::{Mutex, MutexGuard};
 
 use crate::event::Event;
+use crate::event_view::EventView;
 
-/// An ordered, gapless log of events numbered from 1.
-pub trait EventSource {
+/// An ordered, gapless log of events numbered from 1. Shared by the
+/// threads of a rebuild, each scanning it for its group of projections.
+pub trait EventSource: Sync {
     /// The seq of the last event, 0 when the log is empty.
     fn last_seq(&self) -> anyhow::Result<u64>;
 
@@ -39,6 +41,25 @@ pub trait EventSource {
                 ControlFlow::Continue(())
             }
         })
+    }
+
+    /// Calls `f` with a borrowed view of each event with from <= seq <= to
+    /// (of one of `types`, when given), in order; stops early on Break.
+    /// What the engine folds through. The default lends views of the events
+    /// [`EventSource::scan`] gives; a store can lend views of its stored
+    /// bytes and allocate nothing per event.
+    fn scan_views(
+        &self,
+        from: u64,
+        to: u64,
+        types: Option<&[&str]>,
+        f: &mut dyn FnMut(&EventView<'_>) -> ControlFlow<()>,
+    ) -> anyhow::Result<()> {
+        let mut owned = |event: &Event| f(&event.view());
+        match types {
+            Some(types) => self.scan_types(from, to, types, &mut owned),
+            None => self.scan(from, to, &mut owned),
+        }
     }
 
     /// Calls `f` for each event of `stream` with seq <= to, in order; stops

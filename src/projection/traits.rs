@@ -6,6 +6,7 @@ use serde_json::Value;
 
 use super::path::Path;
 use crate::event::Event;
+use crate::event_view::EventView;
 use crate::json_writer::JsonWriter;
 
 /// A read model built by folding events in seq order.
@@ -23,6 +24,14 @@ pub trait Projection: Send {
     /// understand (a malformed payload) is an error; events it does not
     /// care about are ignored.
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError>;
+
+    /// [`Projection::apply`] for an event borrowed from the log, which is
+    /// how rebuilds and time travel fold. The default makes the owned event;
+    /// a projection that overrides it (and has `apply` call it through
+    /// [`Event::view`]) folds a scan without allocating per event.
+    fn apply_view(&mut self, event: &EventView<'_>) -> Result<(), ProjectionError> {
+        self.apply(&event.to_event())
+    }
 
     /// The only event types that can change the state, when the
     /// projection reads a few; `None` (the default) for any type. Replays
@@ -125,11 +134,10 @@ impl std::error::Error for ProjectionError {}
 
 /// Reads an event's payload as the borrowed view `T` of `expected`.
 pub(crate) fn read_payload<'a, T: serde::Deserialize<'a>>(
-    event: &'a Event,
+    event: &EventView<'a>,
     expected: &'static str,
 ) -> Result<T, ProjectionError> {
     event
-        .data
-        .parse_borrowed()
+        .parse_data()
         .map_err(|e| ProjectionError::payload(expected, e))
 }

@@ -13,7 +13,8 @@
 
 use std::sync::Arc;
 
-use crate::event::{Event, Json, Timestamp, derived_id};
+use crate::event::{Event, Timestamp, derived_id};
+use crate::event_view::{EventView, ViewParts};
 
 const FLAG_DERIVED_ID: u8 = 1;
 const FLAG_METADATA: u8 = 2;
@@ -158,29 +159,43 @@ pub fn decode(
     streams: &[Arc<str>],
     types: &[Arc<str>],
 ) -> Result<Event, DecodeError> {
-    let raw = decode_raw(seq, bytes)?;
+    decode_view(seq, bytes, streams, types).map(|view| view.to_event())
+}
+
+/// Like [`decode`], borrowing everything from `bytes` and the names:
+/// nothing is allocated, and the checksum is checked all the same.
+pub fn decode_view<'a>(
+    seq: u64,
+    bytes: &'a [u8],
+    streams: &'a [Arc<str>],
+    types: &'a [Arc<str>],
+) -> Result<EventView<'a>, DecodeError> {
+    resolve(seq, decode_raw(seq, bytes)?, streams, types)
+}
+
+/// The view of fields already split (and checked) by [`decode_raw`].
+pub fn resolve<'a>(
+    seq: u64,
+    raw: Decoded<'a>,
+    streams: &'a [Arc<str>],
+    types: &'a [Arc<str>],
+) -> Result<EventView<'a>, DecodeError> {
     let stream = streams
         .get(raw.stream_id as usize)
-        .ok_or(DecodeError::Malformed)?
-        .clone();
+        .ok_or(DecodeError::Malformed)?;
     let event_type = types
         .get(raw.type_id as usize)
-        .ok_or(DecodeError::Malformed)?
-        .clone();
-    let id = match raw.id {
-        Some(id) => id.to_owned(),
-        None => derived_id(&stream, raw.version),
-    };
-    Ok(Event {
+        .ok_or(DecodeError::Malformed)?;
+    Ok(EventView::from_trusted(ViewParts {
         seq,
         stream,
         version: raw.version,
         event_type,
-        id,
+        id: raw.id,
         time: raw.time,
-        data: Json::from_trusted(raw.data),
-        metadata: raw.metadata.map(Json::from_trusted),
-    })
+        data: raw.data,
+        metadata: raw.metadata,
+    }))
 }
 
 fn put_varint(out: &mut Vec<u8>, value: u64) {
@@ -227,6 +242,7 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::event::Json;
 
     fn parts<'a>(id: Option<&'a str>, metadata: Option<&'a str>) -> EventParts<'a> {
         EventParts {

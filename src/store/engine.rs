@@ -7,6 +7,7 @@ use redb::{Durability, ReadableTable};
 use super::tables::SNAPSHOTS;
 use super::{EventLog, Result};
 use crate::event::Event;
+use crate::event_view::EventView;
 use crate::projection::{EventSource, SnapshotStore};
 
 impl EventSource for EventLog {
@@ -34,6 +35,17 @@ impl EventSource for EventLog {
         Ok(EventLog::scan_types(self, from..=to, types, |event| {
             f(&event)
         })?)
+    }
+
+    /// Views of the stored bytes: nothing allocated per event.
+    fn scan_views(
+        &self,
+        from: u64,
+        to: u64,
+        types: Option<&[&str]>,
+        f: &mut dyn FnMut(&EventView<'_>) -> ControlFlow<()>,
+    ) -> anyhow::Result<()> {
+        Ok(EventLog::scan_views(self, from..=to, types, f)?)
     }
 
     /// Through the stream index: as fast for the first stream as the last.

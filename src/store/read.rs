@@ -11,6 +11,7 @@ use super::tables::*;
 use super::{EventLog, Result, StoreError, read_i64, read_u64};
 use super::{blocks, checked, codec, guard};
 use crate::event::{Event, Timestamp};
+use crate::event_view::EventView;
 
 /// The summary figures of a log.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -55,18 +56,48 @@ impl EventLog {
         types: &[&str],
         visit: impl FnMut(Event) -> ControlFlow<()>,
     ) -> Result<()> {
-        let names = self.names();
-        let ids: Vec<u32> = names
+        let ids = self.type_ids(types);
+        if ids.is_empty() {
+            return Ok(());
+        }
+        self.scan_where(seqs, Some(&ids), visit)
+    }
+
+    /// Like [`EventLog::scan`] (or [`EventLog::scan_types`] with `types`),
+    /// lending each event as a view of the stored bytes instead of an owned
+    /// copy: nothing is allocated per event, and every checksum is checked.
+    pub fn scan_views(
+        &self,
+        seqs: RangeInclusive<u64>,
+        types: Option<&[&str]>,
+        mut visit: impl FnMut(&EventView<'_>) -> ControlFlow<()>,
+    ) -> Result<()> {
+        let (from, to) = (*seqs.start(), *seqs.end());
+        if from > to {
+            return Ok(());
+        }
+        let ids = match types {
+            Some(types) => {
+                let ids = self.type_ids(types);
+                if ids.is_empty() {
+                    return Ok(());
+                }
+                Some(ids)
+            }
+            None => None,
+        };
+        self.guarded(|| self.scan_here(from, to, ids.as_deref(), &mut visit))
+    }
+
+    /// The ids of the named types the log knows.
+    fn type_ids(&self, types: &[&str]) -> Vec<u32> {
+        self.names()
             .types
             .iter()
             .enumerate()
             .filter(|(_, name)| types.contains(&&***name))
             .map(|(id, _)| id as u32)
-            .collect();
-        if ids.is_empty() {
-            return Ok(());
-        }
-        self.scan_where(seqs, Some(&ids), visit)
+            .collect()
     }
 
     fn scan_where(
@@ -79,7 +110,7 @@ impl EventLog {
         if from > to {
             return Ok(());
         }
-        self.guarded(|| self.scan_here(from, to, types, &mut visit))
+        self.guarded(|| self.scan_here(from, to, types, &mut |view| visit(view.to_event())))
     }
 
     /// Every seq from `from` to `to` (bounded by the log's end) is either
@@ -90,7 +121,7 @@ impl EventLog {
         from: u64,
         to: u64,
         types: Option<&[u32]>,
-        visit: &mut dyn FnMut(Event) -> ControlFlow<()>,
+        visit: &mut dyn FnMut(&EventView<'_>) -> ControlFlow<()>,
     ) -> Result<()> {
         let names = self.names();
         let txn = self.read_txn()?;
@@ -122,15 +153,14 @@ impl EventLog {
                 }
                 // Skipped events are still checked: damage is reported,
                 // never mistaken for another type.
-                if let Some(types) = types {
-                    let raw = codec::decode_raw(seq, record)
-                        .map_err(|_| StoreError::EventDamaged { seq })?;
-                    if !types.contains(&raw.type_id) {
-                        continue;
-                    }
+                let damaged = |_| StoreError::EventDamaged { seq };
+                let raw = codec::decode_raw(seq, record).map_err(damaged)?;
+                if types.is_some_and(|types| !types.contains(&raw.type_id)) {
+                    continue;
                 }
-                let event = decode(seq, record, &names)?;
-                if guard::outside(|| visit(event)).is_break() {
+                let view =
+                    codec::resolve(seq, raw, &names.streams, &names.types).map_err(damaged)?;
+                if guard::outside(|| visit(&view)).is_break() {
                     return Ok(());
                 }
             }
@@ -155,8 +185,8 @@ impl EventLog {
             return Ok(out);
         }
         if !backwards {
-            self.scan_here(from, u64::MAX, None, &mut |event| {
-                out.push(event);
+            self.scan_here(from, u64::MAX, None, &mut |view| {
+                out.push(view.to_event());
                 if out.len() < limit {
                     ControlFlow::Continue(())
                 } else {

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::domain::retail;
 use crate::event::Event;
+use crate::event_view::EventView;
 use crate::json_writer::JsonWriter;
 use crate::projection::codec::{Reader, Writer};
 use crate::projection::packed::Packed;
@@ -59,14 +60,18 @@ impl Projection for AddressBook {
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {
-        let expected = match &*event.event_type {
+        self.apply_view(&event.view())
+    }
+
+    fn apply_view(&mut self, event: &EventView<'_>) -> Result<(), ProjectionError> {
+        let expected = match &**event.event_type {
             retail::CUSTOMER_REGISTERED => retail::CUSTOMER_REGISTERED,
             retail::CUSTOMER_ADDRESS_CHANGED => retail::CUSTOMER_ADDRESS_CHANGED,
             _ => return Ok(()),
         };
         let view: AddressChangedView = read_payload(event, expected)?;
         self.addresses
-            .insert(&event.stream, Packed::new(view.address.fields()));
+            .insert(event.stream, Packed::new(view.address.fields()));
         Ok(())
     }
 

@@ -6,6 +6,7 @@ use serde_json::{Map, Value, json};
 
 use crate::domain::bank;
 use crate::event::Event;
+use crate::event_view::EventView;
 use crate::json_writer::JsonWriter;
 use crate::projection::codec::{Reader, Writer};
 use crate::projection::path::Path;
@@ -66,23 +67,27 @@ impl Projection for Balances {
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {
-        match &*event.event_type {
+        self.apply_view(&event.view())
+    }
+
+    fn apply_view(&mut self, event: &EventView<'_>) -> Result<(), ProjectionError> {
+        match &**event.event_type {
             bank::ACCOUNT_OPENED => {
                 let view: AccountOpenedView = read_payload(event, bank::ACCOUNT_OPENED)?;
-                let account = self.accounts.entry(&event.stream, Account::default);
+                let account = self.accounts.entry(event.stream, Account::default);
                 account.owner = view.owner.as_ref().into();
                 account.open = true;
             }
             bank::MONEY_DEPOSITED => {
                 let view: AmountView = read_payload(event, bank::MONEY_DEPOSITED)?;
-                self.credit(&event.stream, view.amount);
+                self.credit(event.stream, view.amount);
             }
             bank::MONEY_WITHDRAWN => {
                 let view: AmountView = read_payload(event, bank::MONEY_WITHDRAWN)?;
-                self.credit(&event.stream, view.amount.saturating_neg());
+                self.credit(event.stream, view.amount.saturating_neg());
             }
             bank::ACCOUNT_CLOSED => {
-                self.accounts.entry(&event.stream, Account::default).open = false;
+                self.accounts.entry(event.stream, Account::default).open = false;
             }
             _ => {}
         }

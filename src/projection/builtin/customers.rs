@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use crate::domain::retail;
 use crate::event::Event;
+use crate::event_view::EventView;
 use crate::json_writer::JsonWriter;
 use crate::projection::codec::{Reader, Writer};
 use crate::projection::packed::Packed;
@@ -98,13 +99,17 @@ impl Projection for Customers {
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {
-        let event_type = &*event.event_type;
+        self.apply_view(&event.view())
+    }
+
+    fn apply_view(&mut self, event: &EventView<'_>) -> Result<(), ProjectionError> {
+        let event_type = &**event.event_type;
         if event_type == retail::CUSTOMER_REGISTERED {
             let view: RegisteredView = read_payload(event, retail::CUSTOMER_REGISTERED)?;
             let [street, city, postcode, country] = view.address.fields();
             let texts = Packed::new([&view.name, &view.email, street, city, postcode, country]);
             self.customers.insert(
-                &event.stream,
+                event.stream,
                 Customer {
                     texts,
                     active: true,
@@ -112,16 +117,14 @@ impl Projection for Customers {
             );
         } else if event_type == retail::CUSTOMER_ADDRESS_CHANGED {
             let view: AddressChangedView = read_payload(event, retail::CUSTOMER_ADDRESS_CHANGED)?;
-            let customer = self.customers.entry(&event.stream, Customer::default);
+            let customer = self.customers.entry(event.stream, Customer::default);
             customer.texts = customer.texts.with(ADDRESS, &view.address.fields());
         } else if event_type == retail::CUSTOMER_EMAIL_CHANGED {
             let view: EmailChangedView = read_payload(event, retail::CUSTOMER_EMAIL_CHANGED)?;
-            let customer = self.customers.entry(&event.stream, Customer::default);
+            let customer = self.customers.entry(event.stream, Customer::default);
             customer.texts = customer.texts.with(EMAIL, &[&view.email]);
         } else if event_type == retail::CUSTOMER_DEACTIVATED {
-            self.customers
-                .entry(&event.stream, Customer::default)
-                .active = false;
+            self.customers.entry(event.stream, Customer::default).active = false;
         }
         Ok(())
     }

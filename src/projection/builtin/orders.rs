@@ -11,6 +11,7 @@ use serde_json::{Map, Value, json};
 
 use crate::domain::retail;
 use crate::event::{Event, Timestamp};
+use crate::event_view::EventView;
 use crate::json_writer::JsonWriter;
 use crate::projection::codec::{Reader, Writer};
 use crate::projection::path::Path;
@@ -107,9 +108,9 @@ impl Orders {
         }
     }
 
-    fn receive(&mut self, event: &Event) -> Result<(), ProjectionError> {
+    fn receive(&mut self, event: &EventView<'_>) -> Result<(), ProjectionError> {
         let view: AmountView = read_payload(event, retail::PAYMENT_RECEIVED)?;
-        let order = self.orders.entry(&event.stream, Order::default);
+        let order = self.orders.entry(event.stream, Order::default);
         order.status = OrderStatus::Paid;
         order.paid = order.paid.saturating_add(view.amount);
         // A payment with no time counts in the total, on no day.
@@ -149,11 +150,15 @@ impl Projection for Orders {
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {
-        let status = match &*event.event_type {
+        self.apply_view(&event.view())
+    }
+
+    fn apply_view(&mut self, event: &EventView<'_>) -> Result<(), ProjectionError> {
+        let status = match &**event.event_type {
             retail::ORDER_PLACED => {
                 let view: OrderPlacedView = read_payload(event, retail::ORDER_PLACED)?;
                 let customer = Some(self.orders.names.key(&view.customer));
-                let order = self.orders.entry(&event.stream, Order::default);
+                let order = self.orders.entry(event.stream, Order::default);
                 order.customer = customer;
                 order.total = view.total;
                 OrderStatus::Placed
@@ -164,7 +169,7 @@ impl Projection for Orders {
             retail::ORDER_CANCELLED => OrderStatus::Cancelled,
             _ => return Ok(()),
         };
-        self.orders.entry(&event.stream, Order::default).status = status;
+        self.orders.entry(event.stream, Order::default).status = status;
         Ok(())
     }
 

@@ -7,6 +7,7 @@ use serde_json::{Map, Value, json};
 use std::fmt::Write;
 
 use crate::event::{Event, Timestamp};
+use crate::event_view::EventView;
 use crate::json_writer::JsonWriter;
 use crate::projection::codec::{Reader, Writer};
 use crate::projection::path::Path;
@@ -76,8 +77,12 @@ impl Projection for Streams {
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {
-        let last_type = self.type_index(&event.event_type);
-        let info = self.streams.entry(&event.stream, StreamInfo::default);
+        self.apply_view(&event.view())
+    }
+
+    fn apply_view(&mut self, event: &EventView<'_>) -> Result<(), ProjectionError> {
+        let last_type = self.type_index(event.event_type);
+        let info = self.streams.entry(event.stream, StreamInfo::default);
         *info = StreamInfo {
             version: event.version,
             last_type,

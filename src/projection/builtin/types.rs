@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap as HashMap;
 use serde_json::{Map, Value, json};
 
 use crate::event::{Event, Timestamp};
+use crate::event_view::EventView;
 use crate::json_writer::JsonWriter;
 use crate::projection::codec::{Reader, Writer};
 use crate::projection::path::Path;
@@ -165,8 +166,12 @@ impl Projection for TypeCounts {
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {
+        self.apply_view(&event.view())
+    }
+
+    fn apply_view(&mut self, event: &EventView<'_>) -> Result<(), ProjectionError> {
         self.total += 1;
-        self.count_type(&event.event_type);
+        self.count_type(event.event_type);
         // An event with no time is counted, in no time bucket.
         if let Some(time) = event.time {
             self.count_time(time);

@@ -3,5 +3,6 @@
 mod engine;
 mod laws;
 mod moving_customer;
+mod parallel;
 mod skip;
 mod write_state;

@@ -54,7 +54,7 @@ impl Projection for GitAuthors {
         if &*event.event_type != COMMIT_RECORDED {
             return Ok(());
         }
-        let payload: CommitPayload = read_payload(event, "CommitRecorded")?;
+        let payload: CommitPayload = read_payload(&event.view(), "CommitRecorded")?;
         let activity = self.authors.entry(payload.author).or_default();
         activity.commits += 1;
         activity.files_changed += payload.files;

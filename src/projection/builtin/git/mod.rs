@@ -47,7 +47,7 @@ enum FileStep {
 const FILE_EVENTS: [&str; 4] = [FILE_ADDED, FILE_CHANGED, FILE_DELETED, FILE_RENAMED];
 
 fn file_step(event: &Event) -> Result<Option<FileStep>, ProjectionError> {
-    let read = || read_payload::<FilePayload>(event, "git file event");
+    let read = || read_payload::<FilePayload>(&event.view(), "git file event");
     Ok(Some(match &*event.event_type {
         FILE_ADDED | FILE_CHANGED => FileStep::Set(read()?),
         FILE_DELETED => FileStep::Removed(read()?.path),

@@ -1,0 +1,129 @@
+//! A rebuild on two threads gives what one thread gives: the same states,
+//! the same snapshots, the same report or error.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+use proptest::prelude::*;
+
+use crate::domain::Domain;
+use crate::domain::generate::generate;
+use crate::event::{Event, Json};
+use crate::projection::replay::{Pace, rebuild_on};
+use crate::projection::*;
+
+const RETAIL: [&str; 5] = ["types", "streams", "customers", "address-book", "orders"];
+
+fn generated(events: u64, seed: u64) -> Vec<Event> {
+    let mut new = Vec::new();
+    generate(Domain::Retail, events, seed, |event| {
+        new.push(event);
+        Ok::<(), ()>(())
+    })
+    .unwrap();
+    crate::domain_file::testing::stored(new)
+}
+
+fn fresh(names: &[&str]) -> Vec<Box<dyn Projection>> {
+    names.iter().map(|name| builtin(name).unwrap()).collect()
+}
+
+/// States, report (without its time) or error, and every snapshot saved.
+type Outcome = (
+    Vec<serde_json::Value>,
+    Result<(u64, u64, u64, bool), String>,
+    Vec<Vec<u64>>,
+);
+
+fn run(log: &MemoryLog, names: &[&str], snapshots: bool, pace: Pace) -> Outcome {
+    let store = MemorySnapshots::new();
+    let policy = SnapshotPolicy {
+        min_interval: 7,
+        bytes_per_event: 64,
+    };
+    let options = RebuildOptions {
+        snapshots: snapshots.then_some((&store as &dyn SnapshotStore, policy)),
+        ..RebuildOptions::default()
+    };
+    let mut projections = fresh(names);
+    let outcome = rebuild_on(log, &mut projections, &options, &mut |_| {}, pace)
+        .map(|outcome| match outcome {
+            RebuildOutcome::Completed(r) => (r.done, r.total, r.snapshots_saved, false),
+            RebuildOutcome::Cancelled(r) => (r.done, r.total, r.snapshots_saved, true),
+        })
+        .map_err(|error| error.to_string());
+    let saved = projections
+        .iter()
+        .map(|p| store.seqs(p.name(), p.version()))
+        .collect();
+    let states = projections.iter().map(|p| p.state()).collect();
+    (states, outcome, saved)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    #[test]
+    fn two_threads_fold_what_one_does(
+        events in 0u64..400,
+        seed in 0u64..1000,
+        chosen in proptest::sample::subsequence(RETAIL.to_vec(), 1..=5),
+        meet_every in 1u64..120,
+        snapshots in any::<bool>(),
+        broken in proptest::option::of(any::<prop::sample::Index>()),
+    ) {
+        let mut events = generated(events, seed);
+        // A payload no projection that reads it can understand.
+        if let (Some(at), false) = (broken, events.is_empty()) {
+            let at = at.index(events.len());
+            events[at].data = Json::parse_text("[1]").unwrap();
+        }
+        let log = MemoryLog::new(events).unwrap();
+        let serial = run(&log, &chosen, snapshots, Pace { threads: 1, meet_every });
+        let parallel = run(&log, &chosen, snapshots, Pace { threads: 2, meet_every });
+        prop_assert_eq!(&parallel.1, &serial.1);
+        prop_assert_eq!(&parallel.0, &serial.0);
+        prop_assert_eq!(&parallel.2, &serial.2);
+    }
+}
+
+#[test]
+fn a_cancelled_parallel_rebuild_holds_the_state_at_done_in_every_projection() {
+    let log = MemoryLog::new(generated(5000, 3)).unwrap();
+    let cancel = AtomicBool::new(false);
+    let options = RebuildOptions {
+        cancel: Some(&cancel),
+        report_every: Duration::ZERO,
+        ..RebuildOptions::default()
+    };
+    let mut projections = fresh(&RETAIL);
+    let pace = Pace {
+        threads: 2,
+        meet_every: 1500,
+    };
+    let mut reports = 0;
+    let outcome = rebuild_on(
+        &log,
+        &mut projections,
+        &options,
+        &mut |_| {
+            reports += 1;
+            cancel.store(true, Ordering::Relaxed);
+        },
+        pace,
+    )
+    .unwrap();
+    let RebuildOutcome::Cancelled(report) = outcome else {
+        panic!("not cancelled: {outcome:?}");
+    };
+    assert_eq!(reports, 1, "no report after the cancel");
+    assert!(report.done < report.total, "{report:?}");
+    assert_eq!(report.done % 1500, 0, "stopped at a meeting: {report:?}");
+    for projection in &projections {
+        let mut alone = builtin(projection.name()).unwrap();
+        for event in &log.events()[..report.done as usize] {
+            alone.apply(event).unwrap();
+        }
+        assert_eq!(alone.state(), projection.state(), "{}", projection.name());
+    }
+}
