@@ -2,6 +2,7 @@
 //! progress, cancellation and snapshots along the way.
 
 use std::ops::ControlFlow;
+use std::panic::AssertUnwindSafe;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -201,7 +202,13 @@ pub(crate) fn rebuild_on(
             }
             writer = Some(scope.spawn(move || write_snapshots(store, receiver)));
         }
-        let passed = fold_runs(&mut runs, source, total, started, progress, &lockstep);
+        // A panic in a projection is caught here only to close the
+        // channel first: the writer ends when every sender is gone, and the
+        // scope waits for it, so a panic passed on with the senders alive
+        // would hang the rebuild. It goes on once the writer has ended.
+        let passed = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            fold_runs(&mut runs, source, total, started, progress, &lockstep)
+        }));
         // Closing the channel lets the writer finish.
         for run in runs.iter_mut() {
             run.taken = None;
@@ -211,6 +218,7 @@ pub(crate) fn rebuild_on(
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
         });
+        let passed = passed.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         passed.map(|()| written)
     })?;
     // The fold stops at the first snapshot the writer no longer takes;
@@ -233,7 +241,12 @@ pub(crate) fn rebuild_on(
                 .all(|(projection, bytes)| projection.restore(bytes).is_ok())
         {
             let one_thread = Pace { threads: 1, ..pace };
-            return rebuild_on(source, projections, options, &mut |_| {}, one_thread);
+            // Progress goes on being reported (the fold starts again from
+            // genesis); a cancel during it still ends in the failure found.
+            return match rebuild_on(source, projections, options, progress, one_thread) {
+                Ok(RebuildOutcome::Cancelled(_)) => Err(failure),
+                other => other,
+            };
         }
         return Err(failure);
     }

@@ -127,3 +127,72 @@ fn a_cancelled_parallel_rebuild_holds_the_state_at_done_in_every_projection() {
         assert_eq!(alone.state(), projection.state(), "{}", projection.name());
     }
 }
+
+/// Panics when it meets event `at`: a bug in a projection.
+struct PanicsAt {
+    at: u64,
+}
+
+impl Projection for PanicsAt {
+    fn name(&self) -> &str {
+        "panics-at"
+    }
+    fn version(&self) -> u32 {
+        1
+    }
+    fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {
+        assert!(
+            event.seq < self.at,
+            "a projection's own bug at {}",
+            event.seq
+        );
+        Ok(())
+    }
+    fn state(&self) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+    fn save(&self) -> Vec<u8> {
+        Vec::new()
+    }
+    fn restore(&mut self, _bytes: &[u8]) -> Result<(), ProjectionError> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_projection_that_panics_while_snapshots_are_saved_ends_the_rebuild_with_its_panic() {
+    let log = std::sync::Arc::new(MemoryLog::new(generated(3000, 5)).unwrap());
+    for threads in [1, 2] {
+        let (done, finished) = std::sync::mpsc::channel();
+        let log = log.clone();
+        std::thread::spawn(move || {
+            let store = MemorySnapshots::new();
+            let policy = SnapshotPolicy {
+                min_interval: 100,
+                bytes_per_event: 64,
+            };
+            let options = RebuildOptions {
+                snapshots: Some((&store as &dyn SnapshotStore, policy)),
+                ..RebuildOptions::default()
+            };
+            let mut projections = fresh(&["types", "orders"]);
+            projections.push(Box::new(PanicsAt { at: 2000 }));
+            let pace = Pace {
+                threads,
+                meet_every: 500,
+            };
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                rebuild_on(&*log, &mut projections, &options, &mut |_| {}, pace)
+            }));
+            let _ = done.send(outcome.is_err());
+        });
+        // A bounded wait: a rebuild that hangs fails here, not forever.
+        let panicked = finished
+            .recv_timeout(Duration::from_secs(60))
+            .unwrap_or_else(|_| panic!("the rebuild on {threads} thread(s) hung after the panic"));
+        assert!(
+            panicked,
+            "the panic reaches the caller ({threads} thread(s))"
+        );
+    }
+}
