@@ -9,6 +9,7 @@ use serde_json::value::RawValue;
 use super::error::{FormatError, FormatErrorKind, excerpt};
 use super::json_text::{
     Members, object_members, positive_integer, raw_string, representable_compact,
+    representable_compact_text,
 };
 use super::lines::Chunk;
 use crate::event::{Json, Timestamp};
@@ -27,12 +28,21 @@ pub(super) fn name(
     field: &'static str,
     raw: &RawValue,
 ) -> Result<String, FormatError> {
+    name_text(chunk, field, raw).map(Cow::into_owned)
+}
+
+/// [`name`], borrowed from the raw value when it holds no escapes.
+pub(super) fn name_text<'a>(
+    chunk: &Chunk<'_>,
+    field: &'static str,
+    raw: &'a RawValue,
+) -> Result<Cow<'a, str>, FormatError> {
     let text = raw_string(raw)
         .ok_or_else(|| chunk.error_at(raw.get(), FormatErrorKind::NotAString { field }))?;
     if text.is_empty() {
         return Err(chunk.error_at(raw.get(), FormatErrorKind::Empty { field }));
     }
-    Ok(text.into_owned())
+    Ok(text)
 }
 
 /// An RFC 3339 time, converted to UTC.
@@ -54,18 +64,39 @@ pub(super) fn payload(
     field: &'static str,
     raw: &RawValue,
 ) -> Result<Json, FormatError> {
-    representable_compact(raw.get()).map_err(|error| {
-        chunk.serde_error_in(raw.get(), &error, |why| FormatErrorKind::Unrepresentable {
-            field,
-            why,
-        })
+    representable_compact(raw.get()).map_err(|error| unrepresentable(chunk, field, raw, &error))
+}
+
+/// [`payload`] as text, borrowed from the raw value when it is compact.
+pub(super) fn payload_text<'a>(
+    chunk: &Chunk<'_>,
+    field: &'static str,
+    raw: &'a RawValue,
+) -> Result<Cow<'a, str>, FormatError> {
+    representable_compact_text(raw.get())
+        .map_err(|error| unrepresentable(chunk, field, raw, &error))
+}
+
+fn unrepresentable(
+    chunk: &Chunk<'_>,
+    field: &'static str,
+    raw: &RawValue,
+    error: &serde_json::Error,
+) -> FormatError {
+    chunk.serde_error_in(raw.get(), error, |why| FormatErrorKind::Unrepresentable {
+        field,
+        why,
     })
 }
 
 /// Event metadata: a payload whose top-level members, when it is an
 /// object, are named once each (as a CloudEvent must carry them).
-pub(super) fn metadata(chunk: &Chunk<'_>, raw: &RawValue) -> Result<Json, FormatError> {
-    let json = payload(chunk, "metadata", raw)?;
+/// Kept as text, borrowed from the raw value when it is compact.
+pub(super) fn metadata<'a>(
+    chunk: &Chunk<'_>,
+    raw: &'a RawValue,
+) -> Result<Cow<'a, str>, FormatError> {
+    let json = payload_text(chunk, "metadata", raw)?;
     if let Some(members) = object_members(raw.get())
         && let Some((key, value)) = repeated_keys(&members).next()
     {
