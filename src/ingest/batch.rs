@@ -85,3 +85,50 @@ impl Batch {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::{Json, NewEvent};
+
+    fn at(line: u64) -> Position {
+        Position {
+            line,
+            element: None,
+        }
+    }
+
+    #[test]
+    fn events_come_back_as_they_went_in_and_a_cleared_batch_is_empty() {
+        let time = Timestamp::parse_rfc3339("2024-03-01T09:30:00Z").unwrap();
+        let full = NewEvent::new(
+            "s-1",
+            "Placed",
+            time,
+            Json::parse_text(r#"{"a":1}"#).unwrap(),
+        )
+        .with_id("e-1")
+        .with_metadata(Json::parse_text(r#"{"c":"d"}"#).unwrap())
+        .expecting_version(3);
+        let bare = NewEvent {
+            time: None,
+            ..NewEvent::new("s-2", "Paid", time, Json::empty_object())
+        };
+        let mut batch = Batch::with_capacity(1);
+        for round in 0..2 {
+            batch.clear();
+            assert_eq!(batch.events().count(), 0);
+            batch.push(at(1), &EventText::from(&full));
+            batch.push(at(2), &EventText::from(&bare));
+            let got: Vec<_> = batch
+                .events()
+                .map(|(at, e)| (at.line, format!("{e:?}")))
+                .collect();
+            let want = vec![
+                (1, format!("{:?}", NewEventRef::from(&full))),
+                (2, format!("{:?}", NewEventRef::from(&bare))),
+            ];
+            assert_eq!(got, want, "round {round}");
+        }
+    }
+}
