@@ -8,10 +8,10 @@ use serde_json::value::RawValue;
 
 use super::error::{FormatError, FormatErrorKind, excerpt};
 use super::json_text::{
-    Members, object_members, positive_integer, raw_string, representable_compact,
-    representable_compact_text,
+    positive_integer, raw_string, representable_compact, representable_compact_text,
 };
 use super::lines::Chunk;
+use super::repeated_key::first_repeated_member;
 use crate::event::{Json, Timestamp};
 
 /// Deserializes an optional raw value, keeping an explicit `null` as
@@ -97,10 +97,8 @@ pub(super) fn metadata<'a>(
     raw: &'a RawValue,
 ) -> Result<Cow<'a, str>, FormatError> {
     let json = payload_text(chunk, "metadata", raw)?;
-    if let Some(members) = object_members(raw.get())
-        && let Some((key, value)) = repeated_keys(&members).next()
-    {
-        let key = excerpt(key);
+    if let Some((key, value)) = first_repeated_member(raw.get()) {
+        let key = excerpt(&key);
         return Err(chunk.error_at(
             value.get(),
             FormatErrorKind::DuplicateKey {
@@ -110,27 +108,6 @@ pub(super) fn metadata<'a>(
         ));
     }
     Ok(json)
-}
-
-/// The members whose key an earlier member already has, in order. Small
-/// objects (metadata usually has a handful of members) are compared pair
-/// by pair, which needs no allocation; larger ones go through a set.
-fn repeated_keys<'m, 'a>(
-    members: &'m Members<'a>,
-) -> impl Iterator<Item = &'m (Cow<'a, str>, &'a RawValue)> {
-    const COMPARED_PAIRWISE: usize = 16;
-    let mut seen = rustc_hash::FxHashSet::default();
-    members
-        .iter()
-        .enumerate()
-        .filter(move |(index, (key, _))| {
-            if members.len() <= COMPARED_PAIRWISE {
-                members[..*index].iter().any(|(earlier, _)| earlier == key)
-            } else {
-                !seen.insert(key.as_ref())
-            }
-        })
-        .map(|(_, member)| member)
 }
 
 /// Whether a version may also be written as a string of digits, as

@@ -101,6 +101,7 @@ mod fields;
 mod json_text;
 mod lines;
 mod native;
+mod repeated_key;
 
 #[cfg(test)]
 mod tests;
