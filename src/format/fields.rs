@@ -8,9 +8,10 @@ use serde_json::value::RawValue;
 
 use super::error::{FormatError, FormatErrorKind, excerpt};
 use super::json_text::{
-    Members, object_members, positive_integer, raw_string, representable_compact,
+    positive_integer, raw_string, representable_compact, representable_compact_text,
 };
 use super::lines::Chunk;
+use super::repeated_key::first_repeated_member;
 use crate::event::{Json, Timestamp};
 
 /// Deserializes an optional raw value, keeping an explicit `null` as
@@ -27,12 +28,21 @@ pub(super) fn name(
     field: &'static str,
     raw: &RawValue,
 ) -> Result<String, FormatError> {
+    name_text(chunk, field, raw).map(Cow::into_owned)
+}
+
+/// [`name`], borrowed from the raw value when it holds no escapes.
+pub(super) fn name_text<'a>(
+    chunk: &Chunk<'_>,
+    field: &'static str,
+    raw: &'a RawValue,
+) -> Result<Cow<'a, str>, FormatError> {
     let text = raw_string(raw)
         .ok_or_else(|| chunk.error_at(raw.get(), FormatErrorKind::NotAString { field }))?;
     if text.is_empty() {
         return Err(chunk.error_at(raw.get(), FormatErrorKind::Empty { field }));
     }
-    Ok(text.into_owned())
+    Ok(text)
 }
 
 /// An RFC 3339 time, converted to UTC.
@@ -54,22 +64,41 @@ pub(super) fn payload(
     field: &'static str,
     raw: &RawValue,
 ) -> Result<Json, FormatError> {
-    representable_compact(raw.get()).map_err(|error| {
-        chunk.serde_error_in(raw.get(), &error, |why| FormatErrorKind::Unrepresentable {
-            field,
-            why,
-        })
+    representable_compact(raw.get()).map_err(|error| unrepresentable(chunk, field, raw, &error))
+}
+
+/// [`payload`] as text, borrowed from the raw value when it is compact.
+pub(super) fn payload_text<'a>(
+    chunk: &Chunk<'_>,
+    field: &'static str,
+    raw: &'a RawValue,
+) -> Result<Cow<'a, str>, FormatError> {
+    representable_compact_text(raw.get())
+        .map_err(|error| unrepresentable(chunk, field, raw, &error))
+}
+
+fn unrepresentable(
+    chunk: &Chunk<'_>,
+    field: &'static str,
+    raw: &RawValue,
+    error: &serde_json::Error,
+) -> FormatError {
+    chunk.serde_error_in(raw.get(), error, |why| FormatErrorKind::Unrepresentable {
+        field,
+        why,
     })
 }
 
 /// Event metadata: a payload whose top-level members, when it is an
 /// object, are named once each (as a CloudEvent must carry them).
-pub(super) fn metadata(chunk: &Chunk<'_>, raw: &RawValue) -> Result<Json, FormatError> {
-    let json = payload(chunk, "metadata", raw)?;
-    if let Some(members) = object_members(raw.get())
-        && let Some((key, value)) = repeated_keys(&members).next()
-    {
-        let key = excerpt(key);
+/// Kept as text, borrowed from the raw value when it is compact.
+pub(super) fn metadata<'a>(
+    chunk: &Chunk<'_>,
+    raw: &'a RawValue,
+) -> Result<Cow<'a, str>, FormatError> {
+    let json = payload_text(chunk, "metadata", raw)?;
+    if let Some((key, value)) = first_repeated_member(raw.get()) {
+        let key = excerpt(&key);
         return Err(chunk.error_at(
             value.get(),
             FormatErrorKind::DuplicateKey {
@@ -79,27 +108,6 @@ pub(super) fn metadata(chunk: &Chunk<'_>, raw: &RawValue) -> Result<Json, Format
         ));
     }
     Ok(json)
-}
-
-/// The members whose key an earlier member already has, in order. Small
-/// objects (metadata usually has a handful of members) are compared pair
-/// by pair, which needs no allocation; larger ones go through a set.
-fn repeated_keys<'m, 'a>(
-    members: &'m Members<'a>,
-) -> impl Iterator<Item = &'m (Cow<'a, str>, &'a RawValue)> {
-    const COMPARED_PAIRWISE: usize = 16;
-    let mut seen = rustc_hash::FxHashSet::default();
-    members
-        .iter()
-        .enumerate()
-        .filter(move |(index, (key, _))| {
-            if members.len() <= COMPARED_PAIRWISE {
-                members[..*index].iter().any(|(earlier, _)| earlier == key)
-            } else {
-                !seen.insert(key.as_ref())
-            }
-        })
-        .map(|(_, member)| member)
 }
 
 /// Whether a version may also be written as a string of digits, as

@@ -87,10 +87,16 @@ pub(super) fn check_representable(text: &str) -> Result<(), serde_json::Error> {
 /// [`check_representable`] and [`compact`] in one: the payload as it is to
 /// be kept. Most payloads cost one quick pass and one copy.
 pub(super) fn representable_compact(text: &str) -> Result<Json, serde_json::Error> {
+    representable_compact_text(text).map(Json::from_trusted)
+}
+
+/// [`representable_compact`] as text, borrowed from `text` when it is
+/// already compact (most payloads), so that keeping it costs no allocation.
+pub(super) fn representable_compact_text(text: &str) -> Result<Cow<'_, str>, serde_json::Error> {
     match quick_scan(text.as_bytes()) {
-        Some(Layout::Compact) => Ok(Json::from_trusted(text)),
-        Some(Layout::Spaced) => Ok(compact(text)),
-        None => full_check(text).map(|()| compact(text)),
+        Some(Layout::Compact) => Ok(Cow::Borrowed(text)),
+        Some(Layout::Spaced) => Ok(Cow::Owned(compact(text).as_str().to_owned())),
+        None => full_check(text).map(|()| Cow::Owned(compact(text).as_str().to_owned())),
     }
 }
 

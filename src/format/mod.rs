@@ -96,10 +96,12 @@ mod array;
 mod cloudevents;
 mod detect;
 mod error;
+mod event_text;
 mod fields;
 mod json_text;
 mod lines;
 mod native;
+mod repeated_key;
 
 #[cfg(test)]
 mod tests;
@@ -110,6 +112,7 @@ use std::str::FromStr;
 
 pub use detect::detect;
 pub use error::{FormatError, FormatErrorKind, ReadError};
+pub use event_text::EventText;
 
 use crate::event::{Event, NewEvent};
 use array::ArraySplitter;
@@ -225,19 +228,59 @@ pub fn read_located_events<R: BufRead, E>(
     mut sink: impl FnMut(Position, NewEvent) -> Result<(), E>,
 ) -> Result<u64, ReadError<E>> {
     let parse = format.parser();
+    read_chunks(reader, format, |chunk| {
+        let event = parse(chunk)?;
+        sink(position_of(chunk), event).map_err(|error| sink_error(chunk, error))
+    })
+}
+
+/// Like [`read_located_events`], but each event is lent to the sink with
+/// its fields borrowed from the input where they are kept as written
+/// (native lines; CloudEvents are read into a [`NewEvent`] first), so that
+/// a sink that copies them out costs no allocation per event.
+pub fn read_located_texts<R: BufRead, E>(
+    reader: R,
+    format: Format,
+    mut sink: impl FnMut(Position, &EventText<'_>) -> Result<(), E>,
+) -> Result<u64, ReadError<E>> {
+    read_chunks(reader, format, |chunk| {
+        let handed = match format {
+            Format::Native => sink(position_of(chunk), &native::parse_text(chunk)?),
+            Format::CloudEvents => {
+                let event = cloudevents::parse(chunk)?;
+                sink(position_of(chunk), &EventText::from(&event))
+            }
+        };
+        handed.map_err(|error| sink_error(chunk, error))
+    })
+}
+
+fn position_of(chunk: &Chunk<'_>) -> Position {
+    Position {
+        line: chunk.line,
+        element: chunk.element,
+    }
+}
+
+fn sink_error<E>(chunk: &Chunk<'_>, error: E) -> ReadError<E> {
+    ReadError::Sink {
+        line: chunk.line,
+        element: chunk.element,
+        error,
+    }
+}
+
+/// Splits the input into chunks of one event each (lines, or the elements
+/// of a CloudEvents array) and hands each to `pass`; returns how many.
+fn read_chunks<R: BufRead, E>(
+    reader: R,
+    format: Format,
+    mut pass_one: impl FnMut(&Chunk<'_>) -> Result<(), ReadError<E>>,
+) -> Result<u64, ReadError<E>> {
     let mut lines = LineReader::new(reader);
     let mut count = 0;
     let mut pass = |chunk: &Chunk<'_>| -> Result<(), ReadError<E>> {
-        let event = parse(chunk)?;
-        let position = Position {
-            line: chunk.line,
-            element: chunk.element,
-        };
-        sink(position, event).map_err(|error| ReadError::Sink {
-            line: chunk.line,
-            element: chunk.element,
-            error,
-        })?;
+        pass_one(chunk)?;
         count += 1;
         Ok(())
     };

@@ -1,6 +1,7 @@
 //! The native format: one JSON object per line with the event's own field
 //! names (described on the parent module).
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use serde::Deserialize;
@@ -8,10 +9,11 @@ use serde::de::IgnoredAny;
 use serde_json::value::RawValue;
 
 use super::error::FormatError;
+use super::event_text::EventText;
 use super::fields::{self, Quoted, present};
 use super::json_text::push_json_string;
 use super::lines::Chunk;
-use crate::event::{Event, Json, NewEvent};
+use crate::event::{Event, NewEvent};
 
 /// One line as written, values left raw so that each is checked (and an
 /// error placed) by the field it belongs to.
@@ -40,18 +42,23 @@ struct NativeLine<'a> {
 
 /// Reads one native line.
 pub(super) fn parse(chunk: &Chunk<'_>) -> Result<NewEvent, FormatError> {
-    let line: NativeLine<'_> =
+    parse_text(chunk).map(EventText::into_new_event)
+}
+
+/// Reads one native line, borrowing from it every field kept as written.
+pub(super) fn parse_text<'a>(chunk: &Chunk<'a>) -> Result<EventText<'a>, FormatError> {
+    let line: NativeLine<'a> =
         serde_json::from_str(chunk.text).map_err(|error| chunk.serde_error(&error))?;
     let expected_version = line
         .version
         .map(|raw| fields::version(chunk, "version", raw, Quoted::Refused))
         .transpose()?;
-    Ok(NewEvent {
-        stream: fields::name(chunk, "stream", line.stream)?,
-        event_type: fields::name(chunk, "type", line.event_type)?,
+    Ok(EventText {
+        stream: fields::name_text(chunk, "stream", line.stream)?,
+        event_type: fields::name_text(chunk, "type", line.event_type)?,
         id: line
             .id
-            .map(|raw| fields::name(chunk, "id", raw))
+            .map(|raw| fields::name_text(chunk, "id", raw))
             .transpose()?,
         // Absent or null: an event with no time.
         time: line
@@ -60,9 +67,9 @@ pub(super) fn parse(chunk: &Chunk<'_>) -> Result<NewEvent, FormatError> {
             .transpose()?,
         data: line
             .data
-            .map(|raw| fields::payload(chunk, "data", raw))
+            .map(|raw| fields::payload_text(chunk, "data", raw))
             .transpose()?
-            .unwrap_or_else(Json::empty_object),
+            .unwrap_or(Cow::Borrowed(EMPTY_OBJECT)),
         metadata: line
             .metadata
             .map(|raw| fields::metadata(chunk, raw))
@@ -70,6 +77,9 @@ pub(super) fn parse(chunk: &Chunk<'_>) -> Result<NewEvent, FormatError> {
         expected_version,
     })
 }
+
+/// The `data` of an event that gives none.
+const EMPTY_OBJECT: &str = "{}";
 
 /// Appends `event` as one native line, `\n` included.
 pub(super) fn write(event: &Event, out: &mut String) {
@@ -95,7 +105,7 @@ pub(super) fn write(event: &Event, out: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::event::Timestamp;
+    use crate::event::{Json, Timestamp};
 
     fn read(text: &str) -> Result<NewEvent, FormatError> {
         parse(&Chunk::line(text, 7))

@@ -308,3 +308,64 @@ fn json_no_tree_can_hold_is_refused_where_it_breaks() {
         assert!(error.to_string().contains(why), "{error}");
     }
 }
+
+/// Events lent with borrowed fields are the events read the owned way:
+/// escapes undone, payloads compacted, defaults filled, in both formats.
+#[test]
+fn lent_events_are_the_events_read() {
+    let native = concat!(
+        r#"{"stream":"a\u002d1","type":"T","id":"x\"y","time":"2024-03-01T09:30:00Z","data":{ "k" : [1, 2] },"metadata":{"c":"d"}}"#,
+        "\n\n",
+        r#"{"stream":"b","version":2,"type":"U","data":{"s":"a b"}}"#,
+        "\n",
+        r#"{"stream":"c","type":"V","time":null}"#,
+        "\n",
+    );
+    let array = concat!(
+        "[\n",
+        r#"{"specversion":"1.0","id":"e-1","source":"s","type":"T","subject":"x","data":{"a": 1}},"#,
+        "\n",
+        r#"{"specversion":"1.0","id":"e-2","source":"eventscope","type":"U","correlationid":"c"}"#,
+        "\n]\n",
+    );
+    for (input, format) in [(native, Format::Native), (array, Format::CloudEvents)] {
+        let mut lent = Vec::new();
+        let count = read_located_texts(input.as_bytes(), format, |at, event| {
+            lent.push((at, event.clone().into_new_event()));
+            Ok::<(), String>(())
+        })
+        .unwrap();
+        let mut read = Vec::new();
+        read_located_events(input.as_bytes(), format, |at, event| {
+            read.push((at, event));
+            Ok::<(), String>(())
+        })
+        .unwrap();
+        assert_eq!(count, read.len() as u64);
+        assert_eq!(lent, read, "{format}");
+    }
+}
+
+/// Lending stops at a bad line with the same error, and a sink's refusal
+/// names the line it was refused at.
+#[test]
+fn lent_events_stop_where_reading_stops() {
+    let input =
+        "{\"stream\":\"a\",\"type\":\"T\"}\n{\"stream\":\"a\",\"type\":\"T\",\"data\":1e400}\n";
+    let lent = read_located_texts(
+        input.as_bytes(),
+        Format::Native,
+        |_, _| Ok::<(), String>(()),
+    )
+    .unwrap_err()
+    .to_string();
+    assert_eq!(lent, format_error(input, Format::Native).to_string());
+    let refused = read_located_texts(input.as_bytes(), Format::Native, |_, _| {
+        Err::<(), String>("no".into())
+    })
+    .unwrap_err();
+    assert!(
+        matches!(refused, ReadError::Sink { line: 1, .. }),
+        "{refused:?}"
+    );
+}

@@ -7,12 +7,14 @@ use std::path::Path;
 use std::sync::mpsc;
 use std::thread;
 
-use crate::event::NewEvent;
 use crate::format::{self, Format, Position, ReadError};
 use crate::store::{AppendSummary, EventLog, StoreError};
 
+mod batch;
 mod new_log;
 mod temporary;
+
+use batch::Batch;
 
 pub use temporary::TemporaryFile;
 
@@ -24,8 +26,6 @@ const BATCHES_IN_FLIGHT: usize = 4;
 /// A read buffer large enough for [`crate::format::detect`] to see the
 /// whole first event of almost any input.
 pub const DETECT_BUFFER: usize = 256 * 1024;
-
-type Batch = Vec<(Position, NewEvent)>;
 
 /// What the parser sends the writer.
 enum Parsed {
@@ -99,9 +99,9 @@ pub fn import_with<R: BufRead + Send>(
     mut progress: impl FnMut(u64),
 ) -> Result<AppendSummary, ImportError> {
     let (sender, receiver) = mpsc::sync_channel::<Parsed>(BATCHES_IN_FLIGHT);
-    // Spent batches go back to the parser to be dropped there: memory is
-    // freed by the thread that allocated it, which glibc's allocator does
-    // far faster than a cross-thread free.
+    // Spent batches go back to the parser to be filled again, their
+    // buffers kept: after the first few batches nothing is allocated or
+    // freed per batch.
     let (recycle, spent) = mpsc::channel::<Batch>();
     thread::scope(|scope| {
         scope.spawn(move || parse(reader, format, sender, spent));
@@ -123,12 +123,12 @@ pub fn import_with<R: BufRead + Send>(
                     }
                 };
                 written += batch.len() as u64;
-                for (at, event) in &batch {
+                for (at, event) in batch.events() {
                     let pushed = match duplicates {
-                        Duplicates::Refuse => appender.push(event).map(drop),
-                        Duplicates::SkipStored => appender.push_or_skip(event).map(drop),
+                        Duplicates::Refuse => appender.push_fields(event).map(drop),
+                        Duplicates::SkipStored => appender.push_fields_or_skip(event).map(drop),
                     };
-                    pushed.map_err(|error| ImportError::Rejected { at: *at, error })?;
+                    pushed.map_err(|error| ImportError::Rejected { at, error })?;
                 }
                 let _ = recycle.send(batch);
                 progress(written);
@@ -145,19 +145,17 @@ fn parse<R: BufRead>(
     sender: mpsc::SyncSender<Parsed>,
     spent: mpsc::Receiver<Batch>,
 ) {
-    let mut batch = Vec::with_capacity(BATCH);
+    let mut batch = Batch::with_capacity(BATCH);
     let outcome =
-        format::read_located_events(reader, format, |at, event| -> Result<(), WriterGone> {
-            batch.push((at, event));
+        format::read_located_texts(reader, format, |at, event| -> Result<(), WriterGone> {
+            batch.push(at, event);
             if batch.len() == BATCH {
-                // Drop what the writer has finished with here, where it
-                // was made, and reuse the vector.
                 let fresh = match spent.try_recv() {
                     Ok(mut old) => {
                         old.clear();
                         old
                     }
-                    Err(_) => Vec::with_capacity(BATCH),
+                    Err(_) => Batch::with_capacity(BATCH),
                 };
                 let full = std::mem::replace(&mut batch, fresh);
                 sender.send(Parsed::Events(full)).map_err(|_| WriterGone)?;

@@ -85,12 +85,46 @@ pub struct Appender<'txn> {
     pub(super) source: Option<Vec<u8>>,
 }
 
+/// A new event's fields, borrowed: what an append reads of a [`NewEvent`],
+/// for callers that hold the fields elsewhere (an import's batch buffer).
+/// `data` and `metadata` must be compact JSON, as a [`crate::event::Json`]
+/// holds it: they are stored as given.
+#[derive(Clone, Copy, Debug)]
+pub struct NewEventRef<'a> {
+    pub stream: &'a str,
+    pub event_type: &'a str,
+    pub id: Option<&'a str>,
+    pub time: Option<Timestamp>,
+    pub data: &'a str,
+    pub metadata: Option<&'a str>,
+    pub expected_version: Option<u64>,
+}
+
+impl<'a> From<&'a NewEvent> for NewEventRef<'a> {
+    fn from(event: &'a NewEvent) -> Self {
+        NewEventRef {
+            stream: &event.stream,
+            event_type: &event.event_type,
+            id: event.id.as_deref(),
+            time: event.time,
+            data: event.data.as_str(),
+            metadata: event.metadata.as_ref().map(|m| m.as_str()),
+            expected_version: event.expected_version,
+        }
+    }
+}
+
 impl Appender<'_> {
     /// Appends one event. A version conflict or an id the log already
     /// holds fails the whole batch.
     pub fn push(&mut self, event: &NewEvent) -> Result<Appended> {
+        self.push_fields(NewEventRef::from(event))
+    }
+
+    /// [`Appender::push`] of borrowed fields.
+    pub fn push_fields(&mut self, event: NewEventRef<'_>) -> Result<Appended> {
         let path = self.path;
-        guard::contained(path, || self.push_here(event))
+        guard::contained(path, || self.push_here(&event))
     }
 
     /// Like [`Appender::push`], but an event whose id the log already
@@ -99,19 +133,24 @@ impl Appender<'_> {
     /// contents it is an error. Events with neither an id nor a version
     /// are always appended.
     pub fn push_or_skip(&mut self, event: &NewEvent) -> Result<Option<Appended>> {
+        self.push_fields_or_skip(NewEventRef::from(event))
+    }
+
+    /// [`Appender::push_or_skip`] of borrowed fields.
+    pub fn push_fields_or_skip(&mut self, event: NewEventRef<'_>) -> Result<Option<Appended>> {
         let path = self.path;
         guard::contained(path, || {
             // Without an id, an event given its version is known by the
             // id it was stored under: `<stream>/<version>`.
-            let id = match (&event.id, event.expected_version) {
-                (Some(id), _) => Some(id.clone()),
-                (None, Some(version)) => Some(crate::event::derived_id(&event.stream, version)),
+            let id = match (event.id, event.expected_version) {
+                (Some(id), _) => Some(id.to_string()),
+                (None, Some(version)) => Some(crate::event::derived_id(event.stream, version)),
                 (None, None) => None,
             };
             if let Some(id) = &id
                 && let Some(stored) = self.stored_with_id(id)?
             {
-                return if ids::same_event(&stored, event) {
+                return if ids::same_event(&stored, &event) {
                     self.skipped += 1;
                     Ok(None)
                 } else {
@@ -121,38 +160,38 @@ impl Appender<'_> {
                     })
                 };
             }
-            self.push_here(event).map(Some)
+            self.push_here(&event).map(Some)
         })
     }
 
-    fn push_here(&mut self, event: &NewEvent) -> Result<Appended> {
+    fn push_here(&mut self, event: &NewEventRef<'_>) -> Result<Appended> {
         let seq = self.last_seq + 1;
         // One lookup for a stream the batch knows, which is most events'.
-        let known = self.streams.get(event.stream.as_str()).copied();
+        let known = self.streams.get(event.stream).copied();
         // Check the expectation before a new stream is given an id, so a
         // refused event reserves nothing.
         let version = match known {
             Some(index) => self.stream_states[index].1.version,
-            None => self.stream_version(&event.stream)?,
+            None => self.stream_version(event.stream)?,
         } + 1;
         if let Some(expected) = event.expected_version
             && expected != version
         {
             return Err(StoreError::Conflict {
-                stream: event.stream.clone(),
+                stream: event.stream.to_string(),
                 expected,
                 actual: version,
             });
         }
-        let key = match &event.id {
+        let key = match event.id {
             Some(id) => checked::id_key(id),
-            None => ids::derived_key(&event.stream, version),
+            None => ids::derived_key(event.stream, version),
         };
         for other in self.ids.holders(key)? {
             let stored = self.event_at(other)?;
-            let same = match &event.id {
-                Some(id) => stored.id == *id,
-                None => stored.id == crate::event::derived_id(&event.stream, version),
+            let same = match event.id {
+                Some(id) => stored.id == id,
+                None => stored.id == crate::event::derived_id(event.stream, version),
             };
             if same {
                 return Err(StoreError::DuplicateId {
@@ -165,13 +204,13 @@ impl Appender<'_> {
         self.ids.add(key, seq)?;
         let state = match known {
             Some(index) => &mut self.stream_states[index].1,
-            None => self.stream(&event.stream)?,
+            None => self.stream(event.stream)?,
         };
         state.version = version;
         state.touched = true;
         blocks::push_seq(&mut state.seqs, seq);
         let stream_id = state.id;
-        let type_state = self.event_type(&event.event_type);
+        let type_state = self.event_type(event.event_type);
         type_state.count += 1;
         type_state.added.push(seq);
         let type_id = type_state.id;
@@ -179,13 +218,13 @@ impl Appender<'_> {
             &EventParts {
                 seq,
                 stream_id,
-                stream: &event.stream,
+                stream: event.stream,
                 version,
                 type_id,
                 time: event.time,
-                id: event.id.as_deref(),
-                data: event.data.as_str(),
-                metadata: event.metadata.as_ref().map(|m| m.as_str()),
+                id: event.id,
+                data: event.data,
+                metadata: event.metadata,
             },
             &mut self.record,
         );

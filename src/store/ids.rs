@@ -14,7 +14,8 @@ use rustc_hash::FxHashMap as HashMap;
 use std::collections::hash_map::Entry;
 
 use super::Result;
-use crate::event::{Event, NewEvent};
+use super::append::NewEventRef;
+use crate::event::Event;
 
 /// Pending ids are merged into their buckets once this many have gathered.
 const FLUSH_EVERY: usize = 1 << 18;
@@ -195,12 +196,12 @@ pub fn derived_key(stream: &str, version: u64) -> u64 {
 }
 
 /// Whether `new`, met again, is the event `stored`: a re-import of it.
-pub fn same_event(stored: &Event, new: &NewEvent) -> bool {
-    *stored.stream == new.stream
-        && *stored.event_type == new.event_type
+pub fn same_event(stored: &Event, new: &NewEventRef<'_>) -> bool {
+    *stored.stream == *new.stream
+        && *stored.event_type == *new.event_type
         && stored.time == new.time
-        && stored.data == new.data
-        && stored.metadata == new.metadata
+        && stored.data.as_str() == new.data
+        && stored.metadata.as_ref().map(|m| m.as_str()) == new.metadata
         && new.expected_version.is_none_or(|v| v == stored.version)
 }
 

@@ -29,7 +29,7 @@ use redb::{
     Database, ReadOnlyDatabase, ReadTransaction, ReadableDatabase, ReadableTable, WriteTransaction,
 };
 
-pub use append::{AppendSummary, Appended, Appender};
+pub use append::{AppendSummary, Appended, Appender, NewEventRef};
 pub use error::StoreError;
 pub use read::LogStats;
 pub use undo::Undo;
