@@ -398,8 +398,16 @@ impl EventLog {
             let txn = self.db.begin_write()?;
             match self.fill_and_finish(&txn, fill) {
                 Ok(Ok((summary, names))) => {
-                    txn.commit()?;
+                    // Published before the commit, so that a reader whose
+                    // transaction sees the new events (readers open theirs,
+                    // then take the names) finds their names; names only
+                    // grow, so readers of the old events are undisturbed.
+                    let before = self.names();
                     self.set_names(names);
+                    if let Err(error) = txn.commit() {
+                        self.put_names(before);
+                        return Err(error.into());
+                    }
                     Ok(Some(summary))
                 }
                 Ok(Err(error)) => {

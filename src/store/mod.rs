@@ -261,7 +261,10 @@ impl EventLog {
     }
 
     fn set_names(&self, names: Names) {
-        let names = Arc::new(names);
+        self.put_names(Arc::new(names));
+    }
+
+    fn put_names(&self, names: Arc<Names>) {
         match self.names.write() {
             Ok(mut slot) => *slot = names,
             Err(poisoned) => *poisoned.into_inner() = names,

@@ -32,8 +32,8 @@ impl EventLog {
     /// One event by seq.
     pub fn get(&self, seq: u64) -> Result<Option<Event>> {
         self.guarded(|| {
-            let names = self.names();
             let txn = self.read_txn()?;
+            let names = self.names();
             event_at(&txn, &txn.open_table(EVENTS)?, seq, &names)
         })
     }
@@ -123,8 +123,11 @@ impl EventLog {
         types: Option<&[u32]>,
         visit: &mut dyn FnMut(&EventView<'_>) -> ControlFlow<()>,
     ) -> Result<()> {
-        let names = self.names();
+        // The transaction first: the names taken after it hold those
+        // of every event it sees (an append publishes them before its
+        // commit).
         let txn = self.read_txn()?;
+        let names = self.names();
         let to = to.min(read_u64(&txn.open_table(META)?, META_LAST_SEQ)?);
         if from > to {
             return Ok(());
@@ -195,8 +198,11 @@ impl EventLog {
             })?;
             return Ok(out);
         }
-        let names = self.names();
+        // The transaction first: the names taken after it hold those
+        // of every event it sees (an append publishes them before its
+        // commit).
         let txn = self.read_txn()?;
+        let names = self.names();
         let from = from.min(read_u64(&txn.open_table(META)?, META_LAST_SEQ)?);
         if from == 0 {
             return Ok(out);
@@ -243,8 +249,8 @@ impl EventLog {
     /// The events of one stream, in version order.
     pub fn read_stream(&self, stream: &str) -> Result<Vec<Event>> {
         self.guarded(|| {
-            let names = self.names();
             let txn = self.read_txn()?;
+            let names = self.names();
             let events = txn.open_table(EVENTS)?;
             let mut out = Vec::new();
             for seq in stream_seqs(&txn, stream)? {
@@ -385,4 +391,53 @@ fn event_at(
 pub(super) fn decode(seq: u64, bytes: &[u8], names: &Names) -> Result<Event> {
     codec::decode(seq, bytes, &names.streams, &names.types)
         .map_err(|_| StoreError::EventDamaged { seq })
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+
+    use super::*;
+    use crate::event::{Json, NewEvent};
+
+    /// A follower appends while the explorer reads, in one process: every
+    /// event a reader's transaction holds has its names, so none reads as
+    /// damaged, however the two interleave.
+    #[test]
+    fn a_reader_beside_an_appender_of_new_streams_never_sees_false_damage() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = Arc::new(EventLog::create(dir.path().join("log.redb")).unwrap());
+        let writing = Arc::new(AtomicBool::new(true));
+        let writer = {
+            let (log, writing) = (log.clone(), writing.clone());
+            std::thread::spawn(move || {
+                for n in 0..400 {
+                    let event = NewEvent::new(
+                        format!("stream-{n}"),
+                        format!("Type{n}"),
+                        crate::event::Timestamp::from_unix_millis(n),
+                        Json::parse_text("{}").unwrap(),
+                    );
+                    log.append([event]).unwrap();
+                }
+                writing.store(false, Ordering::Relaxed);
+            })
+        };
+        let mut reads = 0u64;
+        while writing.load(Ordering::Relaxed) {
+            let last = log.last_seq().unwrap();
+            if last > 0 {
+                let read = log.read(last, 1, false);
+                assert!(read.is_ok(), "at {last}: {read:?}");
+                let read = log.read(last, 1, true);
+                assert!(read.is_ok(), "at {last}, backwards: {read:?}");
+                let got = log.get(last);
+                assert!(got.is_ok(), "get {last}: {got:?}");
+                reads += 1;
+            }
+        }
+        writer.join().unwrap();
+        assert!(reads > 0);
+    }
 }
