@@ -322,8 +322,10 @@ impl Appender<'_> {
                 let id = u32::try_from(self.names.streams.len())
                     .map_err(|_| StoreError::Invalid("a log holds at most 2^32 streams".into()))?;
                 self.names.streams.push(Arc::from(name));
-                // Room for a few seqs: most streams get more than one.
-                (id, Vec::with_capacity(8 * 8))
+                // Room for two seqs: most streams get more than one, and
+                // a log of many one-event streams holds this for each of
+                // them until the commit.
+                (id, Vec::with_capacity(2 * 8))
             }
         };
         let key = self
