@@ -180,7 +180,9 @@ enum Source {
 
 /// The log at `path`, open for writing, and the source its mark names.
 /// The mark is read first with the log open read-only: a log that cannot
-/// be followed is left byte for byte as it was.
+/// be followed is left byte for byte as it was. Once open for writing, the
+/// log is checked to hold the same mark and end, as another process could
+/// have written to it in between.
 fn open(path: &Path) -> anyhow::Result<(EventLog, Source)> {
     let opening = |error: StoreError| -> anyhow::Error {
         match error {

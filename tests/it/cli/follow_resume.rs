@@ -237,3 +237,31 @@ fn a_file_whose_name_is_not_utf8_is_refused_a_mark() {
     );
     assert!(!db.exists(), "no log made");
 }
+
+#[test]
+fn standard_input_is_not_followed_into_a_log_that_followed_a_file() {
+    use std::io::Write;
+    let fixture = Fixture::new();
+    let (_file, db) = filled_from(&fixture, "growing.jsonl", 1);
+    let before = std::fs::read(&db).unwrap();
+    let mut child = spawn(
+        &["follow", "-", "--db", s(&db), "--print"],
+        std::process::Stdio::piped(),
+    );
+    let mut stdin = child.stdin.take().unwrap();
+    // Refused before it reads: the pipe may be closed by then.
+    let _ = stdin.write_all(id_less_line(2).as_bytes());
+    drop(stdin);
+    let output = child.wait_with_output().unwrap();
+    let error = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{error}");
+    assert_eq!(
+        error,
+        format!(
+            "error: {} records a source of its own (a file it followed, or a Message DB): \
+             follow standard input into a new log\n",
+            db.display()
+        )
+    );
+    assert!(std::fs::read(&db).unwrap() == before, "byte for byte");
+}
