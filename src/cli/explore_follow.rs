@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use eventscope::message_db::{Server, SourceMark};
 use eventscope::store::{EventLog, StoreError};
-use eventscope::tail::FileMark;
+use eventscope::tail::{FileMark, MarkRefusal};
 use eventscope::ui;
 
 use super::explore::ExploreOptions;
@@ -50,6 +50,15 @@ pub enum FollowLogError {
         file: String,
         why: String,
     },
+    /// The file no longer holds the last line the log took where it was.
+    FileChanged {
+        path: PathBuf,
+        file: String,
+        why: MarkRefusal,
+    },
+    /// The log's mark or end moved between its check and its opening for
+    /// writing: something else wrote to it meanwhile.
+    ChangedWhileOpening { path: PathBuf },
 }
 
 impl fmt::Display for FollowLogError {
@@ -92,7 +101,19 @@ impl fmt::Display for FollowLogError {
                 f,
                 "{0} has events after seq {mark_seq} (up to {log_seq}) that were not read from \
                  {file}, so where to resume that file is not known: run `eventscope follow \
-                 {file} --db {0}`, which reads it from the start and skips what the log holds",
+                 {file} --db NEW.redb` to follow it into a new log",
+                path.display()
+            ),
+            FollowLogError::FileChanged { path, file, why } => write!(
+                f,
+                "{file} {why}, since {0} followed it: run `eventscope follow {file} --db \
+                 NEW.redb` to follow it into a new log",
+                path.display()
+            ),
+            FollowLogError::ChangedWhileOpening { path } => write!(
+                f,
+                "{0} was written to by another process while it was being opened: stop that \
+                 process and run `eventscope {0} --follow` again",
                 path.display()
             ),
             FollowLogError::FileGone { path, file, why } => write!(
@@ -159,7 +180,9 @@ enum Source {
 
 /// The log at `path`, open for writing, and the source its mark names.
 /// The mark is read first with the log open read-only: a log that cannot
-/// be followed is left byte for byte as it was.
+/// be followed is left byte for byte as it was. Once open for writing, the
+/// log is checked to hold the same mark and end, as another process could
+/// have written to it in between.
 fn open(path: &Path) -> anyhow::Result<(EventLog, Source)> {
     let opening = |error: StoreError| -> anyhow::Error {
         match error {
@@ -174,9 +197,17 @@ fn open(path: &Path) -> anyhow::Result<(EventLog, Source)> {
         .and_then(|log| Ok((log.source()?, log.last_seq()?)))
         .map_err(opening)?;
     let bytes = bytes.unwrap_or_default();
+    // Once open for writing, the log must still be the one checked.
+    let unchanged = |log: &EventLog| -> anyhow::Result<()> {
+        if log.source()?.unwrap_or_default() != bytes || log.last_seq()? != last_seq {
+            return Err(FollowLogError::ChangedWhileOpening { path: path.into() }.into());
+        }
+        Ok(())
+    };
     if let Some(mark) = FileMark::from_bytes(&bytes) {
         let file = file_source(path, &mark, last_seq)?;
         let log = EventLog::open(path).map_err(opening)?;
+        unchanged(&log)?;
         return Ok((log, Source::File(mark, file)));
     }
     let Some(mark) = SourceMark::from_bytes(&bytes) else {
@@ -191,11 +222,13 @@ fn open(path: &Path) -> anyhow::Result<(EventLog, Source)> {
     };
     let server = Server::parse(&address)?;
     let log = EventLog::open(path).map_err(opening)?;
+    unchanged(&log)?;
     Ok((log, Source::MessageDb(Box::new(server))))
 }
 
-/// The file `mark` names, opened, once the log at `path` (ending at
-/// `last_seq`) is known to end where the mark does.
+/// The file `mark` names, opened and positioned after the last line the
+/// mark took, once the log at `path` (ending at `last_seq`) is known to end
+/// where the mark does and the file still to hold that line there.
 fn file_source(
     path: &Path,
     mark: &FileMark,
@@ -209,9 +242,16 @@ fn file_source(
             log_seq: last_seq,
         });
     }
-    std::fs::File::open(&mark.path).map_err(|error| FollowLogError::FileGone {
+    let mut file = std::fs::File::open(&mark.path).map_err(|error| FollowLogError::FileGone {
         path: path.into(),
         file: mark.path.clone(),
         why: error.to_string(),
-    })
+    })?;
+    mark.seek_past_taken(&mut file)
+        .map_err(|why| FollowLogError::FileChanged {
+            path: path.into(),
+            file: mark.path.clone(),
+            why,
+        })?;
+    Ok(file)
 }

@@ -28,7 +28,18 @@ pub struct TailLines<R> {
     /// Bytes of `buffer` already searched for a line end.
     searched: usize,
     line: u64,
+    /// Where the last line handed over lies in the input.
+    last: LineSpan,
     ended: bool,
+}
+
+/// Where a line lies in its input, line end included, and the CRC-32 of
+/// those bytes: enough to tell later whether a file still holds it there.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct LineSpan {
+    pub start: u64,
+    pub end: u64,
+    pub crc32: u32,
 }
 
 impl<R: Read> TailLines<R> {
@@ -42,6 +53,20 @@ impl<R: Read> TailLines<R> {
         TailLines::new(input, true)
     }
 
+    /// Lines of a file that may grow, its first `line` lines (ending at
+    /// byte `offset`) already taken: `input` is read from there on, and
+    /// the lines it gives are numbered from `line + 1`.
+    pub fn growing_after(input: R, line: u64, offset: u64) -> TailLines<R> {
+        let mut lines = TailLines::new(input, false);
+        lines.line = line;
+        lines.last = LineSpan {
+            start: offset,
+            end: offset,
+            crc32: 0,
+        };
+        lines
+    }
+
     fn new(input: R, end_is_final: bool) -> TailLines<R> {
         TailLines {
             input,
@@ -49,8 +74,14 @@ impl<R: Read> TailLines<R> {
             buffer: Vec::new(),
             searched: 0,
             line: 0,
+            last: LineSpan::default(),
             ended: false,
         }
+    }
+
+    /// Where the last line handed over lies in the input.
+    pub fn last_span(&self) -> LineSpan {
+        self.last
     }
 
     /// The next complete line, or what the input says instead. A line
@@ -63,6 +94,7 @@ impl<R: Read> TailLines<R> {
             {
                 let end = self.searched + at;
                 let mut line: Vec<u8> = self.buffer.drain(..=end).collect();
+                self.take_span(&line);
                 line.pop();
                 if line.last() == Some(&b'\r') {
                     line.pop();
@@ -94,11 +126,23 @@ impl<R: Read> TailLines<R> {
             self.ended = true;
             if !self.buffer.is_empty() {
                 let line = std::mem::take(&mut self.buffer);
+                self.take_span(&line);
                 self.searched = 0;
                 return self.hand_over(line);
             }
             return Ok(Next::End);
         }
+    }
+
+    /// `raw`, the next line as read (its line end included), is where
+    /// the input now stands.
+    fn take_span(&mut self, raw: &[u8]) {
+        let start = self.last.end;
+        self.last = LineSpan {
+            start,
+            end: start + raw.len() as u64,
+            crc32: crc32fast::hash(raw),
+        };
     }
 
     fn hand_over(&mut self, mut line: Vec<u8>) -> io::Result<Next> {
@@ -160,6 +204,33 @@ mod tests {
             Next::Idle,
             "still waiting, not rejected"
         );
+    }
+
+    #[test]
+    fn each_line_s_bytes_are_located_for_a_later_resume() {
+        let mut lines = TailLines::growing(Parts(vec![b"ab\r\nc", b"d\n"]));
+        assert_eq!(lines.next_line().unwrap(), Next::Line(1, "ab".into()));
+        assert_eq!(
+            lines.last_span(),
+            LineSpan {
+                start: 0,
+                end: 4,
+                crc32: crc32fast::hash(b"ab\r\n")
+            }
+        );
+        assert_eq!(lines.next_line().unwrap(), Next::Line(2, "cd".into()));
+        assert_eq!(
+            lines.last_span(),
+            LineSpan {
+                start: 4,
+                end: 7,
+                crc32: crc32fast::hash(b"cd\n")
+            }
+        );
+
+        let mut after = TailLines::growing_after(Parts(vec![b"e\n"]), 2, 7);
+        assert_eq!(after.next_line().unwrap(), Next::Line(3, "e".into()));
+        assert_eq!((after.last_span().start, after.last_span().end), (7, 9));
     }
 
     #[test]

@@ -12,6 +12,6 @@ mod lines;
 mod mark;
 mod record;
 
-pub use lines::{Next, TailLines};
-pub use mark::FileMark;
+pub use lines::{LineSpan, Next, TailLines};
+pub use mark::{FileMark, MarkRefusal};
 pub use record::{Record, StreamFrom, parse_record};

@@ -190,3 +190,24 @@ fn a_log_whose_file_is_gone_says_which_file() {
         "{error}"
     );
 }
+
+#[test]
+fn a_log_whose_file_was_rewritten_since_is_not_resumed() {
+    let fixture = Fixture::new();
+    let (file, db) = filled_from_a_file(&fixture, 2);
+    // Rewritten in place, as long as before: the line count alone would
+    // resume after its second line.
+    let rewritten: String = [4, 5, 6].into_iter().map(id_less_line).collect();
+    std::fs::write(&file, rewritten).unwrap();
+    let error = refused(&db);
+    assert_eq!(
+        error,
+        format!(
+            "error: {0} no longer holds the line 2 the log took last (it was rewritten or \
+             replaced since), since {1} followed it: run `eventscope follow {0} --db \
+             NEW.redb` to follow it into a new log\n",
+            file.display(),
+            db.display()
+        )
+    );
+}

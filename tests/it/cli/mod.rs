@@ -11,6 +11,7 @@ mod export;
 mod files;
 mod fixture;
 mod follow;
+mod follow_resume;
 mod generate;
 mod git;
 mod import;

@@ -51,6 +51,7 @@ mod tests {
             format: None,
             stream_from: StreamFrom::Key,
             line: 0,
+            taken: None,
             seq: 0,
         };
         let (_dir, log) = log_marked(Some(file.to_bytes()));
