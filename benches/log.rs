@@ -82,7 +82,7 @@ fn main() {
     let scan = median(5, || {
         let mut count = 0u64;
         log.scan_views(1..=u64::MAX, None, |event| {
-            count += u64::from(!event.data.is_empty());
+            count += u64::from(!event.data().is_empty());
             ControlFlow::Continue(())
         })
         .unwrap();

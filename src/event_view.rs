@@ -20,9 +20,10 @@ pub struct EventView<'a> {
     /// The stored id; `None` when it is the derived one.
     stored_id: Option<&'a str>,
     pub time: Option<Timestamp>,
-    /// Valid compact JSON, as stored.
-    pub data: &'a str,
-    pub metadata: Option<&'a str>,
+    /// Valid compact JSON, as stored: private, so that only the store
+    /// (through [`EventView::from_trusted`]) says what is valid.
+    data: &'a str,
+    metadata: Option<&'a str>,
 }
 
 /// The parts of an [`EventView`], as a decoder or an owned event gives them.
@@ -59,6 +60,16 @@ impl<'a> EventView<'a> {
             Some(id) => Cow::Borrowed(id),
             None => Cow::Owned(derived_id(self.stream, self.version)),
         }
+    }
+
+    /// The payload: valid compact JSON, as stored.
+    pub fn data(&self) -> &'a str {
+        self.data
+    }
+
+    /// The metadata, when there is any: valid compact JSON, as stored.
+    pub fn metadata(&self) -> Option<&'a str> {
+        self.metadata
     }
 
     /// The owned event.
