@@ -59,15 +59,8 @@ fn a_log_held_by_another_process_says_what_to_run_instead() {
 #[test]
 fn a_log_copied_before_addresses_were_recorded_says_how_to_record_one() {
     let fixture = Fixture::new();
-    let path = fixture.path("old.redb");
-    let log = EventLog::create(&path).unwrap();
     let mark = br#"{"message_db":{"server":"PostgreSQL system 7, database message_store","position":1,"id":"i","seq":0}}"#;
-    log.append_with(|appender| {
-        appender.set_source(mark);
-        Ok::<_, eventscope::store::StoreError>(())
-    })
-    .unwrap();
-    drop(log);
+    let path = fixture.log_marked("old.redb", mark);
     let error = refused(&path);
     assert!(
         error.contains("was copied from PostgreSQL system 7, database message_store before"),

@@ -36,6 +36,19 @@ impl Fixture {
         db
     }
 
+    /// An empty log whose source mark (what `import postgres://...` or
+    /// `follow FILE --db` record) is `mark`.
+    pub fn log_marked(&self, name: &str, mark: &[u8]) -> PathBuf {
+        let path = self.path(name);
+        let log = eventscope::store::EventLog::create(&path).unwrap();
+        log.append_with(|appender| {
+            appender.set_source(mark);
+            Ok::<_, eventscope::store::StoreError>(())
+        })
+        .unwrap();
+        path
+    }
+
     pub fn export_as(&self, db: &Path, format: &str) -> String {
         let out = eventscope(&["export", "--db", s(db), "--format", format]);
         assert!(out.status.success(), "{}", stderr(&out));

@@ -120,15 +120,8 @@ fn a_file_truncated_since_its_log_followed_it_is_refused() {
 #[test]
 fn a_copy_of_a_message_db_is_not_followed_into() {
     let fixture = Fixture::new();
-    let db = fixture.path("copy.redb");
-    let log = EventLog::create(&db).unwrap();
     let mark = br#"{"message_db":{"server":"PostgreSQL system 7, database message_store","position":1,"id":"i","seq":0}}"#;
-    log.append_with(|appender| {
-        appender.set_source(mark);
-        Ok::<_, eventscope::store::StoreError>(())
-    })
-    .unwrap();
-    drop(log);
+    let db = fixture.log_marked("copy.redb", mark);
     let file = fixture.write("growing.jsonl", id_less_line(1));
     let error = refused(&file, &db);
     assert!(
@@ -180,18 +173,11 @@ fn a_log_written_to_since_it_followed_its_file_is_not_read_again_from_line_1() {
 fn a_mark_written_before_line_spans_were_kept_is_refused() {
     let fixture = Fixture::new();
     let file = fixture.write("growing.jsonl", id_less_line(1));
-    let db = fixture.path("old.redb");
-    let log = EventLog::create(&db).unwrap();
     let mark = serde_json::json!({"file": {
         "path": std::path::absolute(&file).unwrap(),
         "format": null, "stream_from": "key", "line": 1, "seq": 0,
     }});
-    log.append_with(|appender| {
-        appender.set_source(mark.to_string().as_bytes());
-        Ok::<_, eventscope::store::StoreError>(())
-    })
-    .unwrap();
-    drop(log);
+    let db = fixture.log_marked("old.redb", mark.to_string().as_bytes());
     let error = refused(&file, &db);
     assert!(
         error.contains("was followed by an eventscope that did not record where its last line lay"),
