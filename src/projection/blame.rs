@@ -74,10 +74,7 @@ pub fn blame(
     let mut tracker = Tracker::new(projection.get(path));
     let replayed = replay_range(source, projection.as_mut(), from, at, &mut |p, event| {
         // Only events whose scope meets the path can change its value.
-        if p.scope(&event.to_event())
-            .iter()
-            .any(|scope| overlaps(scope, path))
-        {
+        if p.scope(event).iter().any(|scope| overlaps(scope, path)) {
             tracker.see(event.seq, p.get(path));
         }
     })?;

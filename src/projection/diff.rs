@@ -125,7 +125,7 @@ pub fn diff_at(
     let Some(event) = event else {
         return Err(ReplayError::PastEnd { seq, last_seq });
     };
-    let scopes = projection.scope(&event);
+    let scopes = projection.scope(&event.view());
     let before: Vec<Option<Value>> = scopes.iter().map(|scope| projection.get(scope)).collect();
     projection
         .apply(&event)

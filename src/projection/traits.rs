@@ -82,7 +82,7 @@ pub trait Projection: Send {
     /// Paths of the state under which `event` may change anything, disjoint
     /// from one another; computed from the event alone. The default, the
     /// root, is always right; narrower answers make diffs and blame cheap.
-    fn scope(&self, _event: &Event) -> Vec<Path> {
+    fn scope(&self, _event: &EventView<'_>) -> Vec<Path> {
         vec![Path::root()]
     }
 

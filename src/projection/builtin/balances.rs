@@ -145,9 +145,9 @@ impl Projection for Balances {
         }
     }
 
-    fn scope(&self, event: &Event) -> Vec<Path> {
+    fn scope(&self, event: &EventView<'_>) -> Vec<Path> {
         vec![
-            Path::keys(["accounts", &*event.stream]),
+            Path::keys(["accounts", &**event.stream]),
             Path::keys(["total"]),
         ]
     }

@@ -27,14 +27,14 @@ macro_rules! answers_by_stream {
             by_stream::stream_of(path)
         }
 
-        fn scope(&self, event: &Event) -> Vec<Path> {
+        fn scope(&self, event: &$crate::event_view::EventView<'_>) -> Vec<Path> {
             by_stream::scope(event)
         }
     };
 }
 pub(super) use answers_by_stream;
 
-use crate::event::Event;
+use crate::event_view::EventView;
 use crate::json_writer::JsonWriter;
 use crate::projection::path::Path;
 use crate::projection::streams_table::StreamMap;
@@ -81,6 +81,6 @@ pub fn stream_of(path: &Path) -> Option<String> {
 }
 
 /// An event changes only its own stream's entry.
-pub fn scope(event: &Event) -> Vec<Path> {
-    vec![Path::keys([&*event.stream])]
+pub fn scope(event: &EventView<'_>) -> Vec<Path> {
+    vec![Path::keys([&**event.stream])]
 }

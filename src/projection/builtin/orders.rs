@@ -251,9 +251,9 @@ impl Projection for Orders {
         }
     }
 
-    fn scope(&self, event: &Event) -> Vec<Path> {
+    fn scope(&self, event: &EventView<'_>) -> Vec<Path> {
         vec![
-            Path::keys(["orders", &*event.stream]),
+            Path::keys(["orders", &**event.stream]),
             Path::keys(["revenue_by_day"]),
             Path::keys(["revenue_total"]),
         ]

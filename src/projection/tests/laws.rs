@@ -54,7 +54,7 @@ impl Projection for WithoutStreamHint {
     fn get(&self, path: &Path) -> Option<Value> {
         self.0.get(path)
     }
-    fn scope(&self, event: &Event) -> Vec<Path> {
+    fn scope(&self, event: &crate::event_view::EventView<'_>) -> Vec<Path> {
         self.0.scope(event)
     }
     fn save(&self) -> Vec<u8> {

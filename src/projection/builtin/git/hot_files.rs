@@ -43,7 +43,7 @@ impl Projection for GitHotFiles {
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {
-        match file_step(event)? {
+        match file_step(&event.view())? {
             Some(FileStep::Set(payload)) => *self.changes.entry(payload.path).or_default() += 1,
             Some(FileStep::Removed(path)) => *self.changes.entry(path).or_default() += 1,
             Some(FileStep::Moved(payload)) => {

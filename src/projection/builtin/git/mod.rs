@@ -17,7 +17,7 @@ pub use tree::GitTree;
 
 use serde::Deserialize;
 
-use crate::event::Event;
+use crate::event_view::EventView;
 use crate::git::{FILE_ADDED, FILE_CHANGED, FILE_DELETED, FILE_RENAMED};
 use crate::projection::traits::{ProjectionError, read_payload};
 
@@ -46,9 +46,9 @@ enum FileStep {
 /// The event types `file_step` reads, for the projections built on it.
 const FILE_EVENTS: [&str; 4] = [FILE_ADDED, FILE_CHANGED, FILE_DELETED, FILE_RENAMED];
 
-fn file_step(event: &Event) -> Result<Option<FileStep>, ProjectionError> {
-    let read = || read_payload::<FilePayload>(&event.view(), "git file event");
-    Ok(Some(match &*event.event_type {
+fn file_step(event: &EventView<'_>) -> Result<Option<FileStep>, ProjectionError> {
+    let read = || read_payload::<FilePayload>(event, "git file event");
+    Ok(Some(match &**event.event_type {
         FILE_ADDED | FILE_CHANGED => FileStep::Set(read()?),
         FILE_DELETED => FileStep::Removed(read()?.path),
         FILE_RENAMED => {

@@ -9,6 +9,7 @@ use serde_json::{Map, Value, json};
 
 use super::{FILE_EVENTS, FileStep, file_step, snapshot_error};
 use crate::event::Event;
+use crate::event_view::EventView;
 use crate::projection::builtin::owned;
 use crate::projection::path::Path;
 use crate::projection::traits::{Projection, ProjectionError};
@@ -48,7 +49,7 @@ impl Projection for GitTree {
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {
-        let Some(step) = file_step(event)? else {
+        let Some(step) = file_step(&event.view())? else {
             return Ok(());
         };
         let commit = event.metadata_str("commit");
@@ -98,7 +99,7 @@ impl Projection for GitTree {
             .then(|| self.files.keys().cloned().collect())
     }
 
-    fn scope(&self, event: &Event) -> Vec<Path> {
+    fn scope(&self, event: &EventView<'_>) -> Vec<Path> {
         match file_step(event) {
             Ok(Some(FileStep::Set(payload))) => vec![Path::keys([payload.path.as_str()])],
             Ok(Some(FileStep::Removed(path))) => vec![Path::keys([path.as_str()])],

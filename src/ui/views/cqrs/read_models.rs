@@ -140,7 +140,7 @@ impl ReadModel {
         let mut stale = false;
         let scanned = log.scan(self.applied_seq + 1, last_seq, &mut |event| {
             stale = projection
-                .scope(event)
+                .scope(&event.view())
                 .iter()
                 .any(|scope| overlaps(scope, path));
             if stale {

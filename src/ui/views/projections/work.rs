@@ -99,7 +99,7 @@ fn state_at(
         .get(seq)
         .map_err(|e| e.to_string())?
         .ok_or_else(|| format!("event {seq} is missing"))?;
-    let scopes = projection.scope(&event);
+    let scopes = projection.scope(&event.view());
     let before: Vec<Option<Value>> = scopes.iter().map(|scope| projection.get(scope)).collect();
     projection
         .apply(&event)
