@@ -442,9 +442,7 @@ impl<'r, 'o> Run<'r, 'o> {
             }
             ControlFlow::Continue(())
         };
-        let types: Option<Vec<&str>> = types
-            .as_ref()
-            .map(|types| types.iter().map(String::as_str).collect());
+        let types = type_names(types);
         source
             .scan_views(1, total, types.as_deref(), &mut visit)
             .map_err(ReplayError::Source)?;
@@ -472,10 +470,7 @@ impl<'r, 'o> Run<'r, 'o> {
         let mut halted = false;
         let mut visited = 0u64;
         self.next_meeting = lockstep.every;
-        let types = self.types;
-        let types: Option<Vec<&str>> = types
-            .as_ref()
-            .map(|types| types.iter().map(String::as_str).collect());
+        let types = type_names(self.types);
         let meet = |run: &mut Self, halted: bool| {
             let boundary = run.next_meeting;
             run.next_meeting = boundary.saturating_add(lockstep.every);
@@ -567,6 +562,13 @@ impl<'r, 'o> Run<'r, 'o> {
     }
 }
 
+/// `types` as the scans take them.
+fn type_names(types: &Option<Vec<String>>) -> Option<Vec<&str>> {
+    types
+        .as_ref()
+        .map(|types| types.iter().map(String::as_str).collect())
+}
+
 /// The event types the projections read, when each of them names its own;
 /// `None` when any reads every event.
 fn declared_types(projections: &[Box<dyn Projection>]) -> Option<Vec<String>> {
@@ -618,9 +620,7 @@ pub(crate) fn replay_range(
                 ControlFlow::Break(())
             }
         };
-        let types: Option<Vec<&str>> = types
-            .as_ref()
-            .map(|types| types.iter().map(String::as_str).collect());
+        let types = type_names(&types);
         source
             .scan_views(from, to, types.as_deref(), &mut fold)
             .map_err(ReplayError::Source)?;
