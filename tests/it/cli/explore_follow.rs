@@ -3,6 +3,7 @@
 
 use eventscope::store::EventLog;
 
+use super::fixture::MESSAGE_DB_MARK;
 use crate::support::{Fixture, eventscope, s, sample, stderr};
 
 /// Runs `eventscope LOG --follow` and returns its one line of error,
@@ -59,8 +60,7 @@ fn a_log_held_by_another_process_says_what_to_run_instead() {
 #[test]
 fn a_log_copied_before_addresses_were_recorded_says_how_to_record_one() {
     let fixture = Fixture::new();
-    let mark = br#"{"message_db":{"server":"PostgreSQL system 7, database message_store","position":1,"id":"i","seq":0}}"#;
-    let path = fixture.log_marked("old.redb", mark);
+    let path = fixture.log_marked("old.redb", MESSAGE_DB_MARK);
     let error = refused(&path);
     assert!(
         error.contains("was copied from PostgreSQL system 7, database message_store before"),

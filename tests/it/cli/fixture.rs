@@ -11,6 +11,10 @@ pub const GOOD: &str = r#"{"stream":"customer-1","type":"CustomerRegistered","ti
 {"stream":"order-1","type":"OrderPlaced","time":"2024-03-03T09:30:00.5Z","data":{"customer":"customer-1","items":[],"total":0,"note":"tab\there \u001b[31m red"},"metadata":{"correlation_id":"flow-2","causation_id":"cmd-9","extra":{"nested":[1,2]}}}
 "#;
 
+/// A source mark of a copy of a Message DB, as written before marks held
+/// the server's address.
+pub const MESSAGE_DB_MARK: &[u8] = br#"{"message_db":{"server":"PostgreSQL system 7, database message_store","position":1,"id":"i","seq":0}}"#;
+
 /// A log of [`GOOD`], and exports in either format, for the tests of
 /// every command.
 impl Fixture {

@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use eventscope::store::EventLog;
 
+use super::fixture::MESSAGE_DB_MARK;
 use crate::support::{Fixture, s, spawn, stderr};
 
 /// An event with neither id nor version: only its line tells it apart.
@@ -120,8 +121,7 @@ fn a_file_truncated_since_its_log_followed_it_is_refused() {
 #[test]
 fn a_copy_of_a_message_db_is_not_followed_into() {
     let fixture = Fixture::new();
-    let mark = br#"{"message_db":{"server":"PostgreSQL system 7, database message_store","position":1,"id":"i","seq":0}}"#;
-    let db = fixture.log_marked("copy.redb", mark);
+    let db = fixture.log_marked("copy.redb", MESSAGE_DB_MARK);
     let file = fixture.write("growing.jsonl", id_less_line(1));
     let error = refused(&file, &db);
     assert!(
