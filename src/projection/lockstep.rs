@@ -3,16 +3,12 @@
 //! split over two threads can then be cancelled (or stopped by a failure)
 //! at one seq for every projection, as a one-thread fold would be.
 
-use std::sync::atomic::AtomicU64;
 use std::sync::{Condvar, Mutex, MutexGuard};
 
 /// Where the two folds meet.
 pub(crate) struct Lockstep {
     /// The folds meet after each multiple of this many seqs.
     pub(crate) every: u64,
-    /// How far the back group has folded, published every so often for
-    /// the front group's progress reports.
-    pub(crate) behind: AtomicU64,
     state: Mutex<State>,
     changed: Condvar,
 }
@@ -35,7 +31,6 @@ impl Lockstep {
     pub(crate) fn new(every: u64) -> Lockstep {
         Lockstep {
             every: every.max(1),
-            behind: AtomicU64::new(0),
             state: Mutex::new(State::default()),
             changed: Condvar::new(),
         }

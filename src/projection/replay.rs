@@ -286,7 +286,11 @@ fn fold_runs<'r>(
     }
     front.lockstep = Some(lockstep);
     back.lockstep = Some(lockstep);
-    back.front = false;
+    // The front group reports progress for both: the back one tells it how
+    // far it has folded, every check, until it ends.
+    let (publish, behind) = mpsc::channel();
+    back.side = Side::Back(publish);
+    front.side = Side::Front(behind);
     std::thread::scope(|scope| {
         let behind = scope.spawn(|| back.pass(source, total, started, &mut |_| {}));
         let here = front.pass(source, total, started, progress);
@@ -295,6 +299,43 @@ fn fold_runs<'r>(
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         here.and(there)
     })
+}
+
+/// Which group of a two-thread rebuild a run is.
+enum Side {
+    /// The front group: it reports progress, as far as both groups have
+    /// come (the back one says how far it is).
+    Front(mpsc::Receiver<u64>),
+    /// The back group: it says how far it has folded.
+    Back(mpsc::Sender<u64>),
+    /// The only group: it reports its own progress.
+    Alone,
+}
+
+/// Reports the progress of a two-thread rebuild: how far both groups have
+/// come, at most every `every`, never the end (the rebuild reports that
+/// once), never after a cancel is asked for.
+struct Reporter {
+    every: Duration,
+    last_report: Instant,
+    last_done: u64,
+    total: u64,
+    started: Instant,
+}
+
+impl Reporter {
+    fn offer(&mut self, done: u64, cancel_requested: bool, progress: &mut dyn FnMut(Progress)) {
+        let now = Instant::now();
+        if done > self.last_done
+            && done < self.total
+            && now.duration_since(self.last_report) >= self.every
+            && !cancel_requested
+        {
+            self.last_report = now;
+            self.last_done = done;
+            progress(measure(done, self.total, self.started));
+        }
+    }
 }
 
 /// Snapshots taken and not yet written, at most: each holds a whole state.
@@ -362,8 +403,8 @@ struct Run<'r, 'o> {
     next_meeting: u64,
     /// The only types read, when every projection names its own.
     types: &'r Option<Vec<String>>,
-    /// Whether this group reports progress (the other publishes its own).
-    front: bool,
+    /// Which group this is, with two.
+    side: Side,
 }
 
 impl<'r, 'o> Run<'r, 'o> {
@@ -393,7 +434,7 @@ impl<'r, 'o> Run<'r, 'o> {
             lockstep: None,
             next_meeting: 0,
             types,
-            front: true,
+            side: Side::Alone,
         }
     }
 
@@ -464,8 +505,21 @@ impl<'r, 'o> Run<'r, 'o> {
         started: Instant,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<(), ReplayError> {
-        let mut last_report = started;
-        let mut last_done = 0;
+        let mut reporter = Reporter {
+            every: self.options.report_every,
+            last_report: started,
+            last_done: 0,
+            total,
+            started,
+        };
+        // Taken out of the run, so that the back group's sender is gone
+        // (and the front group stops waiting) when this pass ends.
+        let (publish, behind) = match std::mem::replace(&mut self.side, Side::Alone) {
+            Side::Front(behind) => (None, Some(behind)),
+            Side::Back(publish) => (Some(publish), None),
+            Side::Alone => (None, None),
+        };
+        let mut back_done = 0;
         let mut stopped = false;
         let mut halted = false;
         let mut visited = 0u64;
@@ -492,22 +546,17 @@ impl<'r, 'o> Run<'r, 'o> {
             halted = folded.is_break();
             visited += 1;
             if visited.is_multiple_of(CHECK_EVERY) {
-                if !self.front {
-                    lockstep.behind.store(self.done, Ordering::Relaxed);
-                    return folded;
-                }
-                // Both groups are at least this far; no report once a
-                // cancel is asked for (it takes effect at the next meeting).
-                let done = self.done.min(lockstep.behind.load(Ordering::Relaxed));
-                let now = Instant::now();
-                if done > last_done
-                    && done < total
-                    && now.duration_since(last_report) >= self.options.report_every
-                    && !self.cancel_requested()
-                {
-                    last_report = now;
-                    last_done = done;
-                    progress(measure(done, total, started));
+                if let Some(publish) = &publish {
+                    // The front group is gone only when the rebuild ends.
+                    let _ = publish.send(self.done);
+                } else if let Some(behind) = &behind {
+                    if let Some(done) = behind.try_iter().last() {
+                        back_done = done;
+                    }
+                    // Both groups are at least this far; no report once a
+                    // cancel is asked for (it takes effect at the next meeting).
+                    let cancel = self.cancel_requested();
+                    reporter.offer(self.done.min(back_done), cancel, progress);
                 }
             }
             folded
@@ -522,6 +571,11 @@ impl<'r, 'o> Run<'r, 'o> {
         scanned.map_err(ReplayError::Source)?;
         if !self.cancelled && self.failure.is_none() {
             self.done = total;
+            // The front group is through: the back one may still be folding,
+            // and what it says is how far the rebuild is.
+            for done in behind.iter().flatten() {
+                reporter.offer(done, self.cancel_requested(), progress);
+            }
         }
         Ok(())
     }

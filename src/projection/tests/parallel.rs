@@ -196,3 +196,107 @@ fn a_projection_that_panics_while_snapshots_are_saved_ends_the_rebuild_with_its_
         );
     }
 }
+
+/// A gate one projection opens and another waits at: it puts one group of
+/// a two-thread rebuild wholly behind the other, as a busy machine can.
+#[derive(Clone, Default)]
+struct Gate(std::sync::Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>);
+
+impl Gate {
+    fn open(&self) {
+        let (open, changed) = &*self.0;
+        *open.lock().unwrap() = true;
+        changed.notify_all();
+    }
+
+    fn wait(&self) {
+        let (open, changed) = &*self.0;
+        let mut open = open.lock().unwrap();
+        while !*open {
+            open = changed.wait(open).unwrap();
+        }
+    }
+}
+
+/// Opens its gate at the last event, or waits at it before the first.
+struct AtTheGate {
+    gate: Gate,
+    opens_at: Option<u64>,
+}
+
+impl Projection for AtTheGate {
+    fn name(&self) -> &str {
+        if self.opens_at.is_some() {
+            "opens"
+        } else {
+            "waits"
+        }
+    }
+    fn version(&self) -> u32 {
+        1
+    }
+    fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {
+        match self.opens_at {
+            Some(last) if event.seq == last => self.gate.open(),
+            Some(_) => {}
+            None if event.seq == 1 => self.gate.wait(),
+            None => {}
+        }
+        Ok(())
+    }
+    fn state(&self) -> serde_json::Value {
+        serde_json::Value::Null
+    }
+    fn save(&self) -> Vec<u8> {
+        Vec::new()
+    }
+    fn restore(&mut self, _bytes: &[u8]) -> Result<(), ProjectionError> {
+        Ok(())
+    }
+}
+
+#[test]
+fn a_group_folding_behind_the_other_is_still_reported_as_it_goes() {
+    let log = MemoryLog::new(generated(3000, 7)).unwrap();
+    let total = log.events().len() as u64;
+    let gate = Gate::default();
+    let mut projections: Vec<Box<dyn Projection>> = vec![
+        Box::new(AtTheGate {
+            gate: gate.clone(),
+            opens_at: Some(total),
+        }),
+        Box::new(AtTheGate {
+            gate,
+            opens_at: None,
+        }),
+    ];
+    let options = RebuildOptions {
+        report_every: Duration::ZERO,
+        ..RebuildOptions::default()
+    };
+    // No meeting before the end: the front group folds the whole log
+    // before the back one starts.
+    let pace = Pace {
+        threads: 2,
+        meet_every: total + 1,
+    };
+    let mut reports = Vec::new();
+    let outcome = rebuild_on(
+        &log,
+        &mut projections,
+        &options,
+        &mut |p| reports.push(p.done),
+        pace,
+    )
+    .unwrap();
+    assert!(
+        matches!(outcome, RebuildOutcome::Completed(_)),
+        "{outcome:?}"
+    );
+    assert_eq!(reports.last(), Some(&total));
+    assert!(
+        reports.len() > 1,
+        "the back group's progress is reported while it folds: {reports:?}"
+    );
+    assert!(reports.windows(2).all(|w| w[0] < w[1]), "{reports:?}");
+}
