@@ -31,6 +31,15 @@ impl AppendSummary {
     }
 }
 
+/// What a filled batch gives the commit.
+struct Written {
+    summary: AppendSummary,
+    /// The names readers take from the commit on.
+    names: Names,
+    /// Whether the batch made a format 2 log format 3.
+    upgraded: bool,
+}
+
 /// Where one appended event went.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Appended {
@@ -59,6 +68,11 @@ pub struct Appender<'txn> {
     path: &'txn Path,
     events: Table<'txn, u64, &'static [u8]>,
     streams_table: Table<'txn, &'static str, (u32, u32, &'static [u8])>,
+    stream_names: Table<'txn, u32, (u32, &'static str)>,
+    /// The names of the streams this batch begins, from id `first_new_stream`
+    /// on; written to `stream_names` with the batch.
+    new_streams: Vec<Arc<str>>,
+    first_new_stream: u32,
     ids: ids::IdIndex<'txn>,
     /// The streams this batch has touched or looked up, by name: an index
     /// into `stream_states` (one hash lookup per event).
@@ -69,6 +83,8 @@ pub struct Appender<'txn> {
     fresh: bool,
     types: HashMap<Arc<str>, usize>,
     type_states: Vec<(Arc<str>, TypeState)>,
+    /// The type names, and a format 2 log's stream names (it becomes
+    /// format 3 with this batch).
     names: Names,
     /// The last seq before this batch.
     committed_seq: u64,
@@ -275,25 +291,46 @@ impl Appender<'_> {
 
     /// An event of the log or of this batch, read back to compare.
     fn event_at(&self, seq: u64) -> Result<Event> {
-        let damaged = StoreError::EventDamaged { seq };
+        let damaged = || StoreError::EventDamaged { seq };
         if seq == 0 || seq > self.last_seq {
             // The id index names a seq that is not in the log.
-            return Err(damaged);
+            return Err(damaged());
         }
         let block_no = blocks::block_of(seq);
         let stored;
         let block = if block_no == self.block_no {
             self.block.as_slice()
         } else {
-            stored = self.events.get(block_no)?.ok_or(damaged)?;
+            stored = self.events.get(block_no)?.ok_or_else(damaged)?;
             stored.value()
         };
         let offset = (seq - blocks::first_seq_of(block_no)) as usize;
         let record = blocks::records(block)
             .nth(offset)
             .and_then(|r| r.ok())
-            .ok_or(StoreError::EventDamaged { seq })?;
-        super::read::decode(seq, record, &self.names)
+            .ok_or_else(damaged)?;
+        let raw = codec::decode_raw(seq, record).map_err(|_| damaged())?;
+        let stream = self.stream_name(raw.stream_id)?.ok_or_else(damaged)?;
+        codec::resolve(seq, raw, &stream, &self.names.types)
+            .map(|view| view.to_event())
+            .map_err(|_| damaged())
+    }
+
+    /// The name of stream `id`, stored or begun in this batch.
+    fn stream_name(&self, id: u32) -> Result<Option<Arc<str>>> {
+        if let Some(new) = id.checked_sub(self.first_new_stream) {
+            return Ok(self.new_streams.get(new as usize).cloned());
+        }
+        if let Some(streams) = &self.names.streams {
+            return Ok(streams.get(id as usize).cloned());
+        }
+        match self.stream_names.get(id)? {
+            Some(value) => Ok(Some(Arc::from(checked::open_stream_name(
+                id,
+                value.value(),
+            )?))),
+            None => Ok(None),
+        }
     }
 
     fn flush_block(&mut self) -> Result<()> {
@@ -313,27 +350,24 @@ impl Appender<'_> {
         } else {
             self.streams_table.get(name)?
         };
-        let (id, seqs) = match stored {
+        let (id, seqs, key) = match stored {
             Some(stored) => {
                 let (id, seqs) = checked::open_stream(name, stored.value())?;
-                (id, seqs.to_vec())
+                (id, seqs.to_vec(), Arc::from(name))
             }
             None => {
-                let id = u32::try_from(self.names.streams.len())
-                    .map_err(|_| StoreError::Invalid("a log holds at most 2^32 streams".into()))?;
-                self.names.streams.push(Arc::from(name));
+                let id = u32::try_from(self.new_streams.len())
+                    .ok()
+                    .and_then(|new| self.first_new_stream.checked_add(new))
+                    .ok_or_else(|| StoreError::Invalid("a log holds at most 2^32 streams".into()))?;
+                let key: Arc<str> = Arc::from(name);
+                self.new_streams.push(key.clone());
                 // Room for two seqs: most streams get more than one, and
                 // a log of many one-event streams holds this for each of
                 // them until the commit.
-                (id, Vec::with_capacity(2 * 8))
+                (id, Vec::with_capacity(2 * 8), key)
             }
         };
-        let key = self
-            .names
-            .streams
-            .get(id as usize)
-            .cloned()
-            .ok_or_else(|| StoreError::Invalid(format!("stream {name} has no name entry")))?;
         let state = StreamState {
             id,
             version: (seqs.len() / 8) as u64,
@@ -399,16 +433,29 @@ impl EventLog {
             };
             let txn = self.db.begin_write()?;
             match self.fill_and_finish(&txn, fill) {
-                Ok(Ok((summary, names))) => {
+                Ok(Ok(Written {
+                    summary,
+                    names,
+                    upgraded,
+                })) => {
                     // Published before the commit, so that a reader whose
                     // transaction sees the new events (readers open theirs,
                     // then take the names) finds their names; names only
                     // grow, so readers of the old events are undisturbed.
                     let before = self.names();
+                    let types = upgraded.then(|| names.types.clone());
                     self.set_names(names);
                     if let Err(error) = txn.commit() {
                         self.put_names(before);
                         return Err(error.into());
+                    }
+                    // A format 2 log is now format 3: its stream names are
+                    // read from the log, and no longer held.
+                    if let Some(types) = types {
+                        self.set_names(Names {
+                            types,
+                            streams: None,
+                        });
                     }
                     Ok(Some(summary))
                 }
@@ -437,7 +484,7 @@ impl EventLog {
         &self,
         txn: &WriteTransaction,
         fill: impl FnOnce(&mut Appender<'_>) -> Result<(), E>,
-    ) -> Result<Result<(AppendSummary, Names), E>> {
+    ) -> Result<Result<Written, E>> {
         let mut meta = txn.open_table(META)?;
         let last_seq = read_u64(&meta, META_LAST_SEQ)?;
         let events = txn.open_table(EVENTS)?;
@@ -447,6 +494,23 @@ impl EventLog {
             None => Vec::with_capacity(BLOCK_EVENTS as usize * 256),
         };
         let streams_table = txn.open_table(STREAMS)?;
+        // Created here for a format 2 log: it is filled at the commit.
+        let stream_names = txn.open_table(STREAM_NAMES)?;
+        let names = (*self.names()).clone();
+        let first_new_stream = match &names.streams {
+            Some(streams) => u32::try_from(streams.len())
+                .map_err(|_| StoreError::Invalid("a log holds at most 2^32 streams".into()))?,
+            None => match stream_names.last()? {
+                Some((id, value)) => {
+                    let id = id.value();
+                    checked::open_stream_name(id, value.value())?;
+                    id.checked_add(1).ok_or_else(|| {
+                        StoreError::Invalid("a log holds at most 2^32 streams".into())
+                    })?
+                }
+                None => 0,
+            },
+        };
         let type_states = load_types(&txn.open_table(TYPES)?)?;
         let types = type_states
             .iter()
@@ -458,12 +522,15 @@ impl EventLog {
             events,
             fresh: streams_table.is_empty()?,
             streams_table,
+            stream_names,
+            new_streams: Vec::new(),
+            first_new_stream,
             ids: ids::IdIndex::new(txn.open_table(IDS)?)?,
             streams: HashMap::default(),
             stream_states: Vec::new(),
             types,
             type_states,
-            names: (*self.names()).clone(),
+            names,
             committed_seq: last_seq,
             last_seq,
             block,
@@ -483,7 +550,21 @@ impl EventLog {
             skipped: appender.skipped,
         };
         finish(txn, &mut meta, &mut appender)?;
-        Ok(Ok((summary, std::mem::take(&mut appender.names))))
+        // What readers are given before the commit: a format 2 log's
+        // stream names grow by the batch's (see `append_with`).
+        let mut names = std::mem::take(&mut appender.names);
+        let upgraded = match &mut names.streams {
+            Some(streams) => {
+                streams.append(&mut appender.new_streams);
+                true
+            }
+            None => false,
+        };
+        Ok(Ok(Written {
+            summary,
+            names,
+            upgraded,
+        }))
     }
 }
 
@@ -530,6 +611,20 @@ fn finish(
         appender
             .streams_table
             .insert(name, (sum, state.id, state.seqs.as_slice()))?;
+    }
+
+    // The names of the streams the batch began, in id order; a format 2
+    // log gets every name it had, and becomes format 3.
+    if let Some(streams) = &appender.names.streams {
+        for (id, name) in (0u32..).zip(streams) {
+            let sum = checked::stream_name_crc(id, name);
+            appender.stream_names.insert(id, (sum, &**name))?;
+        }
+        put_meta(meta, META_FORMAT, &FORMAT_VERSION.to_le_bytes())?;
+    }
+    for (id, name) in (appender.first_new_stream..).zip(&appender.new_streams) {
+        let sum = checked::stream_name_crc(id, name);
+        appender.stream_names.insert(id, (sum, &**name))?;
     }
 
     let mut list = Vec::new();

@@ -67,6 +67,20 @@ pub fn open_type_name(id: u32, (sum, name): (u32, &str)) -> Result<&str> {
     Ok(name)
 }
 
+/// The checksum of a stream id's name. The word in front keeps it apart
+/// from a type name's of the same id and text.
+pub fn stream_name_crc(id: u32, name: &str) -> u32 {
+    crc(&[b"stream", &id.to_le_bytes(), name.as_bytes()])
+}
+
+/// A stream id's name, once its checksum matches.
+pub fn open_stream_name(id: u32, (sum, name): (u32, &str)) -> Result<&str> {
+    if stream_name_crc(id, name) != sum {
+        return Err(damaged(format!("the name of stream id {id}")));
+    }
+    Ok(name)
+}
+
 /// Room for the checksum at the front of a sealed value; see [`seal`].
 pub const SEAL: usize = 4;
 

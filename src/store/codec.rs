@@ -13,7 +13,9 @@
 
 use std::sync::Arc;
 
-use crate::event::{Event, Timestamp, derived_id};
+#[cfg(test)]
+use crate::event::Event;
+use crate::event::{Timestamp, derived_id};
 use crate::event_view::{EventView, ViewParts};
 
 const FLAG_DERIVED_ID: u8 = 1;
@@ -153,36 +155,28 @@ pub fn decode_raw(seq: u64, bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
 
 /// Decodes a stored event, resolving interned names through `streams` and
 /// `types` (indexed by id).
+#[cfg(test)]
 pub fn decode(
     seq: u64,
     bytes: &[u8],
     streams: &[Arc<str>],
     types: &[Arc<str>],
 ) -> Result<Event, DecodeError> {
-    decode_view(seq, bytes, streams, types).map(|view| view.to_event())
-}
-
-/// Like [`decode`], borrowing everything from `bytes` and the names:
-/// nothing is allocated, and the checksum is checked all the same.
-pub fn decode_view<'a>(
-    seq: u64,
-    bytes: &'a [u8],
-    streams: &'a [Arc<str>],
-    types: &'a [Arc<str>],
-) -> Result<EventView<'a>, DecodeError> {
-    resolve(seq, decode_raw(seq, bytes)?, streams, types)
-}
-
-/// The view of fields already split (and checked) by [`decode_raw`].
-pub fn resolve<'a>(
-    seq: u64,
-    raw: Decoded<'a>,
-    streams: &'a [Arc<str>],
-    types: &'a [Arc<str>],
-) -> Result<EventView<'a>, DecodeError> {
+    let raw = decode_raw(seq, bytes)?;
     let stream = streams
         .get(raw.stream_id as usize)
         .ok_or(DecodeError::Malformed)?;
+    resolve(seq, raw, stream, types).map(|view| view.to_event())
+}
+
+/// The view of fields already split (and checked) by [`decode_raw`], with
+/// the name of its stream and the type names (indexed by id).
+pub fn resolve<'a>(
+    seq: u64,
+    raw: Decoded<'a>,
+    stream: &'a Arc<str>,
+    types: &'a [Arc<str>],
+) -> Result<EventView<'a>, DecodeError> {
     let event_type = types
         .get(raw.type_id as usize)
         .ok_or(DecodeError::Malformed)?;

@@ -2,9 +2,10 @@
 //!
 //! Appends are batched in one write transaction (all or nothing, with an
 //! optional expected version per event); reads go by seq, by stream or by
-//! type through indexes. Stream and type names are interned to small ids;
-//! the names live in memory so that decoding an event allocates only its
-//! id, data and metadata.
+//! type through indexes. Stream and type names are interned to small ids:
+//! type names live in memory, stream names are read as events are decoded
+//! (remembered for a while by a scan), so that opening a log of millions of
+//! streams reads none of them.
 
 mod append;
 mod blocks;
@@ -175,6 +176,7 @@ impl EventLog {
             txn.open_table(EVENTS)?;
             txn.open_table(TYPE_INDEX)?;
             txn.open_table(STREAMS)?;
+            txn.open_table(STREAM_NAMES)?;
             txn.open_table(TYPES)?;
             txn.open_table(TYPE_NAMES)?;
             txn.open_table(IDS)?;
@@ -218,13 +220,13 @@ impl EventLog {
                 found: format!("log format {format}, this build reads up to {FORMAT_VERSION}"),
             });
         }
-        if format < FORMAT_VERSION {
+        if format < FORMAT_WITHOUT_STREAM_NAMES {
             return Err(StoreError::OlderFormat {
                 path: path.to_path_buf(),
                 found: format,
             });
         }
-        let names = Names::load(&txn)?;
+        let names = Names::load(&txn, format)?;
         drop(meta);
         drop(txn);
         Ok(EventLog {
@@ -350,6 +352,16 @@ fn put_meta(
 ) -> Result<()> {
     meta.insert(key, checked::sealed(key.as_bytes(), value).as_slice())?;
     Ok(())
+}
+
+/// The log's format figure; missing or not four bytes, it is damage.
+fn read_format(meta: &impl ReadableTable<&'static str, &'static [u8]>) -> Result<u32> {
+    get_meta(meta, META_FORMAT)?
+        .and_then(|v| <[u8; 4]>::try_from(v.as_slice()).ok())
+        .map(u32::from_le_bytes)
+        .ok_or_else(|| StoreError::IndexDamaged {
+            what: "the log's format figure is missing".into(),
+        })
 }
 
 /// An 8-byte meta figure that every log has; missing, it is damage.

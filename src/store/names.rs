@@ -1,58 +1,405 @@
-//! Interned stream and type names, indexed by their small ids.
+//! Interned names: every event type's, held in memory (a log has few), and
+//! each stream's, read from the log where an event is decoded (a log may
+//! have millions, and opening it reads none).
 
 use std::sync::Arc;
 
-use redb::{ReadTransaction, ReadableTable};
+use redb::{ReadOnlyTable, ReadTransaction, ReadableTable};
 
-use super::tables::{STREAMS, TYPE_NAMES};
+use super::tables::{FORMAT_WITHOUT_STREAM_NAMES, STREAM_NAMES, STREAMS, TYPE_NAMES};
 use super::{Result, StoreError, checked};
 
-/// The names of every stream and type, by id. Replaced whole after an
-/// append that adds names, so readers holding the old one are undisturbed.
+/// The names of every type by id, and, for a log of format 2, of every
+/// stream. Replaced whole after an append that adds types, so readers
+/// holding the old one are undisturbed.
 #[derive(Clone, Debug, Default)]
 pub struct Names {
-    pub streams: Vec<Arc<str>>,
     pub types: Vec<Arc<str>>,
+    /// Every stream's name by id, for a log of format 2, which keeps them
+    /// nowhere else; `None` for format 3, whose names are read on demand
+    /// from [`STREAM_NAMES`].
+    pub streams: Option<Vec<Arc<str>>>,
 }
 
 impl Names {
-    /// Every name, each checked against its checksum.
-    pub fn load(txn: &ReadTransaction) -> Result<Names> {
-        let mut names = Names::default();
-        let streams = txn.open_table(STREAMS)?;
-        // Not sized by the table's own count: on a damaged file that may
-        // be any number.
-        let mut by_id: Vec<(u32, Arc<str>)> = Vec::new();
-        for entry in streams.iter()? {
-            let (name, value) = entry?;
-            let (id, _) = checked::open_stream(name.value(), value.value())?;
-            by_id.push((id, Arc::from(name.value())));
+    /// The type names, and the stream names of a format 2 log; each
+    /// checked against its checksum.
+    pub fn load(txn: &ReadTransaction, format: u32) -> Result<Names> {
+        let streams = if format == FORMAT_WITHOUT_STREAM_NAMES {
+            Some(streams_of_format_2(txn)?)
+        } else {
+            None
+        };
+        Ok(Names {
+            types: type_names(txn)?,
+            streams,
+        })
+    }
+
+    /// Every stream name by id, each checked: what `verify` compares the
+    /// log with.
+    pub fn all_streams(&self, txn: &ReadTransaction) -> Result<Vec<Arc<str>>> {
+        if let Some(streams) = &self.streams {
+            return Ok(streams.clone());
         }
-        by_id.sort_unstable_by_key(|(id, _)| *id);
-        for (position, (id, name)) in by_id.into_iter().enumerate() {
-            if id as usize != position {
-                return Err(hole());
-            }
-            names.streams.push(name);
-        }
-        for entry in txn.open_table(TYPE_NAMES)?.iter()? {
+        let mut names = Vec::new();
+        for entry in txn.open_table(STREAM_NAMES)?.iter()? {
             let (id, value) = entry?;
             let id = id.value();
-            if id as usize != names.types.len() {
-                return Err(StoreError::IndexDamaged {
-                    what: format!("the list of event type names has a hole at id {id}"),
-                });
+            if id as usize != names.len() {
+                return Err(hole());
             }
-            let name = checked::open_type_name(id, value.value())?;
-            names.types.push(Arc::from(name));
+            names.push(Arc::from(checked::open_stream_name(id, value.value())?));
         }
         Ok(names)
     }
+
+    /// Names the streams of the events `txn` reads, remembering about
+    /// `recent` of them (a power of two is used).
+    pub fn namer<'n>(&'n self, txn: &ReadTransaction, recent: usize) -> Result<StreamNamer<'n>> {
+        if let Some(streams) = &self.streams {
+            return Ok(StreamNamer(Source::Loaded(streams)));
+        }
+        let table = match txn.open_table(STREAM_NAMES) {
+            Ok(table) => table,
+            // A transaction begun before the append that made a format 2
+            // log format 3 (in this process) sees the log without the table.
+            Err(redb::TableError::TableDoesNotExist(_)) => {
+                return Ok(StreamNamer(Source::Owned(streams_of_format_2(txn)?)));
+            }
+            Err(error) => return Err(error.into()),
+        };
+        Ok(StreamNamer(Source::Table(Box::new(TableNames {
+            table,
+            recent: vec![None; recent.max(1).next_power_of_two()],
+            ahead: None,
+            ahead_next: 0,
+        }))))
+    }
+}
+
+/// The type names, by id.
+fn type_names(txn: &ReadTransaction) -> Result<Vec<Arc<str>>> {
+    let mut types = Vec::new();
+    for entry in txn.open_table(TYPE_NAMES)?.iter()? {
+        let (id, value) = entry?;
+        let id = id.value();
+        if id as usize != types.len() {
+            return Err(StoreError::IndexDamaged {
+                what: format!("the list of event type names has a hole at id {id}"),
+            });
+        }
+        types.push(Arc::from(checked::open_type_name(id, value.value())?));
+    }
+    Ok(types)
+}
+
+/// A format 2 log's stream names, from its streams table (by name): every
+/// entry read, and sorted by id.
+pub fn streams_of_format_2(txn: &ReadTransaction) -> Result<Vec<Arc<str>>> {
+    let streams = txn.open_table(STREAMS)?;
+    // Not sized by the table's own count: on a damaged file that may be
+    // any number.
+    let mut by_id: Vec<(u32, Arc<str>)> = Vec::new();
+    for entry in streams.iter()? {
+        let (name, value) = entry?;
+        let (id, _) = checked::open_stream(name.value(), value.value())?;
+        by_id.push((id, Arc::from(name.value())));
+    }
+    by_id.sort_unstable_by_key(|(id, _)| *id);
+    let mut names = Vec::with_capacity(by_id.len());
+    for (position, (id, name)) in by_id.into_iter().enumerate() {
+        if id as usize != position {
+            return Err(hole());
+        }
+        names.push(name);
+    }
+    Ok(names)
 }
 
 /// Stream ids are dense and each names one stream: anything else is damage.
 fn hole() -> StoreError {
     StoreError::IndexDamaged {
         what: "the list of stream ids has a hole or a double".into(),
+    }
+}
+
+/// Gives the name of a stream id, for one read transaction.
+pub struct StreamNamer<'n>(Source<'n>);
+
+enum Source<'n> {
+    /// Format 2: every name in memory.
+    Loaded(&'n [Arc<str>]),
+    /// Format 2 as a transaction saw it before the log became format 3.
+    Owned(Vec<Arc<str>>),
+    Table(Box<TableNames>),
+}
+
+/// Names read from [`STREAM_NAMES`]. A scan from genesis meets each new
+/// stream in id order (ids are given as streams begin), so those are read
+/// along the table; streams met again come from the names remembered, or
+/// one lookup each.
+struct TableNames {
+    table: ReadOnlyTable<u32, (u32, &'static str)>,
+    /// The names read last, each in the slot of its id.
+    recent: Vec<Option<(u32, Arc<str>)>>,
+    /// The table from `ahead_next` on.
+    ahead: Option<redb::Range<'static, u32, (u32, &'static str)>>,
+    ahead_next: u32,
+}
+
+/// Ids this far past the read-ahead are looked up, not read up to.
+const READ_AHEAD_REACH: u32 = 64;
+
+impl StreamNamer<'_> {
+    /// The name of stream `id`; `None` when the log has no such stream
+    /// (the event naming it is damaged).
+    pub fn name(&mut self, id: u32) -> Result<Option<&Arc<str>>> {
+        match &mut self.0 {
+            Source::Loaded(streams) => Ok(streams.get(id as usize)),
+            Source::Owned(streams) => Ok(streams.get(id as usize)),
+            Source::Table(names) => names.name(id),
+        }
+    }
+}
+
+impl TableNames {
+    fn name(&mut self, id: u32) -> Result<Option<&Arc<str>>> {
+        let slot = id as usize & (self.recent.len() - 1);
+        let held = matches!(&self.recent[slot], Some((held, _)) if *held == id);
+        if !held {
+            let Some(name) = self.read(id)? else {
+                return Ok(None);
+            };
+            self.recent[slot] = Some((id, name));
+        }
+        Ok(self.recent[slot].as_ref().map(|(_, name)| name))
+    }
+
+    fn read(&mut self, id: u32) -> Result<Option<Arc<str>>> {
+        if let Some(ahead) = &mut self.ahead
+            && id >= self.ahead_next
+            && id - self.ahead_next < READ_AHEAD_REACH
+        {
+            for entry in ahead.by_ref() {
+                let (key, value) = entry?;
+                let key = key.value();
+                let name = checked::open_stream_name(key, value.value())?;
+                self.ahead_next = key.saturating_add(1);
+                if key >= id {
+                    return Ok((key == id).then(|| Arc::from(name)));
+                }
+            }
+            self.ahead = None;
+            return Ok(None);
+        }
+        let name = match self.table.get(id)? {
+            Some(value) => Arc::from(checked::open_stream_name(id, value.value())?),
+            None => return Ok(None),
+        };
+        // Read on from here: the streams after it are likely next.
+        if id >= self.ahead_next {
+            self.ahead_next = id.saturating_add(1);
+            self.ahead = Some(self.table.range(self.ahead_next..)?);
+        }
+        Ok(Some(name))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::ops::ControlFlow;
+    use std::path::Path;
+
+    use proptest::prelude::*;
+    use redb::ReadableDatabase;
+
+    use super::super::{EventLog, put_meta};
+    use super::*;
+    use crate::event::{Json, NewEvent};
+    use crate::store::tables::{FORMAT_VERSION, META, META_FORMAT};
+
+    fn event(stream: &str) -> NewEvent {
+        NewEvent::new(
+            stream.to_string(),
+            "Happened".to_string(),
+            crate::event::Timestamp::from_unix_millis(0),
+            Json::parse_text("{}").unwrap(),
+        )
+    }
+
+    /// Streams `s-0` to `s-{count - 1}`, begun in that order: id n is `s-n`.
+    fn a_log_of_streams(path: &Path, count: u32) -> EventLog {
+        let log = EventLog::create(path).unwrap();
+        log.append((0..count).map(|n| event(&format!("s-{n}"))))
+            .unwrap();
+        log
+    }
+
+    /// Every stream name and type as a scan from genesis gives them.
+    fn scanned(log: &EventLog) -> Vec<(String, u64)> {
+        let mut seen = Vec::new();
+        log.scan_views(1..=u64::MAX, None, |view| {
+            seen.push((view.stream.to_string(), view.version));
+            ControlFlow::Continue(())
+        })
+        .unwrap();
+        seen
+    }
+
+    /// What a log of format 2 was: the same tables without the names of
+    /// stream ids, and its format figure 2.
+    fn make_format_2(path: &Path) {
+        let db = redb::Database::open(path).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.delete_table(STREAM_NAMES).unwrap();
+        {
+            let mut meta = txn.open_table(META).unwrap();
+            put_meta(
+                &mut meta,
+                META_FORMAT,
+                &FORMAT_WITHOUT_STREAM_NAMES.to_le_bytes(),
+            )
+            .unwrap();
+        }
+        txn.commit().unwrap();
+    }
+
+    fn format_of(path: &Path) -> u32 {
+        let db = redb::Database::open(path).unwrap();
+        let txn = db.begin_read().unwrap();
+        super::super::read_format(&txn.open_table(META).unwrap()).unwrap()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(16))]
+
+        /// Whatever order ids are asked in, and however few names are
+        /// remembered, each id gets its own name.
+        #[test]
+        fn every_id_is_named_as_its_stream_began(
+            asked in proptest::collection::vec(0u32..300, 1..400),
+            recent in 1usize..8,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let log = a_log_of_streams(&dir.path().join("log.redb"), 300);
+            let txn = log.read_txn().unwrap();
+            let names = log.names();
+            let mut namer = names.namer(&txn, recent).unwrap();
+            for id in asked {
+                let name = namer.name(id).unwrap().map(|name| name.to_string());
+                prop_assert_eq!(name, Some(format!("s-{id}")));
+            }
+            prop_assert!(namer.name(300).unwrap().is_none(), "no stream 300");
+        }
+    }
+
+    #[test]
+    fn a_scan_revisiting_more_streams_than_it_remembers_names_each_event() {
+        let dir = tempfile::tempdir().unwrap();
+        let count = (1 << 16) + 500;
+        let log = a_log_of_streams(&dir.path().join("log.redb"), count);
+        // Every stream again, from the last to the first: none is still
+        // remembered when the scan comes back to it.
+        log.append((0..count).rev().map(|n| event(&format!("s-{n}"))))
+            .unwrap();
+        let seen = scanned(&log);
+        assert_eq!(seen.len(), 2 * count as usize);
+        for (n, (stream, version)) in seen.iter().enumerate() {
+            let (id, expected_version) = match n.checked_sub(count as usize) {
+                None => (n as u32, 1),
+                Some(back) => (count - 1 - back as u32, 2),
+            };
+            assert_eq!((stream.as_str(), *version), (&*format!("s-{id}"), expected_version));
+        }
+    }
+
+    #[test]
+    fn a_log_of_format_2_is_read_and_becomes_format_3_with_its_first_append() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.redb");
+        drop(a_log_of_streams(&path, 40));
+        make_format_2(&path);
+        let before = {
+            let log = EventLog::open_read_only(&path).unwrap();
+            assert_eq!(log.stats().unwrap().streams, 40);
+            scanned(&log)
+        };
+        assert_eq!(before.len(), 40);
+        assert_eq!(before[39], ("s-39".to_string(), 1));
+        assert_eq!(format_of(&path), FORMAT_WITHOUT_STREAM_NAMES);
+
+        let log = EventLog::open(&path).unwrap();
+        // Old streams and new ones, in one batch.
+        log.append(["s-3", "t-0", "s-39", "t-1"].map(event)).unwrap();
+        let after = scanned(&log);
+        assert_eq!(&after[..40], &before[..]);
+        let added: Vec<_> = after[40..].iter().map(|(s, v)| (s.as_str(), *v)).collect();
+        assert_eq!(added, [("s-3", 2), ("t-0", 1), ("s-39", 2), ("t-1", 1)]);
+        assert_eq!(log.stats().unwrap().streams, 42);
+        log.verify(|_| {}).unwrap();
+        drop(log);
+
+        assert_eq!(format_of(&path), FORMAT_VERSION);
+        let log = EventLog::open_read_only(&path).unwrap();
+        assert!(log.names().streams.is_none(), "names read on demand");
+        assert_eq!(scanned(&log), after);
+        assert_eq!(log.stats().unwrap().streams, 42);
+        log.verify(|_| {}).unwrap();
+    }
+
+    /// Changes the stored name of stream `id` (its checksum left as it was),
+    /// or removes it.
+    fn tamper_with_name(path: &Path, id: u32, name: Option<&str>) {
+        let db = redb::Database::open(path).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut table = txn.open_table(STREAM_NAMES).unwrap();
+            let sum = table.get(id).unwrap().unwrap().value().0;
+            match name {
+                Some(name) => {
+                    table.insert(id, (sum, name)).unwrap();
+                }
+                None => {
+                    table.remove(id).unwrap();
+                }
+            }
+        }
+        txn.commit().unwrap();
+    }
+
+    #[test]
+    fn a_damaged_stream_name_is_reported_where_it_is_read_and_never_shown() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.redb");
+        drop(a_log_of_streams(&path, 10));
+        tamper_with_name(&path, 4, Some("s-X"));
+        let log = EventLog::open_read_only(&path).unwrap();
+        // The log opens, and the events of other streams read.
+        assert_eq!(&*log.get(3).unwrap().unwrap().stream, "s-2");
+        let error = log.get(5).unwrap_err().to_string();
+        assert!(error.contains("stream id 4"), "{error}");
+        let error = log
+            .scan_views(1..=10, None, |_| ControlFlow::Continue(()))
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("stream id 4"), "{error}");
+        assert!(log.verify(|_| {}).is_err());
+    }
+
+    #[test]
+    fn a_missing_stream_name_is_damage_at_its_event_and_in_verify() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.redb");
+        drop(a_log_of_streams(&path, 10));
+        tamper_with_name(&path, 6, None);
+        let log = EventLog::open_read_only(&path).unwrap();
+        let error = log.read(1, 10, false).unwrap_err();
+        assert!(
+            matches!(error, crate::store::StoreError::EventDamaged { seq: 7 }),
+            "{error:?}"
+        );
+        let error = log.verify(|_| {}).unwrap_err().to_string();
+        assert!(error.contains("stream"), "{error}");
     }
 }

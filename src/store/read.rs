@@ -2,16 +2,24 @@
 //! log's summary figures.
 
 use std::ops::{ControlFlow, RangeInclusive};
+use std::sync::Arc;
 
 use redb::{ReadTransaction, ReadableTable};
 
 use super::append::time_span;
-use super::names::Names;
+use super::names::StreamNamer;
 use super::tables::*;
 use super::{EventLog, Result, StoreError, read_i64, read_u64};
 use super::{blocks, checked, codec, guard};
 use crate::event::{Event, Timestamp};
 use crate::event_view::EventView;
+
+/// Stream names a scan remembers: enough for the streams of a few
+/// thousand blocks, bounded whatever the log's size.
+const SCAN_NAMES: usize = 1 << 16;
+
+/// Stream names a read of a few events remembers.
+const FEW_NAMES: usize = 64;
 
 /// The summary figures of a log.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -25,7 +33,7 @@ pub struct LogStats {
 }
 
 impl EventLog {
-    fn read_txn(&self) -> Result<ReadTransaction> {
+    pub(super) fn read_txn(&self) -> Result<ReadTransaction> {
         self.db.begin_read()
     }
 
@@ -34,7 +42,8 @@ impl EventLog {
         self.guarded(|| {
             let txn = self.read_txn()?;
             let names = self.names();
-            event_at(&txn, &txn.open_table(EVENTS)?, seq, &names)
+            let mut streams = names.namer(&txn, FEW_NAMES)?;
+            event_at(&txn, &txn.open_table(EVENTS)?, seq, &mut streams, &names.types)
         })
     }
 
@@ -128,6 +137,7 @@ impl EventLog {
         // commit).
         let txn = self.read_txn()?;
         let names = self.names();
+        let mut streams = names.namer(&txn, SCAN_NAMES)?;
         let to = to.min(read_u64(&txn.open_table(META)?, META_LAST_SEQ)?);
         if from > to {
             return Ok(());
@@ -161,8 +171,10 @@ impl EventLog {
                 if types.is_some_and(|types| !types.contains(&raw.type_id)) {
                     continue;
                 }
-                let view =
-                    codec::resolve(seq, raw, &names.streams, &names.types).map_err(damaged)?;
+                let stream = streams
+                    .name(raw.stream_id)?
+                    .ok_or(StoreError::EventDamaged { seq })?;
+                let view = codec::resolve(seq, raw, stream, &names.types).map_err(damaged)?;
                 if guard::outside(|| visit(&view)).is_break() {
                     return Ok(());
                 }
@@ -203,6 +215,7 @@ impl EventLog {
         // commit).
         let txn = self.read_txn()?;
         let names = self.names();
+        let mut streams = names.namer(&txn, FEW_NAMES)?;
         let from = from.min(read_u64(&txn.open_table(META)?, META_LAST_SEQ)?);
         if from == 0 {
             return Ok(out);
@@ -228,7 +241,7 @@ impl EventLog {
             }
             for (offset, record) in records.into_iter().enumerate().rev() {
                 let seq = first + offset as u64;
-                out.push(decode(seq, record, &names)?);
+                out.push(decode(seq, record, &mut streams, &names.types)?);
                 if out.len() >= limit || seq == 1 {
                     return Ok(out);
                 }
@@ -251,10 +264,12 @@ impl EventLog {
         self.guarded(|| {
             let txn = self.read_txn()?;
             let names = self.names();
+            // One stream: one name.
+            let mut streams = names.namer(&txn, 1)?;
             let events = txn.open_table(EVENTS)?;
             let mut out = Vec::new();
             for seq in stream_seqs(&txn, stream)? {
-                let event = event_at(&txn, &events, seq, &names)?;
+                let event = event_at(&txn, &events, seq, &mut streams, &names.types)?;
                 out.push(event.ok_or(StoreError::EventDamaged { seq })?);
             }
             Ok(out)
@@ -320,11 +335,31 @@ impl EventLog {
             );
             Ok(LogStats {
                 events,
-                streams: count_entries(&txn.open_table(STREAMS)?)?,
+                streams: self.stream_count(&txn)?,
                 types,
                 time_span,
             })
         })
+    }
+
+    /// The number of streams: the ids are dense, so one past the last (its
+    /// checksum checked); a format 2 log's names are all in memory.
+    fn stream_count(&self, txn: &ReadTransaction) -> Result<u64> {
+        if let Some(streams) = &self.names().streams {
+            return Ok(streams.len() as u64);
+        }
+        let last = match txn.open_table(STREAM_NAMES) {
+            Ok(table) => table.last()?.map(|(id, value)| {
+                let id = id.value();
+                checked::open_stream_name(id, value.value()).map(|_| u64::from(id) + 1)
+            }),
+            // Begun before this process made a format 2 log format 3.
+            Err(redb::TableError::TableDoesNotExist(_)) => {
+                return count_entries(&txn.open_table(STREAMS)?);
+            }
+            Err(error) => return Err(error.into()),
+        };
+        Ok(last.transpose()?.unwrap_or(0))
     }
 
     /// The number of events of each type is also kept; this is the number
@@ -365,7 +400,8 @@ fn event_at(
     txn: &ReadTransaction,
     events: &impl ReadableTable<u64, &'static [u8]>,
     seq: u64,
-    names: &Names,
+    streams: &mut StreamNamer<'_>,
+    types: &[Arc<str>],
 ) -> Result<Option<Event>> {
     if seq == 0 || seq > read_u64(&txn.open_table(META)?, META_LAST_SEQ)? {
         return Ok(None);
@@ -385,12 +421,21 @@ fn event_at(
         .next()
         .and_then(|r| r.ok())
         .ok_or(StoreError::EventDamaged { seq })?;
-    decode(seq, record, names).map(Some)
+    decode(seq, record, streams, types).map(Some)
 }
 
-pub(super) fn decode(seq: u64, bytes: &[u8], names: &Names) -> Result<Event> {
-    codec::decode(seq, bytes, &names.streams, &names.types)
-        .map_err(|_| StoreError::EventDamaged { seq })
+fn decode(
+    seq: u64,
+    bytes: &[u8],
+    streams: &mut StreamNamer<'_>,
+    types: &[Arc<str>],
+) -> Result<Event> {
+    let damaged = || StoreError::EventDamaged { seq };
+    let raw = codec::decode_raw(seq, bytes).map_err(|_| damaged())?;
+    let stream = streams.name(raw.stream_id)?.ok_or_else(damaged)?;
+    codec::resolve(seq, raw, stream, types)
+        .map(|view| view.to_event())
+        .map_err(|_| damaged())
 }
 
 #[cfg(test)]

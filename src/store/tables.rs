@@ -2,8 +2,9 @@
 //! table. Names carry a version: a change of layout gets a new name.
 //!
 //! Format 2 put a checksum on every entry besides the events (which had
-//! theirs from the start): see `checked.rs`. The tables of format 1 are
-//! named here only to recognise such a log.
+//! theirs from the start): see `checked.rs`. Format 3 added
+//! [`STREAM_NAMES`], so that a log opens without reading every stream. The
+//! tables of format 1 are named here only to recognise such a log.
 
 use redb::TableDefinition;
 
@@ -28,10 +29,15 @@ pub const TYPE_INDEX: TableDefinition<(u32, u32), &[u8]> = TableDefinition::new(
 
 /// stream name -> (checksum, stream id, the seqs of its events in version
 /// order, u64 LE each). Version `v` is at index `v - 1`, so the current
-/// version is the length / 8. One table serves name -> id, the id's name
-/// (read at open), the version and the stream index: one insert per stream
-/// an append touches.
+/// version is the length / 8. One table serves name -> id, the version and
+/// the stream index: one insert per stream an append touches. (In format 2
+/// it also gave each id its name, so opening a log read every entry.)
 pub const STREAMS: TableDefinition<&str, (u32, u32, &[u8])> = TableDefinition::new("streams-2");
+
+/// stream id -> (checksum, stream name): the name of an event's stream,
+/// read where an event is decoded, so that opening a log reads none of
+/// them (format 3). Ids are dense, from 0, in the order streams began.
+pub const STREAM_NAMES: TableDefinition<u32, (u32, &str)> = TableDefinition::new("stream-names-1");
 
 /// type name -> (checksum, type id, event count).
 pub const TYPES: TableDefinition<&str, (u32, u32, u64)> = TableDefinition::new("types-2");
@@ -55,7 +61,10 @@ pub const META_MAGIC: &str = "magic";
 pub const MAGIC: &[u8] = b"eventscope log";
 /// The layout version this build writes (u32, little endian).
 pub const META_FORMAT: &str = "format";
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
+/// Format 2 had no [`STREAM_NAMES`]: such a log is read with every stream
+/// name loaded at open, and becomes format 3 with its first append.
+pub const FORMAT_WITHOUT_STREAM_NAMES: u32 = 2;
 /// The last seq written (u64 LE); 0 for an empty log.
 pub const META_LAST_SEQ: &str = "last-seq";
 /// The earliest and latest event time (i64 nanoseconds, LE).

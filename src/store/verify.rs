@@ -6,7 +6,7 @@ use super::blocks::{self, TYPE_CHUNK};
 use super::codec::decode_raw;
 use super::names::Names;
 use super::tables::*;
-use super::{EventLog, Result, StoreError, checked, ids, read_u64};
+use super::{EventLog, Result, StoreError, checked, ids, read_format, read_u64};
 
 /// What a successful verification checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -43,20 +43,21 @@ impl EventLog {
 
     fn verify_here(&self, mut progress: impl FnMut(VerifyProgress)) -> Result<VerifyReport> {
         let txn = self.db.begin_read()?;
-        // Read again, not the copy taken at open: every name is checked.
-        let names = Names::load(&txn)?;
         let meta = txn.open_table(META)?;
         for entry in meta.iter()? {
             let (key, value) = entry?;
             checked::open_sealed(key.value().as_bytes(), value.value(), "a figure of the log")?;
         }
+        // Read again, not the copy taken at open: every name is checked.
+        let names = Names::load(&txn, read_format(&meta)?)?;
+        let streams = names.all_streams(&txn)?;
         let total = read_u64(&meta, META_LAST_SEQ)?;
         // (id key, seq) of every event, to check the id index.
         let mut id_keys = Vec::with_capacity(total.min(1 << 24) as usize);
         // Per seq (index seq - 1): its stream and type, to check the indexes.
         let mut stream_of = Vec::with_capacity(total.min(1 << 24) as usize);
         let mut type_of = Vec::with_capacity(total.min(1 << 24) as usize);
-        let mut versions = vec![0u64; names.streams.len()];
+        let mut versions = vec![0u64; streams.len()];
         let mut type_counts = vec![0u64; names.types.len()];
         let mut next_seq = 1;
         for entry in txn.open_table(EVENTS)?.iter()? {
@@ -78,7 +79,7 @@ impl EventLog {
                         seq,
                         format!(
                             "{} has version {} after version {}",
-                            names.streams[stream], raw.version, version
+                            streams[stream], raw.version, version
                         ),
                     ));
                 }
@@ -90,7 +91,7 @@ impl EventLog {
                 type_of.push(raw.type_id);
                 let key = match raw.id {
                     Some(id) => checked::id_key(id),
-                    None => ids::derived_key(&names.streams[stream], raw.version),
+                    None => ids::derived_key(&streams[stream], raw.version),
                 };
                 id_keys.push((key, seq));
                 if seq % 16_384 == 0 {
@@ -111,8 +112,10 @@ impl EventLog {
         }
 
         let mut index_entries = 0;
+        let mut stream_entries = 0;
         for entry in txn.open_table(STREAMS)?.iter()? {
             let (name, value) = entry?;
+            stream_entries += 1;
             let (id, list) = checked::open_stream(name.value(), value.value())?;
             let mut previous = 0;
             let mut length = 0;
@@ -124,7 +127,7 @@ impl EventLog {
                 previous = seq;
                 length += 1;
             }
-            if names.streams.get(id as usize).map(|n| &**n) != Some(name.value()) {
+            if streams.get(id as usize).map(|n| &**n) != Some(name.value()) {
                 return Err(fault_in(format!("stream id {id} has two names")));
             }
             if versions.get(id as usize) != Some(&length) {
@@ -135,6 +138,13 @@ impl EventLog {
                 )));
             }
             index_entries += length;
+        }
+        // Every stream id is named once, and each name has its stream.
+        if stream_entries != streams.len() {
+            return Err(fault_in(format!(
+                "{} stream ids are named, but the log has {stream_entries} streams",
+                streams.len()
+            )));
         }
         // Per type id: the last seq its index listed, so seqs must rise.
         let mut last_listed: Vec<u64> = vec![0; names.types.len()];
