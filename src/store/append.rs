@@ -359,7 +359,9 @@ impl Appender<'_> {
                 let id = u32::try_from(self.new_streams.len())
                     .ok()
                     .and_then(|new| self.first_new_stream.checked_add(new))
-                    .ok_or_else(|| StoreError::Invalid("a log holds at most 2^32 streams".into()))?;
+                    .ok_or_else(|| {
+                        StoreError::Invalid("a log holds at most 2^32 streams".into())
+                    })?;
                 let key: Arc<str> = Arc::from(name);
                 self.new_streams.push(key.clone());
                 // Room for two seqs: most streams get more than one, and

@@ -69,9 +69,13 @@ impl Names {
             }
             Err(error) => return Err(error.into()),
         };
+        // Two slots at least: an empty slot holds an id of another slot.
+        let slots = recent.max(2).next_power_of_two();
+        let empty: Arc<str> = Arc::from("");
         Ok(StreamNamer(Source::Table(Box::new(TableNames {
             table,
-            recent: vec![None; recent.max(1).next_power_of_two()],
+            held: (0..slots as u32).map(|slot| slot ^ 1).collect(),
+            recent: vec![empty; slots],
             ahead: None,
             ahead_next: 0,
         }))))
@@ -141,8 +145,12 @@ enum Source<'n> {
 /// one lookup each.
 struct TableNames {
     table: ReadOnlyTable<u32, (u32, &'static str)>,
-    /// The names read last, each in the slot of its id.
-    recent: Vec<Option<(u32, Arc<str>)>>,
+    /// The ids of the names read last, each in the slot its low bits
+    /// give: apart from the names, so that finding one touches a few bytes
+    /// (an event's name is often not looked at).
+    held: Vec<u32>,
+    /// The names of the ids `held`, slot by slot.
+    recent: Vec<Arc<str>>,
     /// The table from `ahead_next` on.
     ahead: Option<redb::Range<'static, u32, (u32, &'static str)>>,
     ahead_next: u32,
@@ -165,15 +173,15 @@ impl StreamNamer<'_> {
 
 impl TableNames {
     fn name(&mut self, id: u32) -> Result<Option<&Arc<str>>> {
-        let slot = id as usize & (self.recent.len() - 1);
-        let held = matches!(&self.recent[slot], Some((held, _)) if *held == id);
-        if !held {
+        let slot = id as usize & (self.held.len() - 1);
+        if self.held[slot] != id {
             let Some(name) = self.read(id)? else {
                 return Ok(None);
             };
-            self.recent[slot] = Some((id, name));
+            self.held[slot] = id;
+            self.recent[slot] = name;
         }
-        Ok(self.recent[slot].as_ref().map(|(_, name)| name))
+        Ok(Some(&self.recent[slot]))
     }
 
     fn read(&mut self, id: u32) -> Result<Option<Arc<str>>> {
@@ -310,7 +318,10 @@ mod tests {
                 None => (n as u32, 1),
                 Some(back) => (count - 1 - back as u32, 2),
             };
-            assert_eq!((stream.as_str(), *version), (&*format!("s-{id}"), expected_version));
+            assert_eq!(
+                (stream.as_str(), *version),
+                (&*format!("s-{id}"), expected_version)
+            );
         }
     }
 
@@ -331,7 +342,8 @@ mod tests {
 
         let log = EventLog::open(&path).unwrap();
         // Old streams and new ones, in one batch.
-        log.append(["s-3", "t-0", "s-39", "t-1"].map(event)).unwrap();
+        log.append(["s-3", "t-0", "s-39", "t-1"].map(event))
+            .unwrap();
         let after = scanned(&log);
         assert_eq!(&after[..40], &before[..]);
         let added: Vec<_> = after[40..].iter().map(|(s, v)| (s.as_str(), *v)).collect();

@@ -43,7 +43,13 @@ impl EventLog {
             let txn = self.read_txn()?;
             let names = self.names();
             let mut streams = names.namer(&txn, FEW_NAMES)?;
-            event_at(&txn, &txn.open_table(EVENTS)?, seq, &mut streams, &names.types)
+            event_at(
+                &txn,
+                &txn.open_table(EVENTS)?,
+                seq,
+                &mut streams,
+                &names.types,
+            )
         })
     }
 
