@@ -17,6 +17,7 @@ mod guard;
 mod ids;
 mod names;
 mod read;
+mod scan;
 mod snapshots;
 mod source;
 mod tables;

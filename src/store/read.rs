@@ -10,7 +10,7 @@ use super::append::time_span;
 use super::names::StreamNamer;
 use super::tables::*;
 use super::{EventLog, Result, StoreError, read_i64, read_u64};
-use super::{blocks, checked, codec, guard};
+use super::{blocks, checked, codec};
 use crate::event::{Event, Timestamp};
 use crate::event_view::EventView;
 
@@ -143,55 +143,23 @@ impl EventLog {
         // commit).
         let txn = self.read_txn()?;
         let names = self.names();
-        let mut streams = names.namer(&txn, SCAN_NAMES)?;
         let to = to.min(read_u64(&txn.open_table(META)?, META_LAST_SEQ)?);
         if from > to {
             return Ok(());
         }
-        let events = txn.open_table(EVENTS)?;
-        // The next seq that must be found.
-        let mut expected = blocks::first_seq_of(blocks::block_of(from));
-        for entry in events.range(blocks::block_of(from)..=blocks::block_of(to))? {
-            let (block_no, block) = entry?;
-            let first = blocks::first_seq_of(block_no.value());
-            if first != expected {
-                return Err(StoreError::EventDamaged {
-                    seq: expected.max(from),
-                });
-            }
-            for (seq, record) in (first..).zip(blocks::records(block.value())) {
-                if seq > to {
-                    return Ok(());
-                }
-                // A bad length hides every record after it: report it
-                // even below `from`.
-                let record = record.map_err(|_| StoreError::EventDamaged { seq })?;
-                expected = seq + 1;
-                if seq < from {
-                    continue;
-                }
-                // Skipped events are still checked: damage is reported,
-                // never mistaken for another type.
-                let damaged = |_| StoreError::EventDamaged { seq };
-                let raw = codec::decode_raw(seq, record).map_err(damaged)?;
-                if types.is_some_and(|types| !types.contains(&raw.type_id)) {
-                    continue;
-                }
-                let stream = streams
-                    .name(raw.stream_id)?
-                    .ok_or(StoreError::EventDamaged { seq })?;
-                let view = codec::resolve(seq, raw, stream, &names.types).map_err(damaged)?;
-                if guard::outside(|| visit(&view)).is_break() {
-                    return Ok(());
-                }
-            }
+        // No more names than the range has events.
+        let events = usize::try_from(to - from + 1).unwrap_or(usize::MAX);
+        let mut streams = names.namer(&txn, events.min(SCAN_NAMES))?;
+        super::scan::Scan {
+            path: &self.path,
+            events: txn.open_table(EVENTS)?,
+            from,
+            to,
+            types,
+            streams: &mut streams,
+            type_names: &names.types,
         }
-        if expected <= to {
-            return Err(StoreError::EventDamaged {
-                seq: expected.max(from),
-            });
-        }
-        Ok(())
+        .run(visit)
     }
 
     /// Up to `limit` events from `from` onwards (or, `backwards`, from

@@ -1,0 +1,454 @@
+//! The forward scan of a seq range, on one thread or two.
+//!
+//! Most of a scan's work is reading blocks (redb's pages, copied out of the
+//! file) and checking every record (its CRC-32, its text as UTF-8); naming
+//! and visiting an event is the smaller part. With a second core, a reading
+//! thread does the first for the blocks ahead while the visitor folds the
+//! events already checked, which it is handed in batches: the text of
+//! each event (copied once, so the visitor borrows it as checked `str`
+//! without checking it again) and its fixed fields. The events, their order,
+//! what is skipped and where damage is reported are the one-thread scan's.
+
+use std::ops::{ControlFlow, Range};
+use std::path::Path;
+use std::sync::{Arc, mpsc};
+
+use redb::ReadOnlyTable;
+
+use super::codec::{self, Decoded};
+use super::names::StreamNamer;
+use super::{Result, StoreError, blocks, guard};
+use crate::event::Timestamp;
+use crate::event_view::{EventView, ViewParts};
+
+type Events = ReadOnlyTable<u64, &'static [u8]>;
+
+/// What a scan reads, and what it names events with.
+pub(super) struct Scan<'s, 'n> {
+    pub path: &'s Path,
+    pub events: Events,
+    pub from: u64,
+    /// Not past the log's end.
+    pub to: u64,
+    /// Only events of these type ids are visited (all are checked).
+    pub types: Option<&'s [u32]>,
+    pub streams: &'s mut StreamNamer<'n>,
+    pub type_names: &'s [Arc<str>],
+}
+
+/// Blocks a scan must span before a second thread is worth starting.
+const BLOCKS_FOR_TWO_THREADS: u64 = 32;
+
+/// Events checked per batch handed to the visitor (sixteen blocks when
+/// every event is visited).
+const EVENTS_PER_BATCH: usize = 1024;
+
+/// Batches checked ahead of the visitor, at most.
+const BATCHES_AHEAD: usize = 4;
+
+impl Scan<'_, '_> {
+    /// Visits every seq from `from` to `to` that is of a type asked for;
+    /// every other is skipped but checked, and a missing block or record
+    /// is damage, never a shorter log.
+    pub(super) fn run(
+        self,
+        visit: &mut dyn FnMut(&EventView<'_>) -> ControlFlow<()>,
+    ) -> Result<()> {
+        let blocks = blocks::block_of(self.to) - blocks::block_of(self.from) + 1;
+        let two = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
+        if two && blocks >= BLOCKS_FOR_TWO_THREADS {
+            self.on_two_threads(visit)
+        } else {
+            self.on_one_thread(visit)
+        }
+    }
+
+    fn on_one_thread(self, visit: &mut dyn FnMut(&EventView<'_>) -> ControlFlow<()>) -> Result<()> {
+        let Scan {
+            events,
+            from,
+            to,
+            types,
+            streams,
+            type_names,
+            ..
+        } = self;
+        let mut visit_raw = |seq: u64, raw: Decoded<'_>| {
+            let stream = streams
+                .name(raw.stream_id)?
+                .ok_or(StoreError::EventDamaged { seq })?;
+            let view = codec::resolve(seq, raw, stream, type_names)
+                .map_err(|_| StoreError::EventDamaged { seq })?;
+            Ok(guard::outside(|| visit(&view)))
+        };
+        check_blocks(&events, from, to, types, &mut visit_raw)
+    }
+
+    fn on_two_threads(
+        self,
+        visit: &mut dyn FnMut(&EventView<'_>) -> ControlFlow<()>,
+    ) -> Result<()> {
+        let Scan {
+            path,
+            events,
+            from,
+            to,
+            types,
+            streams,
+            type_names,
+        } = self;
+        let (checked, batches) = mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
+        // Spent batches go back to the reader, buffers and all.
+        let (spent, reusable) = mpsc::channel::<Batch>();
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                // The reader's own boundary: a panic of redb on a damaged
+                // page is damage here too, handed over as the scan's end.
+                let outcome = guard::contained(path, || {
+                    read_ahead(&events, from, to, types, &checked, &reusable)
+                });
+                if let Err(error) = outcome {
+                    let _ = checked.send(Batch::ended_by(error));
+                }
+            });
+            // Dropping `batches` (a break, an error) stops the reader at its
+            // next hand-over.
+            for batch in batches {
+                for fields in &batch.events {
+                    let seq = fields.seq;
+                    let damaged = || StoreError::EventDamaged { seq };
+                    let stream = streams.name(fields.stream_id)?.ok_or_else(damaged)?;
+                    let event_type = type_names
+                        .get(fields.type_id as usize)
+                        .ok_or_else(damaged)?;
+                    let text = |range: &Range<usize>| batch.text.get(range.clone());
+                    let view = EventView::from_trusted(ViewParts {
+                        seq,
+                        stream,
+                        version: fields.version,
+                        event_type,
+                        id: match &fields.id {
+                            Some(range) => Some(text(range).ok_or_else(damaged)?),
+                            None => None,
+                        },
+                        time: fields.time,
+                        data: text(&fields.data).ok_or_else(damaged)?,
+                        metadata: match &fields.metadata {
+                            Some(range) => Some(text(range).ok_or_else(damaged)?),
+                            None => None,
+                        },
+                    });
+                    if guard::outside(|| visit(&view)).is_break() {
+                        return Ok(());
+                    }
+                }
+                let mut batch = batch;
+                if let Some(error) = batch.end.take() {
+                    return Err(error);
+                }
+                let _ = spent.send(batch);
+            }
+            Ok(())
+        })
+    }
+}
+
+/// Checks every record of the blocks holding `from..=to` and hands those
+/// in range and of the types asked for to `visit` (until it breaks).
+fn check_blocks(
+    events: &Events,
+    from: u64,
+    to: u64,
+    types: Option<&[u32]>,
+    visit: &mut dyn FnMut(u64, Decoded<'_>) -> Result<ControlFlow<()>>,
+) -> Result<()> {
+    // The next seq that must be found.
+    let mut expected = blocks::first_seq_of(blocks::block_of(from));
+    for entry in events.range(blocks::block_of(from)..=blocks::block_of(to))? {
+        let (block_no, block) = entry?;
+        let first = blocks::first_seq_of(block_no.value());
+        if first != expected {
+            return Err(StoreError::EventDamaged {
+                seq: expected.max(from),
+            });
+        }
+        for (seq, record) in (first..).zip(blocks::records(block.value())) {
+            if seq > to {
+                return Ok(());
+            }
+            // A bad length hides every record after it: report it even
+            // below `from`.
+            let record = record.map_err(|_| StoreError::EventDamaged { seq })?;
+            expected = seq + 1;
+            if seq < from {
+                continue;
+            }
+            // Skipped events are still checked: damage is reported, never
+            // mistaken for another type.
+            let raw =
+                codec::decode_raw(seq, record).map_err(|_| StoreError::EventDamaged { seq })?;
+            if types.is_some_and(|types| !types.contains(&raw.type_id)) {
+                continue;
+            }
+            if visit(seq, raw)?.is_break() {
+                return Ok(());
+            }
+        }
+    }
+    if expected <= to {
+        return Err(StoreError::EventDamaged {
+            seq: expected.max(from),
+        });
+    }
+    Ok(())
+}
+
+/// An event checked by the reader: its fixed fields, and where its text
+/// lies in its batch's.
+struct Fields {
+    seq: u64,
+    stream_id: u32,
+    type_id: u32,
+    version: u64,
+    time: Option<Timestamp>,
+    id: Option<Range<usize>>,
+    data: Range<usize>,
+    metadata: Option<Range<usize>>,
+}
+
+/// Checked events, in seq order, and what ended the scan after them.
+#[derive(Default)]
+struct Batch {
+    text: String,
+    events: Vec<Fields>,
+    end: Option<StoreError>,
+}
+
+impl Batch {
+    fn ended_by(error: StoreError) -> Batch {
+        Batch {
+            end: Some(error),
+            ..Batch::default()
+        }
+    }
+
+    fn push(&mut self, seq: u64, raw: Decoded<'_>) {
+        let mut keep = |text: &str| {
+            let start = self.text.len();
+            self.text.push_str(text);
+            start..self.text.len()
+        };
+        let id = raw.id.map(&mut keep);
+        let data = keep(raw.data);
+        let metadata = raw.metadata.map(&mut keep);
+        self.events.push(Fields {
+            seq,
+            stream_id: raw.stream_id,
+            type_id: raw.type_id,
+            version: raw.version,
+            time: raw.time,
+            id,
+            data,
+            metadata,
+        });
+    }
+}
+
+/// The reader's side: checks the blocks and hands them over a batch at a
+/// time, until the end, damage, or a visitor that no longer takes them.
+fn read_ahead(
+    events: &Events,
+    from: u64,
+    to: u64,
+    types: Option<&[u32]>,
+    checked: &mpsc::SyncSender<Batch>,
+    reusable: &mpsc::Receiver<Batch>,
+) -> Result<()> {
+    let fresh = || {
+        let mut batch = reusable.try_recv().unwrap_or_default();
+        batch.text.clear();
+        batch.events.clear();
+        batch
+    };
+    let mut batch = fresh();
+    let mut gone = false;
+    let outcome = check_blocks(events, from, to, types, &mut |seq, raw| {
+        batch.push(seq, raw);
+        if batch.events.len() >= EVENTS_PER_BATCH {
+            let full = std::mem::replace(&mut batch, fresh());
+            if checked.send(full).is_err() {
+                gone = true;
+                return Ok(ControlFlow::Break(()));
+            }
+        }
+        Ok(ControlFlow::Continue(()))
+    });
+    if gone {
+        return Ok(());
+    }
+    batch.end = outcome.err();
+    let _ = checked.send(batch);
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use redb::ReadableTable;
+
+    use super::super::EventLog;
+    use super::super::tables::EVENTS;
+    use super::*;
+    use crate::event::{Json, NewEvent};
+
+    /// 3,000 events (47 blocks) of 50 streams and 3 types, some with ids
+    /// and metadata.
+    fn a_log(path: &Path) -> EventLog {
+        let log = EventLog::create(path).unwrap();
+        log.append((0..3000u64).map(|n| {
+            let mut event = NewEvent::new(
+                format!("s-{}", n * 7 % 50),
+                format!("T{}", n % 3),
+                Timestamp::from_unix_millis(n as i64),
+                Json::parse_text(&format!(r#"{{"n":{n},"text":"é{n}"}}"#)).unwrap(),
+            );
+            if n % 5 == 0 {
+                event.id = Some(format!("id-{n}"));
+            }
+            if n % 4 == 0 {
+                event.metadata = Some(Json::parse_text(r#"{"by":"test"}"#).unwrap());
+            }
+            event
+        }))
+        .unwrap();
+        log
+    }
+
+    /// What a scan visits, each event whole, and how it ends.
+    type Seen = (Vec<crate::event::Event>, std::result::Result<(), String>);
+
+    fn scan_with(
+        log: &EventLog,
+        two: bool,
+        from: u64,
+        to: u64,
+        types: Option<&[u32]>,
+        stop_after: usize,
+    ) -> Seen {
+        let txn = log.read_txn().unwrap();
+        let names = log.names();
+        let mut streams = names.namer(&txn, 8).unwrap();
+        let scan = Scan {
+            path: log.path(),
+            events: txn.open_table(EVENTS).unwrap(),
+            from,
+            to: to.min(log.last_seq().unwrap()),
+            types,
+            streams: &mut streams,
+            type_names: &names.types,
+        };
+        let mut seen = Vec::new();
+        let mut visit = |view: &EventView<'_>| {
+            seen.push(view.to_event());
+            if seen.len() >= stop_after {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        };
+        let outcome = if two {
+            scan.on_two_threads(&mut visit)
+        } else {
+            scan.on_one_thread(&mut visit)
+        };
+        (seen, outcome.map_err(|error| error.to_string()))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        #[test]
+        fn two_threads_visit_what_one_thread_visits(
+            from in 1u64..3100,
+            length in 0u64..3100,
+            types in proptest::option::of(proptest::sample::subsequence(vec![0u32, 1, 2], 0..=3)),
+            stop_after in 1usize..4000,
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let log = a_log(&dir.path().join("log.redb"));
+            let to = from + length;
+            let one = scan_with(&log, false, from, to, types.as_deref(), stop_after);
+            let two = scan_with(&log, true, from, to, types.as_deref(), stop_after);
+            prop_assert_eq!(one, two);
+        }
+    }
+
+    /// Rewrites block `block` with one byte of its record at `offset`
+    /// changed (the checksum no longer matches).
+    fn damage_block(path: &Path, block: u64, offset: usize) {
+        let db = redb::Database::open(path).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut events = txn.open_table(EVENTS).unwrap();
+            let mut bytes = events.get(block).unwrap().unwrap().value().to_vec();
+            bytes[offset] ^= 0x20;
+            events.insert(block, bytes.as_slice()).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+
+    #[test]
+    fn damage_ahead_is_reported_after_every_event_before_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.redb");
+        drop(a_log(&path));
+        // Far into the log: the reader meets it batches ahead of the visitor.
+        damage_block(&path, 40, 100);
+        let log = EventLog::open_read_only(&path).unwrap();
+        let one = scan_with(&log, false, 1, 3000, None, usize::MAX);
+        let two = scan_with(&log, true, 1, 3000, None, usize::MAX);
+        assert_eq!(one, two);
+        let (seen, outcome) = two;
+        let error = outcome.unwrap_err();
+        assert!(error.contains("damaged"), "{error}");
+        let first_damaged = seen.len() as u64 + 1;
+        assert!(
+            (blocks::first_seq_of(40)..blocks::first_seq_of(41)).contains(&first_damaged),
+            "{first_damaged}"
+        );
+        // Every event before the damage was visited, in order.
+        assert!(seen.iter().zip(1..).all(|(event, seq)| event.seq == seq));
+    }
+
+    #[test]
+    fn a_missing_block_ahead_is_damage_not_a_shorter_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.redb");
+        drop(a_log(&path));
+        {
+            let db = redb::Database::open(&path).unwrap();
+            let txn = db.begin_write().unwrap();
+            txn.open_table(EVENTS).unwrap().remove(35).unwrap();
+            txn.commit().unwrap();
+        }
+        let log = EventLog::open_read_only(&path).unwrap();
+        let (seen, outcome) = scan_with(&log, true, 1, 3000, None, usize::MAX);
+        assert_eq!(seen.len() as u64, blocks::first_seq_of(35) - 1);
+        let expected = StoreError::EventDamaged {
+            seq: blocks::first_seq_of(35),
+        };
+        assert_eq!(outcome, Err(expected.to_string()));
+    }
+
+    #[test]
+    fn a_visitor_that_stops_stops_the_reader() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = a_log(&dir.path().join("log.redb"));
+        // The reader is blocked handing over batches when the visitor
+        // stops: the scan still ends (the scope would wait forever if the
+        // reader did not).
+        let (seen, outcome) = scan_with(&log, true, 1, 3000, None, 1);
+        assert_eq!(outcome, Ok(()));
+        assert_eq!(seen.len(), 1);
+    }
+}
