@@ -451,4 +451,26 @@ mod tests {
         assert_eq!(outcome, Ok(()));
         assert_eq!(seen.len(), 1);
     }
+
+    #[test]
+    fn a_visitor_that_panics_ends_the_scan_with_its_panic() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = std::sync::Arc::new(a_log(&dir.path().join("log.redb")));
+        let (done, finished) = mpsc::channel();
+        let scanning = log.clone();
+        std::thread::spawn(move || {
+            let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                scanning.scan_views(1..=3000, None, |view| {
+                    assert!(view.seq < 100, "a visitor's own bug");
+                    ControlFlow::Continue(())
+                })
+            }));
+            let _ = done.send(outcome.is_err());
+        });
+        // A bounded wait: a reader left blocked would hang the scan.
+        let panicked = finished
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the scan hung after its visitor panicked");
+        assert!(panicked, "the panic reaches the caller");
+    }
 }
