@@ -1,7 +1,8 @@
 //! A stored event, borrowed: what a scan hands out without allocating.
 //!
-//! The names are the log's interned ones, the payloads slices of the block
-//! they were read from, and the id is only built when someone asks for it
+//! The names are borrowed from the log's (the type's interned, the stream's
+//! from the names a scan holds), the payloads slices of the block they were
+//! read from, and the id is only built when someone asks for it
 //! (most events carry the derived `<stream>/<version>` and store none).
 //! [`EventView::to_event`] makes the owned [`Event`] for those who keep it.
 
@@ -14,7 +15,7 @@ use crate::event::{Event, Json, Timestamp, derived_id};
 #[derive(Clone, Copy, Debug)]
 pub struct EventView<'a> {
     pub seq: u64,
-    pub stream: &'a Arc<str>,
+    pub stream: &'a str,
     pub version: u64,
     pub event_type: &'a Arc<str>,
     /// The stored id; `None` when it is the derived one.
@@ -29,7 +30,7 @@ pub struct EventView<'a> {
 /// The parts of an [`EventView`], as a decoder or an owned event gives them.
 pub struct ViewParts<'a> {
     pub seq: u64,
-    pub stream: &'a Arc<str>,
+    pub stream: &'a str,
     pub version: u64,
     pub event_type: &'a Arc<str>,
     pub id: Option<&'a str>,
@@ -76,7 +77,7 @@ impl<'a> EventView<'a> {
     pub fn to_event(&self) -> Event {
         Event {
             seq: self.seq,
-            stream: Arc::clone(self.stream),
+            stream: Arc::from(self.stream),
             version: self.version,
             event_type: Arc::clone(self.event_type),
             id: self.id().into_owned(),

@@ -166,7 +166,7 @@ pub fn decode(
     let stream = streams
         .get(raw.stream_id as usize)
         .ok_or(DecodeError::Malformed)?;
-    resolve(seq, raw, stream, types).map(|view| view.to_event())
+    resolve(seq, raw, &**stream, types).map(|view| view.to_event())
 }
 
 /// The view of fields already split (and checked) by [`decode_raw`], with
@@ -174,7 +174,7 @@ pub fn decode(
 pub fn resolve<'a>(
     seq: u64,
     raw: Decoded<'a>,
-    stream: &'a Arc<str>,
+    stream: &'a str,
     types: &'a [Arc<str>],
 ) -> Result<EventView<'a>, DecodeError> {
     let event_type = types

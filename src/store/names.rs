@@ -69,16 +69,9 @@ impl Names {
             }
             Err(error) => return Err(error.into()),
         };
-        // Two slots at least: an empty slot holds an id of another slot.
-        let slots = recent.max(2).next_power_of_two();
-        let empty: Arc<str> = Arc::from("");
-        Ok(StreamNamer(Source::Table(Box::new(TableNames {
-            table,
-            held: (0..slots as u32).map(|slot| slot ^ 1).collect(),
-            recent: vec![empty; slots],
-            ahead: None,
-            ahead_next: 0,
-        }))))
+        Ok(StreamNamer(Source::Table(Box::new(TableNames::new(
+            table, recent,
+        )))))
     }
 }
 
@@ -146,11 +139,14 @@ enum Source<'n> {
 struct TableNames {
     table: ReadOnlyTable<u32, (u32, &'static str)>,
     /// The ids of the names read last, each in the slot its low bits
-    /// give: apart from the names, so that finding one touches a few bytes
-    /// (an event's name is often not looked at).
+    /// give: apart from the names, so that finding one touches a few bytes.
     held: Vec<u32>,
-    /// The names of the ids `held`, slot by slot.
-    recent: Vec<Arc<str>>,
+    /// Where the name of each id held lies in `arena`, slot by slot.
+    spans: Vec<(u32, u32)>,
+    /// The names held, end to end: no allocation (nor freeing) per name.
+    /// Emptied, and every slot with it, when it reaches `arena_limit`.
+    arena: String,
+    arena_limit: usize,
     /// The table from `ahead_next` on.
     ahead: Option<redb::Range<'static, u32, (u32, &'static str)>>,
     ahead_next: u32,
@@ -159,32 +155,64 @@ struct TableNames {
 /// Ids this far past the read-ahead are looked up, not read up to.
 const READ_AHEAD_REACH: u32 = 64;
 
+/// Bytes of names held per slot, about (most names are shorter).
+const NAME_BYTES_PER_SLOT: usize = 32;
+
 impl StreamNamer<'_> {
     /// The name of stream `id`; `None` when the log has no such stream
     /// (the event naming it is damaged).
-    pub fn name(&mut self, id: u32) -> Result<Option<&Arc<str>>> {
+    pub fn name(&mut self, id: u32) -> Result<Option<&str>> {
         match &mut self.0 {
-            Source::Loaded(streams) => Ok(streams.get(id as usize)),
-            Source::Owned(streams) => Ok(streams.get(id as usize)),
+            Source::Loaded(streams) => Ok(streams.get(id as usize).map(|name| &**name)),
+            Source::Owned(streams) => Ok(streams.get(id as usize).map(|name| &**name)),
             Source::Table(names) => names.name(id),
         }
     }
 }
 
 impl TableNames {
-    fn name(&mut self, id: u32) -> Result<Option<&Arc<str>>> {
-        let slot = id as usize & (self.held.len() - 1);
-        if self.held[slot] != id {
-            let Some(name) = self.read(id)? else {
-                return Ok(None);
-            };
-            self.held[slot] = id;
-            self.recent[slot] = name;
-        }
-        Ok(Some(&self.recent[slot]))
+    fn new(table: ReadOnlyTable<u32, (u32, &'static str)>, recent: usize) -> TableNames {
+        // Two slots at least: an empty slot holds an id of another slot.
+        let slots = recent.max(2).next_power_of_two();
+        let mut names = TableNames {
+            table,
+            held: vec![0; slots],
+            spans: vec![(0, 0); slots],
+            arena: String::new(),
+            arena_limit: slots * NAME_BYTES_PER_SLOT,
+            ahead: None,
+            ahead_next: 0,
+        };
+        names.forget_all();
+        names
     }
 
-    fn read(&mut self, id: u32) -> Result<Option<Arc<str>>> {
+    fn forget_all(&mut self) {
+        self.arena.clear();
+        for (slot, held) in (0u32..).zip(self.held.iter_mut()) {
+            *held = slot ^ 1;
+        }
+    }
+
+    fn name(&mut self, id: u32) -> Result<Option<&str>> {
+        let slot = id as usize & (self.held.len() - 1);
+        if self.held[slot] != id {
+            if self.arena.len() >= self.arena_limit {
+                self.forget_all();
+            }
+            let start = self.arena.len();
+            if !self.read_into_arena(id)? {
+                return Ok(None);
+            }
+            self.held[slot] = id;
+            self.spans[slot] = (start as u32, self.arena.len() as u32);
+        }
+        let (start, end) = self.spans[slot];
+        Ok(self.arena.get(start as usize..end as usize))
+    }
+
+    /// Appends the name of `id` to the arena; false when there is none.
+    fn read_into_arena(&mut self, id: u32) -> Result<bool> {
         if let Some(ahead) = &mut self.ahead
             && id >= self.ahead_next
             && id - self.ahead_next < READ_AHEAD_REACH
@@ -195,22 +223,27 @@ impl TableNames {
                 let name = checked::open_stream_name(key, value.value())?;
                 self.ahead_next = key.saturating_add(1);
                 if key >= id {
-                    return Ok((key == id).then(|| Arc::from(name)));
+                    if key == id {
+                        self.arena.push_str(name);
+                    }
+                    return Ok(key == id);
                 }
             }
             self.ahead = None;
-            return Ok(None);
+            return Ok(false);
         }
-        let name = match self.table.get(id)? {
-            Some(value) => Arc::from(checked::open_stream_name(id, value.value())?),
-            None => return Ok(None),
-        };
+        match self.table.get(id)? {
+            Some(value) => self
+                .arena
+                .push_str(checked::open_stream_name(id, value.value())?),
+            None => return Ok(false),
+        }
         // Read on from here: the streams after it are likely next.
         if id >= self.ahead_next {
             self.ahead_next = id.saturating_add(1);
             self.ahead = Some(self.table.range(self.ahead_next..)?);
         }
-        Ok(Some(name))
+        Ok(true)
     }
 }
 

@@ -147,7 +147,7 @@ impl Projection for Balances {
 
     fn scope(&self, event: &EventView<'_>) -> Vec<Path> {
         vec![
-            Path::keys(["accounts", &**event.stream]),
+            Path::keys(["accounts", event.stream]),
             Path::keys(["total"]),
         ]
     }

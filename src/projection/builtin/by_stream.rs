@@ -82,5 +82,5 @@ pub fn stream_of(path: &Path) -> Option<String> {
 
 /// An event changes only its own stream's entry.
 pub fn scope(event: &EventView<'_>) -> Vec<Path> {
-    vec![Path::keys([&**event.stream])]
+    vec![Path::keys([event.stream])]
 }

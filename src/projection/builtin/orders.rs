@@ -253,7 +253,7 @@ impl Projection for Orders {
 
     fn scope(&self, event: &EventView<'_>) -> Vec<Path> {
         vec![
-            Path::keys(["orders", &**event.stream]),
+            Path::keys(["orders", event.stream]),
             Path::keys(["revenue_by_day"]),
             Path::keys(["revenue_total"]),
         ]
