@@ -166,7 +166,7 @@ pub fn decode(
     let stream = streams
         .get(raw.stream_id as usize)
         .ok_or(DecodeError::Malformed)?;
-    resolve(seq, raw, &**stream, types).map(|view| view.to_event())
+    resolve(seq, raw, stream, types).map(|view| view.to_event())
 }
 
 /// The view of fields already split (and checked) by [`decode_raw`], with
