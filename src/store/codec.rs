@@ -78,6 +78,14 @@ fn is_derived_id(id: &str, stream: &str, version: u64) -> bool {
         .is_some_and(|v| v == version && id.len() == derived_id(stream, version).len())
 }
 
+/// Writes a record's checksum again, after a test changed its bytes: what
+/// a crafted file would hold.
+#[cfg(test)]
+pub fn reseal(seq: u64, record: &mut [u8]) {
+    let crc = checksum(seq, &record[4..]);
+    record[..4].copy_from_slice(&crc.to_le_bytes());
+}
+
 fn checksum(seq: u64, body: &[u8]) -> u32 {
     let mut hasher = crc32fast::Hasher::new();
     hasher.update(&seq.to_le_bytes());
@@ -106,8 +114,45 @@ pub struct Decoded<'a> {
     pub metadata: Option<&'a str>,
 }
 
+/// The raw fields of a stored event whose checksum matched, its text not
+/// yet checked as UTF-8 (see [`RawBytes::checked`]).
+pub struct RawBytes<'a> {
+    pub stream_id: u32,
+    pub version: u64,
+    pub type_id: u32,
+    pub time: Option<Timestamp>,
+    pub id: Option<&'a [u8]>,
+    pub data: &'a [u8],
+    pub metadata: Option<&'a [u8]>,
+}
+
+impl<'a> RawBytes<'a> {
+    /// The fields, once each text is valid UTF-8.
+    pub fn checked(self) -> Result<Decoded<'a>, DecodeError> {
+        let text = |bytes: &'a [u8]| {
+            // With SIMD, where the processor has it.
+            simdutf8::basic::from_utf8(bytes).map_err(|_| DecodeError::Malformed)
+        };
+        Ok(Decoded {
+            stream_id: self.stream_id,
+            version: self.version,
+            type_id: self.type_id,
+            time: self.time,
+            id: self.id.map(text).transpose()?,
+            data: text(self.data)?,
+            metadata: self.metadata.map(text).transpose()?,
+        })
+    }
+}
+
 /// Checks the checksum and splits the envelope, borrowing from `bytes`.
 pub fn decode_raw(seq: u64, bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
+    decode_raw_bytes(seq, bytes)?.checked()
+}
+
+/// [`decode_raw`] but for the UTF-8 check of the text, which a caller
+/// checking many events at once does itself.
+pub fn decode_raw_bytes(seq: u64, bytes: &[u8]) -> Result<RawBytes<'_>, DecodeError> {
     let (crc, body) = bytes.split_at_checked(4).ok_or(DecodeError::Checksum)?;
     let stored = u32::from_le_bytes(crc.try_into().map_err(|_| DecodeError::Checksum)?);
     if checksum(seq, body) != stored {
@@ -129,20 +174,20 @@ pub fn decode_raw(seq: u64, bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
         None
     };
     let id = if flags & FLAG_DERIVED_ID == 0 {
-        Some(reader.str()?)
+        Some(reader.text()?)
     } else {
         None
     };
-    let data = reader.str()?;
+    let data = reader.text()?;
     let metadata = if flags & FLAG_METADATA != 0 {
-        Some(reader.str()?)
+        Some(reader.text()?)
     } else {
         None
     };
     if !reader.bytes.is_empty() {
         return Err(DecodeError::Malformed);
     }
-    Ok(Decoded {
+    Ok(RawBytes {
         stream_id,
         version,
         type_id,
@@ -227,11 +272,10 @@ impl<'a> Reader<'a> {
         Ok(taken)
     }
 
-    fn str(&mut self) -> Result<&'a str, DecodeError> {
+    /// A length-prefixed text, its bytes as stored.
+    fn text(&mut self) -> Result<&'a [u8], DecodeError> {
         let len = usize::try_from(self.varint()?).map_err(|_| DecodeError::Malformed)?;
-        // Every payload of every event read is checked: with SIMD, where
-        // the processor has it.
-        simdutf8::basic::from_utf8(self.take(len)?).map_err(|_| DecodeError::Malformed)
+        self.take(len)
     }
 }
 

@@ -15,7 +15,7 @@ use std::sync::{Arc, mpsc};
 
 use redb::ReadOnlyTable;
 
-use super::codec::{self, Decoded};
+use super::codec::{self, RawBytes};
 use super::names::StreamNamer;
 use super::{Result, StoreError, blocks, guard};
 use crate::event::Timestamp;
@@ -73,7 +73,10 @@ impl Scan<'_, '_> {
             type_names,
             ..
         } = self;
-        let mut visit_raw = |seq: u64, raw: Decoded<'_>| {
+        let mut visit_raw = |seq: u64, raw: RawBytes<'_>| {
+            let raw = raw
+                .checked()
+                .map_err(|_| StoreError::EventDamaged { seq })?;
             let stream = streams
                 .name(raw.stream_id)?
                 .ok_or(StoreError::EventDamaged { seq })?;
@@ -160,7 +163,7 @@ fn check_blocks(
     from: u64,
     to: u64,
     types: Option<&[u32]>,
-    visit: &mut dyn FnMut(u64, Decoded<'_>) -> Result<ControlFlow<()>>,
+    visit: &mut dyn FnMut(u64, RawBytes<'_>) -> Result<ControlFlow<()>>,
 ) -> Result<()> {
     // The next seq that must be found.
     let mut expected = blocks::first_seq_of(blocks::block_of(from));
@@ -183,11 +186,12 @@ fn check_blocks(
             if seq < from {
                 continue;
             }
-            // Skipped events are still checked: damage is reported, never
-            // mistaken for another type.
-            let raw =
-                codec::decode_raw(seq, record).map_err(|_| StoreError::EventDamaged { seq })?;
+            // Skipped events are still checked, their text too: damage is
+            // reported, never mistaken for another type.
+            let damaged = |_| StoreError::EventDamaged { seq };
+            let raw = codec::decode_raw_bytes(seq, record).map_err(damaged)?;
             if types.is_some_and(|types| !types.contains(&raw.type_id)) {
+                raw.checked().map_err(damaged)?;
                 continue;
             }
             if visit(seq, raw)?.is_break() {
@@ -204,7 +208,10 @@ fn check_blocks(
 }
 
 /// An event checked by the reader: its fixed fields, and where its text
-/// lies in its batch's.
+/// lies in its batch's. The text of a batch is checked as UTF-8 in one
+/// pass: the whole is valid and each piece begins and ends on a character
+/// boundary (which the visitor's `str::get` checks) exactly when every
+/// piece is valid.
 struct Fields {
     seq: u64,
     stream_id: u32,
@@ -224,6 +231,13 @@ struct Batch {
     end: Option<StoreError>,
 }
 
+/// A batch being filled: its text not yet checked.
+#[derive(Default)]
+struct Filling {
+    bytes: Vec<u8>,
+    events: Vec<Fields>,
+}
+
 impl Batch {
     fn ended_by(error: StoreError) -> Batch {
         Batch {
@@ -231,12 +245,23 @@ impl Batch {
             ..Batch::default()
         }
     }
+}
 
-    fn push(&mut self, seq: u64, raw: Decoded<'_>) {
-        let mut keep = |text: &str| {
-            let start = self.text.len();
-            self.text.push_str(text);
-            start..self.text.len()
+impl Filling {
+    /// Empty, with the buffers of a spent batch.
+    fn from_spent(batch: Batch) -> Filling {
+        let mut bytes = batch.text.into_bytes();
+        let mut events = batch.events;
+        bytes.clear();
+        events.clear();
+        Filling { bytes, events }
+    }
+
+    fn push(&mut self, seq: u64, raw: RawBytes<'_>) {
+        let mut keep = |text: &[u8]| {
+            let start = self.bytes.len();
+            self.bytes.extend_from_slice(text);
+            start..self.bytes.len()
         };
         let id = raw.id.map(&mut keep);
         let data = keep(raw.data);
@@ -252,6 +277,52 @@ impl Batch {
             metadata,
         });
     }
+
+    /// The batch, its text checked; an event whose text is not UTF-8 ends
+    /// it, after the events before it.
+    fn checked(self) -> Batch {
+        let Filling { bytes, mut events } = self;
+        let bytes = match String::from_utf8(bytes) {
+            Ok(text) => {
+                return Batch {
+                    text,
+                    events,
+                    end: None,
+                };
+            }
+            Err(error) => error.into_bytes(),
+        };
+        let valid = |range: &Range<usize>| {
+            bytes
+                .get(range.clone())
+                .is_some_and(|text| std::str::from_utf8(text).is_ok())
+        };
+        let first_bad = events
+            .iter()
+            .position(|fields| {
+                !(valid(&fields.data)
+                    && fields.id.as_ref().is_none_or(valid)
+                    && fields.metadata.as_ref().is_none_or(valid))
+            })
+            .unwrap_or(0);
+        let seq = events.get(first_bad).map_or(0, |fields| fields.seq);
+        let end = events
+            .get(first_bad)
+            .map_or(0, |fields| fields.id.as_ref().unwrap_or(&fields.data).start);
+        events.truncate(first_bad);
+        let text = bytes
+            .get(..end)
+            .and_then(|valid| String::from_utf8(valid.to_vec()).ok())
+            .unwrap_or_default();
+        if text.len() != end {
+            events.clear();
+        }
+        Batch {
+            text,
+            events,
+            end: Some(StoreError::EventDamaged { seq }),
+        }
+    }
 }
 
 /// The reader's side: checks the blocks and hands them over a batch at a
@@ -264,19 +335,15 @@ fn read_ahead(
     checked: &mpsc::SyncSender<Batch>,
     reusable: &mpsc::Receiver<Batch>,
 ) -> Result<()> {
-    let fresh = || {
-        let mut batch = reusable.try_recv().unwrap_or_default();
-        batch.text.clear();
-        batch.events.clear();
-        batch
-    };
-    let mut batch = fresh();
+    let fresh = || Filling::from_spent(reusable.try_recv().unwrap_or_default());
+    let mut filling = fresh();
     let mut gone = false;
     let outcome = check_blocks(events, from, to, types, &mut |seq, raw| {
-        batch.push(seq, raw);
-        if batch.events.len() >= EVENTS_PER_BATCH {
-            let full = std::mem::replace(&mut batch, fresh());
-            if checked.send(full).is_err() {
+        filling.push(seq, raw);
+        if filling.events.len() >= EVENTS_PER_BATCH {
+            let full = std::mem::replace(&mut filling, fresh()).checked();
+            let damaged = full.end.is_some();
+            if checked.send(full).is_err() || damaged {
                 gone = true;
                 return Ok(ControlFlow::Break(()));
             }
@@ -286,8 +353,12 @@ fn read_ahead(
     if gone {
         return Ok(());
     }
-    batch.end = outcome.err();
-    let _ = checked.send(batch);
+    let mut last = filling.checked();
+    // Damage in the text comes before damage met after it.
+    if last.end.is_none() {
+        last.end = outcome.err();
+    }
+    let _ = checked.send(last);
     Ok(())
 }
 
@@ -472,5 +543,77 @@ mod tests {
             .recv_timeout(std::time::Duration::from_secs(60))
             .expect("the scan hung after its visitor panicked");
         assert!(panicked, "the panic reaches the caller");
+    }
+
+    /// Rewrites block `block` with `change` applied to each record (given
+    /// its seq), each sealed again: the checksums match what was changed.
+    fn rewrite_records(path: &Path, block: u64, change: impl Fn(u64, &mut Vec<u8>)) {
+        let db = redb::Database::open(path).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut events = txn.open_table(EVENTS).unwrap();
+            let stored = events.get(block).unwrap().unwrap().value().to_vec();
+            let mut rewritten = Vec::new();
+            let first = blocks::first_seq_of(block);
+            for (seq, record) in (first..).zip(blocks::records(&stored)) {
+                let mut record = record.unwrap().to_vec();
+                change(seq, &mut record);
+                codec::reseal(seq, &mut record);
+                blocks::push_record(&mut rewritten, &record);
+            }
+            events.insert(block, rewritten.as_slice()).unwrap();
+        }
+        txn.commit().unwrap();
+    }
+
+    /// Replaces the last `from` byte in a record by `to`.
+    fn replace_byte(record: &mut [u8], from: u8, to: u8) {
+        let at = record.iter().rposition(|&b| b == from).unwrap();
+        record[at] = to;
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_under_a_matching_checksum_is_damage_on_both_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.redb");
+        drop(a_log(&path));
+        // In event 1,300: `é` (C3 A9) with its second byte replaced.
+        let seq = 1300;
+        rewrite_records(&path, blocks::block_of(seq), |at, record| {
+            if at == seq {
+                replace_byte(record, 0xA9, b'x');
+            }
+        });
+        let log = EventLog::open_read_only(&path).unwrap();
+        let one = scan_with(&log, false, 1, 3000, None, usize::MAX);
+        let two = scan_with(&log, true, 1, 3000, None, usize::MAX);
+        assert_eq!(one, two);
+        assert_eq!(one.0.len() as u64, seq - 1);
+        assert_eq!(one.1, Err(StoreError::EventDamaged { seq }.to_string()));
+    }
+
+    #[test]
+    fn pieces_that_are_utf8_only_when_joined_are_damage_on_both_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.redb");
+        drop(a_log(&path));
+        // Event 1,301's metadata ends with C3 (its last `}` replaced), and
+        // 1,302's payload (it has no id) begins with A9. Side by side, the
+        // two bytes are a valid `é`; neither text alone is UTF-8.
+        let seq = 1301;
+        rewrite_records(&path, blocks::block_of(seq), |at, record| {
+            if at == seq {
+                replace_byte(record, b'}', 0xC3);
+            }
+            if at == seq + 1 {
+                let at = record.iter().position(|&b| b == b'{').unwrap();
+                record[at] = 0xA9;
+            }
+        });
+        let log = EventLog::open_read_only(&path).unwrap();
+        let one = scan_with(&log, false, 1, 3000, None, usize::MAX);
+        let two = scan_with(&log, true, 1, 3000, None, usize::MAX);
+        assert_eq!(one, two);
+        assert_eq!(one.1, Err(StoreError::EventDamaged { seq }.to_string()));
     }
 }
