@@ -13,6 +13,7 @@ use crate::store::{AppendSummary, EventLog, StoreError};
 mod batch;
 mod new_log;
 mod temporary;
+mod write_back;
 
 use batch::Batch;
 
@@ -20,8 +21,11 @@ pub use temporary::TemporaryFile;
 
 /// Events travel from the parser to the writer in batches of this many.
 const BATCH: usize = 4096;
-/// Batches in flight: bounds memory whatever the input size.
-const BATCHES_IN_FLIGHT: usize = 4;
+/// Batches in flight: bounds memory whatever the input size (about a
+/// megabyte each for events of a few hundred bytes). Enough for the parser
+/// to read on while the writer merges a few hundred thousand ids into
+/// their buckets or waits for a sync, rather than stop with a full queue.
+const BATCHES_IN_FLIGHT: usize = 16;
 
 /// A read buffer large enough for [`crate::format::detect`] to see the
 /// whole first event of almost any input.
@@ -240,6 +244,8 @@ pub fn write_into<T, E: std::fmt::Display>(
     let outcome = EventLog::create(building.path())
         .map_err(anyhow::Error::from)
         .and_then(|log| {
+            // Stopped when `fill` returns, before the log closes.
+            let _write_back = write_back::WriteBack::start(building.path());
             fill(&log).map_err(|error| anyhow::anyhow!("{error} (nothing was imported)"))
         })?;
     // The log is closed (dropped above) before it is put in place; the

@@ -590,6 +590,29 @@ fn load_types(
     Ok(types)
 }
 
+/// A batch touching this many streams makes their rows on a thread of
+/// their own; fewer are not worth starting one.
+const ROWS_ASIDE_FROM: usize = 16_384;
+
+/// The touched streams' rows with their checksums, in name order, so the
+/// B-tree is written front to back, not at random.
+fn stream_rows(states: &[(Arc<str>, StreamState)]) -> Vec<(&str, u32, &StreamState)> {
+    let mut rows: Vec<(&str, u32, &StreamState)> = states
+        .iter()
+        .filter(|(_, state)| state.touched)
+        .map(|(name, state)| {
+            let name: &str = name;
+            (
+                name,
+                checked::stream_crc(name, state.id, &state.seqs),
+                state,
+            )
+        })
+        .collect();
+    rows.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    rows
+}
+
 /// Writes the tail block, the indexes, stream versions, new names, type
 /// counts and the summary figures.
 fn finish(
@@ -598,18 +621,25 @@ fn finish(
     appender: &mut Appender<'_>,
 ) -> Result<()> {
     appender.flush_block()?;
-    appender.ids.flush()?;
-
-    // In name order, so the B-tree is written front to back, not at random.
-    let mut touched: Vec<&(Arc<str>, StreamState)> = appender
-        .stream_states
-        .iter()
-        .filter(|(_, s)| s.touched)
-        .collect();
-    touched.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-    for (name, state) in touched {
-        let name: &str = name;
-        let sum = checked::stream_crc(name, state.id, &state.seqs);
+    // A large batch's stream rows are made ready on a second thread while
+    // this one merges the last ids into their buckets: at the end of an
+    // import nothing else is left for the other core to do.
+    let states = &appender.stream_states;
+    let ids = &mut appender.ids;
+    let (flushed, rows) = if states.len() < ROWS_ASIDE_FROM {
+        (ids.flush(), stream_rows(states))
+    } else {
+        std::thread::scope(|scope| {
+            let rows = scope.spawn(|| stream_rows(states));
+            let flushed = ids.flush();
+            let rows = rows
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (flushed, rows)
+        })
+    };
+    flushed?;
+    for (name, sum, state) in rows {
         appender
             .streams_table
             .insert(name, (sum, state.id, state.seqs.as_slice()))?;

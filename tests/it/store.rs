@@ -798,3 +798,40 @@ fn a_rebuild_replaces_its_snapshots_and_keeps_a_bounded_number() {
     assert!(!first.contains(&3), "the stale snapshot is still there");
     assert_eq!(rebuild(), first);
 }
+
+/// A batch touching tens of thousands of streams, as a large import does,
+/// makes their rows on a second thread: every stream is still stored with
+/// its seqs, and the next batch continues them.
+#[test]
+fn a_batch_of_many_streams_stores_each_one_with_its_seqs() {
+    let (_dir, log) = new_log();
+    let streams = 20_000;
+    // Each stream gets one event, and every tenth a second one at the end.
+    let events = (0..streams)
+        .map(|n| event(&format!("s-{n}"), "Happened", n, "{}"))
+        .chain(
+            (0..streams)
+                .step_by(10)
+                .map(|n| event(&format!("s-{n}"), "Again", n, "{}")),
+        );
+    log.append(events).unwrap();
+    log.append([event("s-7", "Later", 0, "{}")]).unwrap();
+
+    let stored = log.streams().unwrap();
+    assert_eq!(stored.len(), streams as usize);
+    let mut names: Vec<String> = (0..streams).map(|n| format!("s-{n}")).collect();
+    names.sort();
+    assert_eq!(
+        stored
+            .iter()
+            .map(|(name, _)| name.clone())
+            .collect::<Vec<_>>(),
+        names
+    );
+    assert_eq!(log.seqs_of_stream("s-10").unwrap(), [11, 20_002]);
+    assert_eq!(log.seqs_of_stream("s-11").unwrap(), [12]);
+    assert_eq!(log.seqs_of_stream("s-7").unwrap(), [8, 22_001]);
+    assert_eq!(log.stream_version("s-19990").unwrap(), 2);
+    let report = log.verify(|_| {}).unwrap();
+    assert_eq!((report.events, report.streams), (22_001, streams as u64));
+}
