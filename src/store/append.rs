@@ -70,7 +70,7 @@ pub struct Appender<'txn> {
     streams_table: Table<'txn, &'static str, (u32, u32, &'static [u8])>,
     stream_names: Table<'txn, u32, (u32, &'static str)>,
     /// The names of the streams this batch begins, from id `first_new_stream`
-    /// on; written to `stream_names` with the batch.
+    /// on (each also written to `stream_names` as it begins).
     new_streams: Vec<Arc<str>>,
     first_new_stream: u32,
     ids: ids::IdIndex<'txn>,
@@ -363,6 +363,10 @@ impl Appender<'_> {
                         StoreError::Invalid("a log holds at most 2^32 streams".into())
                     })?;
                 let key: Arc<str> = Arc::from(name);
+                // Written as the stream begins, while the parser of an
+                // import reads on, not in the commit's serial end.
+                let sum = checked::stream_name_crc(id, name);
+                self.stream_names.insert(id, (sum, name))?;
                 self.new_streams.push(key.clone());
                 // Room for two seqs: most streams get more than one, and
                 // a log of many one-event streams holds this for each of
@@ -645,7 +649,7 @@ fn finish(
             .insert(name, (sum, state.id, state.seqs.as_slice()))?;
     }
 
-    // The names of the streams the batch began, in id order; a format 2
+    // The batch's new streams have their names (see `stream`); a format 2
     // log gets every name it had, and becomes format 3.
     if let Some(streams) = &appender.names.streams {
         for (id, name) in (0u32..).zip(streams) {
@@ -653,10 +657,6 @@ fn finish(
             appender.stream_names.insert(id, (sum, &**name))?;
         }
         put_meta(meta, META_FORMAT, &FORMAT_VERSION.to_le_bytes())?;
-    }
-    for (id, name) in (appender.first_new_stream..).zip(&appender.new_streams) {
-        let sum = checked::stream_name_crc(id, name);
-        appender.stream_names.insert(id, (sum, &**name))?;
     }
 
     let mut list = Vec::new();
