@@ -196,10 +196,17 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             .map(|projection| (projection, outcome.done, json!("genesis"), outcome.done));
         return write_states(states);
     } else {
-        let mut travelled = Vec::new();
-        for projection in fresh {
-            travelled.push(projection::travel(&log, snapshots, projection, at)?);
-        }
+        let travelled = if no_snapshots {
+            // From genesis for every projection: one pass for all of them.
+            projection::travel::travel_together(&log, fresh, at)?
+        } else {
+            // Each from its own nearest snapshot.
+            let mut travelled = Vec::new();
+            for projection in fresh {
+                travelled.push(projection::travel(&log, snapshots, projection, at)?);
+            }
+            travelled
+        };
         let states = travelled.into_iter().map(|(projection, report)| {
             let start = start_json(&report.start);
             (projection, report.at, start, report.replayed)

@@ -99,12 +99,39 @@ pub trait SnapshotStore: Sync {
 
     fn put(&self, projection: &str, version: u32, seq: u64, state: &[u8]) -> anyhow::Result<()>;
 
+    /// Saves `snapshots` in order, stopping at the first that cannot be
+    /// saved: its index and why. The default puts them one by one; a store
+    /// whose writes cost most per write (a transaction each) saves them
+    /// together.
+    fn put_all(&self, snapshots: &[NewSnapshot<'_>]) -> Result<(), (usize, anyhow::Error)> {
+        for (index, snapshot) in snapshots.iter().enumerate() {
+            self.put(
+                snapshot.projection,
+                snapshot.version,
+                snapshot.seq,
+                snapshot.state,
+            )
+            .map_err(|error| (index, error))?;
+        }
+        Ok(())
+    }
+
     /// Removes snapshots of `projection` whose version differs from `keep_version`.
     fn discard_other_versions(&self, projection: &str, keep_version: u32) -> anyhow::Result<()>;
 
     /// Removes every snapshot of `projection`: a rebuild from genesis
     /// replaces them rather than adding to them.
     fn discard_all(&self, projection: &str) -> anyhow::Result<()>;
+}
+
+/// A state to save in a [`SnapshotStore`]: `projection` at `version` as
+/// at `seq`.
+#[derive(Clone, Copy, Debug)]
+pub struct NewSnapshot<'a> {
+    pub projection: &'a str,
+    pub version: u32,
+    pub seq: u64,
+    pub state: &'a [u8],
 }
 
 /// A log held in memory: events in seq order, seq i at index i - 1.

@@ -1,10 +1,17 @@
 //! Time travel: a projection's state as at any seq, from the nearest
 //! snapshot at or below it plus the events after.
 
+use std::ops::ControlFlow;
+use std::sync::{Arc, Mutex};
+
+use rustc_hash::FxHashMap;
+
 use super::error::ReplayError;
-use super::replay::replay_range;
+use super::replay::{RebuildOptions, RebuildOutcome, rebuild, replay_range};
 use super::source::{EventSource, SnapshotStore};
 use super::traits::Projection;
+use crate::event::Event;
+use crate::event_view::EventView;
 
 /// Where a replay began.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -86,5 +93,235 @@ pub(crate) fn start_from_snapshot(
                 })?;
             Ok((Start::Genesis, Some((seq, error.to_string()))))
         }
+    }
+}
+
+/// A projection brought to a seq, and how.
+pub type Travelled = (Box<dyn Projection>, TravelReport);
+
+/// The states of fresh `projections` as at seq `at`, folded from genesis
+/// together in one pass over the log (on two threads when there are
+/// several), each with the report [`travel`] without snapshots gives it.
+/// On a failure, the first one in seq order is returned.
+pub fn travel_together(
+    source: &dyn EventSource,
+    mut projections: Vec<Box<dyn Projection>>,
+    at: u64,
+) -> Result<Vec<Travelled>, ReplayError> {
+    let last_seq = source.last_seq().map_err(ReplayError::Source)?;
+    if at > last_seq {
+        return Err(ReplayError::PastEnd { seq: at, last_seq });
+    }
+    let as_at = AsAt::new(source, at);
+    match rebuild(
+        &as_at,
+        &mut projections,
+        &RebuildOptions::default(),
+        &mut |_| {},
+    )? {
+        RebuildOutcome::Completed(_) => {}
+        // No cancel flag is given: a rebuild without one always completes.
+        RebuildOutcome::Cancelled(report) => {
+            return Err(ReplayError::Source(anyhow::anyhow!(
+                "the fold stopped at seq {} of {at}",
+                report.done
+            )));
+        }
+    }
+    let counts = as_at.counts();
+    Ok(projections
+        .into_iter()
+        .map(|projection| {
+            let replayed = counts.replayed_by(projection.as_ref(), at);
+            let report = TravelReport {
+                at,
+                start: Start::Genesis,
+                replayed,
+                skipped_snapshot: None,
+            };
+            (projection, report)
+        })
+        .collect())
+}
+
+/// The log as it was at seq `at`, counting the events of each type that a
+/// fold reads: what [`travel`] reports as replayed, per projection.
+struct AsAt<'a> {
+    source: &'a dyn EventSource,
+    at: u64,
+    /// The counts of the first scan that read to `at`; every group of a
+    /// rebuild reads the same events.
+    counted: Mutex<Option<TypeCounts>>,
+}
+
+/// Events read, by type.
+#[derive(Default)]
+struct TypeCounts(FxHashMap<Arc<str>, u64>);
+
+impl TypeCounts {
+    /// How many events a fold of `projection` alone from genesis to `at`
+    /// reads: every one, or those of the types it names.
+    fn replayed_by(&self, projection: &dyn Projection, at: u64) -> u64 {
+        let Some(mut types) = projection.event_types() else {
+            // The log is gapless: seqs 1..=at are `at` events.
+            return at;
+        };
+        types.sort_unstable();
+        types.dedup();
+        types
+            .iter()
+            .filter_map(|event_type| self.0.get(event_type.as_str()))
+            .sum()
+    }
+}
+
+impl<'a> AsAt<'a> {
+    fn new(source: &'a dyn EventSource, at: u64) -> Self {
+        AsAt {
+            source,
+            at,
+            counted: Mutex::new(None),
+        }
+    }
+
+    fn counts(self) -> TypeCounts {
+        self.counted
+            .into_inner()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .unwrap_or_default()
+    }
+}
+
+impl EventSource for AsAt<'_> {
+    fn last_seq(&self) -> anyhow::Result<u64> {
+        Ok(self.at)
+    }
+
+    fn scan(
+        &self,
+        from: u64,
+        to: u64,
+        f: &mut dyn FnMut(&Event) -> ControlFlow<()>,
+    ) -> anyhow::Result<()> {
+        self.source.scan(from, to.min(self.at), f)
+    }
+
+    fn scan_types(
+        &self,
+        from: u64,
+        to: u64,
+        types: &[&str],
+        f: &mut dyn FnMut(&Event) -> ControlFlow<()>,
+    ) -> anyhow::Result<()> {
+        self.source.scan_types(from, to.min(self.at), types, f)
+    }
+
+    fn scan_views(
+        &self,
+        from: u64,
+        to: u64,
+        types: Option<&[&str]>,
+        f: &mut dyn FnMut(&EventView<'_>) -> ControlFlow<()>,
+    ) -> anyhow::Result<()> {
+        let to = to.min(self.at);
+        let mut counts = TypeCounts::default();
+        let mut stopped = false;
+        self.source.scan_views(from, to, types, &mut |event| {
+            match counts.0.get_mut(&**event.event_type) {
+                Some(count) => *count += 1,
+                None => {
+                    counts.0.insert(event.event_type.clone(), 1);
+                }
+            }
+            let flow = f(event);
+            stopped |= flow.is_break();
+            flow
+        })?;
+        // Only a whole scan from genesis counts what a fold to `at` reads.
+        if from <= 1 && to == self.at && !stopped {
+            let mut counted = self
+                .counted
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            counted.get_or_insert(counts);
+        }
+        Ok(())
+    }
+
+    fn scan_stream(
+        &self,
+        stream: &str,
+        to: u64,
+        f: &mut dyn FnMut(&Event) -> ControlFlow<()>,
+    ) -> anyhow::Result<()> {
+        self.source.scan_stream(stream, to.min(self.at), f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::projection::testing::LogBuilder;
+    use crate::projection::{builtin, names};
+
+    fn shop_log() -> crate::projection::MemoryLog {
+        let mut log = LogBuilder::new();
+        let address =
+            json!({"street": "1 A St", "city": "Oslo", "postcode": "0150", "country": "NO"});
+        log.push(
+            "customer-1",
+            "CustomerRegistered",
+            json!({"name": "Ada", "email": "a@x", "address": address}),
+        );
+        for n in 1..=40 {
+            let order = format!("order-{n}");
+            log.push(
+                &order,
+                "OrderPlaced",
+                json!({"customer": "customer-1", "items": [], "total": n}),
+            )
+            .push(&order, "PaymentReceived", json!({"amount": n}));
+            if n % 7 == 0 {
+                log.push("customer-1", "CustomerMoved", json!({"address": address}));
+            }
+        }
+        log.build()
+    }
+
+    fn fresh() -> Vec<Box<dyn Projection>> {
+        names().iter().map(|name| builtin(name).unwrap()).collect()
+    }
+
+    #[test]
+    fn together_every_projection_reaches_the_state_and_report_it_reaches_alone() {
+        let log = shop_log();
+        let last = log.last_seq().unwrap();
+        for at in [0, 1, 2, 17, last / 2, last - 1, last] {
+            let together = travel_together(&log, fresh(), at).unwrap();
+            assert_eq!(together.len(), fresh().len());
+            for (projection, report) in together {
+                let alone = builtin(projection.name()).unwrap();
+                let (alone, alone_report) = travel(&log, None, alone, at).unwrap();
+                assert_eq!(report, alone_report, "{} at {at}", projection.name());
+                assert_eq!(
+                    projection.state(),
+                    alone.state(),
+                    "{} at {at}",
+                    projection.name()
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn together_past_the_end_is_refused() {
+        let log = shop_log();
+        let last = log.last_seq().unwrap();
+        let error = travel_together(&log, fresh(), last + 1).err().unwrap();
+        assert!(
+            matches!(error, ReplayError::PastEnd { seq, last_seq } if seq == last + 1 && last_seq == last)
+        );
     }
 }

@@ -8,6 +8,7 @@ use super::tables::SNAPSHOTS;
 use super::{EventLog, Result};
 use crate::event::Event;
 use crate::event_view::EventView;
+use crate::projection::source::NewSnapshot;
 use crate::projection::{EventSource, SnapshotStore};
 
 impl EventSource for EventLog {
@@ -83,6 +84,13 @@ impl SnapshotStore for EventLog {
         Ok(self.cache_snapshot(projection, version, seq, state)?)
     }
 
+    /// In one transaction: the snapshots a rebuild takes at one seq (one
+    /// per projection) arrive together.
+    fn put_all(&self, snapshots: &[NewSnapshot<'_>]) -> Result<(), (usize, anyhow::Error)> {
+        self.cache_snapshots(snapshots)
+            .map_err(|error| (0, error.into()))
+    }
+
     fn discard_other_versions(&self, projection: &str, keep_version: u32) -> anyhow::Result<()> {
         self.discard_snapshots(projection, Some(keep_version))?;
         Ok(())
@@ -109,14 +117,35 @@ impl EventLog {
         seq: u64,
         state: &[u8],
     ) -> Result<()> {
+        self.cache_snapshots(&[NewSnapshot {
+            projection,
+            version,
+            seq,
+            state,
+        }])
+    }
+
+    /// [`EventLog::cache_snapshot`] for several snapshots, in one
+    /// transaction: all of them are saved, or none.
+    pub fn cache_snapshots(&self, snapshots: &[NewSnapshot<'_>]) -> Result<()> {
         self.guarded(|| {
             let mut txn = self.db.begin_write()?;
             txn.set_durability(Durability::None)
                 .map_err(super::StoreError::storage)?;
             {
                 let mut table = txn.open_table(SNAPSHOTS)?;
-                let packed = super::snapshots::pack(projection, version, seq, state);
-                table.insert((projection, version, seq), packed.as_slice())?;
+                for snapshot in snapshots {
+                    let packed = super::snapshots::pack(
+                        snapshot.projection,
+                        snapshot.version,
+                        snapshot.seq,
+                        snapshot.state,
+                    );
+                    table.insert(
+                        (snapshot.projection, snapshot.version, snapshot.seq),
+                        packed.as_slice(),
+                    )?;
+                }
             }
             txn.commit()?;
             Ok(())
@@ -146,5 +175,46 @@ impl EventLog {
             }
             Ok((count, bytes))
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn snapshots_put_together_are_each_found_where_they_were_taken() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = EventLog::create(dir.path().join("log.redb")).unwrap();
+        let states: [&[u8]; 3] = [b"first", b"second", b"other"];
+        let snapshots = [
+            NewSnapshot {
+                projection: "orders",
+                version: 2,
+                seq: 10,
+                state: states[0],
+            },
+            NewSnapshot {
+                projection: "orders",
+                version: 2,
+                seq: 20,
+                state: states[1],
+            },
+            NewSnapshot {
+                projection: "types",
+                version: 1,
+                seq: 20,
+                state: states[2],
+            },
+        ];
+        SnapshotStore::put_all(&log, &snapshots).unwrap();
+        assert_eq!(log.snapshot_seqs("orders", 2).unwrap(), [10, 20]);
+        let nearest = |projection, version, seq| {
+            SnapshotStore::nearest(&log, projection, version, seq).unwrap()
+        };
+        assert_eq!(nearest("orders", 2, 15), Some((10, b"first".to_vec())));
+        assert_eq!(nearest("orders", 2, 99), Some((20, b"second".to_vec())));
+        assert_eq!(nearest("types", 1, 20), Some((20, b"other".to_vec())));
+        assert_eq!(nearest("types", 1, 19), None);
     }
 }
