@@ -55,8 +55,7 @@ impl Scan<'_, '_> {
         visit: &mut dyn FnMut(&EventView<'_>) -> ControlFlow<()>,
     ) -> Result<()> {
         let blocks = blocks::block_of(self.to) - blocks::block_of(self.from) + 1;
-        let two = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
-        if two && blocks >= BLOCKS_FOR_TWO_THREADS {
+        if blocks >= BLOCKS_FOR_TWO_THREADS && two_cores() {
             self.on_two_threads(visit)
         } else {
             self.on_one_thread(visit)
@@ -154,6 +153,13 @@ impl Scan<'_, '_> {
             Ok(())
         })
     }
+}
+
+/// Whether this process may run on two cores or more (asked once: the
+/// answer reads the process's limits).
+fn two_cores() -> bool {
+    static TWO: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *TWO.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2))
 }
 
 /// Checks every record of the blocks holding `from..=to` and hands those
