@@ -16,7 +16,7 @@ use crate::event_view::EventView;
 
 /// Stream names a scan remembers: enough for the streams of a few
 /// thousand blocks, bounded whatever the log's size.
-const SCAN_NAMES: usize = 1 << 16;
+const SCAN_NAMES: usize = 1 << 18;
 
 /// Stream names a read of a few events remembers.
 const FEW_NAMES: usize = 64;
