@@ -14,8 +14,8 @@ use super::{blocks, checked, codec};
 use crate::event::{Event, Timestamp};
 use crate::event_view::EventView;
 
-/// Stream names a scan remembers: enough for the streams of a few
-/// thousand blocks, bounded whatever the log's size.
+/// Stream names a scan remembers: a quarter of a million (about 11 MiB
+/// with their slots), bounded whatever the log's size.
 const SCAN_NAMES: usize = 1 << 18;
 
 /// Stream names a read of a few events remembers.

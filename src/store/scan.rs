@@ -125,7 +125,7 @@ impl Scan<'_, '_> {
                 // The reader's own boundary: a panic of redb on a damaged
                 // page is damage here too, handed over as the scan's end.
                 let outcome = guard::contained(path, || {
-                    read_ahead(&events, from, to, types, &checked, &reusable)
+                    read_ahead(events, from, to, types, &checked, &reusable)
                 });
                 if let Err(error) = outcome {
                     let _ = checked.send(Batch::ended_by(error));
