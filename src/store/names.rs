@@ -147,6 +147,12 @@ struct TableNames {
     /// Emptied, and every slot with it, when it reaches `arena_limit`.
     arena: String,
     arena_limit: usize,
+    /// The most slots there may be, and the names read since the slots
+    /// last grew: a scan that reads many grows them (four times, each time
+    /// it has read more names than there are slots), so that a read of a
+    /// few events sets up only a few.
+    max_slots: usize,
+    reads: usize,
     /// The table from `ahead_next` on.
     ahead: Option<redb::Range<'static, u32, (u32, &'static str)>>,
     ahead_next: u32,
@@ -154,6 +160,9 @@ struct TableNames {
 
 /// Ids this far past the read-ahead are looked up, not read up to.
 const READ_AHEAD_REACH: u32 = 64;
+
+/// The slots a namer starts with.
+const FIRST_SLOTS: usize = 256;
 
 /// Bytes of names held per slot, about (most names are shorter).
 const NAME_BYTES_PER_SLOT: usize = 32;
@@ -172,32 +181,48 @@ impl StreamNamer<'_> {
 
 impl TableNames {
     fn new(table: ReadOnlyTable<u32, (u32, &'static str)>, recent: usize) -> TableNames {
-        // Two slots at least: an empty slot holds an id of another slot.
-        let slots = recent.max(2).next_power_of_two();
+        let max_slots = recent.max(2).next_power_of_two();
         let mut names = TableNames {
             table,
-            held: vec![0; slots],
-            spans: vec![(0, 0); slots],
+            held: Vec::new(),
+            spans: Vec::new(),
             arena: String::new(),
-            arena_limit: slots * NAME_BYTES_PER_SLOT,
+            arena_limit: 0,
+            max_slots,
+            reads: 0,
             ahead: None,
             ahead_next: 0,
         };
-        names.forget_all();
+        names.resize(FIRST_SLOTS.min(max_slots));
         names
+    }
+
+    /// `slots` slots, every one empty.
+    fn resize(&mut self, slots: usize) {
+        self.held.resize(slots, 0);
+        self.spans.resize(slots, (0, 0));
+        self.arena_limit = slots * NAME_BYTES_PER_SLOT;
+        self.reads = 0;
+        self.forget_all();
     }
 
     fn forget_all(&mut self) {
         self.arena.clear();
+        // An empty slot holds an id that is not its own (slots are two at
+        // least).
         for (slot, held) in (0u32..).zip(self.held.iter_mut()) {
             *held = slot ^ 1;
         }
     }
 
     fn name(&mut self, id: u32) -> Result<Option<&str>> {
-        let slot = id as usize & (self.held.len() - 1);
+        let mut slot = id as usize & (self.held.len() - 1);
         if self.held[slot] != id {
-            if self.arena.len() >= self.arena_limit {
+            self.reads += 1;
+            if self.reads > self.held.len() && self.held.len() < self.max_slots {
+                self.resize((self.held.len() * 4).min(self.max_slots));
+                slot = id as usize & (self.held.len() - 1);
+            } else if self.arena.len() >= self.arena_limit {
                 self.forget_all();
             }
             let start = self.arena.len();
