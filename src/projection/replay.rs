@@ -315,9 +315,9 @@ enum Side {
     Alone,
 }
 
-/// Reports the progress of a two-thread rebuild: how far both groups have
-/// come, at most every `every`, never the end (the rebuild reports that
-/// once), never after a cancel is asked for.
+/// Reports a rebuild's progress (on two threads, how far both groups have
+/// come): at most every `every`, only forward, never the end (the rebuild
+/// reports that once), never after a cancel is asked for.
 struct Reporter {
     every: Duration,
     last_report: Instant,
@@ -327,6 +327,16 @@ struct Reporter {
 }
 
 impl Reporter {
+    fn new(every: Duration, total: u64, started: Instant) -> Reporter {
+        Reporter {
+            every,
+            last_report: started,
+            last_done: 0,
+            total,
+            started,
+        }
+    }
+
     fn offer(&mut self, done: u64, cancel_requested: bool, progress: &mut dyn FnMut(Progress)) {
         let now = Instant::now();
         if done > self.last_done
@@ -467,8 +477,7 @@ impl<'r, 'o> Run<'r, 'o> {
             let _abandon = AbandonOnPanic(lockstep);
             return self.pass_in_step(lockstep, source, total, started, progress);
         }
-        let report_every = self.options.report_every;
-        let mut last_report = started;
+        let mut reporter = Reporter::new(self.options.report_every, total, started);
         self.cancelled = self.cancel_requested();
         if self.cancelled {
             return Ok(());
@@ -485,11 +494,7 @@ impl<'r, 'o> Run<'r, 'o> {
                     self.cancelled = true;
                     return ControlFlow::Break(());
                 }
-                let now = Instant::now();
-                if now.duration_since(last_report) >= report_every {
-                    last_report = now;
-                    progress(measure(self.done, total, started));
-                }
+                reporter.offer(self.done, false, progress);
             }
             ControlFlow::Continue(())
         };
@@ -515,13 +520,7 @@ impl<'r, 'o> Run<'r, 'o> {
         started: Instant,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<(), ReplayError> {
-        let mut reporter = Reporter {
-            every: self.options.report_every,
-            last_report: started,
-            last_done: 0,
-            total,
-            started,
-        };
+        let mut reporter = Reporter::new(self.options.report_every, total, started);
         // Taken out of the run, so that the back group's sender is gone
         // (and the front group stops waiting) when this pass ends.
         let (publish, behind) = match std::mem::replace(&mut self.side, Side::Alone) {
