@@ -15,11 +15,11 @@ use std::sync::{Arc, mpsc};
 
 use redb::ReadOnlyTable;
 
-use super::codec::{self, RawBytes};
+use super::codec::{self, Decoded, RawBytes};
 use super::names::StreamNamer;
 use super::{Result, StoreError, blocks, guard};
 use crate::event::Timestamp;
-use crate::event_view::{EventView, ViewParts};
+use crate::event_view::EventView;
 
 type Events = ReadOnlyTable<u64, &'static [u8]>;
 
@@ -138,26 +138,22 @@ impl Scan<'_, '_> {
                     let seq = fields.seq;
                     let damaged = || StoreError::EventDamaged { seq };
                     let stream = streams.name(fields.stream_id)?.ok_or_else(damaged)?;
-                    let event_type = type_names
-                        .get(fields.type_id as usize)
-                        .ok_or_else(damaged)?;
                     let text = |range: &Range<usize>| batch.text.get(range.clone());
-                    let view = EventView::from_trusted(ViewParts {
-                        seq,
-                        stream,
+                    let optional = |range: &Option<Range<usize>>| match range {
+                        Some(range) => text(range).map(Some),
+                        None => Some(None),
+                    };
+                    let raw = Decoded {
+                        stream_id: fields.stream_id,
                         version: fields.version,
-                        event_type,
-                        id: match &fields.id {
-                            Some(range) => Some(text(range).ok_or_else(damaged)?),
-                            None => None,
-                        },
+                        type_id: fields.type_id,
                         time: fields.time,
+                        id: optional(&fields.id).ok_or_else(damaged)?,
                         data: text(&fields.data).ok_or_else(damaged)?,
-                        metadata: match &fields.metadata {
-                            Some(range) => Some(text(range).ok_or_else(damaged)?),
-                            None => None,
-                        },
-                    });
+                        metadata: optional(&fields.metadata).ok_or_else(damaged)?,
+                    };
+                    let view =
+                        codec::resolve(seq, raw, stream, type_names).map_err(|_| damaged())?;
                     if guard::outside(|| visit(&view)).is_break() {
                         return Ok(());
                     }
