@@ -77,17 +77,6 @@ impl Lockstep {
     }
 }
 
-/// Abandons the lockstep if dropped while its thread panics.
-pub(crate) struct AbandonOnPanic<'a>(pub(crate) &'a Lockstep);
-
-impl Drop for AbandonOnPanic<'_> {
-    fn drop(&mut self) {
-        if std::thread::panicking() {
-            self.0.abandon();
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -35,7 +35,7 @@ pub use replay::{
     Progress, RebuildOptions, RebuildOutcome, RebuildReport, SnapshotPolicy, rebuild,
 };
 pub use skip::{Skip, SkipError, SkipReport, SkipRule, replay_skipping};
-pub use source::{EventSource, MemoryLog, MemorySnapshots, SnapshotStore};
+pub use source::{EventSource, MemoryLog, MemorySnapshots, SnapshotStore, Visitor};
 pub use traits::{Projection, ProjectionError};
 pub use travel::{Start, TravelReport, travel};
 

@@ -8,8 +8,8 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 use super::error::ReplayError;
-use super::lockstep::{AbandonOnPanic, Lockstep};
-use super::source::{EventSource, NewSnapshot, SnapshotStore};
+use super::lockstep::Lockstep;
+use super::source::{EventSource, NewSnapshot, SnapshotStore, Visitor};
 use super::traits::Projection;
 use crate::event_view::EventView;
 
@@ -267,7 +267,8 @@ pub(crate) fn rebuild_on(
     Ok(RebuildOutcome::Completed(report))
 }
 
-/// Folds one group on this thread, or two: the back one on a second thread.
+/// Folds one group on this thread, or two beside each other: the back one
+/// on a second thread, both handed the same events by one scan.
 fn fold_runs<'r>(
     runs: &mut [Run<'r, '_>],
     source: &dyn EventSource,
@@ -287,32 +288,163 @@ fn fold_runs<'r>(
         back.cancelled = true;
         return Ok(());
     }
-    front.lockstep = Some(lockstep);
-    back.lockstep = Some(lockstep);
+    // Both groups read the same types (see `rebuild_on`).
+    let types = type_names(front.types);
     // The front group reports progress for both: the back one tells it how
     // far it has folded, every check, until it ends.
     let (publish, behind) = mpsc::channel();
-    back.side = Side::Back(publish);
-    front.side = Side::Front(behind);
-    std::thread::scope(|scope| {
-        let behind = scope.spawn(|| back.pass(source, total, started, &mut |_| {}));
-        let here = front.pass(source, total, started, progress);
-        let there = behind
-            .join()
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-        here.and(there)
-    })
+    let mut front = InStep::new(front, lockstep, total, started, progress);
+    front.behind = Some(behind);
+    let mut back = InStep::new(back, lockstep, total, started, |_| {});
+    back.publish = Some(publish);
+    source.scan_views_beside(1, total, types.as_deref(), &mut front, &mut back);
+    let (here, there) = (front.outcome, back.outcome);
+    here.and(there)
 }
 
-/// Which group of a two-thread rebuild a run is.
-enum Side {
-    /// The front group: it reports progress, as far as both groups have
-    /// come (the back one says how far it is).
-    Front(mpsc::Receiver<u64>),
-    /// The back group: it says how far it has folded.
-    Back(mpsc::Sender<u64>),
-    /// The only group: it reports its own progress.
-    Alone,
+/// One group of a two-group rebuild, folding the events as a scan hands
+/// them over: cancel, progress and a stop for a failure are decided at the
+/// meetings, for both groups alike.
+struct InStep<'a, 'r, 'o, P: FnMut(Progress)> {
+    run: &'a mut Run<'r, 'o>,
+    lockstep: &'r Lockstep,
+    total: u64,
+    reporter: Reporter,
+    progress: P,
+    /// The back group says how far it has folded here; dropped when it
+    /// ends, so that the front group stops listening.
+    publish: Option<mpsc::Sender<u64>>,
+    /// The front group hears how far the back one is here.
+    behind: Option<mpsc::Receiver<u64>>,
+    back_done: u64,
+    /// The seq after which the groups next meet.
+    next_meeting: u64,
+    /// A meeting decided to stop.
+    stopped: bool,
+    /// This group broke off (a failure, a closed snapshot channel, a
+    /// source error): it asks to stop at the next meeting.
+    halted: bool,
+    visited: u64,
+    /// How the scan ended for this group.
+    outcome: Result<(), ReplayError>,
+}
+
+impl<'a, 'r, 'o, P: FnMut(Progress)> InStep<'a, 'r, 'o, P> {
+    fn new(
+        run: &'a mut Run<'r, 'o>,
+        lockstep: &'r Lockstep,
+        total: u64,
+        started: Instant,
+        progress: P,
+    ) -> Self {
+        let reporter = Reporter::new(run.options.report_every, total, started);
+        InStep {
+            run,
+            lockstep,
+            total,
+            reporter,
+            progress,
+            publish: None,
+            behind: None,
+            back_done: 0,
+            next_meeting: lockstep.every,
+            stopped: false,
+            halted: false,
+            visited: 0,
+            outcome: Ok(()),
+        }
+    }
+
+    /// Holds the next meeting; false when it decides to stop there.
+    fn meet(&mut self) -> bool {
+        let boundary = self.next_meeting;
+        self.next_meeting = boundary.saturating_add(self.lockstep.every);
+        let stop = self
+            .lockstep
+            .meet(self.halted || self.run.cancel_requested());
+        if stop {
+            self.run.cancelled = true;
+            self.run.done = boundary;
+        }
+        self.stopped = stop;
+        !stop
+    }
+
+    fn fold(&mut self, event: &EventView<'_>) -> ControlFlow<()> {
+        while event.seq > self.next_meeting {
+            if !self.meet() {
+                return ControlFlow::Break(());
+            }
+        }
+        let folded = self.run.fold(event);
+        self.halted = folded.is_break();
+        self.visited += 1;
+        if self.visited.is_multiple_of(CHECK_EVERY) {
+            if let Some(publish) = &self.publish {
+                // The front group is gone only when the rebuild ends.
+                let _ = publish.send(self.run.done);
+            } else if let Some(behind) = &self.behind {
+                if let Some(done) = behind.try_iter().last() {
+                    self.back_done = done;
+                }
+                // Both groups are at least this far; no report once a
+                // cancel is asked for (it takes effect at the next meeting).
+                let cancel = self.run.cancel_requested();
+                let done = self.run.done.min(self.back_done);
+                self.reporter.offer(done, cancel, &mut self.progress);
+            }
+        }
+        folded
+    }
+
+    fn finish(&mut self, scanned: anyhow::Result<()>) {
+        // Every meeting before the end is held, by both groups, unless one
+        // decides to stop: a group that broke off asks to stop at the next.
+        self.halted |= scanned.is_err();
+        while !self.stopped && self.next_meeting < self.total {
+            self.meet();
+        }
+        // The front group stops waiting for news once this is gone.
+        self.publish = None;
+        if let Err(error) = scanned {
+            self.outcome = Err(ReplayError::Source(error));
+            return;
+        }
+        if !self.run.cancelled && self.run.failure.is_none() {
+            self.run.done = self.total;
+            // The front group is through: the back one may still be folding,
+            // and what it says is how far the rebuild is.
+            if let Some(behind) = self.behind.take() {
+                for done in behind {
+                    let cancel = self.run.cancel_requested();
+                    self.reporter.offer(done, cancel, &mut self.progress);
+                }
+            }
+        }
+    }
+}
+
+/// A group that panics leaves the meetings (the other one stops waiting
+/// for it) and says no more, so that the other can end.
+struct LeaveOnPanic<'g, 'a, 'r, 'o, P: FnMut(Progress)>(&'g mut InStep<'a, 'r, 'o, P>);
+
+impl<P: FnMut(Progress)> Drop for LeaveOnPanic<'_, '_, '_, '_, P> {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            self.0.lockstep.abandon();
+            self.0.publish = None;
+        }
+    }
+}
+
+impl<P: FnMut(Progress)> Visitor for InStep<'_, '_, '_, P> {
+    fn visit(&mut self, event: &EventView<'_>) -> ControlFlow<()> {
+        LeaveOnPanic(self).0.fold(event)
+    }
+
+    fn end(&mut self, scanned: anyhow::Result<()>) {
+        LeaveOnPanic(self).0.finish(scanned);
+    }
 }
 
 /// Reports a rebuild's progress (on two threads, how far both groups have
@@ -417,14 +549,8 @@ struct Run<'r, 'o> {
     /// The first failure, and the seq of the event it met.
     failure: Option<(u64, ReplayError)>,
     cancelled: bool,
-    /// Set when another group folds beside this one.
-    lockstep: Option<&'r Lockstep>,
-    /// The seq after which the groups next meet.
-    next_meeting: u64,
     /// The only types read, when every projection names its own.
     types: &'r Option<Vec<String>>,
-    /// Which group this is, with two.
-    side: Side,
 }
 
 impl<'r, 'o> Run<'r, 'o> {
@@ -451,10 +577,7 @@ impl<'r, 'o> Run<'r, 'o> {
             done: 0,
             failure: None,
             cancelled: false,
-            lockstep: None,
-            next_meeting: 0,
             types,
-            side: Side::Alone,
         }
     }
 
@@ -473,10 +596,6 @@ impl<'r, 'o> Run<'r, 'o> {
         started: Instant,
         progress: &mut dyn FnMut(Progress),
     ) -> Result<(), ReplayError> {
-        if let Some(lockstep) = self.lockstep {
-            let _abandon = AbandonOnPanic(lockstep);
-            return self.pass_in_step(lockstep, source, total, started, progress);
-        }
         let mut reporter = Reporter::new(self.options.report_every, total, started);
         self.cancelled = self.cancel_requested();
         if self.cancelled {
@@ -506,85 +625,6 @@ impl<'r, 'o> Run<'r, 'o> {
         // projections are at the end of the log.
         if !self.cancelled && self.failure.is_none() {
             self.done = total;
-        }
-        Ok(())
-    }
-
-    /// [`Run::pass`] beside another group: cancel, progress and a stop
-    /// for a failure are decided at the meetings, for both groups alike.
-    fn pass_in_step(
-        &mut self,
-        lockstep: &Lockstep,
-        source: &dyn EventSource,
-        total: u64,
-        started: Instant,
-        progress: &mut dyn FnMut(Progress),
-    ) -> Result<(), ReplayError> {
-        let mut reporter = Reporter::new(self.options.report_every, total, started);
-        // Taken out of the run, so that the back group's sender is gone
-        // (and the front group stops waiting) when this pass ends.
-        let (publish, behind) = match std::mem::replace(&mut self.side, Side::Alone) {
-            Side::Front(behind) => (None, Some(behind)),
-            Side::Back(publish) => (Some(publish), None),
-            Side::Alone => (None, None),
-        };
-        let mut back_done = 0;
-        let mut stopped = false;
-        let mut halted = false;
-        let mut visited = 0u64;
-        self.next_meeting = lockstep.every;
-        let types = type_names(self.types);
-        let meet = |run: &mut Self, halted: bool| {
-            let boundary = run.next_meeting;
-            run.next_meeting = boundary.saturating_add(lockstep.every);
-            let stop = lockstep.meet(halted || run.cancel_requested());
-            if stop {
-                run.cancelled = true;
-                run.done = boundary;
-            }
-            !stop
-        };
-        let scanned = source.scan_views(1, total, types.as_deref(), &mut |event| {
-            while event.seq > self.next_meeting {
-                if !meet(self, false) {
-                    stopped = true;
-                    return ControlFlow::Break(());
-                }
-            }
-            let folded = self.fold(event);
-            halted = folded.is_break();
-            visited += 1;
-            if visited.is_multiple_of(CHECK_EVERY) {
-                if let Some(publish) = &publish {
-                    // The front group is gone only when the rebuild ends.
-                    let _ = publish.send(self.done);
-                } else if let Some(behind) = &behind {
-                    if let Some(done) = behind.try_iter().last() {
-                        back_done = done;
-                    }
-                    // Both groups are at least this far; no report once a
-                    // cancel is asked for (it takes effect at the next meeting).
-                    let cancel = self.cancel_requested();
-                    reporter.offer(self.done.min(back_done), cancel, progress);
-                }
-            }
-            folded
-        });
-        // Every meeting before the end is held, by both groups, unless one
-        // decides to stop: a group that broke off (a failure, a closed
-        // snapshot channel, a source error) asks to stop at the next one.
-        halted |= scanned.is_err();
-        while !stopped && self.next_meeting < total {
-            stopped = !meet(self, halted);
-        }
-        scanned.map_err(ReplayError::Source)?;
-        if !self.cancelled && self.failure.is_none() {
-            self.done = total;
-            // The front group is through: the back one may still be folding,
-            // and what it says is how far the rebuild is.
-            for done in behind.iter().flatten() {
-                reporter.offer(done, self.cancel_requested(), progress);
-            }
         }
         Ok(())
     }

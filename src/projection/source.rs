@@ -11,7 +11,8 @@ use crate::event::Event;
 use crate::event_view::EventView;
 
 /// An ordered, gapless log of events numbered from 1. Shared by the
-/// threads of a rebuild, each scanning it for its group of projections.
+/// threads of a rebuild, which fold their groups of projections beside
+/// each other ([`EventSource::scan_views_beside`]).
 pub trait EventSource: Sync {
     /// The seq of the last event, 0 when the log is empty.
     fn last_seq(&self) -> anyhow::Result<u64>;
@@ -62,6 +63,37 @@ pub trait EventSource: Sync {
         }
     }
 
+    /// [`EventSource::scan_views`] for two visitors at once, each on a
+    /// thread of its own (`first` on this one), both running until each
+    /// has ended: each is handed the same events in order, and either may
+    /// stop without stopping the other. Each visitor's `end` is called on
+    /// its own thread when its scan is over, while the other may still
+    /// be visiting (two folds that meet in step go on meeting there).
+    ///
+    /// The default scans twice; a store reads and checks the log once for
+    /// both.
+    fn scan_views_beside(
+        &self,
+        from: u64,
+        to: u64,
+        types: Option<&[&str]>,
+        first: &mut dyn Visitor,
+        second: &mut (dyn Visitor + Send),
+    ) {
+        std::thread::scope(|scope| {
+            let beside = scope.spawn(|| {
+                let scanned = self.scan_views(from, to, types, &mut |event| second.visit(event));
+                second.end(scanned);
+            });
+            let scanned = self.scan_views(from, to, types, &mut |event| first.visit(event));
+            first.end(scanned);
+            // The second visitor's own panic, as it was raised.
+            if let Err(panic) = beside.join() {
+                std::panic::resume_unwind(panic);
+            }
+        });
+    }
+
     /// Calls `f` for each event of `stream` with seq <= to, in order; stops
     /// early on Break.
     ///
@@ -82,6 +114,16 @@ pub trait EventSource: Sync {
             }
         })
     }
+}
+
+/// One of the two folds of [`EventSource::scan_views_beside`].
+pub trait Visitor {
+    /// Folds one event; a break ends this visitor's scan.
+    fn visit(&mut self, event: &EventView<'_>) -> ControlFlow<()>;
+
+    /// The scan is over: every event was visited, the visitor broke off,
+    /// or the source failed.
+    fn end(&mut self, scanned: anyhow::Result<()>);
 }
 
 /// A cache of saved projection states, keyed by (projection, version, seq).

@@ -8,7 +8,7 @@ use rustc_hash::FxHashMap;
 
 use super::error::ReplayError;
 use super::replay::{RebuildOptions, RebuildOutcome, rebuild, replay_range};
-use super::source::{EventSource, SnapshotStore};
+use super::source::{EventSource, SnapshotStore, Visitor};
 use super::traits::Projection;
 use crate::event::Event;
 use crate::event_view::EventView;
@@ -192,6 +192,72 @@ impl<'a> AsAt<'a> {
     }
 }
 
+/// A visitor of a scan of [`AsAt`], counting the events it reads by type.
+struct Counting<'a, V: ?Sized> {
+    as_at: &'a AsAt<'a>,
+    whole: bool,
+    counts: TypeCounts,
+    stopped: bool,
+    inner: &'a mut V,
+}
+
+impl<'a, V: ?Sized> Counting<'a, V> {
+    fn new(as_at: &'a AsAt<'a>, from: u64, to: u64, inner: &'a mut V) -> Self {
+        Counting {
+            as_at,
+            // Only a whole scan from genesis counts what a fold to `at` reads.
+            whole: from <= 1 && to == as_at.at,
+            counts: TypeCounts::default(),
+            stopped: false,
+            inner,
+        }
+    }
+
+    fn count(&mut self, event: &EventView<'_>) {
+        match self.counts.0.get_mut(&**event.event_type) {
+            Some(count) => *count += 1,
+            None => {
+                self.counts.0.insert(event.event_type.clone(), 1);
+            }
+        }
+    }
+
+    /// The counts are kept when this scan read every event to `at`.
+    fn keep_if_whole(&mut self, scanned: &anyhow::Result<()>) {
+        if self.whole && !self.stopped && scanned.is_ok() {
+            let mut counted = self
+                .as_at
+                .counted
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            counted.get_or_insert(std::mem::take(&mut self.counts));
+        }
+    }
+}
+
+impl<V: FnMut(&EventView<'_>) -> ControlFlow<()> + ?Sized> Counting<'_, V> {
+    fn pass_on(&mut self, event: &EventView<'_>) -> ControlFlow<()> {
+        self.count(event);
+        let flow = (self.inner)(event);
+        self.stopped |= flow.is_break();
+        flow
+    }
+}
+
+impl<V: Visitor + ?Sized> Visitor for Counting<'_, V> {
+    fn visit(&mut self, event: &EventView<'_>) -> ControlFlow<()> {
+        self.count(event);
+        let flow = self.inner.visit(event);
+        self.stopped |= flow.is_break();
+        flow
+    }
+
+    fn end(&mut self, scanned: anyhow::Result<()>) {
+        self.keep_if_whole(&scanned);
+        self.inner.end(scanned);
+    }
+}
+
 impl EventSource for AsAt<'_> {
     fn last_seq(&self) -> anyhow::Result<u64> {
         Ok(self.at)
@@ -224,28 +290,27 @@ impl EventSource for AsAt<'_> {
         f: &mut dyn FnMut(&EventView<'_>) -> ControlFlow<()>,
     ) -> anyhow::Result<()> {
         let to = to.min(self.at);
-        let mut counts = TypeCounts::default();
-        let mut stopped = false;
-        self.source.scan_views(from, to, types, &mut |event| {
-            match counts.0.get_mut(&**event.event_type) {
-                Some(count) => *count += 1,
-                None => {
-                    counts.0.insert(event.event_type.clone(), 1);
-                }
-            }
-            let flow = f(event);
-            stopped |= flow.is_break();
-            flow
-        })?;
-        // Only a whole scan from genesis counts what a fold to `at` reads.
-        if from <= 1 && to == self.at && !stopped {
-            let mut counted = self
-                .counted
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner());
-            counted.get_or_insert(counts);
-        }
-        Ok(())
+        let mut counting = Counting::new(self, from, to, f);
+        let scanned = self
+            .source
+            .scan_views(from, to, types, &mut |event| counting.pass_on(event));
+        counting.keep_if_whole(&scanned);
+        scanned
+    }
+
+    fn scan_views_beside(
+        &self,
+        from: u64,
+        to: u64,
+        types: Option<&[&str]>,
+        first: &mut dyn Visitor,
+        second: &mut (dyn Visitor + Send),
+    ) {
+        let to = to.min(self.at);
+        let mut first = Counting::new(self, from, to, first);
+        let mut second = Counting::new(self, from, to, second);
+        self.source
+            .scan_views_beside(from, to, types, &mut first, &mut second);
     }
 
     fn scan_stream(

@@ -9,7 +9,7 @@ use super::{EventLog, Result};
 use crate::event::Event;
 use crate::event_view::EventView;
 use crate::projection::source::NewSnapshot;
-use crate::projection::{EventSource, SnapshotStore};
+use crate::projection::{EventSource, SnapshotStore, Visitor};
 
 impl EventSource for EventLog {
     fn last_seq(&self) -> anyhow::Result<u64> {
@@ -47,6 +47,18 @@ impl EventSource for EventLog {
         f: &mut dyn FnMut(&EventView<'_>) -> ControlFlow<()>,
     ) -> anyhow::Result<()> {
         Ok(EventLog::scan_views(self, from..=to, types, f)?)
+    }
+
+    /// The log read and checked once for both visitors.
+    fn scan_views_beside(
+        &self,
+        from: u64,
+        to: u64,
+        types: Option<&[&str]>,
+        first: &mut dyn Visitor,
+        second: &mut (dyn Visitor + Send),
+    ) {
+        EventLog::scan_views_beside(self, from..=to, types, first, second);
     }
 
     /// Through the stream index: as fast for the first stream as the last.

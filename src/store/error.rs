@@ -4,7 +4,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// A failure of the store. Every variant reads as one clear sentence.
-#[derive(Debug)]
+#[derive(Clone, Debug)]
 pub enum StoreError {
     /// Another process holds the file's lock.
     Locked { path: PathBuf },

@@ -13,6 +13,7 @@ use super::{EventLog, Result, StoreError, read_i64, read_u64};
 use super::{blocks, checked, codec};
 use crate::event::{Event, Timestamp};
 use crate::event_view::EventView;
+use crate::projection::Visitor;
 
 /// Stream names a scan remembers: a quarter of a million (about 11 MiB
 /// with their slots), bounded whatever the log's size.
@@ -102,6 +103,67 @@ impl EventLog {
             None => None,
         };
         self.guarded(|| self.scan_here(from, to, ids.as_deref(), &mut visit))
+    }
+
+    /// [`EventLog::scan_views`] for two visitors at once, each on a thread
+    /// of its own (`first` on this one), with the log read and checked once
+    /// for both (see [`EventSource::scan_views_beside`]).
+    ///
+    /// [`EventSource::scan_views_beside`]: crate::projection::EventSource::scan_views_beside
+    pub fn scan_views_beside(
+        &self,
+        seqs: RangeInclusive<u64>,
+        types: Option<&[&str]>,
+        first: &mut dyn Visitor,
+        second: &mut (dyn Visitor + Send),
+    ) {
+        let (from, to) = (*seqs.start(), *seqs.end());
+        let ids = types.map(|types| self.type_ids(types));
+        // Each visitor ends on its own thread, whatever happens: with
+        // nothing to read, or when reading cannot begin, as when it can.
+        let end_both =
+            |first: &mut dyn Visitor, second: &mut (dyn Visitor + Send), ended: Result<()>| {
+                let second_ended = ended.clone();
+                std::thread::scope(|scope| {
+                    scope.spawn(|| second.end(second_ended.map_err(anyhow::Error::from)));
+                    first.end(ended.map_err(anyhow::Error::from));
+                });
+            };
+        if from > to || ids.as_ref().is_some_and(Vec::is_empty) {
+            return end_both(first, second, Ok(()));
+        }
+        // As in `scan_here`: the transaction first, the names after it.
+        let begun = self.guarded(|| {
+            let txn = self.read_txn()?;
+            let names = self.names();
+            let to = to.min(read_u64(&txn.open_table(META)?, META_LAST_SEQ)?);
+            let events = txn.open_table(EVENTS)?;
+            Ok((txn, names, to, events))
+        });
+        let (txn, names, to, events) = match begun {
+            Ok(begun) if from <= begun.2 => begun,
+            Ok(_) => return end_both(first, second, Ok(())),
+            Err(error) => return end_both(first, second, Err(error)),
+        };
+        // No more names than the range has events.
+        let held = usize::try_from(to - from + 1)
+            .unwrap_or(usize::MAX)
+            .min(SCAN_NAMES);
+        let namers = self.guarded(|| Ok((names.namer(&txn, held)?, names.namer(&txn, held)?)));
+        let (mut streams, mut second_streams) = match namers {
+            Ok(namers) => namers,
+            Err(error) => return end_both(first, second, Err(error)),
+        };
+        let scan = super::scan::Scan {
+            path: &self.path,
+            events,
+            from,
+            to,
+            types: ids.as_deref(),
+            streams: &mut streams,
+            type_names: &names.types,
+        };
+        scan.beside(&mut second_streams, first, second);
     }
 
     /// The ids of the named types the log knows.

@@ -20,6 +20,7 @@ use super::names::StreamNamer;
 use super::{Result, StoreError, blocks, guard};
 use crate::event::Timestamp;
 use crate::event_view::EventView;
+use crate::projection::Visitor;
 
 type Events = ReadOnlyTable<u64, &'static [u8]>;
 
@@ -117,56 +118,161 @@ impl Scan<'_, '_> {
             ..
         } = self;
         let (path, events, types) = (*path, &*events, *types);
-        let (checked, batches) = mpsc::sync_channel::<Batch>(BATCHES_AHEAD);
+        let (checked, batches) = mpsc::sync_channel(BATCHES_AHEAD);
         // Spent batches go back to the reader, buffers and all.
         let (spent, reusable) = mpsc::channel::<Batch>();
         std::thread::scope(|scope| {
             scope.spawn(move || {
-                // The reader's own boundary: a panic of redb on a damaged
-                // page is damage here too, handed over as the scan's end.
-                let outcome = guard::contained(path, || {
-                    read_ahead(events, from, to, types, &checked, &reusable)
-                });
-                if let Err(error) = outcome {
-                    let _ = checked.send(Batch::ended_by(error));
-                }
+                read_ahead_on_guard(path, events, from, to, types, &[checked], &reusable)
             });
-            // Dropping `batches` (a break, an error) stops the reader at its
-            // next hand-over.
-            for batch in batches {
-                for fields in &batch.events {
-                    let seq = fields.seq;
-                    let damaged = || StoreError::EventDamaged { seq };
-                    let stream = streams.name(fields.stream_id)?.ok_or_else(damaged)?;
-                    let text = |range: &Range<usize>| batch.text.get(range.clone());
-                    let optional = |range: &Option<Range<usize>>| match range {
-                        Some(range) => text(range).map(Some),
-                        None => Some(None),
-                    };
-                    let raw = Decoded {
-                        stream_id: fields.stream_id,
-                        version: fields.version,
-                        type_id: fields.type_id,
-                        time: fields.time,
-                        id: optional(&fields.id).ok_or_else(damaged)?,
-                        data: text(&fields.data).ok_or_else(damaged)?,
-                        metadata: optional(&fields.metadata).ok_or_else(damaged)?,
-                    };
-                    let view =
-                        codec::resolve(seq, raw, stream, type_names).map_err(|_| damaged())?;
-                    if guard::outside(|| visit(&view)).is_break() {
-                        return Ok(());
-                    }
-                }
-                let mut batch = batch;
-                if let Some(error) = batch.end.take() {
-                    return Err(error);
-                }
-                let _ = spent.send(batch);
-            }
-            Ok(())
+            visit_batches(batches, &spent, streams, type_names, visit)
         })
     }
+
+    /// [`Scan::run`] for two visitors at once, each on a thread of its
+    /// own (`first` on this one), with the log read and checked once for
+    /// both on a third: each is handed the same events, names them with
+    /// its own `StreamNamer` and may stop without stopping the other. The
+    /// reader goes on while either visitor takes its batches. Each visitor
+    /// is ended on its own thread as soon as it is over.
+    ///
+    /// Called outside the store's guard: each thread keeps its own, so
+    /// that a panic of redb on either is damage there, and a visitor's
+    /// panic is passed on to the caller once every thread has ended.
+    pub(super) fn beside(
+        self,
+        second_streams: &mut StreamNamer<'_>,
+        first: &mut dyn Visitor,
+        second: &mut (dyn Visitor + Send),
+    ) {
+        let Scan {
+            path,
+            events,
+            from,
+            to,
+            types,
+            streams,
+            type_names,
+        } = self;
+        let events = &events;
+        let (to_first, for_first) = mpsc::sync_channel(BATCHES_AHEAD);
+        let (to_second, for_second) = mpsc::sync_channel(BATCHES_AHEAD);
+        let (spent, reusable) = mpsc::channel::<Batch>();
+        let spent_too = spent.clone();
+        std::thread::scope(|scope| {
+            scope.spawn(move || {
+                read_ahead_on_guard(
+                    path,
+                    events,
+                    from,
+                    to,
+                    types,
+                    &[to_first, to_second],
+                    &reusable,
+                );
+            });
+            let beside = scope.spawn(move || {
+                visit_beside(
+                    path,
+                    for_second,
+                    &spent_too,
+                    second_streams,
+                    type_names,
+                    second,
+                );
+            });
+            visit_beside(path, for_first, &spent, streams, type_names, first);
+            // The second visitor's own panic, as it was raised.
+            if let Err(panic) = beside.join() {
+                std::panic::resume_unwind(panic);
+            }
+        });
+    }
+}
+
+/// One visitor of [`Scan::beside`], on its thread: the names are read
+/// within the store's guard, the visitor called outside it.
+fn visit_beside(
+    path: &Path,
+    batches: mpsc::Receiver<Arc<Batch>>,
+    spent: &mpsc::Sender<Batch>,
+    streams: &mut StreamNamer<'_>,
+    type_names: &[Arc<str>],
+    visitor: &mut dyn Visitor,
+) {
+    let scanned = guard::contained(path, || {
+        visit_batches(batches, spent, streams, type_names, &mut |view| {
+            visitor.visit(view)
+        })
+    });
+    visitor.end(scanned.map_err(anyhow::Error::from));
+}
+
+/// [`read_ahead`] on its own thread: a panic of redb on a damaged page is
+/// damage there too, handed to every visitor as the scan's end.
+fn read_ahead_on_guard(
+    path: &Path,
+    events: &Events,
+    from: u64,
+    to: u64,
+    types: Option<&[u32]>,
+    checked: &[mpsc::SyncSender<Arc<Batch>>],
+    reusable: &mpsc::Receiver<Batch>,
+) {
+    let outcome = guard::contained(path, || {
+        read_ahead(events, from, to, types, checked, reusable)
+    });
+    if let Err(error) = outcome {
+        let ended = Arc::new(Batch::ended_by(error));
+        for visitor in checked {
+            let _ = visitor.send(ended.clone());
+        }
+    }
+}
+
+/// The visitor's side of a scan read ahead: names and visits the events of
+/// each batch, in order, until the end, damage, or a break. `batches` is
+/// dropped on the way out, which stops the reader handing them over.
+fn visit_batches(
+    batches: mpsc::Receiver<Arc<Batch>>,
+    spent: &mpsc::Sender<Batch>,
+    streams: &mut StreamNamer<'_>,
+    type_names: &[Arc<str>],
+    visit: &mut dyn FnMut(&EventView<'_>) -> ControlFlow<()>,
+) -> Result<()> {
+    for batch in batches {
+        for fields in &batch.events {
+            let seq = fields.seq;
+            let damaged = || StoreError::EventDamaged { seq };
+            let stream = streams.name(fields.stream_id)?.ok_or_else(damaged)?;
+            let text = |range: &Range<usize>| batch.text.get(range.clone());
+            let optional = |range: &Option<Range<usize>>| match range {
+                Some(range) => text(range).map(Some),
+                None => Some(None),
+            };
+            let raw = Decoded {
+                stream_id: fields.stream_id,
+                version: fields.version,
+                type_id: fields.type_id,
+                time: fields.time,
+                id: optional(&fields.id).ok_or_else(damaged)?,
+                data: text(&fields.data).ok_or_else(damaged)?,
+                metadata: optional(&fields.metadata).ok_or_else(damaged)?,
+            };
+            let view = codec::resolve(seq, raw, stream, type_names).map_err(|_| damaged())?;
+            if guard::outside(|| visit(&view)).is_break() {
+                return Ok(());
+            }
+        }
+        if let Some(error) = &batch.end {
+            return Err(error.clone());
+        }
+        // The last visitor done with a batch gives its buffers back.
+        if let Some(batch) = Arc::into_inner(batch) {
+            let _ = spent.send(batch);
+        }
+    }
+    Ok(())
 }
 
 /// Whether this process may run on two cores or more (asked once: the
@@ -346,24 +452,34 @@ impl Filling {
 }
 
 /// The reader's side: checks the blocks and hands them over a batch at a
-/// time, until the end, damage, or a visitor that no longer takes them.
+/// time to every visitor, until the end, damage, or no visitor takes them
+/// any more.
 fn read_ahead(
     events: &Events,
     from: u64,
     to: u64,
     types: Option<&[u32]>,
-    checked: &mpsc::SyncSender<Batch>,
+    checked: &[mpsc::SyncSender<Arc<Batch>>],
     reusable: &mpsc::Receiver<Batch>,
 ) -> Result<()> {
     let fresh = || Filling::from_spent(reusable.try_recv().unwrap_or_default());
     let mut filling = fresh();
+    let mut taken = vec![true; checked.len()];
+    // Whether any visitor still takes batches, once `batch` is handed over.
+    let mut hand_over = |batch: Batch| {
+        let batch = Arc::new(batch);
+        for (visitor, taking) in checked.iter().zip(&mut taken) {
+            *taking = *taking && visitor.send(batch.clone()).is_ok();
+        }
+        taken.contains(&true)
+    };
     let mut gone = false;
     let outcome = check_blocks(events, from, to, types, &mut |seq, raw| {
         filling.push(seq, raw);
         if filling.events.len() >= EVENTS_PER_BATCH {
             let full = std::mem::replace(&mut filling, fresh()).checked();
             let damaged = full.end.is_some();
-            if checked.send(full).is_err() || damaged {
+            if !hand_over(full) || damaged {
                 gone = true;
                 return Ok(ControlFlow::Break(()));
             }
@@ -378,7 +494,7 @@ fn read_ahead(
     if last.end.is_none() {
         last.end = outcome.err();
     }
-    let _ = checked.send(last);
+    hand_over(last);
     Ok(())
 }
 
@@ -489,6 +605,196 @@ mod tests {
                 }
             });
             prop_assert_eq!((seen, outcome.map_err(|e| e.to_string())), one);
+        }
+    }
+
+    /// A visitor beside another: what it saw, and how its scan ended.
+    struct Keeps {
+        seen: Vec<crate::event::Event>,
+        stop_after: usize,
+        ended: Option<std::result::Result<(), String>>,
+    }
+
+    impl Keeps {
+        fn new(stop_after: usize) -> Keeps {
+            Keeps {
+                seen: Vec::new(),
+                stop_after,
+                ended: None,
+            }
+        }
+    }
+
+    impl Visitor for Keeps {
+        fn visit(&mut self, view: &EventView<'_>) -> ControlFlow<()> {
+            self.seen.push(view.to_event());
+            if self.seen.len() >= self.stop_after {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            }
+        }
+
+        fn end(&mut self, scanned: anyhow::Result<()>) {
+            assert!(self.ended.is_none(), "ended twice");
+            self.ended = Some(scanned.map_err(|error| error.to_string()));
+        }
+    }
+
+    /// What `scan_views` alone gives, as `Keeps` records it.
+    fn alone(
+        log: &EventLog,
+        seqs: std::ops::RangeInclusive<u64>,
+        types: Option<&[&str]>,
+        stop_after: usize,
+    ) -> Seen {
+        let mut keeps = Keeps::new(stop_after);
+        let outcome = log.scan_views(seqs, types, |view| keeps.visit(view));
+        (keeps.seen, outcome.map_err(|error| error.to_string()))
+    }
+
+    fn beside(
+        log: &EventLog,
+        seqs: std::ops::RangeInclusive<u64>,
+        types: Option<&[&str]>,
+        stops: [usize; 2],
+    ) -> [Seen; 2] {
+        let [mut first, mut second] = stops.map(Keeps::new);
+        log.scan_views_beside(seqs, types, &mut first, &mut second);
+        [first, second].map(|keeps| (keeps.seen, keeps.ended.expect("ended")))
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+
+        #[test]
+        fn two_visitors_beside_each_other_each_see_what_a_scan_alone_sees(
+            from in 0u64..3100,
+            length in 0u64..3100,
+            types in proptest::option::of(proptest::sample::subsequence(vec!["T0", "T1", "T2", "T9"], 0..=4)),
+            stops in [1usize..4000, 1usize..4000],
+        ) {
+            let dir = tempfile::tempdir().unwrap();
+            let log = a_log(&dir.path().join("log.redb"));
+            let seqs = from..=from + length;
+            let [first, second] = beside(&log, seqs.clone(), types.as_deref(), stops);
+            prop_assert_eq!(first, alone(&log, seqs.clone(), types.as_deref(), stops[0]));
+            prop_assert_eq!(second, alone(&log, seqs, types.as_deref(), stops[1]));
+        }
+    }
+
+    #[test]
+    fn damage_ahead_reaches_both_visitors_beside_each_other_after_the_same_events() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.redb");
+        drop(a_log(&path));
+        damage_block(&path, 40, 100);
+        let log = EventLog::open_read_only(&path).unwrap();
+        let expected = alone(&log, 1..=3000, None, usize::MAX);
+        assert!(expected.1.is_err());
+        let [first, second] = beside(&log, 1..=3000, None, [usize::MAX; 2]);
+        assert_eq!(first, expected);
+        assert_eq!(second, expected);
+    }
+
+    /// Ends at a meeting only both visitors can make: two ends on one
+    /// thread, one after the other, would wait there for ever.
+    struct EndsTogether<'b> {
+        meeting: &'b std::sync::Barrier,
+        visited: u64,
+    }
+
+    impl Visitor for EndsTogether<'_> {
+        fn visit(&mut self, _: &EventView<'_>) -> ControlFlow<()> {
+            self.visited += 1;
+            ControlFlow::Continue(())
+        }
+
+        fn end(&mut self, _: anyhow::Result<()>) {
+            self.meeting.wait();
+        }
+    }
+
+    #[test]
+    fn visitors_beside_each_other_end_on_their_own_threads_even_with_nothing_to_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = std::sync::Arc::new(a_log(&dir.path().join("log.redb")));
+        let (done, finished) = mpsc::channel();
+        let scanning = log.clone();
+        std::thread::spawn(move || {
+            // A range, a range past the end, a type the log lacks.
+            let cases: [(std::ops::RangeInclusive<u64>, Option<&[&str]>); 3] = [
+                (1..=3000, None),
+                (5000..=6000, None),
+                (1..=3000, Some(&["T9"])),
+            ];
+            let visited: Vec<[u64; 2]> = cases
+                .into_iter()
+                .map(|(seqs, types)| {
+                    let meeting = std::sync::Barrier::new(2);
+                    let [mut first, mut second] = [0, 1].map(|_| EndsTogether {
+                        meeting: &meeting,
+                        visited: 0,
+                    });
+                    scanning.scan_views_beside(seqs, types, &mut first, &mut second);
+                    [first.visited, second.visited]
+                })
+                .collect();
+            let _ = done.send(visited);
+        });
+        let visited = finished
+            .recv_timeout(std::time::Duration::from_secs(60))
+            .expect("the two ends waited for each other on one thread");
+        assert_eq!(visited, [[3000, 3000], [0, 0], [0, 0]]);
+    }
+
+    #[test]
+    fn a_visitor_beside_another_that_panics_passes_its_panic_on_once_the_other_has_ended() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = std::sync::Arc::new(a_log(&dir.path().join("log.redb")));
+        for panicking in [0, 1] {
+            let (done, finished) = mpsc::channel();
+            let scanning = log.clone();
+            std::thread::spawn(move || {
+                let mut visitors = [Keeps::new(usize::MAX), Keeps::new(usize::MAX)];
+                let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    struct Panics<'k>(&'k mut Keeps);
+                    impl Visitor for Panics<'_> {
+                        fn visit(&mut self, view: &EventView<'_>) -> ControlFlow<()> {
+                            assert!(view.seq < 100, "a visitor's own bug");
+                            self.0.visit(view)
+                        }
+                        fn end(&mut self, scanned: anyhow::Result<()>) {
+                            self.0.end(scanned);
+                        }
+                    }
+                    let [first, second] = &mut visitors;
+                    if panicking == 0 {
+                        scanning.scan_views_beside(1..=3000, None, &mut Panics(first), second);
+                    } else {
+                        scanning.scan_views_beside(1..=3000, None, first, &mut Panics(second));
+                    }
+                }));
+                let other = &visitors[1 - panicking];
+                let message = outcome
+                    .err()
+                    .and_then(|panic| panic.downcast_ref::<&str>().map(|m| m.to_string()));
+                let _ = done.send((message, other.seen.len(), other.ended.clone()));
+            });
+            // A bounded wait: a reader or visitor left blocked would hang.
+            let (message, other_seen, other_ended) = finished
+                .recv_timeout(std::time::Duration::from_secs(60))
+                .expect("the scan hung after a visitor panicked");
+            assert_eq!(
+                message.as_deref(),
+                Some("a visitor's own bug"),
+                "its own panic reaches the caller"
+            );
+            assert_eq!(
+                (other_seen, other_ended),
+                (3000, Some(Ok(()))),
+                "the other one read on"
+            );
         }
     }
 

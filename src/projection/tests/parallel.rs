@@ -35,7 +35,7 @@ type Outcome = (
     Vec<Vec<u64>>,
 );
 
-fn run(log: &MemoryLog, names: &[&str], snapshots: bool, pace: Pace) -> Outcome {
+fn run(log: &dyn EventSource, names: &[&str], snapshots: bool, pace: Pace) -> Outcome {
     let store = MemorySnapshots::new();
     let policy = SnapshotPolicy {
         min_interval: 7,
@@ -84,6 +84,124 @@ proptest! {
         prop_assert_eq!(&parallel.1, &serial.1);
         prop_assert_eq!(&parallel.0, &serial.0);
         prop_assert_eq!(&parallel.2, &serial.2);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(12))]
+
+    /// On the store, where both groups are handed the events of one read.
+    #[test]
+    fn two_threads_fold_on_a_log_what_one_does(
+        events in 0u64..3000,
+        seed in 0u64..1000,
+        chosen in proptest::sample::subsequence(RETAIL.to_vec(), 2..=5),
+        meet_every in 1u64..2000,
+        snapshots in any::<bool>(),
+        broken in proptest::option::of(any::<prop::sample::Index>()),
+    ) {
+        let mut new = Vec::new();
+        generate(Domain::Retail, events, seed, |event| {
+            new.push(event);
+            Ok::<(), ()>(())
+        })
+        .unwrap();
+        if let (Some(at), false) = (broken, new.is_empty()) {
+            let at = at.index(new.len());
+            new[at].data = Json::parse_text("[1]").unwrap();
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let log = crate::store::EventLog::create(dir.path().join("log.redb")).unwrap();
+        log.append(new.into_iter().map(|mut event| {
+            event.expected_version = None;
+            event
+        }))
+        .unwrap();
+        let serial = run(&log, &chosen, snapshots, Pace { threads: 1, meet_every });
+        let parallel = run(&log, &chosen, snapshots, Pace { threads: 2, meet_every });
+        prop_assert_eq!(&parallel.1, &serial.1);
+        prop_assert_eq!(&parallel.0, &serial.0);
+        prop_assert_eq!(&parallel.2, &serial.2);
+    }
+}
+
+/// A source that counts how it is read.
+struct Counted<'a> {
+    source: &'a dyn EventSource,
+    scans: std::sync::atomic::AtomicUsize,
+    shared: std::sync::atomic::AtomicUsize,
+}
+
+impl EventSource for Counted<'_> {
+    fn last_seq(&self) -> anyhow::Result<u64> {
+        self.source.last_seq()
+    }
+
+    fn scan(
+        &self,
+        from: u64,
+        to: u64,
+        f: &mut dyn FnMut(&Event) -> std::ops::ControlFlow<()>,
+    ) -> anyhow::Result<()> {
+        self.scans.fetch_add(1, Ordering::Relaxed);
+        self.source.scan(from, to, f)
+    }
+
+    fn scan_views(
+        &self,
+        from: u64,
+        to: u64,
+        types: Option<&[&str]>,
+        f: &mut dyn FnMut(&crate::event_view::EventView<'_>) -> std::ops::ControlFlow<()>,
+    ) -> anyhow::Result<()> {
+        self.scans.fetch_add(1, Ordering::Relaxed);
+        self.source.scan_views(from, to, types, f)
+    }
+
+    fn scan_views_beside(
+        &self,
+        from: u64,
+        to: u64,
+        types: Option<&[&str]>,
+        first: &mut dyn Visitor,
+        second: &mut (dyn Visitor + Send),
+    ) {
+        self.shared.fetch_add(1, Ordering::Relaxed);
+        self.source
+            .scan_views_beside(from, to, types, first, second);
+    }
+}
+
+#[test]
+fn two_groups_are_handed_their_events_by_one_read_of_the_log() {
+    let log = MemoryLog::new(generated(2000, 9)).unwrap();
+    for (threads, expected) in [(1, (1, 0)), (2, (0, 1))] {
+        let counted = Counted {
+            source: &log,
+            scans: Default::default(),
+            shared: Default::default(),
+        };
+        let pace = Pace {
+            threads,
+            meet_every: 500,
+        };
+        let (states, outcome, _) = run(&counted, &RETAIL, false, pace);
+        assert_eq!(outcome, Ok((2000, 2000, 0, false)));
+        assert_eq!(
+            states,
+            run(
+                &log,
+                &RETAIL,
+                false,
+                Pace {
+                    threads: 1,
+                    meet_every: 500
+                }
+            )
+            .0
+        );
+        let read = (counted.scans.into_inner(), counted.shared.into_inner());
+        assert_eq!(read, expected, "{threads} thread(s): (scans, shared scans)");
     }
 }
 
