@@ -4,7 +4,6 @@
 use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex};
 
-use rustc_hash::FxHashMap;
 
 use super::error::ReplayError;
 use super::replay::{RebuildOptions, RebuildOutcome, rebuild, replay_range};
@@ -154,11 +153,34 @@ struct AsAt<'a> {
     counted: Mutex<Option<TypeCounts>>,
 }
 
-/// Events read, by type.
+/// Events read, by type: a log has few types, and a scan hands out each
+/// one's name as the same shared string, so the last one counted is found
+/// by its address, nearly always, and the others by a look along a short
+/// list.
 #[derive(Default)]
-struct TypeCounts(FxHashMap<Arc<str>, u64>);
+struct TypeCounts {
+    counts: Vec<(Arc<str>, u64)>,
+    last: usize,
+}
 
 impl TypeCounts {
+    fn count(&mut self, event_type: &Arc<str>) {
+        let found = match self.counts.get(self.last) {
+            Some((last, _)) if Arc::ptr_eq(last, event_type) => Some(self.last),
+            _ => self.counts.iter().position(|(known, _)| **known == **event_type),
+        };
+        self.last = found.unwrap_or_else(|| {
+            self.counts.push((event_type.clone(), 0));
+            self.counts.len() - 1
+        });
+        self.counts[self.last].1 += 1;
+    }
+
+    fn of(&self, event_type: &str) -> Option<u64> {
+        let found = self.counts.iter().find(|(known, _)| **known == *event_type);
+        found.map(|(_, count)| *count)
+    }
+
     /// How many events a fold of `projection` alone from genesis to `at`
     /// reads: every one, or those of the types it names.
     fn replayed_by(&self, projection: &dyn Projection, at: u64) -> u64 {
@@ -168,10 +190,7 @@ impl TypeCounts {
         };
         types.sort_unstable();
         types.dedup();
-        types
-            .iter()
-            .filter_map(|event_type| self.0.get(event_type.as_str()))
-            .sum()
+        types.iter().filter_map(|event_type| self.of(event_type)).sum()
     }
 }
 
@@ -214,12 +233,7 @@ impl<'a, V: ?Sized> Counting<'a, V> {
     }
 
     fn count(&mut self, event: &EventView<'_>) {
-        match self.counts.0.get_mut(&**event.event_type) {
-            Some(count) => *count += 1,
-            None => {
-                self.counts.0.insert(event.event_type.clone(), 1);
-            }
-        }
+        self.counts.count(event.event_type);
     }
 
     /// The counts are kept when this scan read every event to `at`.
