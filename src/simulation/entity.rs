@@ -252,7 +252,15 @@ mod tests {
         fn record_sizes_match_serialised_json(
             stream_len in 1usize..20,
             version in 1u64..u64::MAX,
-            values in proptest::collection::btree_map("[a-z\"\\\\]{1,8}", 0usize..30, 0..5),
+            // Not the record's own keys: the map below would keep one of
+            // two such entries where the record has both.
+            values in proptest::collection::btree_map(
+                "[a-z\"\\\\]{1,8}".prop_filter("a key of the record's own", |key| {
+                    !["id", "version", "active"].contains(&key.as_str())
+                }),
+                0usize..30,
+                0..5,
+            ),
             active in proptest::option::of(any::<bool>()),
         ) {
             let stream = text(stream_len);
