@@ -4,7 +4,6 @@
 use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex};
 
-
 use super::error::ReplayError;
 use super::replay::{RebuildOptions, RebuildOutcome, rebuild, replay_range};
 use super::source::{EventSource, SnapshotStore, Visitor};
@@ -167,7 +166,10 @@ impl TypeCounts {
     fn count(&mut self, event_type: &Arc<str>) {
         let found = match self.counts.get(self.last) {
             Some((last, _)) if Arc::ptr_eq(last, event_type) => Some(self.last),
-            _ => self.counts.iter().position(|(known, _)| **known == **event_type),
+            _ => self
+                .counts
+                .iter()
+                .position(|(known, _)| **known == **event_type),
         };
         self.last = found.unwrap_or_else(|| {
             self.counts.push((event_type.clone(), 0));
@@ -190,7 +192,10 @@ impl TypeCounts {
         };
         types.sort_unstable();
         types.dedup();
-        types.iter().filter_map(|event_type| self.of(event_type)).sum()
+        types
+            .iter()
+            .filter_map(|event_type| self.of(event_type))
+            .sum()
     }
 }
 

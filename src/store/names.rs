@@ -457,6 +457,41 @@ mod tests {
         assert!(log.verify(|_| {}).is_err());
     }
 
+    /// Two visitors beside each other, the reader naming their streams:
+    /// each sees the events before the damaged name, then the same error
+    /// as a scan alone.
+    #[test]
+    fn a_damaged_or_missing_stream_name_ends_both_visitors_beside_each_other_where_a_scan_would() {
+        use crate::projection::Visitor;
+        struct Keeps(Vec<u64>, Option<String>);
+        impl Visitor for Keeps {
+            fn visit(&mut self, view: &crate::event_view::EventView<'_>) -> ControlFlow<()> {
+                self.0.push(view.seq);
+                ControlFlow::Continue(())
+            }
+            fn end(&mut self, scanned: anyhow::Result<()>) {
+                self.1 = Some(scanned.map_or_else(|error| error.to_string(), |()| "ok".into()));
+            }
+        }
+        for (id, name) in [(2500, Some("s-X")), (2600, None)] {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("log.redb");
+            // Far enough into the log that the reader meets it batches ahead.
+            drop(a_log_of_streams(&path, 3000));
+            tamper_with_name(&path, id, name);
+            let log = EventLog::open_read_only(&path).unwrap();
+            let mut alone = Keeps(Vec::new(), None);
+            let scanned = log.scan_views(1..=3000, None, |view| alone.visit(view));
+            alone.end(scanned.map_err(anyhow::Error::from));
+            assert_eq!(alone.0.len(), id as usize, "{:?}", alone.1);
+            let (mut first, mut second) = (Keeps(Vec::new(), None), Keeps(Vec::new(), None));
+            log.scan_views_beside(1..=3000, None, &mut first, &mut second);
+            for beside in [first, second] {
+                assert_eq!((&beside.0, &beside.1), (&alone.0, &alone.1));
+            }
+        }
+    }
+
     #[test]
     fn a_missing_stream_name_is_damage_at_its_event_and_in_verify() {
         let dir = tempfile::tempdir().unwrap();

@@ -149,9 +149,8 @@ impl EventLog {
         let held = usize::try_from(to - from + 1)
             .unwrap_or(usize::MAX)
             .min(SCAN_NAMES);
-        let namers = self.guarded(|| Ok((names.namer(&txn, held)?, names.namer(&txn, held)?)));
-        let (mut streams, mut second_streams) = match namers {
-            Ok(namers) => namers,
+        let mut streams = match self.guarded(|| names.namer(&txn, held)) {
+            Ok(streams) => streams,
             Err(error) => return end_both(first, second, Err(error)),
         };
         let scan = super::scan::Scan {
@@ -163,7 +162,7 @@ impl EventLog {
             streams: &mut streams,
             type_names: &names.types,
         };
-        scan.beside(&mut second_streams, first, second);
+        scan.beside(first, second);
     }
 
     /// The ids of the named types the log knows.

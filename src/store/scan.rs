@@ -123,28 +123,30 @@ impl Scan<'_, '_> {
         let (spent, reusable) = mpsc::channel::<Batch>();
         std::thread::scope(|scope| {
             scope.spawn(move || {
-                read_ahead_on_guard(path, events, from, to, types, &[checked], &reusable)
+                let reading = Reading {
+                    events,
+                    from,
+                    to,
+                    types,
+                    streams: None,
+                };
+                read_ahead_on_guard(path, reading, &[checked], &reusable);
             });
-            visit_batches(batches, &spent, streams, type_names, visit)
+            visit_batches(batches, &spent, Some(streams), type_names, visit)
         })
     }
 
     /// [`Scan::run`] for two visitors at once, each on a thread of its
     /// own (`first` on this one), with the log read and checked once for
-    /// both on a third: each is handed the same events, names them with
-    /// its own `StreamNamer` and may stop without stopping the other. The
-    /// reader goes on while either visitor takes its batches. Each visitor
+    /// both on a third, which names their streams too: each is handed the
+    /// same events and may stop without stopping the other. The reader
+    /// goes on while either visitor takes its batches. Each visitor
     /// is ended on its own thread as soon as it is over.
     ///
     /// Called outside the store's guard: each thread keeps its own, so
     /// that a panic of redb on either is damage there, and a visitor's
     /// panic is passed on to the caller once every thread has ended.
-    pub(super) fn beside(
-        self,
-        second_streams: &mut StreamNamer<'_>,
-        first: &mut dyn Visitor,
-        second: &mut (dyn Visitor + Send),
-    ) {
+    pub(super) fn beside(self, first: &mut dyn Visitor, second: &mut (dyn Visitor + Send)) {
         let Scan {
             path,
             events,
@@ -161,27 +163,20 @@ impl Scan<'_, '_> {
         let spent_too = spent.clone();
         std::thread::scope(|scope| {
             scope.spawn(move || {
-                read_ahead_on_guard(
-                    path,
+                let streams = Some(streams);
+                let reading = Reading {
                     events,
                     from,
                     to,
                     types,
-                    &[to_first, to_second],
-                    &reusable,
-                );
+                    streams,
+                };
+                read_ahead_on_guard(path, reading, &[to_first, to_second], &reusable);
             });
             let beside = scope.spawn(move || {
-                visit_beside(
-                    path,
-                    for_second,
-                    &spent_too,
-                    second_streams,
-                    type_names,
-                    second,
-                );
+                visit_beside(path, for_second, &spent_too, type_names, second);
             });
-            visit_beside(path, for_first, &spent, streams, type_names, first);
+            visit_beside(path, for_first, &spent, type_names, first);
             // The second visitor's own panic, as it was raised.
             if let Err(panic) = beside.join() {
                 std::panic::resume_unwind(panic);
@@ -190,18 +185,17 @@ impl Scan<'_, '_> {
     }
 }
 
-/// One visitor of [`Scan::beside`], on its thread: the names are read
+/// One visitor of [`Scan::beside`], on its thread: the batches are taken
 /// within the store's guard, the visitor called outside it.
 fn visit_beside(
     path: &Path,
     batches: mpsc::Receiver<Arc<Batch>>,
     spent: &mpsc::Sender<Batch>,
-    streams: &mut StreamNamer<'_>,
     type_names: &[Arc<str>],
     visitor: &mut dyn Visitor,
 ) {
     let scanned = guard::contained(path, || {
-        visit_batches(batches, spent, streams, type_names, &mut |view| {
+        visit_batches(batches, spent, None, type_names, &mut |view| {
             visitor.visit(view)
         })
     });
@@ -212,16 +206,11 @@ fn visit_beside(
 /// damage there too, handed to every visitor as the scan's end.
 fn read_ahead_on_guard(
     path: &Path,
-    events: &Events,
-    from: u64,
-    to: u64,
-    types: Option<&[u32]>,
+    reading: Reading<'_, '_, '_>,
     checked: &[mpsc::SyncSender<Arc<Batch>>],
     reusable: &mpsc::Receiver<Batch>,
 ) {
-    let outcome = guard::contained(path, || {
-        read_ahead(events, from, to, types, checked, reusable)
-    });
+    let outcome = guard::contained(path, || read_ahead(reading, checked, reusable));
     if let Err(error) = outcome {
         let ended = Arc::new(Batch::ended_by(error));
         for visitor in checked {
@@ -230,13 +219,13 @@ fn read_ahead_on_guard(
     }
 }
 
-/// The visitor's side of a scan read ahead: names and visits the events of
-/// each batch, in order, until the end, damage, or a break. `batches` is
+/// The visitor's side of a scan read ahead: names (unless the reader did,
+/// or with `streams`) and visits the events of each batch, in order, until the end, damage, or a break. `batches` is
 /// dropped on the way out, which stops the reader handing them over.
 fn visit_batches(
     batches: mpsc::Receiver<Arc<Batch>>,
     spent: &mpsc::Sender<Batch>,
-    streams: &mut StreamNamer<'_>,
+    mut streams: Option<&mut StreamNamer<'_>>,
     type_names: &[Arc<str>],
     visit: &mut dyn FnMut(&EventView<'_>) -> ControlFlow<()>,
 ) -> Result<()> {
@@ -244,8 +233,14 @@ fn visit_batches(
         for fields in &batch.events {
             let seq = fields.seq;
             let damaged = || StoreError::EventDamaged { seq };
-            let stream = streams.name(fields.stream_id)?.ok_or_else(damaged)?;
             let text = |range: &Range<usize>| batch.text.get(range.clone());
+            // Named by the reader, or here (`streams`).
+            let stream = match (&fields.stream, streams.as_deref_mut()) {
+                (Some(name), _) => text(name),
+                (None, Some(streams)) => streams.name(fields.stream_id)?,
+                (None, None) => None,
+            };
+            let stream = stream.ok_or_else(damaged)?;
             let optional = |range: &Option<Range<usize>>| match range {
                 Some(range) => text(range).map(Some),
                 None => Some(None),
@@ -341,6 +336,8 @@ fn check_blocks(
 struct Fields {
     seq: u64,
     stream_id: u32,
+    /// The stream's name, when the reader named it.
+    stream: Option<Range<usize>>,
     type_id: u32,
     version: u64,
     time: Option<Timestamp>,
@@ -383,18 +380,21 @@ impl Filling {
         Filling { bytes, events }
     }
 
-    fn push(&mut self, seq: u64, raw: RawBytes<'_>) {
+    /// Keeps an event, and its stream's name when the reader names it.
+    fn push(&mut self, seq: u64, raw: RawBytes<'_>, stream: Option<&str>) {
         let mut keep = |text: &[u8]| {
             let start = self.bytes.len();
             self.bytes.extend_from_slice(text);
             start..self.bytes.len()
         };
+        let stream = stream.map(|name| keep(name.as_bytes()));
         let id = raw.id.map(&mut keep);
         let data = keep(raw.data);
         let metadata = raw.metadata.map(&mut keep);
         self.events.push(Fields {
             seq,
             stream_id: raw.stream_id,
+            stream,
             type_id: raw.type_id,
             version: raw.version,
             time: raw.time,
@@ -427,14 +427,16 @@ impl Filling {
             .iter()
             .position(|fields| {
                 !(valid(&fields.data)
+                    && fields.stream.as_ref().is_none_or(valid)
                     && fields.id.as_ref().is_none_or(valid)
                     && fields.metadata.as_ref().is_none_or(valid))
             })
             .unwrap_or(0);
         let seq = events.get(first_bad).map_or(0, |fields| fields.seq);
-        let end = events
-            .get(first_bad)
-            .map_or(0, |fields| fields.id.as_ref().unwrap_or(&fields.data).start);
+        let end = events.get(first_bad).map_or(0, |fields| {
+            let first = fields.stream.as_ref().or(fields.id.as_ref());
+            first.unwrap_or(&fields.data).start
+        });
         events.truncate(first_bad);
         let text = bytes
             .get(..end)
@@ -451,17 +453,33 @@ impl Filling {
     }
 }
 
+/// What the reading thread reads: the blocks holding `from..=to`, the
+/// events of `types` handed over (all checked).
+struct Reading<'r, 's, 'n> {
+    events: &'r Events,
+    from: u64,
+    to: u64,
+    types: Option<&'r [u32]>,
+    /// When given, the reader names each event's stream too, so that
+    /// visitors beside each other do not each read the names.
+    streams: Option<&'s mut StreamNamer<'n>>,
+}
+
 /// The reader's side: checks the blocks and hands them over a batch at a
 /// time to every visitor, until the end, damage, or no visitor takes them
 /// any more.
 fn read_ahead(
-    events: &Events,
-    from: u64,
-    to: u64,
-    types: Option<&[u32]>,
+    reading: Reading<'_, '_, '_>,
     checked: &[mpsc::SyncSender<Arc<Batch>>],
     reusable: &mpsc::Receiver<Batch>,
 ) -> Result<()> {
+    let Reading {
+        events,
+        from,
+        to,
+        types,
+        mut streams,
+    } = reading;
     let fresh = || Filling::from_spent(reusable.try_recv().unwrap_or_default());
     let mut filling = fresh();
     let mut taken = vec![true; checked.len()];
@@ -475,7 +493,15 @@ fn read_ahead(
     };
     let mut gone = false;
     let outcome = check_blocks(events, from, to, types, &mut |seq, raw| {
-        filling.push(seq, raw);
+        let stream = match streams.as_deref_mut() {
+            Some(streams) => Some(
+                streams
+                    .name(raw.stream_id)?
+                    .ok_or(StoreError::EventDamaged { seq })?,
+            ),
+            None => None,
+        };
+        filling.push(seq, raw, stream);
         if filling.events.len() >= EVENTS_PER_BATCH {
             let full = std::mem::replace(&mut filling, fresh()).checked();
             let damaged = full.end.is_some();
