@@ -60,6 +60,36 @@ fn run(log: &dyn EventSource, names: &[&str], snapshots: bool, pace: Pace) -> Ou
     (states, outcome, saved)
 }
 
+/// The same report or error, states and snapshots on two threads as on one.
+fn assert_two_threads_fold_as_one(
+    log: &dyn EventSource,
+    chosen: &[&str],
+    snapshots: bool,
+    meet_every: u64,
+) {
+    let serial = run(
+        log,
+        chosen,
+        snapshots,
+        Pace {
+            threads: 1,
+            meet_every,
+        },
+    );
+    let parallel = run(
+        log,
+        chosen,
+        snapshots,
+        Pace {
+            threads: 2,
+            meet_every,
+        },
+    );
+    assert_eq!(parallel.1, serial.1);
+    assert_eq!(parallel.0, serial.0);
+    assert_eq!(parallel.2, serial.2);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(48))]
 
@@ -79,11 +109,7 @@ proptest! {
             events[at].data = Json::parse_text("[1]").unwrap();
         }
         let log = MemoryLog::new(events).unwrap();
-        let serial = run(&log, &chosen, snapshots, Pace { threads: 1, meet_every });
-        let parallel = run(&log, &chosen, snapshots, Pace { threads: 2, meet_every });
-        prop_assert_eq!(&parallel.1, &serial.1);
-        prop_assert_eq!(&parallel.0, &serial.0);
-        prop_assert_eq!(&parallel.2, &serial.2);
+        assert_two_threads_fold_as_one(&log, &chosen, snapshots, meet_every);
     }
 }
 
@@ -117,11 +143,7 @@ proptest! {
             event
         }))
         .unwrap();
-        let serial = run(&log, &chosen, snapshots, Pace { threads: 1, meet_every });
-        let parallel = run(&log, &chosen, snapshots, Pace { threads: 2, meet_every });
-        prop_assert_eq!(&parallel.1, &serial.1);
-        prop_assert_eq!(&parallel.0, &serial.0);
-        prop_assert_eq!(&parallel.2, &serial.2);
+        assert_two_threads_fold_as_one(&log, &chosen, snapshots, meet_every);
     }
 }
 
