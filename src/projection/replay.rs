@@ -150,8 +150,9 @@ impl Pace {
 const MEET_EVERY: u64 = 16_384;
 
 /// [`rebuild`] with the projections in two groups, each folded on its own
-/// thread through its own scan, when `pace` allows two threads and there
-/// are two projections or more. The groups keep in step (see
+/// thread, both handed the events by one scan
+/// ([`EventSource::scan_views_beside`]), when `pace` allows two threads and
+/// there are two projections or more. The groups keep in step (see
 /// [`Lockstep`]), so the outcome is the one-thread fold's: the same
 /// states, the same snapshots, the same error.
 pub(crate) fn rebuild_on(
