@@ -326,10 +326,12 @@ impl EventSource for AsAt<'_> {
         second: &mut (dyn Visitor + Send),
     ) {
         let to = to.min(self.at);
+        // Both are handed the same events: one of them counts them. (Only
+        // a fold that reads to `at` leaves counts, and a rebuild in which
+        // either group stops short ends in an error or a cancel.)
         let mut first = Counting::new(self, from, to, first);
-        let mut second = Counting::new(self, from, to, second);
         self.source
-            .scan_views_beside(from, to, types, &mut first, &mut second);
+            .scan_views_beside(from, to, types, &mut first, second);
     }
 
     fn scan_stream(

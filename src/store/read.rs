@@ -7,7 +7,7 @@ use std::sync::Arc;
 use redb::{ReadTransaction, ReadableTable};
 
 use super::append::time_span;
-use super::names::StreamNamer;
+use super::names::{Names, StreamNamer};
 use super::tables::*;
 use super::{EventLog, Result, StoreError, read_i64, read_u64};
 use super::{blocks, checked, codec};
@@ -21,6 +21,22 @@ const SCAN_NAMES: usize = 1 << 18;
 
 /// Stream names a read of a few events remembers.
 const FEW_NAMES: usize = 64;
+
+/// A forward scan's transaction and names (see `EventLog::begin_scan`).
+struct BegunScan {
+    txn: ReadTransaction,
+    names: Arc<Names>,
+    from: u64,
+    to: u64,
+}
+
+impl BegunScan {
+    /// The scan's stream names: no more than the range has events.
+    fn namer(&self) -> Result<StreamNamer<'_>> {
+        let events = usize::try_from(self.to - self.from + 1).unwrap_or(usize::MAX);
+        self.names.namer(&self.txn, events.min(SCAN_NAMES))
+    }
+}
 
 /// The summary figures of a log.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -132,35 +148,24 @@ impl EventLog {
         if from > to || ids.as_ref().is_some_and(Vec::is_empty) {
             return end_both(first, second, Ok(()));
         }
-        // As in `scan_here`: the transaction first, the names after it.
-        let begun = self.guarded(|| {
-            let txn = self.read_txn()?;
-            let names = self.names();
-            let to = to.min(read_u64(&txn.open_table(META)?, META_LAST_SEQ)?);
-            let events = txn.open_table(EVENTS)?;
-            Ok((txn, names, to, events))
-        });
-        let (txn, names, to, events) = match begun {
-            Ok(begun) if from <= begun.2 => begun,
-            Ok(_) => return end_both(first, second, Ok(())),
+        let begun = match self.guarded(|| self.begin_scan(from, to)) {
+            Ok(Some(begun)) => begun,
+            Ok(None) => return end_both(first, second, Ok(())),
             Err(error) => return end_both(first, second, Err(error)),
         };
-        // No more names than the range has events.
-        let held = usize::try_from(to - from + 1)
-            .unwrap_or(usize::MAX)
-            .min(SCAN_NAMES);
-        let mut streams = match self.guarded(|| names.namer(&txn, held)) {
-            Ok(streams) => streams,
+        let opened = self.guarded(|| Ok((begun.namer()?, begun.txn.open_table(EVENTS)?)));
+        let (mut streams, events) = match opened {
+            Ok(opened) => opened,
             Err(error) => return end_both(first, second, Err(error)),
         };
         let scan = super::scan::Scan {
             path: &self.path,
             events,
             from,
-            to,
+            to: begun.to,
             types: ids.as_deref(),
             streams: &mut streams,
-            type_names: &names.types,
+            type_names: &begun.names.types,
         };
         scan.beside(first, second);
     }
@@ -199,28 +204,36 @@ impl EventLog {
         types: Option<&[u32]>,
         visit: &mut dyn FnMut(&EventView<'_>) -> ControlFlow<()>,
     ) -> Result<()> {
-        // The transaction first: the names taken after it hold those
-        // of every event it sees (an append publishes them before its
-        // commit).
+        let Some(begun) = self.begin_scan(from, to)? else {
+            return Ok(());
+        };
+        let mut streams = begun.namer()?;
+        super::scan::Scan {
+            path: &self.path,
+            events: begun.txn.open_table(EVENTS)?,
+            from,
+            to: begun.to,
+            types,
+            streams: &mut streams,
+            type_names: &begun.names.types,
+        }
+        .run(visit)
+    }
+
+    /// What a forward scan of `from..=to` starts from: the transaction
+    /// first (the names taken after it hold those of every event it sees:
+    /// an append publishes them before its commit), the names, and `to`
+    /// bounded by the log's end; `None` when no event is left to read.
+    fn begin_scan(&self, from: u64, to: u64) -> Result<Option<BegunScan>> {
         let txn = self.read_txn()?;
         let names = self.names();
         let to = to.min(read_u64(&txn.open_table(META)?, META_LAST_SEQ)?);
-        if from > to {
-            return Ok(());
-        }
-        // No more names than the range has events.
-        let events = usize::try_from(to - from + 1).unwrap_or(usize::MAX);
-        let mut streams = names.namer(&txn, events.min(SCAN_NAMES))?;
-        super::scan::Scan {
-            path: &self.path,
-            events: txn.open_table(EVENTS)?,
+        Ok((from <= to).then(|| BegunScan {
+            txn,
+            names,
             from,
             to,
-            types,
-            streams: &mut streams,
-            type_names: &names.types,
-        }
-        .run(visit)
+        }))
     }
 
     /// Up to `limit` events from `from` onwards (or, `backwards`, from
