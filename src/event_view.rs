@@ -27,6 +27,21 @@ pub struct EventView<'a> {
     metadata: Option<&'a str>,
 }
 
+/// The fixed fields of an event, without its texts (id, payload,
+/// metadata): what a fold of heads reads (see
+/// [`crate::projection::HeadFold`]), which a store reads apart from the
+/// texts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct EventHead<'a> {
+    pub seq: u64,
+    /// The stream's name; `None` when the scan was asked not to name the
+    /// streams (a fold that never reads them).
+    pub stream: Option<&'a str>,
+    pub version: u64,
+    pub event_type: &'a Arc<str>,
+    pub time: Option<Timestamp>,
+}
+
 /// The parts of an [`EventView`], as a decoder or an owned event gives them.
 pub struct ViewParts<'a> {
     pub seq: u64,
@@ -71,6 +86,17 @@ impl<'a> EventView<'a> {
     /// The metadata, when there is any: valid compact JSON, as stored.
     pub fn metadata(&self) -> Option<&'a str> {
         self.metadata
+    }
+
+    /// The event's head; with its stream's name when `streams`.
+    pub fn head(&self, streams: bool) -> EventHead<'a> {
+        EventHead {
+            seq: self.seq,
+            stream: streams.then_some(self.stream),
+            version: self.version,
+            event_type: self.event_type,
+            time: self.time,
+        }
     }
 
     /// The owned event.

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::traits::ProjectionError;
-use crate::event_view::EventView;
+use crate::event_view::{EventHead, EventView};
 
 /// An engine failure, naming the event or the part that failed.
 #[derive(Debug)]
@@ -28,6 +28,16 @@ pub enum ReplayError {
 }
 
 impl ReplayError {
+    pub(crate) fn head(projection: &str, head: &EventHead<'_>, error: ProjectionError) -> Self {
+        ReplayError::Event {
+            projection: projection.to_owned(),
+            seq: head.seq,
+            event_type: head.event_type.to_string(),
+            stream: head.stream.unwrap_or_default().to_owned(),
+            error,
+        }
+    }
+
     pub(crate) fn event(projection: &str, event: &EventView<'_>, error: ProjectionError) -> Self {
         ReplayError::Event {
             projection: projection.to_owned(),

@@ -36,7 +36,7 @@ pub use replay::{
 };
 pub use skip::{Skip, SkipError, SkipReport, SkipRule, replay_skipping};
 pub use source::{EventSource, MemoryLog, MemorySnapshots, SnapshotStore, Visitor};
-pub use traits::{Projection, ProjectionError};
+pub use traits::{Projection, ProjectionError, Reads};
 pub use travel::{Start, TravelReport, travel};
 
 #[cfg(test)]

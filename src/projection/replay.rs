@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use super::error::ReplayError;
 use super::lockstep::Lockstep;
 use super::source::{EventSource, NewSnapshot, SnapshotStore, Visitor};
-use super::traits::Projection;
-use crate::event_view::EventView;
+use super::traits::{Projection, Reads};
+use crate::event_view::{EventHead, EventView};
 
 /// The clock and the cancel flag are read once per this many events: often
 /// enough to report every few milliseconds, rare enough to cost nothing.
@@ -175,7 +175,9 @@ pub(crate) fn rebuild_on(
         }
     }
     let shortest_interval = total.div_ceil(MAX_SNAPSHOTS_PER_REBUILD);
-    let split = if pace.threads >= 2 && projections.len() >= 2 {
+    // A fold of heads reads a few bytes an event: one thread is enough.
+    let split = if pace.threads >= 2 && projections.len() >= 2 && reads_heads(projections).is_none()
+    {
         projections.len().div_ceil(2)
     } else {
         projections.len()
@@ -604,24 +606,26 @@ impl<'r, 'o> Run<'r, 'o> {
         }
         // When every projection names the types it reads, the others are
         // skipped through the store without being decoded (still checked).
-        let types = self.types;
+        let types = type_names(self.types);
         let mut visited = 0u64;
-        let mut visit = |event: &EventView<'_>| {
-            self.fold(event)?;
-            visited += 1;
-            if visited.is_multiple_of(CHECK_EVERY) {
-                if self.cancel_requested() {
-                    self.cancelled = true;
-                    return ControlFlow::Break(());
-                }
-                reporter.offer(self.done, false, progress);
+        let scanned = match reads_heads(self.projections) {
+            // Projections that read heads alone are folded from the heads.
+            Some(streams) => {
+                let mut visit = |head: &EventHead<'_>| {
+                    self.fold_head(head)?;
+                    self.tick(&mut visited, &mut reporter, progress)
+                };
+                source.scan_heads(1, total, types.as_deref(), streams, &mut visit)
             }
-            ControlFlow::Continue(())
+            None => {
+                let mut visit = |event: &EventView<'_>| {
+                    self.fold(event)?;
+                    self.tick(&mut visited, &mut reporter, progress)
+                };
+                source.scan_views(1, total, types.as_deref(), &mut visit)
+            }
         };
-        let types = type_names(types);
-        source
-            .scan_views(1, total, types.as_deref(), &mut visit)
-            .map_err(ReplayError::Source)?;
+        scanned.map_err(ReplayError::Source)?;
         // The events after the last one read were of no type read: the
         // projections are at the end of the log.
         if !self.cancelled && self.failure.is_none() {
@@ -630,14 +634,52 @@ impl<'r, 'o> Run<'r, 'o> {
         Ok(())
     }
 
+    /// Counts one more event folded; every [`CHECK_EVERY`], stops on a
+    /// cancel or reports progress.
+    fn tick(
+        &mut self,
+        visited: &mut u64,
+        reporter: &mut Reporter,
+        progress: &mut dyn FnMut(Progress),
+    ) -> ControlFlow<()> {
+        *visited += 1;
+        if visited.is_multiple_of(CHECK_EVERY) {
+            if self.cancel_requested() {
+                self.cancelled = true;
+                return ControlFlow::Break(());
+            }
+            reporter.offer(self.done, false, progress);
+        }
+        ControlFlow::Continue(())
+    }
+
     fn fold(&mut self, event: &EventView<'_>) -> ControlFlow<()> {
         if let Err(failure) = apply_all(self.projections, event) {
             self.failure = Some((event.seq, failure));
             return ControlFlow::Break(());
         }
+        self.folded(event.seq)
+    }
+
+    /// [`Run::fold`] of an event's head, for projections that read only
+    /// heads.
+    fn fold_head(&mut self, head: &EventHead<'_>) -> ControlFlow<()> {
+        for projection in self.projections.iter_mut() {
+            if let Err(error) = projection.apply_head(head) {
+                let failure = ReplayError::head(projection.name(), head, error);
+                self.failure = Some((head.seq, failure));
+                return ControlFlow::Break(());
+            }
+        }
+        self.folded(head.seq)
+    }
+
+    /// After the event at `seq` is folded into every projection: saves the
+    /// snapshots due.
+    fn folded(&mut self, seq: u64) -> ControlFlow<()> {
         // From genesis, an event's seq is the number of events before it and
         // itself, read or skipped.
-        self.done = event.seq;
+        self.done = seq;
         let (Some(taken), Some((_, policy))) = (&self.taken, self.options.snapshots) else {
             return ControlFlow::Continue(());
         };
@@ -653,7 +695,7 @@ impl<'r, 'o> Run<'r, 'o> {
             let snapshot = Taken {
                 projection: projection.name().to_owned(),
                 version: projection.version(),
-                seq: event.seq,
+                seq,
                 bytes,
             };
             // A closed channel means the writer failed: it reports why.
@@ -671,6 +713,19 @@ fn type_names(types: &Option<Vec<String>>) -> Option<Vec<&str>> {
     types
         .as_ref()
         .map(|types| types.iter().map(String::as_str).collect())
+}
+
+/// When every projection reads only the heads of events: whether any of
+/// them reads the streams' names.
+pub(crate) fn reads_heads(projections: &[Box<dyn Projection>]) -> Option<bool> {
+    let mut streams = false;
+    for projection in projections {
+        match projection.reads() {
+            Reads::Heads { streams: named } => streams |= named,
+            Reads::Events => return None,
+        }
+    }
+    Some(streams)
 }
 
 /// The event types the projections read, when each of them names its own;
@@ -698,6 +753,41 @@ pub(crate) fn apply_all(
             .map_err(|error| ReplayError::event(projection.name(), event, error))?;
     }
     Ok(())
+}
+
+/// Folds the heads of the events from..=to into `projection`, which reads
+/// only heads (with the streams' names when `streams`); how many were
+/// folded.
+pub(crate) fn replay_heads(
+    source: &dyn EventSource,
+    projection: &mut dyn Projection,
+    from: u64,
+    to: u64,
+    streams: bool,
+) -> Result<u64, ReplayError> {
+    let mut replayed = 0;
+    let mut failure = None;
+    if from <= to {
+        let types = projection.event_types();
+        let mut fold = |head: &EventHead<'_>| match projection.apply_head(head) {
+            Ok(()) => {
+                replayed += 1;
+                ControlFlow::Continue(())
+            }
+            Err(error) => {
+                failure = Some(ReplayError::head(projection.name(), head, error));
+                ControlFlow::Break(())
+            }
+        };
+        let types = type_names(&types);
+        source
+            .scan_heads(from, to, types.as_deref(), streams, &mut fold)
+            .map_err(ReplayError::Source)?;
+    }
+    match failure {
+        Some(failure) => Err(failure),
+        None => Ok(replayed),
+    }
 }
 
 /// Folds the events from..=to into `projection`, calling `after` with each

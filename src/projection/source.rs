@@ -8,7 +8,7 @@ use std::ops::ControlFlow;
 use std::sync::{Mutex, MutexGuard};
 
 use crate::event::Event;
-use crate::event_view::EventView;
+use crate::event_view::{EventHead, EventView};
 
 /// An ordered, gapless log of events numbered from 1. Shared by the
 /// threads of a rebuild, which fold their groups of projections beside
@@ -61,6 +61,22 @@ pub trait EventSource: Sync {
             Some(types) => self.scan_types(from, to, types, &mut owned),
             None => self.scan(from, to, &mut owned),
         }
+    }
+
+    /// Calls `f` with the head of each event with from <= seq <= to (of
+    /// one of `types`, when given), in order, with its stream's name when
+    /// `streams`; stops early on Break. The default takes them from
+    /// [`EventSource::scan_views`]; a store can read them apart from the
+    /// events' texts.
+    fn scan_heads(
+        &self,
+        from: u64,
+        to: u64,
+        types: Option<&[&str]>,
+        streams: bool,
+        f: &mut dyn FnMut(&EventHead<'_>) -> ControlFlow<()>,
+    ) -> anyhow::Result<()> {
+        self.scan_views(from, to, types, &mut |view| f(&view.head(streams)))
     }
 
     /// [`EventSource::scan_views`] for two visitors at once, each on a

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::path::Path;
 use crate::event::Event;
-use crate::event_view::EventView;
+use crate::event_view::{EventHead, EventView};
 use crate::json_writer::JsonWriter;
 
 /// A read model built by folding events in seq order.
@@ -31,6 +31,23 @@ pub trait Projection: Send {
     /// [`Event::view`]) folds a scan without allocating per event.
     fn apply_view(&mut self, event: &EventView<'_>) -> Result<(), ProjectionError> {
         self.apply(&event.to_event())
+    }
+
+    /// What of each event the projection reads. [`Reads::Heads`] promises
+    /// that it reads nothing but an event's head (stream, version, type,
+    /// time), and that [`Projection::apply_head`] folds it as
+    /// [`Projection::apply_view`] does: a rebuild or time travel of such
+    /// projections alone then reads only the heads, which a store keeps
+    /// apart from the events' texts.
+    fn reads(&self) -> Reads {
+        Reads::Events
+    }
+
+    /// Folds one event's head in, for a projection that [`Reads::Heads`];
+    /// the same state as [`Projection::apply_view`] of the whole event.
+    /// The default, for those that read more, refuses.
+    fn apply_head(&mut self, _head: &EventHead<'_>) -> Result<(), ProjectionError> {
+        Err(ProjectionError::NotAHeadFold)
     }
 
     /// The only event types that can change the state, when the
@@ -94,6 +111,15 @@ pub trait Projection: Send {
     fn restore(&mut self, bytes: &[u8]) -> Result<(), ProjectionError>;
 }
 
+/// What of each event a projection reads (see [`Projection::reads`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reads {
+    /// The whole event: its texts (id, payload, metadata) too.
+    Events,
+    /// Only its head; with the stream's name when `streams`.
+    Heads { streams: bool },
+}
+
 /// Why a projection could not go on.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ProjectionError {
@@ -107,6 +133,9 @@ pub enum ProjectionError {
     /// A projection written as data failed: the place of its expression
     /// (`file:line:column`) and what went wrong.
     Code { place: Box<str>, message: Box<str> },
+    /// Asked to fold an event's head alone, which it cannot (it does not
+    /// [`Reads::Heads`]).
+    NotAHeadFold,
 }
 
 impl ProjectionError {
@@ -126,6 +155,9 @@ impl fmt::Display for ProjectionError {
             }
             ProjectionError::Snapshot(reason) => write!(f, "the snapshot cannot be read: {reason}"),
             ProjectionError::Code { place, message } => write!(f, "{place}: {message}"),
+            ProjectionError::NotAHeadFold => {
+                write!(f, "it reads whole events and cannot fold their heads alone")
+            }
         }
     }
 }

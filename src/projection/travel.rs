@@ -5,11 +5,11 @@ use std::ops::ControlFlow;
 use std::sync::{Arc, Mutex};
 
 use super::error::ReplayError;
-use super::replay::{RebuildOptions, RebuildOutcome, rebuild, replay_range};
+use super::replay::{RebuildOptions, RebuildOutcome, rebuild, replay_heads, replay_range};
 use super::source::{EventSource, SnapshotStore, Visitor};
-use super::traits::Projection;
+use super::traits::{Projection, Reads};
 use crate::event::Event;
-use crate::event_view::EventView;
+use crate::event_view::{EventHead, EventView};
 
 /// Where a replay began.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,7 +48,10 @@ pub fn travel(
         Start::Genesis => 1,
         Start::Snapshot(seq) => seq + 1,
     };
-    let replayed = replay_range(source, projection.as_mut(), from, at, &mut |_, _| {})?;
+    let replayed = match projection.reads() {
+        Reads::Heads { streams } => replay_heads(source, projection.as_mut(), from, at, streams)?,
+        Reads::Events => replay_range(source, projection.as_mut(), from, at, &mut |_, _| {})?,
+    };
     let report = TravelReport {
         at,
         start,
@@ -237,8 +240,8 @@ impl<'a, V: ?Sized> Counting<'a, V> {
         }
     }
 
-    fn count(&mut self, event: &EventView<'_>) {
-        self.counts.count(event.event_type);
+    fn count(&mut self, event_type: &Arc<str>) {
+        self.counts.count(event_type);
     }
 
     /// The counts are kept when this scan read every event to `at`.
@@ -256,8 +259,17 @@ impl<'a, V: ?Sized> Counting<'a, V> {
 
 impl<V: FnMut(&EventView<'_>) -> ControlFlow<()> + ?Sized> Counting<'_, V> {
     fn pass_on(&mut self, event: &EventView<'_>) -> ControlFlow<()> {
-        self.count(event);
+        self.count(event.event_type);
         let flow = (self.inner)(event);
+        self.stopped |= flow.is_break();
+        flow
+    }
+}
+
+impl<V: FnMut(&EventHead<'_>) -> ControlFlow<()> + ?Sized> Counting<'_, V> {
+    fn pass_head_on(&mut self, head: &EventHead<'_>) -> ControlFlow<()> {
+        self.count(head.event_type);
+        let flow = (self.inner)(head);
         self.stopped |= flow.is_break();
         flow
     }
@@ -265,7 +277,7 @@ impl<V: FnMut(&EventView<'_>) -> ControlFlow<()> + ?Sized> Counting<'_, V> {
 
 impl<V: Visitor + ?Sized> Visitor for Counting<'_, V> {
     fn visit(&mut self, event: &EventView<'_>) -> ControlFlow<()> {
-        self.count(event);
+        self.count(event.event_type);
         let flow = self.inner.visit(event);
         self.stopped |= flow.is_break();
         flow
@@ -313,6 +325,25 @@ impl EventSource for AsAt<'_> {
         let scanned = self
             .source
             .scan_views(from, to, types, &mut |event| counting.pass_on(event));
+        counting.keep_if_whole(&scanned);
+        scanned
+    }
+
+    fn scan_heads(
+        &self,
+        from: u64,
+        to: u64,
+        types: Option<&[&str]>,
+        streams: bool,
+        f: &mut dyn FnMut(&EventHead<'_>) -> ControlFlow<()>,
+    ) -> anyhow::Result<()> {
+        let to = to.min(self.at);
+        let mut counting = Counting::new(self, from, to, f);
+        let scanned = self
+            .source
+            .scan_heads(from, to, types, streams, &mut |head| {
+                counting.pass_head_on(head)
+            });
         counting.keep_if_whole(&scanned);
         scanned
     }

@@ -8,9 +8,12 @@ use rustc_hash::FxHashMap as HashMap;
 
 use super::blocks::{self, BLOCK_EVENTS, TYPE_CHUNK};
 use super::codec::{self, EventParts};
+use super::heads::{BlockHeads, Head};
 use super::names::Names;
 use super::tables::*;
-use super::{EventLog, Result, StoreError, checked, guard, ids, put_meta, read_i64, read_u64};
+use super::{
+    EventLog, Result, StoreError, checked, guard, ids, put_meta, read_format, read_i64, read_u64,
+};
 use crate::event::{Event, NewEvent, Timestamp};
 
 /// What an append wrote.
@@ -67,6 +70,7 @@ pub struct Appender<'txn> {
     /// The log's file, to name it if redb fails on a damaged page.
     path: &'txn Path,
     events: Table<'txn, u64, &'static [u8]>,
+    heads_table: Table<'txn, u64, &'static [u8]>,
     streams_table: Table<'txn, &'static str, (u32, u32, &'static [u8])>,
     stream_names: Table<'txn, u32, (u32, &'static str)>,
     /// The names of the streams this batch begins, from id `first_new_stream`
@@ -89,9 +93,13 @@ pub struct Appender<'txn> {
     /// The last seq before this batch.
     committed_seq: u64,
     last_seq: u64,
-    /// The tail block being filled, and its number.
+    /// The tail block being filled, its heads, and its number.
     block: Vec<u8>,
+    heads: BlockHeads,
     block_no: u64,
+    /// Whether the log was of an older format: it is this build's after
+    /// the batch.
+    upgrade: bool,
     record: Vec<u8>,
     first_time: Option<i64>,
     last_time: Option<i64>,
@@ -249,6 +257,12 @@ impl Appender<'_> {
             self.block_no = blocks::block_of(seq);
         }
         blocks::push_record(&mut self.block, &self.record);
+        self.heads.push(&Head {
+            stream_id,
+            version,
+            type_id,
+            time: event.time,
+        });
 
         self.last_seq = seq;
         // The log's time span covers the events that have a time.
@@ -337,6 +351,9 @@ impl Appender<'_> {
         if !self.block.is_empty() {
             self.events.insert(self.block_no, self.block.as_slice())?;
             self.block.clear();
+            let heads = self.heads.sealed(self.block_no);
+            self.heads_table.insert(self.block_no, heads)?;
+            self.heads.clear();
         }
         Ok(())
     }
@@ -493,11 +510,27 @@ impl EventLog {
     ) -> Result<Result<Written, E>> {
         let mut meta = txn.open_table(META)?;
         let last_seq = read_u64(&meta, META_LAST_SEQ)?;
+        let upgrade = read_format(&meta)? < FORMAT_VERSION;
         let events = txn.open_table(EVENTS)?;
+        let mut heads_table = txn.open_table(HEADS)?;
+        if upgrade {
+            write_every_head(&events, &mut heads_table, last_seq)?;
+        }
         let block_no = blocks::block_of(last_seq + 1);
-        let block = match events.get(block_no)? {
-            Some(stored) => stored.value().to_vec(),
-            None => Vec::with_capacity(BLOCK_EVENTS as usize * 256),
+        let (block, heads) = match events.get(block_no)? {
+            Some(stored) => {
+                let heads = heads_table
+                    .get(block_no)?
+                    .and_then(|heads| BlockHeads::resume(block_no, heads.value()))
+                    .ok_or_else(|| StoreError::IndexDamaged {
+                        what: format!("the heads of the events of block {block_no} are damaged"),
+                    })?;
+                (stored.value().to_vec(), heads)
+            }
+            None => (
+                Vec::with_capacity(BLOCK_EVENTS as usize * 256),
+                BlockHeads::new(),
+            ),
         };
         let streams_table = txn.open_table(STREAMS)?;
         // Created here for a format 2 log: it is filled at the commit.
@@ -526,6 +559,7 @@ impl EventLog {
         let mut appender = Appender {
             path: &self.path,
             events,
+            heads_table,
             fresh: streams_table.is_empty()?,
             streams_table,
             stream_names,
@@ -540,7 +574,9 @@ impl EventLog {
             committed_seq: last_seq,
             last_seq,
             block,
+            heads,
             block_no,
+            upgrade,
             record: Vec::with_capacity(256),
             first_time: read_i64(&meta, META_FIRST_TIME)?,
             last_time: read_i64(&meta, META_LAST_TIME)?,
@@ -592,6 +628,43 @@ fn load_types(
         ));
     }
     Ok(types)
+}
+
+/// Writes the heads of every event a log of an older format holds (each
+/// event checked as it is read), so that it becomes format 4 with the
+/// batch. Damage found is the append's error: nothing is written.
+fn write_every_head(
+    events: &impl ReadableTable<u64, &'static [u8]>,
+    heads_table: &mut Table<'_, u64, &'static [u8]>,
+    last_seq: u64,
+) -> Result<()> {
+    let mut heads = BlockHeads::new();
+    let mut expected = 1;
+    for entry in events.iter()? {
+        let (block_no, block) = entry?;
+        let block_no = block_no.value();
+        let first = blocks::first_seq_of(block_no);
+        if first != expected {
+            return Err(StoreError::EventDamaged { seq: expected });
+        }
+        for (seq, record) in (first..).zip(blocks::records(block.value())) {
+            let damaged = |_| StoreError::EventDamaged { seq };
+            let raw = codec::decode_raw(seq, record.map_err(damaged)?).map_err(damaged)?;
+            heads.push(&Head {
+                stream_id: raw.stream_id,
+                version: raw.version,
+                type_id: raw.type_id,
+                time: raw.time,
+            });
+            expected = seq + 1;
+        }
+        heads_table.insert(block_no, heads.sealed(block_no))?;
+        heads.clear();
+    }
+    if expected != last_seq + 1 {
+        return Err(StoreError::EventDamaged { seq: expected });
+    }
+    Ok(())
 }
 
 /// A batch touching this many streams makes their rows on a thread of
@@ -650,12 +723,14 @@ fn finish(
     }
 
     // The batch's new streams have their names (see `stream`); a format 2
-    // log gets every name it had, and becomes format 3.
+    // log gets every name it had.
     if let Some(streams) = &appender.names.streams {
         for (id, name) in (0u32..).zip(streams) {
             let sum = checked::stream_name_crc(id, name);
             appender.stream_names.insert(id, (sum, &**name))?;
         }
+    }
+    if appender.upgrade {
         put_meta(meta, META_FORMAT, &FORMAT_VERSION.to_le_bytes())?;
     }
 

@@ -7,7 +7,7 @@ use redb::{Durability, ReadableTable};
 use super::tables::SNAPSHOTS;
 use super::{EventLog, Result};
 use crate::event::Event;
-use crate::event_view::EventView;
+use crate::event_view::{EventHead, EventView};
 use crate::projection::source::NewSnapshot;
 use crate::projection::{EventSource, SnapshotStore, Visitor};
 
@@ -47,6 +47,18 @@ impl EventSource for EventLog {
         f: &mut dyn FnMut(&EventView<'_>) -> ControlFlow<()>,
     ) -> anyhow::Result<()> {
         Ok(EventLog::scan_views(self, from..=to, types, f)?)
+    }
+
+    /// The heads alone, read apart from the events' texts.
+    fn scan_heads(
+        &self,
+        from: u64,
+        to: u64,
+        types: Option<&[&str]>,
+        streams: bool,
+        f: &mut dyn FnMut(&EventHead<'_>) -> ControlFlow<()>,
+    ) -> anyhow::Result<()> {
+        Ok(EventLog::scan_heads(self, from..=to, types, streams, f)?)
     }
 
     /// The log read and checked once for both visitors.

@@ -14,6 +14,7 @@ mod codec;
 mod engine;
 mod error;
 mod guard;
+mod heads;
 mod ids;
 mod names;
 mod read;
@@ -175,6 +176,7 @@ impl EventLog {
             put_meta(&mut meta, META_LAST_SEQ, &0u64.to_le_bytes())?;
             // Create every table now, so readers never meet a missing one.
             txn.open_table(EVENTS)?;
+            txn.open_table(HEADS)?;
             txn.open_table(TYPE_INDEX)?;
             txn.open_table(STREAMS)?;
             txn.open_table(STREAM_NAMES)?;

@@ -9,10 +9,10 @@ use redb::{ReadTransaction, ReadableTable};
 use super::append::time_span;
 use super::names::{Names, StreamNamer};
 use super::tables::*;
-use super::{EventLog, Result, StoreError, read_i64, read_u64};
+use super::{EventLog, Result, StoreError, read_format, read_i64, read_u64};
 use super::{blocks, checked, codec};
 use crate::event::{Event, Timestamp};
-use crate::event_view::EventView;
+use crate::event_view::{EventHead, EventView};
 use crate::projection::Visitor;
 
 /// Stream names a scan remembers: a quarter of a million (about 11 MiB
@@ -168,6 +168,46 @@ impl EventLog {
             type_names: &begun.names.types,
         };
         scan.beside(first, second);
+    }
+
+    /// Calls `visit` with the head of each event whose seq is in `seqs` (of
+    /// one of `types`, when given), in order, until it breaks; with the
+    /// stream's name when `streams`. The heads are read apart from the
+    /// events' texts, each block of them checked against its checksum; a
+    /// log of an older format, which has none, is read from its events.
+    pub fn scan_heads(
+        &self,
+        seqs: RangeInclusive<u64>,
+        types: Option<&[&str]>,
+        streams: bool,
+        mut visit: impl FnMut(&EventHead<'_>) -> ControlFlow<()>,
+    ) -> Result<()> {
+        let (from, to) = (*seqs.start(), *seqs.end());
+        let ids = types.map(|types| self.type_ids(types));
+        if from > to || ids.as_ref().is_some_and(Vec::is_empty) {
+            return Ok(());
+        }
+        self.guarded(|| {
+            let Some(begun) = self.begin_scan(from, to)? else {
+                return Ok(());
+            };
+            if read_format(&begun.txn.open_table(META)?)? <= FORMAT_WITHOUT_HEADS {
+                drop(begun);
+                return self.scan_here(from, to, ids.as_deref(), &mut |view| {
+                    visit(&view.head(streams))
+                });
+            }
+            let mut namer = if streams { Some(begun.namer()?) } else { None };
+            let scan = super::scan::HeadScan {
+                heads: begun.txn.open_table(HEADS)?,
+                from,
+                to: begun.to,
+                types: ids.as_deref(),
+                streams: namer.as_mut(),
+                type_names: &begun.names.types,
+            };
+            scan.run(&mut visit)
+        })
     }
 
     /// The ids of the named types the log knows.

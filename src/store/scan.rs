@@ -17,9 +17,9 @@ use redb::ReadOnlyTable;
 
 use super::codec::{self, Decoded, RawBytes};
 use super::names::StreamNamer;
-use super::{Result, StoreError, blocks, guard};
+use super::{Result, StoreError, blocks, guard, heads};
 use crate::event::Timestamp;
-use crate::event_view::EventView;
+use crate::event_view::{EventHead, EventView};
 use crate::projection::Visitor;
 
 type Events = ReadOnlyTable<u64, &'static [u8]>;
@@ -275,6 +275,91 @@ fn visit_batches(
 fn two_cores() -> bool {
     static TWO: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
     *TWO.get_or_init(|| std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2))
+}
+
+/// What a scan of heads reads (see `EventLog::scan_heads`).
+pub(super) struct HeadScan<'s, 'n> {
+    pub heads: ReadOnlyTable<u64, &'static [u8]>,
+    pub from: u64,
+    /// Not past the log's end.
+    pub to: u64,
+    /// Only heads of these type ids are visited (all are checked).
+    pub types: Option<&'s [u32]>,
+    /// Names the streams, when the visitor reads them.
+    pub streams: Option<&'s mut StreamNamer<'n>>,
+    pub type_names: &'s [Arc<str>],
+}
+
+impl HeadScan<'_, '_> {
+    /// Visits the head of every seq from `from` to `to` of a type asked
+    /// for; a missing or damaged block of heads, or one that holds too
+    /// few or too many, is damage, never a shorter log.
+    pub(super) fn run(
+        mut self,
+        visit: &mut dyn FnMut(&EventHead<'_>) -> ControlFlow<()>,
+    ) -> Result<()> {
+        let (from, to) = (self.from, self.to);
+        let damaged = |first: u64, what: &str| StoreError::IndexDamaged {
+            what: format!(
+                "the heads (stream, version, type, time) of the events from {first} on {what}"
+            ),
+        };
+        let mut expected = blocks::first_seq_of(blocks::block_of(from));
+        for entry in self
+            .heads
+            .range(blocks::block_of(from)..=blocks::block_of(to))?
+        {
+            let (block_no, stored) = entry?;
+            let first = blocks::first_seq_of(block_no.value());
+            if first != expected {
+                return Err(damaged(expected, "are missing"));
+            }
+            let heads = heads::open(block_no.value(), stored.value())
+                .map_err(|_| damaged(first, "do not match their checksum"))?;
+            for (seq, head) in (first..).zip(heads) {
+                if seq > to {
+                    return Ok(());
+                }
+                // The times are steps from the one before: a head that
+                // cannot be read hides those after it, even below `from`.
+                let head = head.map_err(|_| damaged(seq, "are malformed"))?;
+                expected = seq + 1;
+                if seq < from
+                    || self
+                        .types
+                        .is_some_and(|types| !types.contains(&head.type_id))
+                {
+                    continue;
+                }
+                let event_type = self
+                    .type_names
+                    .get(head.type_id as usize)
+                    .ok_or_else(|| damaged(seq, "name an unknown type"))?;
+                let stream = match self.streams.as_deref_mut() {
+                    Some(streams) => Some(
+                        streams
+                            .name(head.stream_id)?
+                            .ok_or_else(|| damaged(seq, "name an unknown stream"))?,
+                    ),
+                    None => None,
+                };
+                let head = EventHead {
+                    seq,
+                    stream,
+                    version: head.version,
+                    event_type,
+                    time: head.time,
+                };
+                if guard::outside(|| visit(&head)).is_break() {
+                    return Ok(());
+                }
+            }
+        }
+        if expected <= to {
+            return Err(damaged(expected, "are missing"));
+        }
+        Ok(())
+    }
 }
 
 /// Checks every record of the blocks holding `from..=to` and hands those

@@ -3,8 +3,10 @@
 //!
 //! Format 2 put a checksum on every entry besides the events (which had
 //! theirs from the start): see `checked.rs`. Format 3 added
-//! [`STREAM_NAMES`], so that a log opens without reading every stream. The
-//! tables of format 1 are named here only to recognise such a log.
+//! [`STREAM_NAMES`], so that a log opens without reading every stream.
+//! Format 4 added [`HEADS`], so that a fold of the events' fixed fields
+//! reads a few bytes an event. The tables of format 1 are named here only
+//! to recognise such a log.
 
 use redb::TableDefinition;
 
@@ -22,6 +24,12 @@ pub const META_FORMAT_1: TableDefinition<&str, &[u8]> = TableDefinition::new("me
 /// as much as encoding a whole block, so this makes imports several times
 /// faster and scans touch fewer entries.
 pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("event-blocks-1");
+
+/// block number -> a checksum (of the key and the rest), then the heads
+/// of that block's events in seq order: stream id, version, type id and
+/// time, without the texts (see `heads.rs`). Written with every block of
+/// [`EVENTS`], in the same transaction (format 4).
+pub const HEADS: TableDefinition<u64, &[u8]> = TableDefinition::new("event-heads-1");
 
 /// (type id, chunk number) -> a checksum, then up to `TYPE_CHUNK` seqs of
 /// that type, in order (u64 LE each).
@@ -61,10 +69,14 @@ pub const META_MAGIC: &str = "magic";
 pub const MAGIC: &[u8] = b"eventscope log";
 /// The layout version this build writes (u32, little endian).
 pub const META_FORMAT: &str = "format";
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 /// Format 2 had no [`STREAM_NAMES`]: such a log is read with every stream
 /// name loaded at open, and becomes format 3 with its first append.
 pub const FORMAT_WITHOUT_STREAM_NAMES: u32 = 2;
+/// Format 3 had no [`HEADS`]: such a log is folded from its events alone,
+/// and becomes format 4 with its first append, which writes the heads of
+/// every event it already holds.
+pub const FORMAT_WITHOUT_HEADS: u32 = 3;
 /// The last seq written (u64 LE); 0 for an empty log.
 pub const META_LAST_SEQ: &str = "last-seq";
 /// The earliest and latest event time (i64 nanoseconds, LE).

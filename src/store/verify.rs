@@ -1,9 +1,10 @@
 //! `verify`: reads every event and index entry and checks that they agree.
 
-use redb::ReadableTable;
+use redb::{ReadableTable, ReadableTableMetadata};
 
 use super::blocks::{self, TYPE_CHUNK};
 use super::codec::decode_raw;
+use super::heads::{self, Head};
 use super::names::Names;
 use super::tables::*;
 use super::{EventLog, Result, StoreError, checked, ids, read_format, read_u64};
@@ -49,7 +50,8 @@ impl EventLog {
             checked::open_sealed(key.value().as_bytes(), value.value(), "a figure of the log")?;
         }
         // Read again, not the copy taken at open: every name is checked.
-        let names = Names::load(&txn, read_format(&meta)?)?;
+        let format = read_format(&meta)?;
+        let names = Names::load(&txn, format)?;
         let streams = names.all_streams(&txn)?;
         let total = read_u64(&meta, META_LAST_SEQ)?;
         // (id key, seq) of every event, to check the id index.
@@ -60,16 +62,44 @@ impl EventLog {
         let mut versions = vec![0u64; streams.len()];
         let mut type_counts = vec![0u64; names.types.len()];
         let mut next_seq = 1;
-        for entry in txn.open_table(EVENTS)?.iter()? {
+        let events = txn.open_table(EVENTS)?;
+        // Each block's heads, event for event the same as its events'.
+        let heads_table = match format > FORMAT_WITHOUT_HEADS {
+            true => Some(txn.open_table(HEADS)?),
+            false => None,
+        };
+        let heads_fault = |seq| fault(seq, "its head (stream, version, type, time) disagrees");
+        for entry in events.iter()? {
             let (block_no, block) = entry?;
             let block_no = block_no.value();
             if blocks::first_seq_of(block_no) != next_seq {
                 return Err(fault(next_seq, "missing: its block is not in the log"));
             }
+            let stored_heads = match &heads_table {
+                Some(table) => Some(table.get(block_no)?.ok_or_else(|| heads_fault(next_seq))?),
+                None => None,
+            };
+            let mut block_heads = match &stored_heads {
+                Some(stored) => {
+                    Some(heads::open(block_no, stored.value()).map_err(|_| heads_fault(next_seq))?)
+                }
+                None => None,
+            };
             for record in blocks::records(block.value()) {
                 let seq = next_seq;
                 let record = record.map_err(|_| StoreError::EventDamaged { seq })?;
                 let raw = decode_raw(seq, record).map_err(|_| StoreError::EventDamaged { seq })?;
+                if let Some(block_heads) = &mut block_heads {
+                    let head = Head {
+                        stream_id: raw.stream_id,
+                        version: raw.version,
+                        type_id: raw.type_id,
+                        time: raw.time,
+                    };
+                    if block_heads.next() != Some(Ok(head)) {
+                        return Err(heads_fault(seq));
+                    }
+                }
                 let stream = raw.stream_id as usize;
                 let version = versions
                     .get_mut(stream)
@@ -102,6 +132,14 @@ impl EventLog {
             if next_seq <= total && next_seq != blocks::first_seq_of(block_no + 1) {
                 return Err(fault(next_seq, "missing: its block ends early"));
             }
+            if block_heads.is_some_and(|mut rest| rest.next().is_some()) {
+                return Err(heads_fault(next_seq));
+            }
+        }
+        if let Some(table) = &heads_table
+            && table.len()? != events.len()?
+        {
+            return Err(fault_in("the heads hold blocks of events the log does not"));
         }
         let count = next_seq - 1;
         if count != total {

@@ -7,12 +7,12 @@ use serde_json::{Map, Value, json};
 use std::fmt::Write;
 
 use crate::event::{Event, Timestamp};
-use crate::event_view::EventView;
+use crate::event_view::{EventHead, EventView};
 use crate::json_writer::JsonWriter;
 use crate::projection::codec::{Reader, Writer};
 use crate::projection::path::Path;
 use crate::projection::streams_table::StreamMap;
-use crate::projection::traits::{Projection, ProjectionError};
+use crate::projection::traits::{Projection, ProjectionError, Reads};
 
 use super::by_stream;
 
@@ -81,12 +81,23 @@ impl Projection for Streams {
     }
 
     fn apply_view(&mut self, event: &EventView<'_>) -> Result<(), ProjectionError> {
-        let last_type = self.type_index(event.event_type);
-        let info = self.streams.entry(event.stream, StreamInfo::default);
+        self.apply_head(&event.head(true))
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Heads { streams: true }
+    }
+
+    fn apply_head(&mut self, head: &EventHead<'_>) -> Result<(), ProjectionError> {
+        let stream = head
+            .stream
+            .ok_or_else(|| ProjectionError::payload("event head", "its stream was not named"))?;
+        let last_type = self.type_index(head.event_type);
+        let info = self.streams.entry(stream, StreamInfo::default);
         *info = StreamInfo {
-            version: event.version,
+            version: head.version,
             last_type,
-            last_time: event.time,
+            last_time: head.time,
         };
         Ok(())
     }

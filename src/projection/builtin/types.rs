@@ -11,11 +11,11 @@ use rustc_hash::FxHashMap as HashMap;
 use serde_json::{Map, Value, json};
 
 use crate::event::{Event, Timestamp};
-use crate::event_view::EventView;
+use crate::event_view::{EventHead, EventView};
 use crate::json_writer::JsonWriter;
 use crate::projection::codec::{Reader, Writer};
 use crate::projection::path::Path;
-use crate::projection::traits::{Projection, ProjectionError};
+use crate::projection::traits::{Projection, ProjectionError, Reads};
 
 /// Bucket widths in seconds: 1s 5s 10s 30s 1m 5m 15m 30m 1h 3h 6h 12h 1d 7d 28d 364d.
 const WIDTHS: [i64; 16] = [
@@ -170,10 +170,18 @@ impl Projection for TypeCounts {
     }
 
     fn apply_view(&mut self, event: &EventView<'_>) -> Result<(), ProjectionError> {
+        self.apply_head(&event.head(false))
+    }
+
+    fn reads(&self) -> Reads {
+        Reads::Heads { streams: false }
+    }
+
+    fn apply_head(&mut self, head: &EventHead<'_>) -> Result<(), ProjectionError> {
         self.total += 1;
-        self.count_type(event.event_type);
+        self.count_type(head.event_type);
         // An event with no time is counted, in no time bucket.
-        if let Some(time) = event.time {
+        if let Some(time) = head.time {
             self.count_time(time);
         }
         Ok(())

@@ -12,17 +12,9 @@ use crate::event::{Event, Json};
 use crate::projection::replay::{Pace, rebuild_on};
 use crate::projection::*;
 
-const RETAIL: [&str; 5] = ["types", "streams", "customers", "address-book", "orders"];
+use super::{Counted, generated};
 
-fn generated(events: u64, seed: u64) -> Vec<Event> {
-    let mut new = Vec::new();
-    generate(Domain::Retail, events, seed, |event| {
-        new.push(event);
-        Ok::<(), ()>(())
-    })
-    .unwrap();
-    crate::domain_file::testing::stored(new)
-}
+const RETAIL: [&str; 5] = ["types", "streams", "customers", "address-book", "orders"];
 
 fn fresh(names: &[&str]) -> Vec<Box<dyn Projection>> {
     names.iter().map(|name| builtin(name).unwrap()).collect()
@@ -147,62 +139,11 @@ proptest! {
     }
 }
 
-/// A source that counts how it is read.
-struct Counted<'a> {
-    source: &'a dyn EventSource,
-    scans: std::sync::atomic::AtomicUsize,
-    shared: std::sync::atomic::AtomicUsize,
-}
-
-impl EventSource for Counted<'_> {
-    fn last_seq(&self) -> anyhow::Result<u64> {
-        self.source.last_seq()
-    }
-
-    fn scan(
-        &self,
-        from: u64,
-        to: u64,
-        f: &mut dyn FnMut(&Event) -> std::ops::ControlFlow<()>,
-    ) -> anyhow::Result<()> {
-        self.scans.fetch_add(1, Ordering::Relaxed);
-        self.source.scan(from, to, f)
-    }
-
-    fn scan_views(
-        &self,
-        from: u64,
-        to: u64,
-        types: Option<&[&str]>,
-        f: &mut dyn FnMut(&crate::event_view::EventView<'_>) -> std::ops::ControlFlow<()>,
-    ) -> anyhow::Result<()> {
-        self.scans.fetch_add(1, Ordering::Relaxed);
-        self.source.scan_views(from, to, types, f)
-    }
-
-    fn scan_views_beside(
-        &self,
-        from: u64,
-        to: u64,
-        types: Option<&[&str]>,
-        first: &mut dyn Visitor,
-        second: &mut (dyn Visitor + Send),
-    ) {
-        self.shared.fetch_add(1, Ordering::Relaxed);
-        self.source
-            .scan_views_beside(from, to, types, first, second);
-    }
-}
-
 #[test]
 fn two_groups_are_handed_their_events_by_one_read_of_the_log() {
     let log = MemoryLog::new(generated(2000, 9)).unwrap();
     for (threads, expected) in [(1, (1, 0)), (2, (0, 1))] {
-        let counted = Counted {
-            source: &log,
-            scans: Default::default(),
-            shared: Default::default(),
-        };
+        let counted = Counted::new(&log);
         let pace = Pace {
             threads,
             meet_every: 500,
