@@ -16,6 +16,9 @@ pub struct VerifyReport {
     pub streams: u64,
     pub types: u64,
     pub index_entries: u64,
+    /// Events whose head (kept apart from the texts) was checked against
+    /// them; `None` for a log of an older format, which keeps none.
+    pub heads: Option<u64>,
 }
 
 /// Progress of a verification, reported every few thousand events.
@@ -247,6 +250,7 @@ impl EventLog {
             streams: versions.iter().filter(|&&v| v > 0).count() as u64,
             types: type_counts.iter().filter(|&&c| c > 0).count() as u64,
             index_entries,
+            heads: heads_table.is_some().then_some(count),
         })
     }
 }

@@ -2,8 +2,9 @@
 //! the damage or shows exactly the true data, and never panics.
 //!
 //! The readers run in-process, through the same calls the commands make
-//! (`info`: stats; `verify`; `replay`: every projection rebuilt; `export`:
-//! every event scanned); a sample of offsets also goes through the real
+//! (`info`: stats; `replay -p types -p streams`, from the heads alone;
+//! `verify`; `replay`: every projection rebuilt; `export`: every event
+//! scanned); a sample of offsets also goes through the real
 //! binary, which must exit 1 with one line, or 0 with the true output.
 
 use std::ops::ControlFlow;
@@ -37,6 +38,7 @@ fn build(path: &Path) {
 #[derive(Debug, PartialEq)]
 struct Shown {
     info: String,
+    heads: Value,
     verify: String,
     replay: Value,
     export: Vec<String>,
@@ -46,6 +48,8 @@ fn show(path: &Path) -> Result<Shown, String> {
     let text = |e: &dyn std::fmt::Display| e.to_string();
     let log = EventLog::open_read_only(path).map_err(|e| text(&e))?;
     let stats = log.stats().map_err(|e| text(&e))?;
+    // Before `verify`, which would find any damage to the heads first.
+    let heads = rebuilt(&log, &["types", "streams"]).map_err(|e| text(&e))?;
     let verify = log.verify(|_| {}).map_err(|e| text(&e))?;
     let mut export = Vec::new();
     let mut events = Vec::new();
@@ -56,27 +60,32 @@ fn show(path: &Path) -> Result<Shown, String> {
     })
     .map_err(|e| text(&e))?;
     let types: Vec<&str> = stats.types.iter().map(|(name, _)| name.as_str()).collect();
-    let mut projections: Vec<_> = projection::applicable(&types)
-        .into_iter()
-        .filter_map(projection::builtin)
-        .collect();
-    projection::rebuild(
-        &log,
-        &mut projections,
-        &RebuildOptions::default(),
-        &mut |_| {},
-    )
-    .map_err(|e| text(&e))?;
-    let replay = projections
-        .iter()
-        .map(|p| (p.name().to_string(), p.state()))
-        .collect();
+    let replay = rebuilt(&log, &projection::applicable(&types)).map_err(|e| text(&e))?;
     Ok(Shown {
         info: format!("{stats:?}"),
+        heads,
         verify: format!("{verify:?}"),
         replay,
         export,
     })
+}
+
+/// The states of the named projections, rebuilt together.
+fn rebuilt(log: &EventLog, names: &[&str]) -> Result<Value, projection::ReplayError> {
+    let mut projections: Vec<_> = names
+        .iter()
+        .filter_map(|name| projection::builtin(name))
+        .collect();
+    projection::rebuild(
+        log,
+        &mut projections,
+        &RebuildOptions::default(),
+        &mut |_| {},
+    )?;
+    Ok(projections
+        .iter()
+        .map(|p| (p.name().to_string(), p.state()))
+        .collect())
 }
 
 /// The offsets to flip: every byte of the first page (redb's header), and
