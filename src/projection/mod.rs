@@ -20,6 +20,7 @@ pub mod source;
 mod streams_table;
 mod traits;
 pub mod travel;
+mod type_slots;
 mod views;
 
 #[cfg(test)]

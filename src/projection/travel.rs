@@ -8,6 +8,7 @@ use super::error::ReplayError;
 use super::replay::{RebuildOptions, RebuildOutcome, rebuild, replay_heads, replay_range};
 use super::source::{EventSource, SnapshotStore, Visitor};
 use super::traits::{Projection, Reads};
+use super::type_slots::TypeSlots;
 use crate::event::Event;
 use crate::event_view::{EventHead, EventView};
 
@@ -155,30 +156,27 @@ struct AsAt<'a> {
     counted: Mutex<Option<TypeCounts>>,
 }
 
-/// Events read, by type: a log has few types, and a scan hands out each
-/// one's name as the same shared string, so the last one counted is found
-/// by its address, nearly always, and the others by a look along a short
-/// list.
+/// Events read, by type: a log has few types, each found by its shared
+/// name's address (see [`TypeSlots`]), or else by a look along the list.
 #[derive(Default)]
 struct TypeCounts {
     counts: Vec<(Arc<str>, u64)>,
-    last: usize,
+    slots: TypeSlots,
 }
 
 impl TypeCounts {
     fn count(&mut self, event_type: &Arc<str>) {
-        let found = match self.counts.get(self.last) {
-            Some((last, _)) if Arc::ptr_eq(last, event_type) => Some(self.last),
-            _ => self
-                .counts
-                .iter()
-                .position(|(known, _)| **known == **event_type),
-        };
-        self.last = found.unwrap_or_else(|| {
-            self.counts.push((event_type.clone(), 0));
-            self.counts.len() - 1
+        let counts = &mut self.counts;
+        let at = self.slots.find(event_type, |name| {
+            match counts.iter().position(|(known, _)| **known == *name) {
+                Some(at) => at,
+                None => {
+                    counts.push((Arc::from(name), 0));
+                    counts.len() - 1
+                }
+            }
         });
-        self.counts[self.last].1 += 1;
+        self.counts[at].1 += 1;
     }
 
     fn of(&self, event_type: &str) -> Option<u64> {

@@ -99,6 +99,13 @@ pub struct Heads<'a> {
 
 impl Heads<'_> {
     fn varint(&mut self) -> Result<u64, DecodeError> {
+        // Most fields (ids, versions, types) take one byte.
+        if let Some((&byte, rest)) = self.bytes.split_first()
+            && byte < 0x80
+        {
+            self.bytes = rest;
+            return Ok(u64::from(byte));
+        }
         let (value, used) = varint::read(self.bytes).ok_or(DecodeError::Malformed)?;
         self.bytes = &self.bytes[used..];
         Ok(value)

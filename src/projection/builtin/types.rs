@@ -7,6 +7,8 @@
 //! (fine buckets merge into coarse ones) and depends only on the events
 //! seen, so a snapshot resumes it exactly. Never parses payloads.
 
+use std::sync::Arc;
+
 use rustc_hash::FxHashMap as HashMap;
 use serde_json::{Map, Value, json};
 
@@ -16,6 +18,7 @@ use crate::json_writer::JsonWriter;
 use crate::projection::codec::{Reader, Writer};
 use crate::projection::path::Path;
 use crate::projection::traits::{Projection, ProjectionError, Reads};
+use crate::projection::type_slots::TypeSlots;
 
 /// Bucket widths in seconds: 1s 5s 10s 30s 1m 5m 15m 30m 1h 3h 6h 12h 1d 7d 28d 364d.
 const WIDTHS: [i64; 16] = [
@@ -37,12 +40,17 @@ pub struct TypeCounts {
     /// Type name -> its index in `by_type`: a log may have any number of
     /// types, and a search through them per event would be quadratic.
     index: HashMap<Box<str>, usize>,
+    /// Finds a type's place in `by_type` by its shared name's address.
+    slots: TypeSlots,
     width_level: usize,
     /// Start (unix seconds) of the bucket counted in `buckets[0]`.
     origin: i64,
     /// Events per bucket from `origin` on, empty ones included: at most
     /// [`MAX_BUCKETS`], so a dense vector beats a map.
     buckets: Vec<u64>,
+    /// The bucket counted last (its start, end and index in `buckets`):
+    /// the next event's, nearly always, found without dividing.
+    hot: Option<(i64, i64, usize)>,
 }
 
 impl TypeCounts {
@@ -65,14 +73,15 @@ impl TypeCounts {
         WIDTHS[self.width_level.min(WIDTHS.len() - 1)]
     }
 
-    fn count_type(&mut self, event_type: &str) {
-        match self.index.get(event_type) {
-            Some(&at) => self.by_type[at].1 += 1,
-            None => {
-                self.index.insert(event_type.into(), self.by_type.len());
-                self.by_type.push((event_type.into(), 1));
-            }
-        }
+    fn count_type(&mut self, event_type: &Arc<str>) {
+        let (index, by_type) = (&mut self.index, &mut self.by_type);
+        let at = self.slots.find(event_type, |name| {
+            *index.entry(name.into()).or_insert_with(|| {
+                by_type.push((name.into(), 0));
+                by_type.len() - 1
+            })
+        });
+        self.by_type[at].1 += 1;
     }
 
     fn count_of(&self, event_type: &str) -> Option<u64> {
@@ -81,6 +90,12 @@ impl TypeCounts {
 
     fn count_time(&mut self, time: Timestamp) {
         let seconds = time.unix_nanos().div_euclid(NANOS_PER_SECOND);
+        if let Some((start, end, at)) = self.hot
+            && (start..end).contains(&seconds)
+        {
+            self.buckets[at] += 1;
+            return;
+        }
         // Widen first, so that a far-off time never allocates a huge vector.
         while self.span_with(seconds) > MAX_BUCKETS && self.width_level + 1 < WIDTHS.len() {
             self.width_level += 1;
@@ -93,6 +108,11 @@ impl TypeCounts {
             }
         }
         self.add_to_bucket(seconds, 1);
+        // Remembered as the buckets now are; only this path changes them.
+        let width = self.width();
+        let start = seconds - seconds.rem_euclid(width);
+        let at = ((start - self.origin) / width) as usize;
+        self.hot = Some((start, start.saturating_add(width), at));
     }
 
     /// How many buckets the chart would span with `seconds` counted.
@@ -281,6 +301,8 @@ impl Projection for TypeCounts {
             total,
             by_type,
             index,
+            slots: TypeSlots::default(),
+            hot: None,
             width_level,
             origin,
             buckets,
@@ -345,6 +367,54 @@ mod tests {
         assert!(width >= 3_600, "width {width}");
         assert!(buckets.len() as i64 <= MAX_BUCKETS);
         assert_eq!(buckets.iter().map(|(_, n)| n).sum::<u64>(), 240);
+    }
+
+    proptest::proptest! {
+        /// Whatever the order of times and types, and whether a type's name
+        /// comes as the shared one or a copy: each type's count, and each
+        /// bucket's at the width chosen, are the events' own.
+        #[test]
+        fn the_counts_are_those_of_the_events(
+            events in proptest::collection::vec(
+                (0usize..6, proptest::prelude::any::<bool>(), -5_000i64..5_000, 0i64..4),
+                0..400,
+            ),
+        ) {
+            let names: Vec<Arc<str>> = (0..6).map(|n| Arc::from(format!("T{n}"))).collect();
+            let mut types = TypeCounts::default();
+            let mut by_name = std::collections::BTreeMap::new();
+            let mut seconds_seen = Vec::new();
+            for (seq, &(kind, shared, second, scale)) in (1..).zip(&events) {
+                // Seconds, hours or days apart, or none.
+                let seconds = second * [1, 3_600, 86_400, 0][scale as usize];
+                let copy: Arc<str> = Arc::from(&*names[kind]);
+                let head = EventHead {
+                    seq,
+                    stream: None,
+                    version: 1,
+                    event_type: if shared { &names[kind] } else { &copy },
+                    time: (scale != 3).then(|| Timestamp::from_unix_nanos(seconds * NANOS_PER_SECOND)),
+                };
+                types.apply_head(&head).unwrap();
+                *by_name.entry(names[kind].to_string()).or_insert(0u64) += 1;
+                if scale != 3 {
+                    seconds_seen.push(seconds);
+                }
+            }
+            let counted: std::collections::BTreeMap<String, u64> =
+                types.by_type.iter().map(|(name, n)| (name.to_string(), *n)).collect();
+            proptest::prop_assert_eq!(counted, by_name);
+            proptest::prop_assert_eq!(types.total, events.len() as u64);
+            let (width, buckets) = types.rate();
+            let mut expected = std::collections::BTreeMap::new();
+            for seconds in seconds_seen {
+                let start = seconds - seconds.rem_euclid(width);
+                *expected.entry(bucket_time(start)).or_insert(0u64) += 1;
+            }
+            let expected: Vec<(Timestamp, u64)> = expected.into_iter().collect();
+            proptest::prop_assert_eq!(buckets, expected);
+            proptest::prop_assert!(types.buckets.len() as i64 <= MAX_BUCKETS);
+        }
     }
 
     #[test]
