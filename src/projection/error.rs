@@ -13,7 +13,8 @@ pub enum ReplayError {
         projection: String,
         seq: u64,
         event_type: String,
-        stream: String,
+        /// `None` when the fold read the event's head without its stream.
+        stream: Option<String>,
         error: ProjectionError,
     },
     /// The event log could not be read.
@@ -33,7 +34,7 @@ impl ReplayError {
             projection: projection.to_owned(),
             seq: head.seq,
             event_type: head.event_type.to_string(),
-            stream: head.stream.unwrap_or_default().to_owned(),
+            stream: head.stream.map(str::to_owned),
             error,
         }
     }
@@ -43,7 +44,7 @@ impl ReplayError {
             projection: projection.to_owned(),
             seq: event.seq,
             event_type: event.event_type.to_string(),
-            stream: event.stream.to_string(),
+            stream: Some(event.stream.to_string()),
             error,
         }
     }
@@ -58,10 +59,16 @@ impl fmt::Display for ReplayError {
                 event_type,
                 stream,
                 error,
-            } => write!(
-                f,
-                "projection `{projection}` stopped at event {seq} ({event_type} in {stream}): {error}"
-            ),
+            } => match stream {
+                Some(stream) => write!(
+                    f,
+                    "projection `{projection}` stopped at event {seq} ({event_type} in {stream}): {error}"
+                ),
+                None => write!(
+                    f,
+                    "projection `{projection}` stopped at event {seq} ({event_type}): {error}"
+                ),
+            },
             ReplayError::Source(error) => write!(f, "the event log cannot be read: {error:#}"),
             ReplayError::Snapshots { projection, error } => {
                 write!(

@@ -16,6 +16,10 @@ const REACH: usize = 16;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct TypeSlots {
     by_address: Vec<(Arc<str>, usize)>,
+    /// Where the next name past the reach goes: the list turns over, so
+    /// that names met once (an owned event's own copy) do not keep out
+    /// those a scan hands out again and again.
+    next: usize,
 }
 
 impl TypeSlots {
@@ -36,6 +40,9 @@ impl TypeSlots {
         let slot = by_name(event_type);
         if self.by_address.len() < REACH {
             self.by_address.push((event_type.clone(), slot));
+        } else {
+            self.by_address[self.next] = (event_type.clone(), slot);
+            self.next = (self.next + 1) % REACH;
         }
         slot
     }

@@ -93,9 +93,11 @@ pub struct Appender<'txn> {
     /// The last seq before this batch.
     committed_seq: u64,
     last_seq: u64,
-    /// The tail block being filled, its heads, and its number.
+    /// The tail block being filled, its heads (`None` when some event it
+    /// already held is damaged: then it has none, which a scan of heads
+    /// reports as damage there), and its number.
     block: Vec<u8>,
-    heads: BlockHeads,
+    heads: Option<BlockHeads>,
     block_no: u64,
     /// Whether the log was of an older format: it is this build's after
     /// the batch.
@@ -257,12 +259,14 @@ impl Appender<'_> {
             self.block_no = blocks::block_of(seq);
         }
         blocks::push_record(&mut self.block, &self.record);
-        self.heads.push(&Head {
-            stream_id,
-            version,
-            type_id,
-            time: event.time,
-        });
+        if let Some(heads) = &mut self.heads {
+            heads.push(&Head {
+                stream_id,
+                version,
+                type_id,
+                time: event.time,
+            });
+        }
 
         self.last_seq = seq;
         // The log's time span covers the events that have a time.
@@ -351,9 +355,17 @@ impl Appender<'_> {
         if !self.block.is_empty() {
             self.events.insert(self.block_no, self.block.as_slice())?;
             self.block.clear();
-            let heads = self.heads.sealed(self.block_no);
-            self.heads_table.insert(self.block_no, heads)?;
-            self.heads.clear();
+            match &mut self.heads {
+                Some(heads) => {
+                    self.heads_table
+                        .insert(self.block_no, heads.sealed(self.block_no))?;
+                    heads.clear();
+                }
+                None => {
+                    self.heads_table.remove(self.block_no)?;
+                    self.heads = Some(BlockHeads::new());
+                }
+            }
         }
         Ok(())
     }
@@ -514,22 +526,19 @@ impl EventLog {
         let events = txn.open_table(EVENTS)?;
         let mut heads_table = txn.open_table(HEADS)?;
         if upgrade {
-            write_every_head(&events, &mut heads_table, last_seq)?;
+            write_every_head(&events, &mut heads_table)?;
         }
         let block_no = blocks::block_of(last_seq + 1);
+        // The tail block's heads are made again from its events, whatever
+        // its stored heads say.
         let (block, heads) = match events.get(block_no)? {
-            Some(stored) => {
-                let heads = heads_table
-                    .get(block_no)?
-                    .and_then(|heads| BlockHeads::resume(block_no, heads.value()))
-                    .ok_or_else(|| StoreError::IndexDamaged {
-                        what: format!("the heads of the events of block {block_no} are damaged"),
-                    })?;
-                (stored.value().to_vec(), heads)
-            }
+            Some(stored) => (
+                stored.value().to_vec(),
+                heads_of_block(block_no, stored.value()),
+            ),
             None => (
                 Vec::with_capacity(BLOCK_EVENTS as usize * 256),
-                BlockHeads::new(),
+                Some(BlockHeads::new()),
             ),
         };
         let streams_table = txn.open_table(STREAMS)?;
@@ -630,41 +639,39 @@ fn load_types(
     Ok(types)
 }
 
-/// Writes the heads of every event a log of an older format holds (each
-/// event checked as it is read), so that it becomes format 4 with the
-/// batch. Damage found is the append's error: nothing is written.
+/// Writes the heads of every block of events a log of an older format
+/// holds, so that it becomes format 4 with the batch. A block with a
+/// damaged event gets none: a scan of heads reports the damage there, as a
+/// scan of its events does, and the log can still be appended to.
 fn write_every_head(
     events: &impl ReadableTable<u64, &'static [u8]>,
     heads_table: &mut Table<'_, u64, &'static [u8]>,
-    last_seq: u64,
 ) -> Result<()> {
-    let mut heads = BlockHeads::new();
-    let mut expected = 1;
     for entry in events.iter()? {
         let (block_no, block) = entry?;
         let block_no = block_no.value();
-        let first = blocks::first_seq_of(block_no);
-        if first != expected {
-            return Err(StoreError::EventDamaged { seq: expected });
+        if let Some(mut heads) = heads_of_block(block_no, block.value()) {
+            heads_table.insert(block_no, heads.sealed(block_no))?;
         }
-        for (seq, record) in (first..).zip(blocks::records(block.value())) {
-            let damaged = |_| StoreError::EventDamaged { seq };
-            let raw = codec::decode_raw(seq, record.map_err(damaged)?).map_err(damaged)?;
-            heads.push(&Head {
-                stream_id: raw.stream_id,
-                version: raw.version,
-                type_id: raw.type_id,
-                time: raw.time,
-            });
-            expected = seq + 1;
-        }
-        heads_table.insert(block_no, heads.sealed(block_no))?;
-        heads.clear();
-    }
-    if expected != last_seq + 1 {
-        return Err(StoreError::EventDamaged { seq: expected });
     }
     Ok(())
+}
+
+/// The heads of a stored block of events, each event checked; `None` when
+/// any is damaged.
+fn heads_of_block(block_no: u64, block: &[u8]) -> Option<BlockHeads> {
+    let mut heads = BlockHeads::new();
+    let first = blocks::first_seq_of(block_no);
+    for (seq, record) in (first..).zip(blocks::records(block)) {
+        let raw = codec::decode_raw(seq, record.ok()?).ok()?;
+        heads.push(&Head {
+            stream_id: raw.stream_id,
+            version: raw.version,
+            type_id: raw.type_id,
+            time: raw.time,
+        });
+    }
+    Some(heads)
 }
 
 /// A batch touching this many streams makes their rows on a thread of

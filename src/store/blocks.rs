@@ -18,8 +18,10 @@ pub fn block_of(seq: u64) -> u64 {
 }
 
 /// The first seq stored in `block`.
+/// Saturates for a block number no log reaches (a damaged key), which
+/// then matches no seq expected.
 pub fn first_seq_of(block: u64) -> u64 {
-    block * BLOCK_EVENTS + 1
+    block.saturating_mul(BLOCK_EVENTS).saturating_add(1)
 }
 
 /// Appends one encoded event to a block.
@@ -105,5 +107,7 @@ mod tests {
         assert_eq!(block_of(BLOCK_EVENTS), 0);
         assert_eq!(block_of(BLOCK_EVENTS + 1), 1);
         assert_eq!(first_seq_of(1), BLOCK_EVENTS + 1);
+        // A damaged key far past any log: no seq, and no overflow.
+        assert_eq!(first_seq_of(u64::MAX / 2), u64::MAX);
     }
 }

@@ -75,11 +75,13 @@ impl TypeCounts {
 
     fn count_type(&mut self, event_type: &Arc<str>) {
         let (index, by_type) = (&mut self.index, &mut self.by_type);
-        let at = self.slots.find(event_type, |name| {
-            *index.entry(name.into()).or_insert_with(|| {
+        let at = self.slots.find(event_type, |name| match index.get(name) {
+            Some(&at) => at,
+            None => {
+                index.insert(name.into(), by_type.len());
                 by_type.push((name.into(), 0));
                 by_type.len() - 1
-            })
+            }
         });
         self.by_type[at].1 += 1;
     }
