@@ -19,6 +19,11 @@ impl Writer {
         crate::varint::put(&mut self.bytes, value);
     }
 
+    /// Makes room for at least `additional` more bytes.
+    pub fn reserve(&mut self, additional: usize) {
+        self.bytes.reserve(additional);
+    }
+
     pub fn i64(&mut self, value: i64) {
         self.u64(((value << 1) ^ (value >> 63)) as u64);
     }

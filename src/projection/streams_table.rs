@@ -301,11 +301,18 @@ impl<V> StreamMap<V> {
     /// the step from the one before (one byte for dense streams).
     pub fn save(&self, w: &mut Writer, mut save_value: impl FnMut(&mut Writer, &V)) {
         self.names.save(w);
-        for prefix in 0..self.names.prefixes.len() as u32 {
-            let entries: Vec<_> = self.prefix_entries(prefix).collect();
-            w.u64(entries.len() as u64);
+        // Counted first, so that the entries are written in one pass
+        // into room made once (a few bytes each).
+        let prefixes = 0..self.names.prefixes.len() as u32;
+        let counts: Vec<usize> = prefixes
+            .clone()
+            .map(|prefix| self.prefix_entries(prefix).count())
+            .collect();
+        w.reserve(counts.iter().sum::<usize>() * 8);
+        for (prefix, count) in prefixes.zip(counts) {
+            w.u64(count as u64);
             let mut previous = 0;
-            for (key, value) in entries {
+            for (key, value) in self.prefix_entries(prefix) {
                 w.u64(key.number - previous);
                 previous = key.number;
                 save_value(w, value);
