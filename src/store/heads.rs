@@ -578,6 +578,20 @@ mod tests {
     }
 
     #[test]
+    fn a_block_of_heads_holding_more_than_its_events_gives_none_of_another_block_s_seqs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.redb");
+        drop(a_log(&path, &[200]));
+        // Block 1 (65..=128) with a 65th head, under a good checksum.
+        rewrite_heads(&path, 1, |heads| heads.push(heads[0]));
+        let log = crate::store::EventLog::open_read_only(&path).unwrap();
+        let (seen, outcome) = heads_of(&log, &Scan::whole());
+        assert_eq!(seen.len(), 128);
+        let error = outcome.unwrap_err();
+        assert!(error.contains("more than the block holds"), "{error}");
+    }
+
+    #[test]
     fn heads_that_disagree_with_their_events_under_a_good_checksum_fail_verify() {
         type Change = fn(&mut Vec<Head>);
         let changes: [(&str, Change); 4] = [

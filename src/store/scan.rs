@@ -317,6 +317,10 @@ impl HeadScan<'_, '_> {
             let heads = heads::open(block_no.value(), stored.value())
                 .map_err(|_| damaged(first, "do not match their checksum"))?;
             for (seq, head) in (first..).zip(heads) {
+                // Never a head given the seq of the next block's event.
+                if seq - first >= blocks::BLOCK_EVENTS {
+                    return Err(damaged(first, "are more than the block holds"));
+                }
                 if seq > to {
                     return Ok(());
                 }
