@@ -421,9 +421,25 @@ impl EventLog {
                 read_i64(&meta, META_FIRST_TIME)?,
                 read_i64(&meta, META_LAST_TIME)?,
             );
+            // Each figure checked, and each against the others: a table
+            // that redb's damaged bookkeeping shows empty (or cut short)
+            // has no entry left whose checksum could fail. Every event has
+            // one type and one stream, and every stream one event at least.
+            let typed: u64 = types.iter().map(|(_, count)| count).sum();
+            if typed != events {
+                return Err(StoreError::IndexDamaged {
+                    what: format!("the types count {typed} events, the log holds {events}"),
+                });
+            }
+            let streams = self.stream_count(&txn)?;
+            if (streams == 0) != (events == 0) || streams > events {
+                return Err(StoreError::IndexDamaged {
+                    what: format!("the log names {streams} streams for its {events} events"),
+                });
+            }
             Ok(LogStats {
                 events,
-                streams: self.stream_count(&txn)?,
+                streams,
                 types,
                 time_span,
             })
