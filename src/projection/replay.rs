@@ -765,28 +765,49 @@ pub(crate) fn replay_heads(
     to: u64,
     streams: bool,
 ) -> Result<u64, ReplayError> {
-    let mut replayed = 0;
-    let mut failure = None;
-    if from <= to {
-        let types = projection.event_types();
-        let mut fold = |head: &EventHead<'_>| match projection.apply_head(head) {
+    let mut folded = Folded::default();
+    if from > to {
+        return folded.end(Ok(()));
+    }
+    let types = projection.event_types();
+    let types = type_names(&types);
+    let scanned = source.scan_heads(from, to, types.as_deref(), streams, &mut |head| {
+        let applied = projection.apply_head(head);
+        folded.took(applied.map_err(|error| ReplayError::head(projection.name(), head, error)))
+    });
+    folded.end(scanned)
+}
+
+/// How many events a replay of a range folded, and the failure that
+/// stopped it.
+#[derive(Default)]
+struct Folded {
+    replayed: u64,
+    failure: Option<ReplayError>,
+}
+
+impl Folded {
+    /// Counts one event folded, or keeps why it was not and stops.
+    fn took(&mut self, applied: Result<(), ReplayError>) -> ControlFlow<()> {
+        match applied {
             Ok(()) => {
-                replayed += 1;
+                self.replayed += 1;
                 ControlFlow::Continue(())
             }
-            Err(error) => {
-                failure = Some(ReplayError::head(projection.name(), head, error));
+            Err(failure) => {
+                self.failure = Some(failure);
                 ControlFlow::Break(())
             }
-        };
-        let types = type_names(&types);
-        source
-            .scan_heads(from, to, types.as_deref(), streams, &mut fold)
-            .map_err(ReplayError::Source)?;
+        }
     }
-    match failure {
-        Some(failure) => Err(failure),
-        None => Ok(replayed),
+
+    /// The events folded, once the scan has ended as `scanned`.
+    fn end(self, scanned: anyhow::Result<()>) -> Result<u64, ReplayError> {
+        scanned.map_err(ReplayError::Source)?;
+        match self.failure {
+            Some(failure) => Err(failure),
+            None => Ok(self.replayed),
+        }
     }
 }
 
@@ -799,28 +820,18 @@ pub(crate) fn replay_range(
     to: u64,
     after: &mut dyn FnMut(&dyn Projection, &EventView<'_>),
 ) -> Result<u64, ReplayError> {
-    let mut replayed = 0;
-    let mut failure = None;
-    if from <= to {
-        let types = projection.event_types();
-        let mut fold = |event: &EventView<'_>| match projection.apply_view(event) {
-            Ok(()) => {
-                replayed += 1;
-                after(projection, event);
-                ControlFlow::Continue(())
-            }
-            Err(error) => {
-                failure = Some(ReplayError::event(projection.name(), event, error));
-                ControlFlow::Break(())
-            }
-        };
-        let types = type_names(&types);
-        source
-            .scan_views(from, to, types.as_deref(), &mut fold)
-            .map_err(ReplayError::Source)?;
+    let mut folded = Folded::default();
+    if from > to {
+        return folded.end(Ok(()));
     }
-    match failure {
-        Some(failure) => Err(failure),
-        None => Ok(replayed),
-    }
+    let types = projection.event_types();
+    let types = type_names(&types);
+    let scanned = source.scan_views(from, to, types.as_deref(), &mut |event| {
+        let applied = projection.apply_view(event);
+        if applied.is_ok() {
+            after(projection, event);
+        }
+        folded.took(applied.map_err(|error| ReplayError::event(projection.name(), event, error)))
+    });
+    folded.end(scanned)
 }

@@ -255,30 +255,36 @@ impl<'a, V: ?Sized> Counting<'a, V> {
     }
 }
 
-impl<V: FnMut(&EventView<'_>) -> ControlFlow<()> + ?Sized> Counting<'_, V> {
-    fn pass_on(&mut self, event: &EventView<'_>) -> ControlFlow<()> {
-        self.count(event.event_type);
-        let flow = (self.inner)(event);
+impl<V: ?Sized> Counting<'_, V> {
+    /// Counts an event of `event_type`, hands it on with `pass`, and
+    /// remembers whether the scan was stopped there.
+    fn pass(
+        &mut self,
+        event_type: &Arc<str>,
+        pass: impl FnOnce(&mut V) -> ControlFlow<()>,
+    ) -> ControlFlow<()> {
+        self.count(event_type);
+        let flow = pass(self.inner);
         self.stopped |= flow.is_break();
         flow
+    }
+}
+
+impl<V: FnMut(&EventView<'_>) -> ControlFlow<()> + ?Sized> Counting<'_, V> {
+    fn pass_on(&mut self, event: &EventView<'_>) -> ControlFlow<()> {
+        self.pass(event.event_type, |inner| inner(event))
     }
 }
 
 impl<V: FnMut(&EventHead<'_>) -> ControlFlow<()> + ?Sized> Counting<'_, V> {
     fn pass_head_on(&mut self, head: &EventHead<'_>) -> ControlFlow<()> {
-        self.count(head.event_type);
-        let flow = (self.inner)(head);
-        self.stopped |= flow.is_break();
-        flow
+        self.pass(head.event_type, |inner| inner(head))
     }
 }
 
 impl<V: Visitor + ?Sized> Visitor for Counting<'_, V> {
     fn visit(&mut self, event: &EventView<'_>) -> ControlFlow<()> {
-        self.count(event.event_type);
-        let flow = self.inner.visit(event);
-        self.stopped |= flow.is_break();
-        flow
+        self.pass(event.event_type, |inner| inner.visit(event))
     }
 
     fn end(&mut self, scanned: anyhow::Result<()>) {

@@ -192,8 +192,8 @@ impl EventLog {
                 return Ok(());
             };
             if read_format(&begun.txn.open_table(META)?)? <= FORMAT_WITHOUT_HEADS {
-                drop(begun);
-                return self.scan_here(from, to, ids.as_deref(), &mut |view| {
+                // In the same transaction, from the events.
+                return self.scan_begun(begun, ids.as_deref(), &mut |view| {
                     visit(&view.head(streams))
                 });
             }
@@ -244,14 +244,24 @@ impl EventLog {
         types: Option<&[u32]>,
         visit: &mut dyn FnMut(&EventView<'_>) -> ControlFlow<()>,
     ) -> Result<()> {
-        let Some(begun) = self.begin_scan(from, to)? else {
-            return Ok(());
-        };
+        match self.begin_scan(from, to)? {
+            Some(begun) => self.scan_begun(begun, types, visit),
+            None => Ok(()),
+        }
+    }
+
+    /// [`EventLog::scan_here`] from its start.
+    fn scan_begun(
+        &self,
+        begun: BegunScan,
+        types: Option<&[u32]>,
+        visit: &mut dyn FnMut(&EventView<'_>) -> ControlFlow<()>,
+    ) -> Result<()> {
         let mut streams = begun.namer()?;
         super::scan::Scan {
             path: &self.path,
             events: begun.txn.open_table(EVENTS)?,
-            from,
+            from: begun.from,
             to: begun.to,
             types,
             streams: &mut streams,
