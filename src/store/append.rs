@@ -664,12 +664,7 @@ fn heads_of_block(block_no: u64, block: &[u8]) -> Option<BlockHeads> {
     let first = blocks::first_seq_of(block_no);
     for (seq, record) in (first..).zip(blocks::records(block)) {
         let raw = codec::decode_raw(seq, record.ok()?).ok()?;
-        heads.push(&Head {
-            stream_id: raw.stream_id,
-            version: raw.version,
-            type_id: raw.type_id,
-            time: raw.time,
-        });
+        heads.push(&Head::of(&raw));
     }
     Some(heads)
 }

@@ -14,7 +14,7 @@
 //! block (zigzag, wrapping: any two times have an exact step).
 
 use super::checked;
-use super::codec::DecodeError;
+use super::codec::{DecodeError, Decoded};
 use crate::event::Timestamp;
 use crate::varint;
 
@@ -25,6 +25,18 @@ pub struct Head {
     pub version: u64,
     pub type_id: u32,
     pub time: Option<Timestamp>,
+}
+
+impl Head {
+    /// The head of a decoded event.
+    pub fn of(event: &Decoded<'_>) -> Head {
+        Head {
+            stream_id: event.stream_id,
+            version: event.version,
+            type_id: event.type_id,
+            time: event.time,
+        }
+    }
 }
 
 /// The heads of one block being written: room for the checksum in front,

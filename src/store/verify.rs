@@ -92,16 +92,10 @@ impl EventLog {
                 let seq = next_seq;
                 let record = record.map_err(|_| StoreError::EventDamaged { seq })?;
                 let raw = decode_raw(seq, record).map_err(|_| StoreError::EventDamaged { seq })?;
-                if let Some(block_heads) = &mut block_heads {
-                    let head = Head {
-                        stream_id: raw.stream_id,
-                        version: raw.version,
-                        type_id: raw.type_id,
-                        time: raw.time,
-                    };
-                    if block_heads.next() != Some(Ok(head)) {
-                        return Err(heads_fault(seq));
-                    }
+                if let Some(block_heads) = &mut block_heads
+                    && block_heads.next() != Some(Ok(Head::of(&raw)))
+                {
+                    return Err(heads_fault(seq));
                 }
                 let stream = raw.stream_id as usize;
                 let version = versions
