@@ -29,16 +29,13 @@ fn main() {
     let log = log.to_str().expect("a UTF-8 path");
     println!("| measure ({n} retail events) | median of {RUNS} | rate |");
     println!("|---|---|---|");
+    // The median of the times the children measured themselves.
     let in_child = |args: &[&str]| -> Duration {
-        let times: Vec<Duration> = (0..RUNS)
-            .map(|_| {
-                let nanos: u64 = run_child(args).parse().expect("nanoseconds");
-                Duration::from_nanos(nanos)
-            })
+        let mut times: Vec<Duration> = (0..RUNS)
+            .map(|_| Duration::from_nanos(run_child(args).parse().expect("nanoseconds")))
             .collect();
-        let mut sorted = times;
-        sorted.sort();
-        sorted[RUNS / 2]
+        times.sort();
+        times[RUNS / 2]
     };
     for (cache, label) in [
         ("0", "no cache"),
@@ -95,7 +92,7 @@ fn ms(time: Duration) -> f64 {
 
 /// Every block of the log, in memory.
 fn read_blocks(log: &str) -> Vec<(u64, Vec<u8>)> {
-    let db = redb::Database::open(log).expect("open");
+    let db = redb::Database::builder().open_read_only(log).expect("open");
     let txn = db.begin_read().expect("read");
     let table = txn.open_table(EVENTS).expect("the events' table");
     let blocks = table.iter().expect("iterate");
@@ -113,6 +110,7 @@ fn child(args: &[String]) {
     match args {
         [what, log, cache, check] if what == "read" => {
             let cache = cache.parse().expect("a cache size");
+            let with_crc = check == "crc";
             let db = redb::Database::builder()
                 .set_cache_size(cache)
                 .open_read_only(log)
@@ -124,7 +122,7 @@ fn child(args: &[String]) {
                 let (_, block) = entry.expect("a block");
                 let block = block.value();
                 bytes += block.len();
-                if check == "crc" {
+                if with_crc {
                     crc ^= crc32fast::hash(block);
                 }
             }

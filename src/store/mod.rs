@@ -47,8 +47,8 @@ const CACHE_BYTES: usize = 8 * 1024 * 1024;
 /// The cache of a log opened only to read. A scan reads each page once:
 /// caching it costs fresh memory (faulted in, zeroed) and the eviction of
 /// another, for a page that is not read again. Reading a million events'
-/// blocks took 200-270 ms with a cache of 1 GiB, about 95 ms with 16 MiB,
-/// 70 ms with 1 MiB and 61 ms with none (`cargo bench --bench floor`);
+/// blocks took 175 ms with redb's default cache (1 GiB), 72 ms with 8 MiB,
+/// 62 ms with 1 MiB and 58 ms with none (`cargo bench --bench floor`);
 /// 1 MiB keeps the branch pages of the trees for lookups.
 const READ_ONLY_CACHE_BYTES: usize = 1024 * 1024;
 
