@@ -8,8 +8,16 @@
 
 use super::{Result, StoreError};
 
+/// A fresh CRC-32 hasher: a copy of one made once, as making one asks
+/// the processor what it can do (a few percent of a scan, asked once per
+/// record).
+pub fn hasher() -> crc32fast::Hasher {
+    static MADE: std::sync::OnceLock<crc32fast::Hasher> = std::sync::OnceLock::new();
+    MADE.get_or_init(crc32fast::Hasher::new).clone()
+}
+
 fn crc(parts: &[&[u8]]) -> u32 {
-    let mut hasher = crc32fast::Hasher::new();
+    let mut hasher = hasher();
     for part in parts {
         // The length first, so that moving bytes from one part to the
         // next changes the sum.

@@ -87,7 +87,7 @@ pub fn reseal(seq: u64, record: &mut [u8]) {
 }
 
 fn checksum(seq: u64, body: &[u8]) -> u32 {
-    let mut hasher = crc32fast::Hasher::new();
+    let mut hasher = super::checked::hasher();
     hasher.update(&seq.to_le_bytes());
     hasher.update(body);
     hasher.finalize()
