@@ -16,33 +16,32 @@ pub fn hasher() -> crc32fast::Hasher {
     MADE.get_or_init(crc32fast::Hasher::new).clone()
 }
 
-fn crc(parts: &[&[u8]]) -> u32 {
-    // A small entry (a name, a count) is summed in one update over a copy
-    // of its parts: each update of the hasher costs more than a few bytes.
-    let mut small = [0u8; 128];
-    let mut len = 0;
+/// Hands `take` the bytes a sum covers, in order: each part's length (8
+/// bytes, little-endian), then the part. The length first, so that moving
+/// bytes from one part to the next changes the sum.
+fn covered(parts: &[&[u8]], mut take: impl FnMut(&[u8])) {
     for part in parts {
-        let Some(room) = small.get_mut(len..len + 8 + part.len()) else {
-            return crc_part_by_part(parts);
-        };
-        let (length, bytes) = room.split_at_mut(8);
-        length.copy_from_slice(&(part.len() as u64).to_le_bytes());
-        bytes.copy_from_slice(part);
-        len += 8 + part.len();
+        take(&(part.len() as u64).to_le_bytes());
+        take(part);
     }
-    let mut hasher = hasher();
-    hasher.update(&small[..len]);
-    hasher.finalize()
 }
 
-/// [`crc`], each part's length and bytes handed to the hasher in turn.
-fn crc_part_by_part(parts: &[&[u8]]) -> u32 {
+fn crc(parts: &[&[u8]]) -> u32 {
     let mut hasher = hasher();
-    for part in parts {
-        // The length first, so that moving bytes from one part to the
-        // next changes the sum.
-        hasher.update(&(part.len() as u64).to_le_bytes());
-        hasher.update(part);
+    let length: usize = parts.iter().map(|part| 8 + part.len()).sum();
+    // A small entry (a name, a count) is copied and summed in one update:
+    // each update of the hasher costs more than a few bytes.
+    let mut small = [0u8; 128];
+    match small.get_mut(..length) {
+        Some(small) => {
+            let mut at = 0;
+            covered(parts, |bytes| {
+                small[at..at + bytes.len()].copy_from_slice(bytes);
+                at += bytes.len();
+            });
+            hasher.update(small);
+        }
+        None => covered(parts, |bytes| hasher.update(bytes)),
     }
     hasher.finalize()
 }
@@ -198,6 +197,17 @@ mod tests {
         flipped[6] ^= 1;
         assert!(open_sealed(b"last-seq", &flipped, "x").is_err());
         assert!(open_sealed(b"last-seq", &stored[..3], "x").is_err());
+    }
+
+    /// The sum of `parts` with each length and part handed to the hasher
+    /// in turn: what one update over a copy must agree with.
+    fn crc_part_by_part(parts: &[&[u8]]) -> u32 {
+        let mut hasher = crc32fast::Hasher::new();
+        for part in parts {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part);
+        }
+        hasher.finalize()
     }
 
     #[test]
