@@ -9,7 +9,7 @@
 
 use std::io::{self, Write};
 
-use serde_json::Value;
+use serde_json::{Number, Value};
 
 use crate::escape::needs_escape;
 
@@ -114,6 +114,12 @@ impl<'a> JsonWriter<'a> {
         self.has_value = true;
     }
 
+    /// A JSON number, as serde_json serializes it.
+    pub fn number(&mut self, number: &Number) {
+        let _ = write!(self.buffer, "{number}");
+        self.has_value = true;
+    }
+
     /// A string, or null for `None`.
     pub fn optional_str(&mut self, text: Option<&str>) {
         match text {
@@ -127,11 +133,7 @@ impl<'a> JsonWriter<'a> {
         match value {
             Value::Null => self.null(),
             Value::Bool(b) => self.bool(*b),
-            Value::Number(number) => {
-                // A `Number` prints as serde_json serializes it.
-                let _ = write!(self.buffer, "{number}");
-                self.has_value = true;
-            }
+            Value::Number(number) => self.number(number),
             Value::String(text) => self.str(text),
             Value::Array(elements) => {
                 self.begin_array();

@@ -293,6 +293,10 @@ fn write_states(
             json.key("state");
             projection.write_state(json);
             json.end_object();
+            // Not freed: the process ends with this output, and freeing a
+            // large state allocation by allocation (the replica of a
+            // million events) took longer than writing it.
+            std::mem::forget(projection);
             if json.failed() {
                 // The output failed (a reader that left, a full disk): the
                 // other states need not be written.

@@ -8,6 +8,7 @@
 pub mod blame;
 pub mod builtin;
 mod codec;
+pub mod compact;
 pub mod diff;
 mod error;
 mod lockstep;

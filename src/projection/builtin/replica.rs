@@ -10,9 +10,10 @@
 use serde_json::{Value, json};
 
 use crate::event::Event;
+use crate::event_view::EventView;
 use crate::json_writer::JsonWriter;
 use crate::projection::codec::{Reader, Writer};
-use crate::projection::merge_patch::merge_patch;
+use crate::projection::compact::{Compact, Keys};
 use crate::projection::path::Path;
 use crate::projection::streams_table::StreamMap;
 use crate::projection::traits::{Projection, ProjectionError};
@@ -31,10 +32,13 @@ pub fn is_deleting(event_type: &str) -> bool {
         .any(|suffix| event_type.ends_with(suffix))
 }
 
-/// Each stream's merged payloads.
+/// Each stream's merged payloads, kept compact (the replica of a log holds
+/// every entity it has: see `compact.rs`).
 #[derive(Clone, Debug, Default)]
 pub struct Replica {
-    entities: StreamMap<Value>,
+    entities: StreamMap<Compact>,
+    /// The keys of every entity's objects.
+    keys: Keys,
 }
 
 impl Replica {
@@ -43,8 +47,8 @@ impl Replica {
 
 impl Replica {
     /// One entity as shown.
-    fn entry_json(&self, entity: &Value) -> Value {
-        entity.clone()
+    fn entry_json(&self, entity: &Compact) -> Value {
+        entity.to_value(&self.keys)
     }
 }
 
@@ -58,10 +62,17 @@ impl Projection for Replica {
     }
 
     fn apply(&mut self, event: &Event) -> Result<(), ProjectionError> {
-        let entity = self.entities.entry(&event.stream, || json!({}));
-        merge_patch(entity, event.data.value());
-        if is_deleting(&event.event_type) {
-            merge_patch(entity, json!({ DELETED_FIELD: true }));
+        self.apply_view(&event.view())
+    }
+
+    fn apply_view(&mut self, event: &EventView<'_>) -> Result<(), ProjectionError> {
+        let patch = Compact::parse(event.data(), &mut self.keys)
+            .map_err(|e| ProjectionError::payload("JSON value", e))?;
+        let entity = self.entities.entry(event.stream, Compact::empty_object);
+        entity.merge_patch(patch);
+        if is_deleting(event.event_type) {
+            let mark = Compact::from_value(&json!({ DELETED_FIELD: true }), &mut self.keys);
+            entity.merge_patch(mark);
         }
         Ok(())
     }
@@ -70,37 +81,50 @@ impl Projection for Replica {
         Value::Object(
             self.entities
                 .iter()
-                .map(|(name, entity)| (name, entity.clone()))
+                .map(|(name, entity)| (name, entity.to_value(&self.keys)))
                 .collect(),
         )
     }
 
-    /// Moves the entities out: the state of a large log is the largest
-    /// thing a replay holds, and a copy would double it.
+    /// Each entity made a `Value` as its compact form is let go.
     fn into_state(self: Box<Self>) -> Value {
-        Value::Object(self.entities.into_entries().into_iter().collect())
+        let Replica { entities, keys } = *self;
+        let entries = entities.into_entries().into_iter();
+        Value::Object(
+            entries
+                .map(|(name, entity)| (name, entity.to_value(&keys)))
+                .collect(),
+        )
     }
 
     fn write_state(&self, out: &mut JsonWriter<'_>) {
-        by_stream::write_entries(&self.entities, out, |out, entity| out.value(entity));
+        by_stream::write_entries(&self.entities, out, |out, entity| {
+            entity.write(&self.keys, out)
+        });
     }
 
     by_stream::answers_by_stream!(entities);
 
+    /// Each entity as its JSON text, as a `Value` of it would print.
     fn save(&self) -> Vec<u8> {
         let mut w = Writer::new();
-        self.entities
-            .save(&mut w, |w, entity| w.str(&entity.to_string()));
+        self.entities.save(&mut w, |w, entity| {
+            let text = serde_json::to_string(&entity.shown(&self.keys));
+            w.str(&text.unwrap_or_default());
+        });
         w.finish()
     }
 
     fn restore(&mut self, bytes: &[u8]) -> Result<(), ProjectionError> {
         let mut r = Reader::new(bytes);
+        let mut keys = Keys::default();
         let entities = StreamMap::restore(&mut r, |r, _| {
-            serde_json::from_str(r.str()?).map_err(|e| ProjectionError::Snapshot(e.to_string()))
+            Compact::parse(r.str()?, &mut keys)
+                .map_err(|e| ProjectionError::Snapshot(e.to_string()))
         })?;
         r.finish()?;
         self.entities = entities;
+        self.keys = keys;
         Ok(())
     }
 }

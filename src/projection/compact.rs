@@ -1,0 +1,496 @@
+//! A JSON value kept small, for a state that holds one per stream (the
+//! replica's entities). A `serde_json::Value` object is an index map: a
+//! hash table and a bucket of 64 bytes a member, each key a `String` of
+//! its own. Here an object is one boxed slice of (key, value) pairs in
+//! their order, exactly as long as it needs, each key a number naming it
+//! in a [`Keys`] table shared by every value of the state; a value is 24
+//! bytes, and a string of up to 24 bytes is held in them. The replica of
+//! a million retail events takes under a quarter of the memory it took
+//! as `Value`s (BENCHMARKS.md).
+//!
+//! The values behave as `Value` does with serde_json's `preserve_order`:
+//! members keep the order they were first set in, a removal keeps the
+//! others' order, a repeated key in a text keeps its first place and its
+//! last value, and a value is shown (serialised, written) as the same
+//! `Value` would be.
+
+use std::fmt;
+
+use compact_str::CompactString;
+use rustc_hash::FxHashMap as HashMap;
+
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde_json::{Map, Number, Value};
+
+use crate::json_writer::JsonWriter;
+
+/// The object keys of a state, each stored once.
+#[derive(Clone, Debug, Default)]
+pub struct Keys {
+    names: Vec<Box<str>>,
+    ids: HashMap<Box<str>, u32>,
+}
+
+/// One key of [`Keys`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Key(u32);
+
+impl Keys {
+    pub fn intern(&mut self, name: &str) -> Key {
+        if let Some(&id) = self.ids.get(name) {
+            return Key(id);
+        }
+        // More keys than u32 counts would take more memory than any
+        // machine has; the count saturates rather than wraps.
+        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
+        self.names.push(name.into());
+        self.ids.insert(name.into(), id);
+        Key(id)
+    }
+
+    pub fn name(&self, key: Key) -> &str {
+        self.names.get(key.0 as usize).map_or("", |name| name)
+    }
+}
+
+/// A JSON value whose object keys are [`Key`]s.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Compact {
+    Null,
+    Bool(bool),
+    Number(Number),
+    /// Up to 24 bytes held inline, without an allocation of their own.
+    String(CompactString),
+    Array(Box<[Compact]>),
+    Object(Box<[(Key, Compact)]>),
+}
+
+/// Objects with more members than this are searched through a hash map
+/// while they are changed; smaller ones, member by member.
+const SEARCHED_IN_ORDER: usize = 16;
+
+/// An object being built or changed: its members in order, and past
+/// [`SEARCHED_IN_ORDER`] of them an index from key to place.
+struct Members {
+    members: Vec<(Key, Compact)>,
+    index: Option<HashMap<Key, usize>>,
+}
+
+impl Members {
+    fn new(members: Vec<(Key, Compact)>) -> Members {
+        let mut built = Members {
+            members,
+            index: None,
+        };
+        built.reindex();
+        built
+    }
+
+    fn reindex(&mut self) {
+        self.index = (self.members.len() > SEARCHED_IN_ORDER).then(|| {
+            let places = self.members.iter().enumerate();
+            places.map(|(place, (key, _))| (*key, place)).collect()
+        });
+    }
+
+    fn place(&self, key: Key) -> Option<usize> {
+        match &self.index {
+            Some(index) => index.get(&key).copied(),
+            None => self.members.iter().position(|(held, _)| *held == key),
+        }
+    }
+
+    /// The member `key`, added as null (last) when absent.
+    fn slot(&mut self, key: Key) -> &mut Compact {
+        let place = match self.place(key) {
+            Some(place) => place,
+            None => {
+                self.members.push((key, Compact::Null));
+                let place = self.members.len() - 1;
+                match &mut self.index {
+                    Some(index) => {
+                        index.insert(key, place);
+                    }
+                    None => self.reindex(),
+                }
+                place
+            }
+        };
+        &mut self.members[place].1
+    }
+
+    fn remove(&mut self, key: Key) {
+        if let Some(place) = self.place(key) {
+            self.members.remove(place);
+            if self.index.is_some() {
+                self.reindex();
+            }
+        }
+    }
+
+    fn finish(self) -> Compact {
+        Compact::Object(self.members.into_boxed_slice())
+    }
+}
+
+impl Compact {
+    pub fn empty_object() -> Compact {
+        Compact::Object(Box::new([]))
+    }
+
+    pub fn from_value(value: &Value, keys: &mut Keys) -> Compact {
+        match value {
+            Value::Null => Compact::Null,
+            Value::Bool(b) => Compact::Bool(*b),
+            Value::Number(number) => Compact::Number(number.clone()),
+            Value::String(text) => Compact::String(text.as_str().into()),
+            Value::Array(elements) => Compact::Array(
+                elements
+                    .iter()
+                    .map(|element| Compact::from_value(element, keys))
+                    .collect(),
+            ),
+            Value::Object(members) => Compact::Object(
+                members
+                    .iter()
+                    .map(|(key, member)| (keys.intern(key), Compact::from_value(member, keys)))
+                    .collect(),
+            ),
+        }
+    }
+
+    pub fn to_value(&self, keys: &Keys) -> Value {
+        match self {
+            Compact::Null => Value::Null,
+            Compact::Bool(b) => Value::Bool(*b),
+            Compact::Number(number) => Value::Number(number.clone()),
+            Compact::String(text) => Value::String(text.to_string()),
+            Compact::Array(elements) => {
+                Value::Array(elements.iter().map(|e| e.to_value(keys)).collect())
+            }
+            Compact::Object(members) => Value::Object(
+                members
+                    .iter()
+                    .map(|(key, member)| (keys.name(*key).to_string(), member.to_value(keys)))
+                    .collect::<Map<String, Value>>(),
+            ),
+        }
+    }
+
+    /// Parses a JSON text, its keys interned in `keys`.
+    pub fn parse(text: &str, keys: &mut Keys) -> serde_json::Result<Compact> {
+        let mut parser = serde_json::Deserializer::from_str(text);
+        let value = Seed(keys).deserialize(&mut parser)?;
+        parser.end()?;
+        Ok(value)
+    }
+
+    /// The value as serde_json would serialise the same `Value`.
+    pub fn shown<'a>(&'a self, keys: &'a Keys) -> impl Serialize + 'a {
+        Shown(self, keys)
+    }
+
+    pub fn write(&self, keys: &Keys, out: &mut JsonWriter<'_>) {
+        match self {
+            Compact::Null => out.null(),
+            Compact::Bool(b) => out.bool(*b),
+            Compact::Number(number) => out.number(number),
+            Compact::String(text) => out.str(text),
+            Compact::Array(elements) => {
+                out.begin_array();
+                for element in elements {
+                    out.element();
+                    element.write(keys, out);
+                }
+                out.end_array();
+            }
+            Compact::Object(members) => {
+                out.begin_object();
+                for (key, member) in members {
+                    out.key(keys.name(*key));
+                    member.write(keys, out);
+                }
+                out.end_object();
+            }
+        }
+    }
+
+    /// Applies `patch` as RFC 7386 section 2 defines, as
+    /// [`crate::projection::merge_patch`] does to a `Value`: an object
+    /// patch merges key by key and a `null` member removes the key; any
+    /// other patch replaces the target whole.
+    pub fn merge_patch(&mut self, patch: Compact) {
+        let Compact::Object(patch) = patch else {
+            *self = patch;
+            return;
+        };
+        let members = match std::mem::replace(self, Compact::Null) {
+            Compact::Object(members) => members.into_vec(),
+            _ => Vec::new(),
+        };
+        let mut members = Members::new(members);
+        // Room for the members added, and no more: the object is kept
+        // at its exact size.
+        let added = patch
+            .iter()
+            .filter(|(key, value)| *value != Compact::Null && members.place(*key).is_none())
+            .count();
+        members.members.reserve_exact(added);
+        for (key, value) in patch.into_vec() {
+            if value == Compact::Null {
+                members.remove(key);
+            } else {
+                members.slot(key).merge_patch(value);
+            }
+        }
+        *self = members.finish();
+    }
+}
+
+struct Shown<'a>(&'a Compact, &'a Keys);
+
+impl Serialize for Shown<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Shown(value, keys) = self;
+        match value {
+            Compact::Null => serializer.serialize_unit(),
+            Compact::Bool(b) => serializer.serialize_bool(*b),
+            Compact::Number(number) => number.serialize(serializer),
+            Compact::String(text) => serializer.serialize_str(text),
+            Compact::Array(elements) => {
+                let mut seq = serializer.serialize_seq(Some(elements.len()))?;
+                for element in elements {
+                    seq.serialize_element(&Shown(element, keys))?;
+                }
+                seq.end()
+            }
+            Compact::Object(members) => {
+                let mut map = serializer.serialize_map(Some(members.len()))?;
+                for (key, member) in members {
+                    map.serialize_entry(keys.name(*key), &Shown(member, keys))?;
+                }
+                map.end()
+            }
+        }
+    }
+}
+
+/// Reads a value, its keys interned as they come.
+struct Seed<'k>(&'k mut Keys);
+
+impl<'de> DeserializeSeed<'de> for Seed<'_> {
+    type Value = Compact;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Compact, D::Error> {
+        deserializer.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Seed<'_> {
+    type Value = Compact;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any JSON value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> Result<Compact, E> {
+        Ok(Compact::Bool(b))
+    }
+
+    fn visit_i64<E>(self, n: i64) -> Result<Compact, E> {
+        Ok(Compact::Number(n.into()))
+    }
+
+    fn visit_u64<E>(self, n: u64) -> Result<Compact, E> {
+        Ok(Compact::Number(n.into()))
+    }
+
+    fn visit_f64<E>(self, n: f64) -> Result<Compact, E> {
+        // As `Value` reads a float: one JSON cannot hold (there is none in
+        // a JSON text) becomes null.
+        Ok(Number::from_f64(n).map_or(Compact::Null, Compact::Number))
+    }
+
+    fn visit_str<E>(self, text: &str) -> Result<Compact, E> {
+        Ok(Compact::String(text.into()))
+    }
+
+    fn visit_unit<E>(self) -> Result<Compact, E> {
+        Ok(Compact::Null)
+    }
+
+    fn visit_none<E>(self) -> Result<Compact, E> {
+        Ok(Compact::Null)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Compact, D::Error> {
+        self.deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Compact, A::Error> {
+        let mut elements = Vec::new();
+        while let Some(element) = seq.next_element_seed(Seed(&mut *self.0))? {
+            elements.push(element);
+        }
+        Ok(Compact::Array(elements.into_boxed_slice()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Compact, A::Error> {
+        let mut members = Members::new(Vec::new());
+        while let Some(key) = map.next_key_seed(KeySeed(&mut *self.0))? {
+            // A repeated key keeps its first place and takes the last value.
+            *members.slot(key) = map.next_value_seed(Seed(&mut *self.0))?;
+        }
+        Ok(members.finish())
+    }
+}
+
+/// Reads an object key into [`Keys`], borrowed from the text when it can be.
+struct KeySeed<'k>(&'k mut Keys);
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Key;
+
+    fn deserialize<D: Deserializer<'de>>(self, deserializer: D) -> Result<Key, D::Error> {
+        deserializer.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for KeySeed<'_> {
+    type Value = Key;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("an object key")
+    }
+
+    fn visit_str<E>(self, key: &str) -> Result<Key, E> {
+        Ok(self.0.intern(key))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    use super::*;
+    use crate::projection::merge_patch;
+
+    /// Any JSON value, with keys from a small set (so that patches meet
+    /// the keys of their targets) and objects larger than those searched
+    /// in order.
+    fn any_value() -> impl Strategy<Value = Value> {
+        let key = prop_oneof![
+            (0u8..6).prop_map(|n| format!("k{n}")),
+            (0u8..40).prop_map(|n| format!("wide{n}")),
+        ];
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(|n| json!(n)),
+            any::<u64>().prop_map(|n| json!(n)),
+            (-1e9f64..1e9).prop_map(|n| json!(n)),
+            "[a-z\u{e9}\"\\\\\u{7}\u{202e}]{0,6}".prop_map(Value::String),
+        ];
+        leaf.prop_recursive(4, 96, 40, move |inner| {
+            prop_oneof![
+                proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+                proptest::collection::vec((key.clone(), inner), 0..40)
+                    .prop_map(|members| Value::Object(members.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Patch after patch, the compact value is the `Value` the same
+        /// patches make, and each is shown, written and read back as
+        /// that `Value` is.
+        #[test]
+        fn patches_merge_as_they_merge_into_a_value(
+            start in any_value(),
+            patches in proptest::collection::vec(any_value(), 1..6),
+        ) {
+            let mut keys = Keys::default();
+            let mut value = start.clone();
+            let mut compact = Compact::from_value(&start, &mut keys);
+            for patch in patches {
+                // Both read from the same text, as a fold reads a payload.
+                let text = patch.to_string();
+                merge_patch(&mut value, serde_json::from_str(&text).unwrap());
+                compact.merge_patch(Compact::parse(&text, &mut keys).unwrap());
+                prop_assert_eq!(compact.to_value(&keys), value.clone());
+            }
+            let shown = serde_json::to_string(&compact.shown(&keys)).unwrap();
+            prop_assert_eq!(&shown, &value.to_string());
+            // Read back (a snapshot restored) as a `Value` reads it back.
+            let reread: Value = serde_json::from_str(&shown).unwrap();
+            prop_assert_eq!(Compact::parse(&shown, &mut keys).unwrap().to_value(&keys), reread);
+            let (mut as_value, mut as_compact) = (Vec::new(), Vec::new());
+            let mut out = JsonWriter::new(&mut as_value);
+            out.value(&value);
+            out.finish().unwrap();
+            let mut out = JsonWriter::new(&mut as_compact);
+            compact.write(&keys, &mut out);
+            out.finish().unwrap();
+            prop_assert_eq!(as_compact, as_value);
+        }
+
+        /// A text read straight into a compact value is the `Value` read
+        /// from it, repeated keys and all.
+        #[test]
+        fn a_text_reads_as_a_value_reads_it(members in proptest::collection::vec(
+            ("[ab]", any_value()), 0..24,
+        )) {
+            let text = format!(
+                "{{{}}}",
+                members
+                    .iter()
+                    .map(|(key, value)| format!("{}:{value}", json!(key)))
+                    .collect::<Vec<_>>()
+                    .join(","),
+            );
+            let value: Value = serde_json::from_str(&text).unwrap();
+            let mut keys = Keys::default();
+            prop_assert_eq!(Compact::parse(&text, &mut keys).unwrap().to_value(&keys), value);
+        }
+    }
+
+    #[test]
+    fn a_text_that_is_not_json_is_refused_with_its_place() {
+        let mut keys = Keys::default();
+        let error = Compact::parse(r#"{"a": 1,}"#, &mut keys).unwrap_err();
+        assert_eq!((error.line(), error.column()), (1, 9));
+        assert!(Compact::parse("{} {}", &mut keys).is_err(), "trailing text");
+    }
+
+    #[test]
+    fn a_removal_keeps_the_order_of_the_others_in_small_and_large_objects() {
+        for size in [3usize, 40] {
+            let names: Vec<String> = (0..size).map(|n| format!("m{n}")).collect();
+            let start: Map<String, Value> = names.iter().map(|n| (n.clone(), json!(1))).collect();
+            let mut keys = Keys::default();
+            let mut compact = Compact::from_value(&Value::Object(start), &mut keys);
+            let patch = json!({ "m1": null, "new": 2, "m0": 3 });
+            compact.merge_patch(Compact::from_value(&patch, &mut keys));
+            let shown: Vec<String> = compact
+                .to_value(&keys)
+                .as_object()
+                .unwrap()
+                .keys()
+                .cloned()
+                .collect();
+            let mut expected: Vec<String> = names.iter().filter(|n| *n != "m1").cloned().collect();
+            expected.push("new".into());
+            assert_eq!(shown, expected, "{size} members");
+        }
+    }
+
+    #[test]
+    fn a_value_is_three_words_and_a_member_four() {
+        assert_eq!(std::mem::size_of::<Compact>(), 24);
+        assert_eq!(std::mem::size_of::<(Key, Compact)>(), 32);
+    }
+}
