@@ -459,6 +459,22 @@ mod tests {
     }
 
     #[test]
+    fn every_example_of_rfc_7386_appendix_a_merges_as_the_rfc_says() {
+        for (original, patch, expected) in
+            crate::projection::merge_patch::tests::rfc_7386_appendix_a_cases()
+        {
+            let mut keys = Keys::default();
+            let mut target = Compact::from_value(&original, &mut keys);
+            target.merge_patch(Compact::parse(&patch.to_string(), &mut keys).unwrap());
+            assert_eq!(
+                target.to_value(&keys),
+                expected,
+                "{original} patched with {patch}"
+            );
+        }
+    }
+
+    #[test]
     fn a_text_that_is_not_json_is_refused_with_its_place() {
         let mut keys = Keys::default();
         let error = Compact::parse(r#"{"a": 1,}"#, &mut keys).unwrap_err();

@@ -1,5 +1,6 @@
-//! JSON Merge Patch (RFC 7386): how the replica folds each event's `data`
-//! into its stream's state.
+//! JSON Merge Patch (RFC 7386) on a `serde_json::Value`: how an event's
+//! `data` folds into its stream's state. The replica keeps its entities
+//! compact and merges them as this does (`compact.rs`, tested against it).
 
 use serde_json::{Map, Value};
 
@@ -28,14 +29,13 @@ pub fn merge_patch(target: &mut Value, patch: Value) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use serde_json::json;
 
-    /// Every example of RFC 7386 Appendix A.
-    #[test]
-    fn rfc_7386_appendix_a() {
-        let cases = [
+    /// Every example of RFC 7386 Appendix A: (target, patch, result).
+    pub(crate) fn rfc_7386_appendix_a_cases() -> Vec<(Value, Value, Value)> {
+        vec![
             (json!({"a":"b"}), json!({"a":"c"}), json!({"a":"c"})),
             (json!({"a":"b"}), json!({"b":"c"}), json!({"a":"b","b":"c"})),
             (json!({"a":"b"}), json!({"a":null}), json!({})),
@@ -63,7 +63,12 @@ mod tests {
                 json!({"a":{"bb":{"ccc":null}}}),
                 json!({"a":{"bb":{}}}),
             ),
-        ];
+        ]
+    }
+
+    #[test]
+    fn rfc_7386_appendix_a() {
+        let cases = rfc_7386_appendix_a_cases();
         for (original, patch, expected) in cases {
             let mut target = original.clone();
             merge_patch(&mut target, patch.clone());
