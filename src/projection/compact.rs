@@ -17,7 +17,8 @@
 use std::fmt;
 
 use compact_str::CompactString;
-use rustc_hash::FxHashMap as HashMap;
+use indexmap::IndexSet;
+use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
@@ -25,12 +26,11 @@ use serde_json::{Map, Number, Value};
 
 use crate::json_writer::JsonWriter;
 
-/// The object keys of a state, each stored once.
+/// The object keys of a state, each stored once, and kept while the state
+/// is (a key no entity holds any more stays: there are as many as the
+/// log's payloads have distinct keys, at most).
 #[derive(Clone, Debug, Default)]
-pub struct Keys {
-    names: Vec<Box<str>>,
-    ids: HashMap<Box<str>, u32>,
-}
+pub struct Keys(IndexSet<Box<str>, FxBuildHasher>);
 
 /// One key of [`Keys`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -38,19 +38,17 @@ pub struct Key(u32);
 
 impl Keys {
     pub fn intern(&mut self, name: &str) -> Key {
-        if let Some(&id) = self.ids.get(name) {
-            return Key(id);
-        }
+        let index = match self.0.get_index_of(name) {
+            Some(index) => index,
+            None => self.0.insert_full(name.into()).0,
+        };
         // More keys than u32 counts would take more memory than any
         // machine has; the count saturates rather than wraps.
-        let id = u32::try_from(self.names.len()).unwrap_or(u32::MAX);
-        self.names.push(name.into());
-        self.ids.insert(name.into(), id);
-        Key(id)
+        Key(u32::try_from(index).unwrap_or(u32::MAX))
     }
 
     pub fn name(&self, key: Key) -> &str {
-        self.names.get(key.0 as usize).map_or("", |name| name)
+        self.0.get_index(key.0 as usize).map_or("", |name| name)
     }
 }
 
