@@ -17,8 +17,8 @@
 use std::fmt;
 
 use compact_str::CompactString;
-use indexmap::IndexSet;
-use rustc_hash::{FxBuildHasher, FxHashMap as HashMap};
+use indexmap::{IndexMap, IndexSet};
+use rustc_hash::FxBuildHasher;
 
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
@@ -61,76 +61,120 @@ pub enum Compact {
     /// Up to 24 bytes held inline, without an allocation of their own.
     String(CompactString),
     Array(Box<[Compact]>),
+    /// An object of up to [`SMALL`] members, in their order.
     Object(Box<[(Key, Compact)]>),
+    /// An object of more, its members found by hash as a `Value`'s are:
+    /// a change to one member costs no more for a large object than for
+    /// a small one.
+    Large(Box<LargeObject>),
 }
 
-/// Objects with more members than this are searched through a hash map
-/// while they are changed; smaller ones, member by member.
-const SEARCHED_IN_ORDER: usize = 16;
+pub type LargeObject = IndexMap<Key, Compact, FxBuildHasher>;
 
-/// An object being built or changed: its members in order, and past
-/// [`SEARCHED_IN_ORDER`] of them an index from key to place.
-struct Members {
-    members: Vec<(Key, Compact)>,
-    index: Option<HashMap<Key, usize>>,
+/// The most members an object holds as a slice, searched in order.
+const SMALL: usize = 16;
+
+/// An object being built or changed.
+enum Members {
+    Small(Vec<(Key, Compact)>),
+    Large(LargeObject),
 }
 
 impl Members {
-    fn new(members: Vec<(Key, Compact)>) -> Members {
-        let mut built = Members {
-            members,
-            index: None,
-        };
-        built.reindex();
-        built
+    /// The members of `value`, none when it is not an object.
+    fn of(value: Compact) -> Members {
+        match value {
+            Compact::Object(members) => Members::Small(members.into_vec()),
+            Compact::Large(members) => Members::Large(*members),
+            _ => Members::Small(Vec::new()),
+        }
     }
 
-    fn reindex(&mut self) {
-        self.index = (self.members.len() > SEARCHED_IN_ORDER).then(|| {
-            let places = self.members.iter().enumerate();
-            places.map(|(place, (key, _))| (*key, place)).collect()
-        });
+    fn holds(&self, key: Key) -> bool {
+        match self {
+            Members::Small(members) => members.iter().any(|(held, _)| *held == key),
+            Members::Large(members) => members.contains_key(&key),
+        }
     }
 
-    fn place(&self, key: Key) -> Option<usize> {
-        match &self.index {
-            Some(index) => index.get(&key).copied(),
-            None => self.members.iter().position(|(held, _)| *held == key),
+    /// Room for `more` members: a small object kept at its exact size, or
+    /// made large when it would pass [`SMALL`].
+    fn reserve(&mut self, more: usize) {
+        if let Members::Small(members) = self {
+            if members.len() + more > SMALL {
+                let mut large =
+                    LargeObject::with_capacity_and_hasher(members.len() + more, FxBuildHasher);
+                large.extend(members.drain(..));
+                *self = Members::Large(large);
+            } else {
+                members.reserve_exact(more);
+            }
         }
     }
 
     /// The member `key`, added as null (last) when absent.
     fn slot(&mut self, key: Key) -> &mut Compact {
-        let place = match self.place(key) {
-            Some(place) => place,
-            None => {
-                self.members.push((key, Compact::Null));
-                let place = self.members.len() - 1;
-                match &mut self.index {
-                    Some(index) => {
-                        index.insert(key, place);
+        if !self.holds(key) {
+            self.reserve(1);
+        }
+        match self {
+            Members::Small(members) => {
+                let place = match members.iter().position(|(held, _)| *held == key) {
+                    Some(place) => place,
+                    None => {
+                        members.push((key, Compact::Null));
+                        members.len() - 1
                     }
-                    None => self.reindex(),
-                }
-                place
+                };
+                &mut members[place].1
             }
-        };
-        &mut self.members[place].1
+            Members::Large(members) => members.entry(key).or_insert(Compact::Null),
+        }
     }
 
+    /// Removes `key`, keeping the others' order.
     fn remove(&mut self, key: Key) {
-        if let Some(place) = self.place(key) {
-            self.members.remove(place);
-            if self.index.is_some() {
-                self.reindex();
+        match self {
+            Members::Small(members) => members.retain(|(held, _)| *held != key),
+            Members::Large(members) => {
+                members.shift_remove(&key);
             }
         }
     }
 
     fn finish(self) -> Compact {
-        Compact::Object(self.members.into_boxed_slice())
+        match self {
+            Members::Small(members) => Compact::Object(members.into_boxed_slice()),
+            Members::Large(members) => Compact::Large(Box::new(members)),
+        }
     }
 }
+
+/// The members of an object, in order.
+enum MembersOf<'a> {
+    Small(std::slice::Iter<'a, (Key, Compact)>),
+    Large(indexmap::map::Iter<'a, Key, Compact>),
+}
+
+impl<'a> Iterator for MembersOf<'a> {
+    type Item = (Key, &'a Compact);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        match self {
+            MembersOf::Small(members) => members.next().map(|(key, value)| (*key, value)),
+            MembersOf::Large(members) => members.next().map(|(key, value)| (*key, value)),
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        match self {
+            MembersOf::Small(members) => members.size_hint(),
+            MembersOf::Large(members) => members.size_hint(),
+        }
+    }
+}
+
+impl ExactSizeIterator for MembersOf<'_> {}
 
 impl Compact {
     pub fn empty_object() -> Compact {
@@ -149,12 +193,23 @@ impl Compact {
                     .map(|element| Compact::from_value(element, keys))
                     .collect(),
             ),
-            Value::Object(members) => Compact::Object(
-                members
-                    .iter()
-                    .map(|(key, member)| (keys.intern(key), Compact::from_value(member, keys)))
-                    .collect(),
-            ),
+            Value::Object(members) => {
+                let mut built = Members::Small(Vec::new());
+                built.reserve(members.len());
+                for (key, member) in members {
+                    *built.slot(keys.intern(key)) = Compact::from_value(member, keys);
+                }
+                built.finish()
+            }
+        }
+    }
+
+    /// The members, when this is an object.
+    fn members(&self) -> Option<MembersOf<'_>> {
+        match self {
+            Compact::Object(members) => Some(MembersOf::Small(members.iter())),
+            Compact::Large(members) => Some(MembersOf::Large(members.iter())),
+            _ => None,
         }
     }
 
@@ -167,10 +222,11 @@ impl Compact {
             Compact::Array(elements) => {
                 Value::Array(elements.iter().map(|e| e.to_value(keys)).collect())
             }
-            Compact::Object(members) => Value::Object(
-                members
-                    .iter()
-                    .map(|(key, member)| (keys.name(*key).to_string(), member.to_value(keys)))
+            Compact::Object(_) | Compact::Large(_) => Value::Object(
+                self.members()
+                    .into_iter()
+                    .flatten()
+                    .map(|(key, member)| (keys.name(key).to_string(), member.to_value(keys)))
                     .collect::<Map<String, Value>>(),
             ),
         }
@@ -203,10 +259,10 @@ impl Compact {
                 }
                 out.end_array();
             }
-            Compact::Object(members) => {
+            Compact::Object(_) | Compact::Large(_) => {
                 out.begin_object();
-                for (key, member) in members {
-                    out.key(keys.name(*key));
+                for (key, member) in self.members().into_iter().flatten() {
+                    out.key(keys.name(key));
                     member.write(keys, out);
                 }
                 out.end_object();
@@ -219,24 +275,27 @@ impl Compact {
     /// patch merges key by key and a `null` member removes the key; any
     /// other patch replaces the target whole.
     pub fn merge_patch(&mut self, patch: Compact) {
-        let Compact::Object(patch) = patch else {
-            *self = patch;
-            return;
+        let patch = match patch {
+            Compact::Object(patch) => Members::Small(patch.into_vec()),
+            Compact::Large(patch) => Members::Large(*patch),
+            patch => {
+                *self = patch;
+                return;
+            }
         };
-        let members = match std::mem::replace(self, Compact::Null) {
-            Compact::Object(members) => members.into_vec(),
-            _ => Vec::new(),
+        let mut members = Members::of(std::mem::replace(self, Compact::Null));
+        let patch: Vec<(Key, Compact)> = match patch {
+            Members::Small(patch) => patch,
+            Members::Large(patch) => patch.into_iter().collect(),
         };
-        let mut members = Members::new(members);
-        // Room for the members added, and no more: the object is kept
-        // at its exact size.
+        // Room for the members added, and no more.
         let added = patch
             .iter()
-            .filter(|(key, value)| *value != Compact::Null && members.place(*key).is_none())
+            .filter(|(key, value)| !matches!(value, Compact::Null) && !members.holds(*key))
             .count();
-        members.members.reserve_exact(added);
-        for (key, value) in patch.into_vec() {
-            if value == Compact::Null {
+        members.reserve(added);
+        for (key, value) in patch {
+            if matches!(value, Compact::Null) {
                 members.remove(key);
             } else {
                 members.slot(key).merge_patch(value);
@@ -263,10 +322,11 @@ impl Serialize for Shown<'_> {
                 }
                 seq.end()
             }
-            Compact::Object(members) => {
+            Compact::Object(_) | Compact::Large(_) => {
+                let members = value.members().unwrap_or(MembersOf::Small([].iter()));
                 let mut map = serializer.serialize_map(Some(members.len()))?;
                 for (key, member) in members {
-                    map.serialize_entry(keys.name(*key), &Shown(member, keys))?;
+                    map.serialize_entry(keys.name(key), &Shown(member, keys))?;
                 }
                 map.end()
             }
@@ -335,7 +395,7 @@ impl<'de> Visitor<'de> for Seed<'_> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Compact, A::Error> {
-        let mut members = Members::new(Vec::new());
+        let mut members = Members::Small(Vec::new());
         while let Some(key) = map.next_key_seed(KeySeed(&mut *self.0))? {
             // A repeated key keeps its first place and takes the last value.
             *members.slot(key) = map.next_value_seed(Seed(&mut *self.0))?;
@@ -368,7 +428,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use proptest::prelude::*;
     use serde_json::json;
 
@@ -376,9 +436,8 @@ mod tests {
     use crate::projection::merge_patch;
 
     /// Any JSON value, with keys from a small set (so that patches meet
-    /// the keys of their targets) and objects larger than those searched
-    /// in order.
-    fn any_value() -> impl Strategy<Value = Value> {
+    /// the keys of their targets) and objects larger than [`SMALL`].
+    pub(crate) fn any_value() -> impl Strategy<Value = Value> {
         let key = prop_oneof![
             (0u8..6).prop_map(|n| format!("k{n}")),
             (0u8..40).prop_map(|n| format!("wide{n}")),

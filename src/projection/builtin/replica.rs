@@ -166,6 +166,61 @@ mod tests {
         );
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+        /// Whatever the payloads, the replica is each stream's payloads
+        /// merged into a `Value` by `merge_patch`, the deleted mark after
+        /// a deleting type: in its state, its output and its snapshot.
+        #[test]
+        fn the_replica_is_every_stream_s_payloads_merged_into_a_value(events in
+            proptest::collection::vec(
+                (0u8..3, proptest::bool::weighted(0.2), crate::projection::compact::tests::any_value()),
+                1..12,
+            )
+        ) {
+            let mut log = LogBuilder::new();
+            let mut expected = serde_json::Map::new();
+            for (stream, deleting, data) in events {
+                let (stream, event_type) = (format!("thing-{stream}"), if deleting { "ThingRemoved" } else { "ThingChanged" });
+                log.push(&stream, event_type, data.clone());
+                // As the log holds it: its text, read back.
+                let data: Value = serde_json::from_str(&data.to_string()).unwrap();
+                let entity = expected.entry(stream).or_insert_with(|| json!({}));
+                crate::projection::merge_patch(entity, data);
+                if deleting {
+                    crate::projection::merge_patch(entity, json!({ DELETED_FIELD: true }));
+                }
+            }
+            let mut replica = Replica::default();
+            for event in log.events() {
+                replica.apply(event).unwrap();
+            }
+            // The streams in the replica's order (by name), each entity
+            // with its members in theirs.
+            let state = replica.state();
+            let names: Vec<&String> = state.as_object().unwrap().keys().collect();
+            let mut by_name: Vec<&String> = expected.keys().collect();
+            by_name.sort_by_key(|name| names.iter().position(|n| n == name));
+            proptest::prop_assert_eq!(&names, &by_name);
+            let expected = Value::Object(
+                by_name.iter().map(|name| ((*name).clone(), expected[*name].clone())).collect(),
+            );
+            proptest::prop_assert_eq!(state.to_string(), expected.to_string());
+            let (mut written, mut reference) = (Vec::new(), Vec::new());
+            let mut out = JsonWriter::new(&mut written);
+            replica.write_state(&mut out);
+            out.finish().unwrap();
+            let mut out = JsonWriter::new(&mut reference);
+            out.value(&expected);
+            out.finish().unwrap();
+            proptest::prop_assert_eq!(written, reference);
+            let mut restored = Replica::default();
+            restored.restore(&replica.save()).unwrap();
+            proptest::prop_assert_eq!(restored.state().to_string(), expected.to_string());
+        }
+    }
+
     #[test]
     fn deleting_types_are_recognised_by_suffix() {
         assert!(is_deleting("AccountRemoved"));
