@@ -322,7 +322,7 @@ pub fn push_printable_string(out: &mut Vec<u8>, text: &str) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::escape::json_printable;
     use proptest::prelude::*;
@@ -330,9 +330,14 @@ mod tests {
 
     /// The text of `value` as the writer gives it.
     fn written(value: &Value) -> String {
+        written_by(|writer| writer.value(value))
+    }
+
+    /// What `write` writes through a `JsonWriter`.
+    pub(crate) fn written_by(write: impl FnOnce(&mut JsonWriter<'_>)) -> String {
         let mut out = Vec::new();
         let mut writer = JsonWriter::new(&mut out);
-        writer.value(value);
+        write(&mut writer);
         writer.finish().unwrap();
         String::from_utf8(out).unwrap()
     }

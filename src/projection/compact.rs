@@ -34,7 +34,7 @@ pub struct Keys(IndexSet<Box<str>, FxBuildHasher>);
 
 /// One key of [`Keys`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Key(u32);
+pub struct Key(usize);
 
 impl Keys {
     pub fn intern(&mut self, name: &str) -> Key {
@@ -42,13 +42,11 @@ impl Keys {
             Some(index) => index,
             None => self.0.insert_full(name.into()).0,
         };
-        // More keys than u32 counts would take more memory than any
-        // machine has; the count saturates rather than wraps.
-        Key(u32::try_from(index).unwrap_or(u32::MAX))
+        Key(index)
     }
 
     pub fn name(&self, key: Key) -> &str {
-        self.0.get_index(key.0 as usize).map_or("", |name| name)
+        self.0.get_index(key.0).map_or("", |name| name)
     }
 }
 
@@ -204,32 +202,23 @@ impl Compact {
         }
     }
 
-    /// The members, when this is an object.
-    fn members(&self) -> Option<MembersOf<'_>> {
-        match self {
-            Compact::Object(members) => Some(MembersOf::Small(members.iter())),
-            Compact::Large(members) => Some(MembersOf::Large(members.iter())),
-            _ => None,
-        }
-    }
-
     pub fn to_value(&self, keys: &Keys) -> Value {
-        match self {
-            Compact::Null => Value::Null,
-            Compact::Bool(b) => Value::Bool(*b),
-            Compact::Number(number) => Value::Number(number.clone()),
-            Compact::String(text) => Value::String(text.to_string()),
+        let members = match self {
+            Compact::Null => return Value::Null,
+            Compact::Bool(b) => return Value::Bool(*b),
+            Compact::Number(number) => return Value::Number(number.clone()),
+            Compact::String(text) => return Value::String(text.to_string()),
             Compact::Array(elements) => {
-                Value::Array(elements.iter().map(|e| e.to_value(keys)).collect())
+                return Value::Array(elements.iter().map(|e| e.to_value(keys)).collect());
             }
-            Compact::Object(_) | Compact::Large(_) => Value::Object(
-                self.members()
-                    .into_iter()
-                    .flatten()
-                    .map(|(key, member)| (keys.name(key).to_string(), member.to_value(keys)))
-                    .collect::<Map<String, Value>>(),
-            ),
-        }
+            Compact::Object(members) => MembersOf::Small(members.iter()),
+            Compact::Large(members) => MembersOf::Large(members.iter()),
+        };
+        Value::Object(
+            members
+                .map(|(key, member)| (keys.name(key).to_string(), member.to_value(keys)))
+                .collect::<Map<String, Value>>(),
+        )
     }
 
     /// Parses a JSON text, its keys interned in `keys`.
@@ -246,28 +235,28 @@ impl Compact {
     }
 
     pub fn write(&self, keys: &Keys, out: &mut JsonWriter<'_>) {
-        match self {
-            Compact::Null => out.null(),
-            Compact::Bool(b) => out.bool(*b),
-            Compact::Number(number) => out.number(number),
-            Compact::String(text) => out.str(text),
+        let members = match self {
+            Compact::Null => return out.null(),
+            Compact::Bool(b) => return out.bool(*b),
+            Compact::Number(number) => return out.number(number),
+            Compact::String(text) => return out.str(text),
             Compact::Array(elements) => {
                 out.begin_array();
                 for element in elements {
                     out.element();
                     element.write(keys, out);
                 }
-                out.end_array();
+                return out.end_array();
             }
-            Compact::Object(_) | Compact::Large(_) => {
-                out.begin_object();
-                for (key, member) in self.members().into_iter().flatten() {
-                    out.key(keys.name(key));
-                    member.write(keys, out);
-                }
-                out.end_object();
-            }
+            Compact::Object(members) => MembersOf::Small(members.iter()),
+            Compact::Large(members) => MembersOf::Large(members.iter()),
+        };
+        out.begin_object();
+        for (key, member) in members {
+            out.key(keys.name(key));
+            member.write(keys, out);
         }
+        out.end_object();
     }
 
     /// Applies `patch` as RFC 7386 section 2 defines, as
@@ -310,27 +299,26 @@ struct Shown<'a>(&'a Compact, &'a Keys);
 impl Serialize for Shown<'_> {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let Shown(value, keys) = self;
-        match value {
-            Compact::Null => serializer.serialize_unit(),
-            Compact::Bool(b) => serializer.serialize_bool(*b),
-            Compact::Number(number) => number.serialize(serializer),
-            Compact::String(text) => serializer.serialize_str(text),
+        let members = match value {
+            Compact::Null => return serializer.serialize_unit(),
+            Compact::Bool(b) => return serializer.serialize_bool(*b),
+            Compact::Number(number) => return number.serialize(serializer),
+            Compact::String(text) => return serializer.serialize_str(text),
             Compact::Array(elements) => {
                 let mut seq = serializer.serialize_seq(Some(elements.len()))?;
                 for element in elements {
                     seq.serialize_element(&Shown(element, keys))?;
                 }
-                seq.end()
+                return seq.end();
             }
-            Compact::Object(_) | Compact::Large(_) => {
-                let members = value.members().unwrap_or(MembersOf::Small([].iter()));
-                let mut map = serializer.serialize_map(Some(members.len()))?;
-                for (key, member) in members {
-                    map.serialize_entry(keys.name(key), &Shown(member, keys))?;
-                }
-                map.end()
-            }
+            Compact::Object(members) => MembersOf::Small(members.iter()),
+            Compact::Large(members) => MembersOf::Large(members.iter()),
+        };
+        let mut map = serializer.serialize_map(Some(members.len()))?;
+        for (key, member) in members {
+            map.serialize_entry(keys.name(key), &Shown(member, keys))?;
         }
+        map.end()
     }
 }
 
@@ -433,6 +421,7 @@ pub(crate) mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::json_writer::tests::written_by;
     use crate::projection::merge_patch;
 
     /// Any JSON value, with keys from a small set (so that patches meet
@@ -485,14 +474,10 @@ pub(crate) mod tests {
             // Read back (a snapshot restored) as a `Value` reads it back.
             let reread: Value = serde_json::from_str(&shown).unwrap();
             prop_assert_eq!(Compact::parse(&shown, &mut keys).unwrap().to_value(&keys), reread);
-            let (mut as_value, mut as_compact) = (Vec::new(), Vec::new());
-            let mut out = JsonWriter::new(&mut as_value);
-            out.value(&value);
-            out.finish().unwrap();
-            let mut out = JsonWriter::new(&mut as_compact);
-            compact.write(&keys, &mut out);
-            out.finish().unwrap();
-            prop_assert_eq!(as_compact, as_value);
+            prop_assert_eq!(
+                written_by(|out| compact.write(&keys, out)),
+                written_by(|out| out.value(&value)),
+            );
         }
 
         /// A text read straight into a compact value is the `Value` read

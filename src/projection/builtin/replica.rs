@@ -7,7 +7,7 @@
 //! The mark is an ordinary field: a later payload may set or clear it. A
 //! payload that is not an object replaces the entity whole, as RFC 7386 says.
 
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::event::Event;
 use crate::event_view::EventView;
@@ -71,8 +71,8 @@ impl Projection for Replica {
         let entity = self.entities.entry(event.stream, Compact::empty_object);
         entity.merge_patch(patch);
         if is_deleting(event.event_type) {
-            let mark = Compact::from_value(&json!({ DELETED_FIELD: true }), &mut self.keys);
-            entity.merge_patch(mark);
+            let mark = (self.keys.intern(DELETED_FIELD), Compact::Bool(true));
+            entity.merge_patch(Compact::Object(Box::new([mark])));
         }
         Ok(())
     }
@@ -131,7 +131,10 @@ impl Projection for Replica {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
+    use crate::json_writer::tests::written_by;
     use crate::projection::testing::LogBuilder;
 
     #[test]
@@ -207,14 +210,10 @@ mod tests {
                 by_name.iter().map(|name| ((*name).clone(), expected[*name].clone())).collect(),
             );
             proptest::prop_assert_eq!(state.to_string(), expected.to_string());
-            let (mut written, mut reference) = (Vec::new(), Vec::new());
-            let mut out = JsonWriter::new(&mut written);
-            replica.write_state(&mut out);
-            out.finish().unwrap();
-            let mut out = JsonWriter::new(&mut reference);
-            out.value(&expected);
-            out.finish().unwrap();
-            proptest::prop_assert_eq!(written, reference);
+            proptest::prop_assert_eq!(
+                written_by(|out| replica.write_state(out)),
+                written_by(|out| out.value(&expected)),
+            );
             let mut restored = Replica::default();
             restored.restore(&replica.save()).unwrap();
             proptest::prop_assert_eq!(restored.state().to_string(), expected.to_string());
