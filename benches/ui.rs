@@ -386,10 +386,13 @@ fn rebuild_beside_replay(path: &str, name: &str, only: Option<&str>) {
     ui::update(&mut app, Msg::Action(Action::Rebuild));
     // As the terminal loop: a frame at least every tick, and after messages.
     let mut on_screen = String::from("?");
-    // Until the state is shown again (other jobs, started at open, may go
-    // on after it).
+    // Until the rebuild has ended with the state shown, then until its
+    // snapshots are saved and the state is reached from them (other jobs,
+    // started at open, may go on after it).
     let rebuilding = |app: &App| app.job_running(Job::Rebuild) || app.job_running(Job::Projection);
-    while rebuilding(&app) {
+    let saving = |app: &App| app.job_running(Job::Snapshots) || app.job_running(Job::Projection);
+    let mut shown = None;
+    while shown.is_none() || saving(&app) {
         if let Ok(msg) = rx.recv_timeout(Duration::from_millis(250)) {
             ui::update(&mut app, msg);
         }
@@ -398,15 +401,25 @@ fn rebuild_beside_replay(path: &str, name: &str, only: Option<&str>) {
         }
         draw(&mut terminal, &app);
         let screen = ui::buffer_text(terminal.backend().buffer());
-        if let Some(rate) = screen_rate(&screen) {
-            on_screen = rate;
+        if shown.is_none() {
+            if let Some(rate) = screen_rate(&screen) {
+                on_screen = rate;
+            }
+            if !rebuilding(&app) {
+                shown = Some(started.elapsed());
+            }
         }
     }
-    let shown = started.elapsed();
+    let saved = started.elapsed();
+    let shown = shown.unwrap_or(saved);
     println!(
         "`r` on `{name}` in the explorer: rate on screen; key to the state shown again\t{on_screen} events/s; {} ({})\t",
         ms(shown),
         rate(events, shown)
+    );
+    println!(
+        "the same `r`: key to its snapshots saved and the state reached from them\t{}\t",
+        ms(saved)
     );
 }
 

@@ -381,12 +381,19 @@ impl App {
             .spawn(Job::Rate, move |worker| work::rate(&log, worker));
     }
 
+    /// Whether a rebuild a person asked for, or the snapshot pass after
+    /// it, is running.
+    fn rebuilding(&self) -> bool {
+        self.jobs.is_running(Job::Rebuild) || self.jobs.is_running(Job::Snapshots)
+    }
+
     /// A rebuild a person asked for goes first: the rate chart's count, a
     /// full scan of its own started at open, would take one of the two
     /// cores and halve the rebuild's rate; it is stopped while the rebuild
-    /// runs and counted afresh after it ([`App::resume_rate`]).
+    /// and its snapshot pass run, and counted afresh after them
+    /// ([`App::resume_rate`]).
     pub(crate) fn pause_rate_for_rebuild(&mut self) {
-        if self.jobs.is_running(Job::Rebuild) && self.jobs.is_running(Job::Rate) {
+        if self.rebuilding() && self.jobs.is_running(Job::Rate) {
             self.jobs.slot(Job::Rate).cancel_running();
             self.rate_after_rebuild = true;
             // The count after the rebuild takes in any growth.
@@ -397,7 +404,7 @@ impl App {
     /// Counts the rate chart stopped for a rebuild, once that has ended
     /// (finished, failed or cancelled).
     pub(crate) fn resume_rate(&mut self) {
-        if self.rate_after_rebuild && !self.jobs.is_running(Job::Rebuild) {
+        if self.rate_after_rebuild && !self.rebuilding() {
             self.rate_after_rebuild = false;
             self.start_rate();
         }
@@ -446,7 +453,7 @@ impl App {
     /// live log that grows every tick, restarting it each time would
     /// never let one finish on a large log. None runs beside a rebuild.
     fn count_rate_again(&mut self) {
-        if self.jobs.is_running(Job::Rebuild) {
+        if self.rebuilding() {
             self.rate_after_rebuild = true;
         } else if self.jobs.is_running(Job::Rate) {
             self.rate_stale = true;

@@ -55,6 +55,14 @@ impl JobSlot {
         self.progress = None;
     }
 
+    /// Asks the running job to stop, and still awaits its answer (a
+    /// rebuild answers how far it got).
+    pub fn stop(&self) {
+        if let Some(cancel) = &self.cancel {
+            cancel.store(true, Ordering::Relaxed);
+        }
+    }
+
     /// The latest generation opened (0 before the first).
     pub fn generation(&self) -> u64 {
         self.generation

@@ -26,6 +26,8 @@ pub enum Job {
     Projection,
     /// Rebuilding a projection from scratch.
     Rebuild,
+    /// Saving a projection's snapshots for time travel, after a rebuild.
+    Snapshots,
     /// Finding which event last set a field.
     Blame,
     /// Checking that the snapshot path and the genesis path agree.
@@ -49,6 +51,7 @@ impl Job {
             Job::Flow => "finding the flow",
             Job::Projection => "computing the projection",
             Job::Rebuild => "the rebuild",
+            Job::Snapshots => "saving snapshots",
             Job::Blame => "blame",
             Job::Check => "the snapshot check",
             Job::ReadModels => "building the read models",

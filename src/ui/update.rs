@@ -406,6 +406,16 @@ impl App {
                     rebuild.outcome = Some(Err(problem.to_string()));
                 }
             }
+            Job::Snapshots => {
+                if let Some(pass) = self
+                    .projections
+                    .rebuild
+                    .as_mut()
+                    .and_then(|rebuild| rebuild.snapshots.as_mut())
+                {
+                    pass.outcome = Some(Err(problem.to_string()));
+                }
+            }
             Job::Flows => self.flows.restarting = false,
             _ => {}
         }

@@ -98,7 +98,10 @@ fn a_rebuild_finishes_saves_snapshots_and_the_paths_agree() {
     open_projections(&mut h, 30);
     h.keys("r");
     let screen = h.screen(120, 40);
-    assert!(screen.contains("rebuilt 36 events,"), "{screen}");
+    assert!(screen.contains("rebuilt 36 events, took "), "{screen}");
+    // The snapshots are saved after the rebuild, and the state is then
+    // reached from them.
+    assert!(screen.contains("3 snapshot(s) saved, took "), "{screen}");
     assert!(
         screen.contains("time travel from the snapshot at #"),
         "{screen}"
@@ -128,6 +131,20 @@ fn a_rebuild_goes_first_and_the_rate_chart_is_counted_after_it() {
         !app.job_running(Job::Rate),
         "the count waits while the rebuild runs"
     );
+    // Message by message until the rebuild has answered: its snapshot
+    // pass follows, and the count waits for that too.
+    while app.job_running(Job::Rebuild) {
+        let msg = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        ui::update(&mut app, msg);
+    }
+    assert!(
+        app.job_running(Job::Snapshots),
+        "the snapshots are saved after the rebuild"
+    );
+    assert!(
+        !app.job_running(Job::Rate),
+        "the count waits while the snapshots are saved"
+    );
     ui::settle(&mut app, &rx, Duration::from_secs(10));
     assert!(!app.is_busy());
     assert!(
@@ -135,7 +152,31 @@ fn a_rebuild_goes_first_and_the_rate_chart_is_counted_after_it() {
         "the rate chart is counted after it"
     );
     let screen = ui::render_text(&app, 120, 40);
-    assert!(screen.contains("rebuilt 36 events,"), "{screen}");
+    assert!(screen.contains("rebuilt 36 events, took "), "{screen}");
+    assert!(screen.contains("snapshot(s) saved, took "), "{screen}");
+}
+
+#[test]
+fn esc_during_a_rebuild_ends_in_what_the_rebuild_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = write_log(&dir.path().join("sample.redb"), sample_events());
+    let (tx, rx) = mpsc::channel();
+    let mut app = App::new(Arc::new(log), tx);
+    ui::update(&mut app, Msg::Resize(120, 40));
+    ui::update(&mut app, Msg::Action(Action::ShowProjections));
+    ui::settle(&mut app, &rx, Duration::from_secs(10));
+    ui::update(&mut app, Msg::Action(Action::Rebuild));
+    ui::update(&mut app, Msg::Action(Action::Cancel));
+    // Stopped before it began, or done before Esc reached it: either way
+    // the rebuild's answer is shown, not a rebuild that never ends.
+    ui::settle(&mut app, &rx, Duration::from_secs(10));
+    assert!(!app.is_busy());
+    let screen = ui::render_text(&app, 120, 40);
+    assert!(!screen.contains("rebuilding"), "{screen}");
+    assert!(
+        screen.contains("rebuild cancelled at ") || screen.contains("rebuilt 36 events, took "),
+        "{screen}"
+    );
 }
 
 #[test]

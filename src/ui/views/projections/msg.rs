@@ -48,6 +48,9 @@ pub enum ProjectionMsg {
     State(Result<Box<StateAt>, String>),
     RebuildProgress(Progress),
     Rebuilt(Result<RebuildOutcome, String>),
+    /// The snapshot pass after a rebuild, under way and done.
+    SnapshotProgress(Progress),
+    SnapshotsSaved(Result<RebuildOutcome, String>),
     Blamed {
         path: String,
         result: Result<Option<u64>, String>,

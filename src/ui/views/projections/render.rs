@@ -9,10 +9,11 @@ use crate::escape::printable;
 use crate::projection::{RebuildOutcome, Start};
 use crate::ui::app::App;
 use crate::ui::msg::Job;
-use crate::ui::theme::theme;
+use crate::ui::theme::{Theme, theme};
 use crate::ui::views::domain_file;
 use crate::ui::views::projections::layout::areas;
 use crate::ui::views::projections::msg::Agreement;
+use crate::ui::views::projections::state::SnapshotPass;
 use crate::ui::widgets::{self, json};
 
 pub fn render(app: &App, frame: &mut Frame, body: Rect) {
@@ -123,6 +124,36 @@ fn render_changes(app: &App, frame: &mut Frame, area: Rect) {
     );
 }
 
+/// How the snapshot pass after a rebuild stands.
+fn snapshot_line(pass: Option<&SnapshotPass>, t: &Theme) -> Line<'static> {
+    let Some(pass) = pass else {
+        return Line::raw("");
+    };
+    match &pass.outcome {
+        None => {
+            let percent = pass
+                .progress
+                .map_or(0, |p| (p.done * 100).checked_div(p.total).unwrap_or(0));
+            Line::from(Span::styled(
+                format!("saving snapshots for time travel {percent}% · Esc stops"),
+                t.muted,
+            ))
+        }
+        Some(Ok(RebuildOutcome::Completed(report))) => Line::raw(format!(
+            "{} snapshot(s) saved, took {:.1?}",
+            report.snapshots_saved, report.elapsed
+        )),
+        Some(Ok(RebuildOutcome::Cancelled(report))) => Line::raw(format!(
+            "snapshots stopped at {} of {} events",
+            report.done, report.total
+        )),
+        Some(Err(problem)) => Line::from(Span::styled(
+            format!("snapshots: {}", printable(problem)),
+            t.error,
+        )),
+    }
+}
+
 /// `███░░░ 50%` in `width` characters.
 fn bar(done: u64, total: u64, width: usize) -> String {
     let filled = if total == 0 {
@@ -185,12 +216,12 @@ fn render_engine(app: &App, frame: &mut Frame, area: Rect) {
             Some(Ok(RebuildOutcome::Completed(report))) => {
                 lines.push(Line::from(Span::styled(
                     format!(
-                        "rebuilt {} events, {} snapshot(s) saved",
-                        report.done, report.snapshots_saved
+                        "rebuilt {} events, took {:.1?}",
+                        report.done, report.elapsed
                     ),
                     t.info,
                 )));
-                lines.push(Line::raw(format!("took {:.1?}", report.elapsed)));
+                lines.push(snapshot_line(rebuild.snapshots.as_ref(), t));
             }
             Some(Ok(RebuildOutcome::Cancelled(report))) => lines.push(Line::raw(format!(
                 "rebuild cancelled at {} of {} events after {:.1?}",

@@ -23,10 +23,23 @@ use crate::ui::widgets::json::Mark;
 /// A root with more children than this starts with each child folded.
 const FOLD_ROOT_ABOVE: usize = 12;
 
-/// A rebuild, running or finished.
+/// A rebuild, running or finished, and the snapshot pass after it.
 #[derive(Debug)]
 pub struct RebuildStatus {
+    /// The projection rebuilt.
+    pub name: String,
     pub started: Instant,
+    pub progress: Option<Progress>,
+    /// How it ended, once it has.
+    pub outcome: Option<Result<RebuildOutcome, String>>,
+    /// Once the rebuild has completed: its snapshots, saved by a second
+    /// pass ([`work::save_snapshots`]).
+    pub snapshots: Option<SnapshotPass>,
+}
+
+/// The pass that saves a rebuilt projection's snapshots for time travel.
+#[derive(Debug)]
+pub struct SnapshotPass {
     pub progress: Option<Progress>,
     /// How it ended, once it has.
     pub outcome: Option<Result<RebuildOutcome, String>>,

@@ -7,6 +7,7 @@
 
 use std::time::Instant;
 
+use crate::projection::RebuildOutcome;
 use crate::ui::ctx::Ctx;
 use crate::ui::json_tree;
 use crate::ui::keymap::Action;
@@ -93,7 +94,11 @@ impl ProjectionsState {
                 })
             }
             Action::Rebuild => self.start_rebuild(ctx),
-            Action::Cancel => ctx.jobs.slot(Job::Rebuild).cancel_running(),
+            // Both answer how far they got.
+            Action::Cancel => {
+                ctx.jobs.slot(Job::Rebuild).stop();
+                ctx.jobs.slot(Job::Snapshots).stop();
+            }
             Action::JumpToBlame => request = self.blame_or_jump(ctx),
             Action::CheckAgreement => self.start_check(ctx),
             Action::SkipEvent => self.toggle_skip(ctx, SkipWhat::Event),
@@ -119,13 +124,35 @@ impl ProjectionsState {
         let Some(name) = self.name().map(str::to_owned) else {
             return;
         };
+        // A snapshot pass of the rebuild before would share the cores.
+        ctx.jobs.slot(Job::Snapshots).cancel_running();
         let log = ctx.log.clone();
         let registry = self.registry.clone();
+        let rebuilt = name.clone();
         ctx.jobs.spawn(Job::Rebuild, move |worker| {
-            work::rebuild(&log, worker, &registry, &name)
+            work::rebuild(&log, worker, &registry, &rebuilt)
         });
         self.rebuild = Some(RebuildStatus {
+            name,
             started: Instant::now(),
+            progress: None,
+            outcome: None,
+            snapshots: None,
+        });
+    }
+
+    /// After a completed rebuild: its snapshots, saved on a second pass.
+    fn start_snapshots(&mut self, ctx: &mut Ctx) {
+        let Some(rebuild) = &mut self.rebuild else {
+            return;
+        };
+        let log = ctx.log.clone();
+        let registry = self.registry.clone();
+        let name = rebuild.name.clone();
+        ctx.jobs.spawn(Job::Snapshots, move |worker| {
+            work::save_snapshots(&log, worker, &registry, &name)
+        });
+        rebuild.snapshots = Some(SnapshotPass {
             progress: None,
             outcome: None,
         });
@@ -178,6 +205,7 @@ impl ProjectionsState {
         let job = match &msg {
             ProjectionMsg::State(_) => Job::Projection,
             ProjectionMsg::RebuildProgress(_) | ProjectionMsg::Rebuilt(_) => Job::Rebuild,
+            ProjectionMsg::SnapshotProgress(_) | ProjectionMsg::SnapshotsSaved(_) => Job::Snapshots,
             ProjectionMsg::Blamed { .. } => Job::Blame,
             ProjectionMsg::Checked(_) => Job::Check,
         };
@@ -190,6 +218,13 @@ impl ProjectionsState {
                 slot.progress = Some((progress.done, progress.total));
                 if let Some(rebuild) = &mut self.rebuild {
                     rebuild.progress = Some(progress);
+                }
+                return;
+            }
+            ProjectionMsg::SnapshotProgress(progress) => {
+                slot.progress = Some((progress.done, progress.total));
+                if let Some(pass) = self.rebuild.as_mut().and_then(|r| r.snapshots.as_mut()) {
+                    pass.progress = Some(progress);
                 }
                 return;
             }
@@ -209,13 +244,31 @@ impl ProjectionsState {
             ProjectionMsg::State(Ok(_)) => {}
             ProjectionMsg::State(Err(problem)) => p.problem = Some(problem),
             ProjectionMsg::Rebuilt(outcome) => {
+                // The state at the cursor is the one shown: a rebuild
+                // reaches the same states. Time travel's snapshots follow.
+                let completed = matches!(outcome, Ok(RebuildOutcome::Completed(_)));
                 if let Some(rebuild) = &mut p.rebuild {
                     rebuild.outcome = Some(outcome);
                 }
-                // Snapshots may have changed: compute the state afresh.
-                p.state = None;
-                p.wanted = None;
-                self.follow_cursor(ctx.log, ctx.jobs, seq);
+                if completed {
+                    self.start_snapshots(ctx);
+                }
+            }
+            ProjectionMsg::SnapshotsSaved(outcome) => {
+                let Some(rebuild) = &mut p.rebuild else {
+                    return;
+                };
+                if let Some(pass) = &mut rebuild.snapshots {
+                    pass.outcome = Some(outcome);
+                }
+                // The snapshots changed: the state at the cursor is reached
+                // afresh, from the new ones.
+                let rebuilt = rebuild.name.clone();
+                if p.name() == Some(rebuilt.as_str()) {
+                    p.state = None;
+                    p.wanted = None;
+                    self.follow_cursor(ctx.log, ctx.jobs, seq);
+                }
             }
             ProjectionMsg::Blamed { path, result } => {
                 if let Ok(Some(seq)) = &result {
@@ -226,7 +279,7 @@ impl ProjectionsState {
                 p.blame = Some((path, result));
             }
             ProjectionMsg::Checked(result) => p.agreement = Some(result),
-            ProjectionMsg::RebuildProgress(_) => {}
+            ProjectionMsg::RebuildProgress(_) | ProjectionMsg::SnapshotProgress(_) => {}
         }
     }
 }
