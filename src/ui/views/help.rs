@@ -30,8 +30,9 @@ const INTRO: &[&str] = &[
      how many there are of each.",
     "Projections view: a projection (read model) is a fold over the events. Step with h/l and \
      watch its state change: what each event added, removed or changed is marked. Blame shows \
-     which event last set a field. Rebuild replays the whole log; snapshots are a cache that \
-     makes time travel fast, and must agree with a replay from the first event.",
+     which event last set a field. Rebuild replays the whole log, then saves snapshots on a \
+     second pass: a cache that makes time travel fast, and must agree with a replay from the \
+     first event.",
     "CQRS view: commands and queries use separate models. A command you type is judged by the \
      write model, the target stream's state rebuilt from its own events: it becomes new events \
      (appended to the log) or is rejected with a reason. The read models (projections) are fed \
