@@ -150,10 +150,11 @@ fn replay(
 /// Rebuilds `name` from genesis, until done or cancelled, on both cores
 /// and with nothing else to do: the snapshots are saved after it, by
 /// [`save_snapshots`], so that the person who pressed `r` waits for the
-/// fold alone (saving them on the way costs the fold about half as
-/// much again on `orders`). The snapshots already there are left as they are meanwhile:
-/// each is the state at its seq, whoever saved it (a projection's version
-/// follows its definition), and time travel may go on using them.
+/// fold alone (saving them on the way costs the fold about half as much
+/// again on `orders`). The snapshots already there are left as they are
+/// meanwhile: each is the state at its seq, whoever saved it (a
+/// projection's version follows its definition), and time travel may go
+/// on using them.
 pub fn rebuild(log: &EventLog, worker: &Worker, registry: &Projections, name: &str) {
     let outcome = (|| {
         let options = RebuildOptions {
