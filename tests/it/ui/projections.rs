@@ -111,15 +111,22 @@ fn a_rebuild_finishes_saves_snapshots_and_the_paths_agree() {
     assert!(screen.contains("agree: snapshot #"), "{screen}");
 }
 
-#[test]
-fn a_rebuild_goes_first_and_the_rate_chart_is_counted_after_it() {
+/// An explorer on the sample log at 120x40, driven message by message:
+/// nothing is handled until the test says so.
+fn explorer() -> (tempfile::TempDir, App, mpsc::Receiver<Msg>) {
     let dir = tempfile::tempdir().unwrap();
     let log = write_log(&dir.path().join("sample.redb"), sample_events());
     let (tx, rx) = mpsc::channel();
-    // No message is handled before `r`: the count started at open is
-    // still running as far as the explorer knows, however fast its thread.
     let mut app = App::new(Arc::new(log), tx);
     ui::update(&mut app, Msg::Resize(120, 40));
+    (dir, app, rx)
+}
+
+#[test]
+fn a_rebuild_goes_first_and_the_rate_chart_is_counted_after_it() {
+    // No message is handled before `r`: the count started at open is
+    // still running as far as the explorer knows, however fast its thread.
+    let (_dir, mut app, rx) = explorer();
     assert!(
         app.job_running(Job::Rate),
         "the rate chart is counted at open"
@@ -158,11 +165,7 @@ fn a_rebuild_goes_first_and_the_rate_chart_is_counted_after_it() {
 
 #[test]
 fn esc_during_a_rebuild_ends_in_what_the_rebuild_answers() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = write_log(&dir.path().join("sample.redb"), sample_events());
-    let (tx, rx) = mpsc::channel();
-    let mut app = App::new(Arc::new(log), tx);
-    ui::update(&mut app, Msg::Resize(120, 40));
+    let (_dir, mut app, rx) = explorer();
     ui::update(&mut app, Msg::Action(Action::ShowProjections));
     ui::settle(&mut app, &rx, Duration::from_secs(10));
     ui::update(&mut app, Msg::Action(Action::Rebuild));
