@@ -26,7 +26,10 @@ pub fn data_dir() -> PathBuf {
 /// The retail benchmark log, generated once (seed 1) and reused.
 pub fn retail_log() -> PathBuf {
     let n = events();
-    let path = data_dir().join(format!("retail-{n}.redb"));
+    // Named by its format: a log kept from a build of an older one would
+    // measure that format.
+    let format = eventscope::store::FORMAT_VERSION;
+    let path = data_dir().join(format!("retail-{n}-format-{format}.redb"));
     if !path.exists() {
         let partial = path.with_extension("partial");
         let _ = std::fs::remove_file(&partial);

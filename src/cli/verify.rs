@@ -49,6 +49,14 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
             "ok: no heads to check: an older build wrote the log (its next append adds them)",
         )?,
     }
+    match report.block_sums {
+        Some(blocks) => stdout.line(&format!(
+            "ok: {blocks} blocks of events match their block checksums"
+        ))?,
+        None => stdout.line(
+            "ok: no block checksums to check: an older build wrote the log (its next append adds them)",
+        )?,
+    }
     stdout.finish()?;
     Ok(ExitCode::SUCCESS)
 }

@@ -71,6 +71,7 @@ pub struct Appender<'txn> {
     path: &'txn Path,
     events: Table<'txn, u64, &'static [u8]>,
     heads_table: Table<'txn, u64, &'static [u8]>,
+    block_sums: Table<'txn, u64, u32>,
     streams_table: Table<'txn, &'static str, (u32, u32, &'static [u8])>,
     stream_names: Table<'txn, u32, (u32, &'static str)>,
     /// The names of the streams this batch begins, from id `first_new_stream`
@@ -95,7 +96,8 @@ pub struct Appender<'txn> {
     last_seq: u64,
     /// The tail block being filled, its heads (`None` when some event it
     /// already held is damaged: then it has none, which a scan of heads
-    /// reports as damage there), and its number.
+    /// reports as damage there, and no sum, so that a scan checks each of
+    /// its events), and its number.
     block: Vec<u8>,
     heads: Option<BlockHeads>,
     block_no: u64,
@@ -354,18 +356,21 @@ impl Appender<'_> {
     fn flush_block(&mut self) -> Result<()> {
         if !self.block.is_empty() {
             self.events.insert(self.block_no, self.block.as_slice())?;
-            self.block.clear();
             match &mut self.heads {
                 Some(heads) => {
                     self.heads_table
                         .insert(self.block_no, heads.sealed(self.block_no))?;
                     heads.clear();
+                    self.block_sums
+                        .insert(self.block_no, blocks::sum(self.block_no, &self.block))?;
                 }
                 None => {
                     self.heads_table.remove(self.block_no)?;
+                    self.block_sums.remove(self.block_no)?;
                     self.heads = Some(BlockHeads::new());
                 }
             }
+            self.block.clear();
         }
         Ok(())
     }
@@ -522,11 +527,14 @@ impl EventLog {
     ) -> Result<Result<Written, E>> {
         let mut meta = txn.open_table(META)?;
         let last_seq = read_u64(&meta, META_LAST_SEQ)?;
-        let upgrade = read_format(&meta)? < FORMAT_VERSION;
+        let format = read_format(&meta)?;
+        let upgrade = format < FORMAT_VERSION;
         let events = txn.open_table(EVENTS)?;
         let mut heads_table = txn.open_table(HEADS)?;
-        if upgrade {
-            write_every_head(&events, &mut heads_table)?;
+        let mut block_sums = txn.open_table(BLOCK_SUMS)?;
+        if format <= FORMAT_WITHOUT_BLOCK_SUMS {
+            let heads = (format <= FORMAT_WITHOUT_HEADS).then_some(&mut heads_table);
+            write_every_head_and_sum(&events, heads, &mut block_sums)?;
         }
         let block_no = blocks::block_of(last_seq + 1);
         // The tail block's heads are made again from its events, whatever
@@ -569,6 +577,7 @@ impl EventLog {
             path: &self.path,
             events,
             heads_table,
+            block_sums,
             fresh: streams_table.is_empty()?,
             streams_table,
             stream_names,
@@ -639,19 +648,25 @@ fn load_types(
     Ok(types)
 }
 
-/// Writes the heads of every block of events a log of an older format
-/// holds, so that it becomes format 4 with the batch. A block with a
-/// damaged event gets none: a scan of heads reports the damage there, as a
-/// scan of its events does, and the log can still be appended to.
-fn write_every_head(
+/// Writes the sum of every block of events a log of an older format
+/// holds, and its heads too when `heads_table` is given (a log older than
+/// format 4), so that it becomes this build's format with the batch. A
+/// block with a damaged event gets neither: a scan reports the damage
+/// there, checking each of its events, and the log can still be appended
+/// to.
+fn write_every_head_and_sum(
     events: &impl ReadableTable<u64, &'static [u8]>,
-    heads_table: &mut Table<'_, u64, &'static [u8]>,
+    mut heads_table: Option<&mut Table<'_, u64, &'static [u8]>>,
+    block_sums: &mut Table<'_, u64, u32>,
 ) -> Result<()> {
     for entry in events.iter()? {
         let (block_no, block) = entry?;
-        let block_no = block_no.value();
-        if let Some(mut heads) = heads_of_block(block_no, block.value()) {
-            heads_table.insert(block_no, heads.sealed(block_no))?;
+        let (block_no, block) = (block_no.value(), block.value());
+        if let Some(mut heads) = heads_of_block(block_no, block) {
+            if let Some(table) = heads_table.as_deref_mut() {
+                table.insert(block_no, heads.sealed(block_no))?;
+            }
+            block_sums.insert(block_no, blocks::sum(block_no, block))?;
         }
     }
     Ok(())

@@ -30,6 +30,17 @@ pub fn push_record(block: &mut Vec<u8>, record: &[u8]) {
     block.extend_from_slice(record);
 }
 
+/// The checksum of a block of events under its number (`BLOCK_SUMS`):
+/// one CRC-32 over the key and the whole value, records, lengths and
+/// their own checksums, so that a block moved under another number does not
+/// match either.
+pub fn sum(block_no: u64, block: &[u8]) -> u32 {
+    let mut hasher = super::checked::hasher();
+    hasher.update(&block_no.to_le_bytes());
+    hasher.update(block);
+    hasher.finalize()
+}
+
 /// The records of a block, in order. A damaged length prefix surfaces as
 /// an error for the record where the damage is met.
 pub struct Records<'a> {

@@ -158,6 +158,20 @@ pub fn decode_raw_bytes(seq: u64, bytes: &[u8]) -> Result<RawBytes<'_>, DecodeEr
     if checksum(seq, body) != stored {
         return Err(DecodeError::Checksum);
     }
+    split(body)
+}
+
+/// [`decode_raw_bytes`] of a record whose whole block matched its sum
+/// (`blocks::sum`): every record of such a block was checked, or made,
+/// when its sum was written, so its own checksum is not computed again.
+/// Its layout is still checked, and its text is left to be checked as
+/// UTF-8 as every record's is.
+pub fn decode_summed(bytes: &[u8]) -> Result<RawBytes<'_>, DecodeError> {
+    split(bytes.get(4..).ok_or(DecodeError::Checksum)?)
+}
+
+/// The fields of a record's body (what follows its checksum).
+fn split(body: &[u8]) -> Result<RawBytes<'_>, DecodeError> {
     let mut reader = Reader { bytes: body };
     let flags = reader.byte()?;
     let stream_id = u32::try_from(reader.varint()?).map_err(|_| DecodeError::Malformed)?;

@@ -331,12 +331,13 @@ mod tests {
     use crate::store::put_meta;
     use crate::store::tables::{FORMAT_VERSION, FORMAT_WITHOUT_HEADS, HEADS, META, META_FORMAT};
 
-    /// What a log of format 3 was: the same tables without the heads, and
-    /// its format figure 3.
+    /// What a log of format 3 was: the same tables without the heads and
+    /// the block sums, and its format figure 3.
     fn make_format_3(path: &std::path::Path) {
         let db = redb::Database::open(path).unwrap();
         let txn = db.begin_write().unwrap();
         txn.delete_table(HEADS).unwrap();
+        txn.delete_table(crate::store::tables::BLOCK_SUMS).unwrap();
         {
             let mut meta = txn.open_table(META).unwrap();
             put_meta(&mut meta, META_FORMAT, &FORMAT_WITHOUT_HEADS.to_le_bytes()).unwrap();

@@ -35,6 +35,7 @@ use redb::{
 pub use append::{AppendSummary, Appended, Appender, NewEventRef};
 pub use error::StoreError;
 pub use read::LogStats;
+pub use tables::FORMAT_VERSION;
 pub use undo::Undo;
 pub use verify::{VerifyProgress, VerifyReport};
 
@@ -185,6 +186,7 @@ impl EventLog {
             // Create every table now, so readers never meet a missing one.
             txn.open_table(EVENTS)?;
             txn.open_table(HEADS)?;
+            txn.open_table(BLOCK_SUMS)?;
             txn.open_table(TYPE_INDEX)?;
             txn.open_table(STREAMS)?;
             txn.open_table(STREAM_NAMES)?;

@@ -314,12 +314,13 @@ mod tests {
     }
 
     /// What a log of format 2 was: the same tables without the names of
-    /// stream ids and the heads, and its format figure 2.
+    /// stream ids, the heads and the block sums, and its format figure 2.
     fn make_format_2(path: &Path) {
         let db = redb::Database::open(path).unwrap();
         let txn = db.begin_write().unwrap();
         txn.delete_table(STREAM_NAMES).unwrap();
         txn.delete_table(crate::store::tables::HEADS).unwrap();
+        txn.delete_table(crate::store::tables::BLOCK_SUMS).unwrap();
         {
             let mut meta = txn.open_table(META).unwrap();
             put_meta(

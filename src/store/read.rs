@@ -8,6 +8,7 @@ use redb::{ReadTransaction, ReadableTable};
 
 use super::append::time_span;
 use super::names::{Names, StreamNamer};
+use super::scan::Events;
 use super::tables::*;
 use super::{EventLog, Result, StoreError, read_format, read_i64, read_u64};
 use super::{blocks, checked, codec};
@@ -153,7 +154,7 @@ impl EventLog {
             Ok(None) => return end_both(first, second, Ok(())),
             Err(error) => return end_both(first, second, Err(error)),
         };
-        let opened = self.guarded(|| Ok((begun.namer()?, begun.txn.open_table(EVENTS)?)));
+        let opened = self.guarded(|| Ok((begun.namer()?, Events::open(&begun.txn)?)));
         let (mut streams, events) = match opened {
             Ok(opened) => opened,
             Err(error) => return end_both(first, second, Err(error)),
@@ -260,7 +261,7 @@ impl EventLog {
         let mut streams = begun.namer()?;
         super::scan::Scan {
             path: &self.path,
-            events: begun.txn.open_table(EVENTS)?,
+            events: Events::open(&begun.txn)?,
             from: begun.from,
             to: begun.to,
             types,

@@ -1,7 +1,8 @@
 //! The forward scan of a seq range, on one thread or two.
 //!
 //! Most of a scan's work is reading blocks (redb's pages, copied out of the
-//! file) and checking every record (its CRC-32, its text as UTF-8); naming
+//! file) and checking every record (its text as UTF-8, and its CRC-32 where
+//! its block does not match the block's own sum); naming
 //! and visiting an event is the smaller part. With a second core, a reading
 //! thread does the first for the blocks ahead while the visitor folds the
 //! events already checked, which it is handed in batches: the text of
@@ -13,16 +14,36 @@ use std::ops::{ControlFlow, Range};
 use std::path::Path;
 use std::sync::{Arc, mpsc};
 
-use redb::ReadOnlyTable;
+use redb::{ReadOnlyTable, ReadTransaction};
 
 use super::codec::{self, Decoded, RawBytes};
 use super::names::StreamNamer;
+use super::tables::{BLOCK_SUMS, EVENTS};
 use super::{Result, StoreError, blocks, guard, heads};
 use crate::event::Timestamp;
 use crate::event_view::{EventHead, EventView};
 use crate::projection::Visitor;
 
-type Events = ReadOnlyTable<u64, &'static [u8]>;
+/// The blocks of events, and their sums where the log has them (format 5).
+pub(super) struct Events {
+    blocks: ReadOnlyTable<u64, &'static [u8]>,
+    sums: Option<ReadOnlyTable<u64, u32>>,
+}
+
+impl Events {
+    pub(super) fn open(txn: &ReadTransaction) -> Result<Events> {
+        let sums = match txn.open_table(BLOCK_SUMS) {
+            Ok(table) => Some(table),
+            // A log of format 4 or older: every event is checked alone.
+            Err(redb::TableError::TableDoesNotExist(_)) => None,
+            Err(error) => return Err(error.into()),
+        };
+        Ok(Events {
+            blocks: txn.open_table(EVENTS)?,
+            sums,
+        })
+    }
+}
 
 /// What a scan reads, and what it names events with.
 pub(super) struct Scan<'s, 'n> {
@@ -377,15 +398,34 @@ fn check_blocks(
 ) -> Result<()> {
     // The next seq that must be found.
     let mut expected = blocks::first_seq_of(blocks::block_of(from));
-    for entry in events.range(blocks::block_of(from)..=blocks::block_of(to))? {
+    let block_range = blocks::block_of(from)..=blocks::block_of(to);
+    let mut sums = match &events.sums {
+        Some(sums) => Some(sums.range(block_range.clone())?.peekable()),
+        None => None,
+    };
+    for entry in events.blocks.range(block_range)? {
         let (block_no, block) = entry?;
-        let first = blocks::first_seq_of(block_no.value());
+        let (block_no, block) = (block_no.value(), block.value());
+        let first = blocks::first_seq_of(block_no);
         if first != expected {
             return Err(StoreError::EventDamaged {
                 seq: expected.max(from),
             });
         }
-        for (seq, record) in (first..).zip(blocks::records(block.value())) {
+        // The block's sum, if it has one: a block that matches it holds
+        // what was checked when it was written, and its events' own
+        // checksums need not be computed again. Any other is checked
+        // event by event, and its damage found and reported there.
+        let mut summed = false;
+        if let Some(sums) = &mut sums {
+            while let Some(sum) =
+                sums.next_if(|sum| !sum.as_ref().is_ok_and(|(key, _)| key.value() > block_no))
+            {
+                let (key, sum) = sum?;
+                summed = key.value() == block_no && sum.value() == blocks::sum(block_no, block);
+            }
+        }
+        for (seq, record) in (first..).zip(blocks::records(block)) {
             if seq > to {
                 return Ok(());
             }
@@ -399,7 +439,11 @@ fn check_blocks(
             // Skipped events are still checked, their text too: damage is
             // reported, never mistaken for another type.
             let damaged = |_| StoreError::EventDamaged { seq };
-            let raw = codec::decode_raw_bytes(seq, record).map_err(damaged)?;
+            let raw = match summed {
+                true => codec::decode_summed(record),
+                false => codec::decode_raw_bytes(seq, record),
+            };
+            let raw = raw.map_err(damaged)?;
             if types.is_some_and(|types| !types.contains(&raw.type_id)) {
                 raw.checked().map_err(damaged)?;
                 continue;
@@ -616,10 +660,9 @@ fn read_ahead(
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
-    use redb::ReadableTable;
+    use redb::{ReadableDatabase, ReadableTable};
 
     use super::super::EventLog;
-    use super::super::tables::EVENTS;
     use super::*;
     use crate::event::{Json, NewEvent};
 
@@ -662,7 +705,7 @@ mod tests {
         let mut streams = names.namer(&txn, 8).unwrap();
         let scan = Scan {
             path: log.path(),
-            events: txn.open_table(EVENTS).unwrap(),
+            events: Events::open(&txn).unwrap(),
             from,
             to: to.min(log.last_seq().unwrap()),
             types,
@@ -1005,7 +1048,8 @@ mod tests {
     }
 
     /// Rewrites block `block` with `change` applied to each record (given
-    /// its seq), each sealed again: the checksums match what was changed.
+    /// its seq), each sealed again, and the block's sum made again: every
+    /// checksum matches what was changed.
     fn rewrite_records(path: &Path, block: u64, change: impl Fn(u64, &mut Vec<u8>)) {
         let db = redb::Database::open(path).unwrap();
         let txn = db.begin_write().unwrap();
@@ -1021,6 +1065,8 @@ mod tests {
                 blocks::push_record(&mut rewritten, &record);
             }
             events.insert(block, rewritten.as_slice()).unwrap();
+            let mut sums = txn.open_table(BLOCK_SUMS).unwrap();
+            sums.insert(block, blocks::sum(block, &rewritten)).unwrap();
         }
         txn.commit().unwrap();
     }
@@ -1074,5 +1120,207 @@ mod tests {
         let two = scan_with(&log, true, 1, 3000, None, usize::MAX);
         assert_eq!(one, two);
         assert_eq!(one.1, Err(StoreError::EventDamaged { seq }.to_string()));
+    }
+
+    /// Changes the sums of blocks: `Some` writes that sum, `None` removes it.
+    fn set_sums(path: &Path, sums: &[(u64, Option<u32>)]) {
+        let db = redb::Database::open(path).unwrap();
+        let txn = db.begin_write().unwrap();
+        {
+            let mut table = txn.open_table(BLOCK_SUMS).unwrap();
+            for &(block, sum) in sums {
+                match sum {
+                    Some(sum) => table.insert(block, sum).map(drop).unwrap(),
+                    None => table.remove(block).map(drop).unwrap(),
+                }
+            }
+        }
+        txn.commit().unwrap();
+    }
+
+    fn stored_sum(path: &Path, block: u64) -> Option<u32> {
+        let db = redb::Database::open(path).unwrap();
+        let txn = db.begin_read().unwrap();
+        let table = txn.open_table(BLOCK_SUMS).unwrap();
+        table.get(block).unwrap().map(|sum| sum.value())
+    }
+
+    #[test]
+    fn a_block_sum_that_is_wrong_or_missing_costs_speed_never_events() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.redb");
+        drop(a_log(&path));
+        let whole = {
+            let log = EventLog::open_read_only(&path).unwrap();
+            scan_with(&log, false, 1, 3000, None, usize::MAX)
+        };
+        assert_eq!((whole.0.len(), &whole.1), (3000, &Ok(())));
+        let wrong = stored_sum(&path, 3).unwrap() ^ 1;
+        set_sums(&path, &[(3, Some(wrong)), (7, None), (46, None)]);
+        let log = EventLog::open_read_only(&path).unwrap();
+        for two in [false, true] {
+            assert_eq!(scan_with(&log, two, 1, 3000, None, usize::MAX), whole);
+            assert_eq!(
+                scan_with(&log, two, 150, 2999, None, usize::MAX).0,
+                whole.0[149..2999]
+            );
+        }
+        // `verify` finds them: the first is block 3 (events 193..=256).
+        let error = log.verify(|_| {}).unwrap_err().to_string();
+        assert!(
+            error.contains("event 193") && error.contains("checksum of its block"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_block_matching_its_sum_is_not_checked_event_by_event_but_its_text_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.redb");
+        drop(a_log(&path));
+        let whole = {
+            let log = EventLog::open_read_only(&path).unwrap();
+            scan_with(&log, false, 1, 3000, None, usize::MAX)
+        };
+        // Event 700's own checksum broken, and its block summed again over
+        // it: the sum vouches for the block, so the scan takes the event
+        // as written (what a sum that matches means), and `verify`, which
+        // checks both, still finds it.
+        let seq = 700;
+        let block = blocks::block_of(seq);
+        {
+            let db = redb::Database::open(&path).unwrap();
+            let txn = db.begin_write().unwrap();
+            {
+                let mut events = txn.open_table(EVENTS).unwrap();
+                let stored = events.get(block).unwrap().unwrap().value().to_vec();
+                let mut rewritten = Vec::new();
+                let first = blocks::first_seq_of(block);
+                for (at, record) in (first..).zip(blocks::records(&stored)) {
+                    let mut record = record.unwrap().to_vec();
+                    if at == seq {
+                        record[0] ^= 0xFF;
+                    }
+                    blocks::push_record(&mut rewritten, &record);
+                }
+                events.insert(block, rewritten.as_slice()).unwrap();
+                let mut sums = txn.open_table(BLOCK_SUMS).unwrap();
+                sums.insert(block, blocks::sum(block, &rewritten)).unwrap();
+            }
+            txn.commit().unwrap();
+        }
+        let log = EventLog::open_read_only(&path).unwrap();
+        for two in [false, true] {
+            assert_eq!(scan_with(&log, two, 1, 3000, None, usize::MAX), whole);
+        }
+        let error = log.verify(|_| {}).unwrap_err().to_string();
+        assert!(error.contains(&format!("event {seq}")), "{error}");
+        // Without the sum, the same block is damage at that event.
+        drop(log);
+        set_sums(&path, &[(block, None)]);
+        let log = EventLog::open_read_only(&path).unwrap();
+        for two in [false, true] {
+            let (seen, outcome) = scan_with(&log, two, 1, 3000, None, usize::MAX);
+            assert_eq!(seen.len() as u64, seq - 1);
+            assert_eq!(outcome, Err(StoreError::EventDamaged { seq }.to_string()));
+        }
+    }
+
+    /// What a log of format 4 was: the same tables without the block sums,
+    /// and its format figure 4.
+    fn make_format_4(path: &Path) {
+        let db = redb::Database::open(path).unwrap();
+        let txn = db.begin_write().unwrap();
+        txn.delete_table(BLOCK_SUMS).unwrap();
+        {
+            let mut meta = txn.open_table(super::super::tables::META).unwrap();
+            let format = super::super::tables::FORMAT_WITHOUT_BLOCK_SUMS;
+            super::super::put_meta(
+                &mut meta,
+                super::super::tables::META_FORMAT,
+                &format.to_le_bytes(),
+            )
+            .unwrap();
+        }
+        txn.commit().unwrap();
+    }
+
+    fn one_more(log: &EventLog, n: u64) {
+        log.append([NewEvent::new(
+            format!("more-{n}"),
+            "T0".to_string(),
+            Timestamp::from_unix_millis(n as i64),
+            Json::parse_text("{}").unwrap(),
+        )])
+        .unwrap();
+    }
+
+    #[test]
+    fn a_log_of_format_4_gets_the_sum_of_every_whole_block_with_its_first_append() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.redb");
+        drop(a_log(&path));
+        make_format_4(&path);
+        // The first event of block 15 damaged before the upgrade.
+        let seq = blocks::first_seq_of(15);
+        damage_block(&path, 15, 30);
+        let log = EventLog::open(&path).unwrap();
+        let before = scan_with(&log, true, 1, 3000, None, usize::MAX);
+        assert_eq!(before.0.len() as u64, seq - 1);
+        assert_eq!(before.1, Err(StoreError::EventDamaged { seq }.to_string()));
+        one_more(&log, 1);
+        drop(log);
+        // Every block but the damaged one has its sum, which matches.
+        let db = redb::Database::open(&path).unwrap();
+        {
+            let txn = db.begin_read().unwrap();
+            let events = txn.open_table(EVENTS).unwrap();
+            let sums = txn.open_table(BLOCK_SUMS).unwrap();
+            for entry in events.iter().unwrap() {
+                let (block, bytes) = entry.unwrap();
+                let sum = sums.get(block.value()).unwrap().map(|sum| sum.value());
+                match block.value() == blocks::block_of(seq) {
+                    true => assert_eq!(sum, None),
+                    false => assert_eq!(sum, Some(blocks::sum(block.value(), bytes.value()))),
+                }
+            }
+            let meta = txn.open_table(super::super::tables::META).unwrap();
+            assert_eq!(
+                super::super::read_format(&meta).unwrap(),
+                super::super::tables::FORMAT_VERSION
+            );
+        }
+        drop(db);
+        // The damage is still damage, where it was.
+        let log = EventLog::open_read_only(&path).unwrap();
+        for two in [false, true] {
+            assert_eq!(scan_with(&log, two, 1, 3001, None, usize::MAX), before);
+        }
+    }
+
+    #[test]
+    fn an_append_to_a_damaged_tail_block_leaves_it_without_a_sum() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("log.redb");
+        // 3,000 events: the tail, block 46, holds 2,945..=3,000, with room
+        // for 8 more.
+        drop(a_log(&path));
+        let tail = blocks::block_of(3000);
+        assert!(stored_sum(&path, tail).is_some());
+        damage_block(&path, tail, 40);
+        let log = EventLog::open(&path).unwrap();
+        let damaged = scan_with(&log, false, 1, 3000, None, usize::MAX);
+        assert!(damaged.1.is_err());
+        // Events appended into the damaged block, and past it.
+        for n in 0..20 {
+            one_more(&log, n);
+        }
+        drop(log);
+        assert_eq!(stored_sum(&path, tail), None);
+        assert!(stored_sum(&path, tail + 1).is_some());
+        let log = EventLog::open_read_only(&path).unwrap();
+        for two in [false, true] {
+            assert_eq!(scan_with(&log, two, 1, 3020, None, usize::MAX), damaged);
+        }
     }
 }

@@ -5,8 +5,10 @@
 //! theirs from the start): see `checked.rs`. Format 3 added
 //! [`STREAM_NAMES`], so that a log opens without reading every stream.
 //! Format 4 added [`HEADS`], so that a fold of the events' fixed fields
-//! reads a few bytes an event. The tables of format 1 are named here only
-//! to recognise such a log.
+//! reads a few bytes an event. Format 5 added [`BLOCK_SUMS`], so that a
+//! scan checks a block of events with one checksum instead of one per
+//! event. The tables of format 1 are named here only to recognise such a
+//! log.
 
 use redb::TableDefinition;
 
@@ -30,6 +32,15 @@ pub const EVENTS: TableDefinition<u64, &[u8]> = TableDefinition::new("event-bloc
 /// time, without the texts (see `heads.rs`). Written with every block of
 /// [`EVENTS`], in the same transaction (format 4).
 pub const HEADS: TableDefinition<u64, &[u8]> = TableDefinition::new("event-heads-1");
+
+/// block number -> the CRC-32 of the block number (u64 LE) and of the
+/// bytes of that block of [`EVENTS`] (see `blocks::sum`). Written with
+/// every block whose events were all checked or made in the writing
+/// transaction, and removed with a block that was not, so that a sum never
+/// vouches for bytes nobody checked. A scan that finds a block matching its
+/// sum skips the checksum of each of its events; one with no sum, or not
+/// matching it, checks every event as before (format 5).
+pub const BLOCK_SUMS: TableDefinition<u64, u32> = TableDefinition::new("event-block-sums-1");
 
 /// (type id, chunk number) -> a checksum, then up to `TYPE_CHUNK` seqs of
 /// that type, in order (u64 LE each).
@@ -69,7 +80,7 @@ pub const META_MAGIC: &str = "magic";
 pub const MAGIC: &[u8] = b"eventscope log";
 /// The layout version this build writes (u32, little endian).
 pub const META_FORMAT: &str = "format";
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 /// Format 2 had no [`STREAM_NAMES`]: such a log is read with every stream
 /// name loaded at open, and becomes format 3 with its first append.
 pub const FORMAT_WITHOUT_STREAM_NAMES: u32 = 2;
@@ -77,6 +88,10 @@ pub const FORMAT_WITHOUT_STREAM_NAMES: u32 = 2;
 /// and becomes format 4 with its first append, which writes the heads of
 /// every event it already holds.
 pub const FORMAT_WITHOUT_HEADS: u32 = 3;
+/// Format 4 had no [`BLOCK_SUMS`]: its scans check every event's own
+/// checksum, and it becomes format 5 with its first append, which sums
+/// every block whose events all check.
+pub const FORMAT_WITHOUT_BLOCK_SUMS: u32 = 4;
 /// The last seq written (u64 LE); 0 for an empty log.
 pub const META_LAST_SEQ: &str = "last-seq";
 /// The earliest and latest event time (i64 nanoseconds, LE).

@@ -19,6 +19,9 @@ pub struct VerifyReport {
     /// Events whose head (kept apart from the texts) was checked against
     /// them; `None` for a log of an older format, which keeps none.
     pub heads: Option<u64>,
+    /// Blocks of events whose sum was checked against them; `None` for a
+    /// log of an older format, which keeps none.
+    pub block_sums: Option<u64>,
 }
 
 /// Progress of a verification, reported every few thousand events.
@@ -72,6 +75,11 @@ impl EventLog {
             false => None,
         };
         let heads_fault = |seq| fault(seq, "its head (stream, version, type, time) disagrees");
+        // Each block's sum, matching it.
+        let sums_table = match format > FORMAT_WITHOUT_BLOCK_SUMS {
+            true => Some(txn.open_table(BLOCK_SUMS)?),
+            false => None,
+        };
         for entry in events.iter()? {
             let (block_no, block) = entry?;
             let block_no = block_no.value();
@@ -132,6 +140,23 @@ impl EventLog {
             if block_heads.is_some_and(|mut rest| rest.next().is_some()) {
                 return Err(heads_fault(next_seq));
             }
+            // Every event of the block checked: its sum must vouch for it.
+            if let Some(table) = &sums_table
+                && table.get(block_no)?.map(|sum| sum.value())
+                    != Some(blocks::sum(block_no, block.value()))
+            {
+                return Err(fault(
+                    blocks::first_seq_of(block_no),
+                    "the checksum of its block of events disagrees",
+                ));
+            }
+        }
+        if let Some(table) = &sums_table
+            && table.len()? != events.len()?
+        {
+            return Err(fault_in(
+                "the block checksums hold blocks of events the log does not",
+            ));
         }
         if let Some(table) = &heads_table
             && table.len()? != events.len()?
@@ -245,6 +270,10 @@ impl EventLog {
             types: type_counts.iter().filter(|&&c| c > 0).count() as u64,
             index_entries,
             heads: heads_table.is_some().then_some(count),
+            block_sums: match &sums_table {
+                Some(_) => Some(events.len()?),
+                None => None,
+            },
         })
     }
 }
