@@ -152,6 +152,7 @@ pub fn decode_raw(seq: u64, bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
 
 /// [`decode_raw`] but for the UTF-8 check of the text, which a caller
 /// checking many events at once does itself.
+#[inline]
 pub fn decode_raw_bytes(seq: u64, bytes: &[u8]) -> Result<RawBytes<'_>, DecodeError> {
     let (crc, body) = bytes.split_at_checked(4).ok_or(DecodeError::Checksum)?;
     let stored = u32::from_le_bytes(crc.try_into().map_err(|_| DecodeError::Checksum)?);
@@ -166,11 +167,13 @@ pub fn decode_raw_bytes(seq: u64, bytes: &[u8]) -> Result<RawBytes<'_>, DecodeEr
 /// when its sum was written, so its own checksum is not computed again.
 /// Its layout is still checked, and its text is left to be checked as
 /// UTF-8 as every record's is.
+#[inline]
 pub fn decode_summed(bytes: &[u8]) -> Result<RawBytes<'_>, DecodeError> {
     split(bytes.get(4..).ok_or(DecodeError::Checksum)?)
 }
 
 /// The fields of a record's body (what follows its checksum).
+#[inline]
 fn split(body: &[u8]) -> Result<RawBytes<'_>, DecodeError> {
     let mut reader = Reader { bytes: body };
     let flags = reader.byte()?;
