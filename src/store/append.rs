@@ -538,15 +538,18 @@ impl EventLog {
         }
         let block_no = blocks::block_of(last_seq + 1);
         // The tail block's heads are made again from its events, whatever
-        // its stored heads say.
+        // its stored heads say; a tail block that does not hold exactly the
+        // events before `last_seq + 1` (missing, short, too long) gets none,
+        // nor a sum: each event appended to it would be out of its place.
+        let held = last_seq + 1 - blocks::first_seq_of(block_no);
         let (block, heads) = match events.get(block_no)? {
             Some(stored) => (
                 stored.value().to_vec(),
-                heads_of_block(block_no, stored.value()),
+                heads_of_block(block_no, stored.value(), Some(held)),
             ),
             None => (
                 Vec::with_capacity(BLOCK_EVENTS as usize * 256),
-                Some(BlockHeads::new()),
+                (held == 0).then(BlockHeads::new),
             ),
         };
         let streams_table = txn.open_table(STREAMS)?;
@@ -662,7 +665,7 @@ fn write_every_head_and_sum(
     for entry in events.iter()? {
         let (block_no, block) = entry?;
         let (block_no, block) = (block_no.value(), block.value());
-        if let Some(mut heads) = heads_of_block(block_no, block) {
+        if let Some(mut heads) = heads_of_block(block_no, block, None) {
             if let Some(table) = heads_table.as_deref_mut() {
                 table.insert(block_no, heads.sealed(block_no))?;
             }
@@ -673,15 +676,18 @@ fn write_every_head_and_sum(
 }
 
 /// The heads of a stored block of events, each event checked; `None` when
-/// any is damaged.
-fn heads_of_block(block_no: u64, block: &[u8]) -> Option<BlockHeads> {
+/// any is damaged, or when `held` is given and the block does not hold
+/// exactly that many events.
+fn heads_of_block(block_no: u64, block: &[u8], held: Option<u64>) -> Option<BlockHeads> {
     let mut heads = BlockHeads::new();
     let first = blocks::first_seq_of(block_no);
+    let mut count = 0;
     for (seq, record) in (first..).zip(blocks::records(block)) {
         let raw = codec::decode_raw(seq, record.ok()?).ok()?;
         heads.push(&Head::of(&raw));
+        count += 1;
     }
-    Some(heads)
+    held.is_none_or(|held| held == count).then_some(heads)
 }
 
 /// A batch touching this many streams makes their rows on a thread of

@@ -40,7 +40,8 @@ fn fault_in(what: impl std::fmt::Display) -> StoreError {
 }
 
 impl EventLog {
-    /// Checks every event's checksum, that seqs are 1..n with no gap, that
+    /// Checks every event's checksum (and each block's, and each event's
+    /// head, where the log keeps them), that seqs are 1..n with no gap, that
     /// each stream's versions are 1..n with no gap, and that the stream and
     /// type indexes and counts agree with the events. Stops at the first
     /// fault and names its seq.
@@ -77,7 +78,13 @@ impl EventLog {
         let heads_fault = |seq| fault(seq, "its head (stream, version, type, time) disagrees");
         // Each block's sum, matching it.
         let sums_table = match format > FORMAT_WITHOUT_BLOCK_SUMS {
-            true => Some(txn.open_table(BLOCK_SUMS)?),
+            true => match txn.open_table(BLOCK_SUMS) {
+                Ok(table) => Some(table),
+                Err(redb::TableError::TableDoesNotExist(_)) => {
+                    return Err(fault_in("the table of block checksums is missing"));
+                }
+                Err(error) => return Err(error.into()),
+            },
             false => None,
         };
         for entry in events.iter()? {
@@ -147,7 +154,7 @@ impl EventLog {
             {
                 return Err(fault(
                     blocks::first_seq_of(block_no),
-                    "the checksum of its block of events disagrees",
+                    "the checksum of its block of events is missing or disagrees",
                 ));
             }
         }
