@@ -1055,6 +1055,11 @@ mod tests {
     /// its seq), each sealed again, and the block's sum made again: every
     /// checksum matches what was changed.
     fn rewrite_records(path: &Path, block: u64, change: impl Fn(u64, &mut Vec<u8>)) {
+        rewrite_block(path, block, true, change);
+    }
+
+    /// [`rewrite_records`], the records sealed again only if `reseal`.
+    fn rewrite_block(path: &Path, block: u64, reseal: bool, change: impl Fn(u64, &mut Vec<u8>)) {
         let db = redb::Database::open(path).unwrap();
         let txn = db.begin_write().unwrap();
         {
@@ -1065,7 +1070,9 @@ mod tests {
             for (seq, record) in (first..).zip(blocks::records(&stored)) {
                 let mut record = record.unwrap().to_vec();
                 change(seq, &mut record);
-                codec::reseal(seq, &mut record);
+                if reseal {
+                    codec::reseal(seq, &mut record);
+                }
                 blocks::push_record(&mut rewritten, &record);
             }
             events.insert(block, rewritten.as_slice()).unwrap();
@@ -1142,6 +1149,13 @@ mod tests {
         txn.commit().unwrap();
     }
 
+    /// A log of [`a_log`] at `path`, and what a scan of all of it sees.
+    fn a_log_scanned(path: &Path) -> Seen {
+        drop(a_log(path));
+        let log = EventLog::open_read_only(path).unwrap();
+        scan_with(&log, false, 1, 3000, None, usize::MAX)
+    }
+
     fn stored_sum(path: &Path, block: u64) -> Option<u32> {
         let db = redb::Database::open(path).unwrap();
         let txn = db.begin_read().unwrap();
@@ -1153,11 +1167,7 @@ mod tests {
     fn a_block_sum_that_is_wrong_or_missing_costs_speed_never_events() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("log.redb");
-        drop(a_log(&path));
-        let whole = {
-            let log = EventLog::open_read_only(&path).unwrap();
-            scan_with(&log, false, 1, 3000, None, usize::MAX)
-        };
+        let whole = a_log_scanned(&path);
         assert_eq!((whole.0.len(), &whole.1), (3000, &Ok(())));
         let wrong = stored_sum(&path, 3).unwrap() ^ 1;
         set_sums(&path, &[(3, Some(wrong)), (7, None), (46, None)]);
@@ -1181,38 +1191,18 @@ mod tests {
     fn a_block_matching_its_sum_is_not_checked_event_by_event_but_its_text_is() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("log.redb");
-        drop(a_log(&path));
-        let whole = {
-            let log = EventLog::open_read_only(&path).unwrap();
-            scan_with(&log, false, 1, 3000, None, usize::MAX)
-        };
+        let whole = a_log_scanned(&path);
         // Event 700's own checksum broken, and its block summed again over
         // it: the sum vouches for the block, so the scan takes the event
         // as written (what a sum that matches means), and `verify`, which
         // checks both, still finds it.
         let seq = 700;
         let block = blocks::block_of(seq);
-        {
-            let db = redb::Database::open(&path).unwrap();
-            let txn = db.begin_write().unwrap();
-            {
-                let mut events = txn.open_table(EVENTS).unwrap();
-                let stored = events.get(block).unwrap().unwrap().value().to_vec();
-                let mut rewritten = Vec::new();
-                let first = blocks::first_seq_of(block);
-                for (at, record) in (first..).zip(blocks::records(&stored)) {
-                    let mut record = record.unwrap().to_vec();
-                    if at == seq {
-                        record[0] ^= 0xFF;
-                    }
-                    blocks::push_record(&mut rewritten, &record);
-                }
-                events.insert(block, rewritten.as_slice()).unwrap();
-                let mut sums = txn.open_table(BLOCK_SUMS).unwrap();
-                sums.insert(block, blocks::sum(block, &rewritten)).unwrap();
+        rewrite_block(&path, block, false, |at, record| {
+            if at == seq {
+                record[0] ^= 0xFF;
             }
-            txn.commit().unwrap();
-        }
+        });
         let log = EventLog::open_read_only(&path).unwrap();
         for two in [false, true] {
             assert_eq!(scan_with(&log, two, 1, 3000, None, usize::MAX), whole);
