@@ -35,11 +35,13 @@ pub const HEADS: TableDefinition<u64, &[u8]> = TableDefinition::new("event-heads
 
 /// block number -> the CRC-32 of the block number (u64 LE) and of the
 /// bytes of that block of [`EVENTS`] (see `blocks::sum`). Written with
-/// every block whose events were all checked or made in the writing
-/// transaction, and removed with a block that was not, so that a sum never
-/// vouches for bytes nobody checked. A scan that finds a block matching its
-/// sum skips the checksum of each of its events; one with no sum, or not
-/// matching it, checks every event as before (format 5).
+/// every block whose events were all checked at their seqs or made in the
+/// writing transaction, and removed with a block that was not (a damaged
+/// tail block, or one not holding exactly the events before an append), so
+/// that a sum never vouches for bytes nobody checked. A scan that finds a
+/// block matching its sum skips the checksum of each of its events; one
+/// with no sum, or not matching it, checks every event as before (format
+/// 5).
 pub const BLOCK_SUMS: TableDefinition<u64, u32> = TableDefinition::new("event-block-sums-1");
 
 /// (type id, chunk number) -> a checksum, then up to `TYPE_CHUNK` seqs of
