@@ -197,17 +197,32 @@ impl TableNames {
         names
     }
 
-    /// `slots` slots, every one empty.
+    /// `slots` slots (more than before), holding the names held before,
+    /// each in its slot of the larger table: a scan that grows its slots
+    /// does not read again every name it already holds.
     fn resize(&mut self, slots: usize) {
-        self.held.resize(slots, 0);
-        self.spans.resize(slots, (0, 0));
+        let held = std::mem::replace(&mut self.held, vec![0; slots]);
+        let spans = std::mem::replace(&mut self.spans, vec![(0, 0); slots]);
+        self.forget_slots();
+        let was = held.len();
+        for (slot, (id, span)) in held.into_iter().zip(spans).enumerate() {
+            // An empty slot holds an id of another slot.
+            if id as usize & (was - 1) == slot {
+                let to = id as usize & (slots - 1);
+                self.held[to] = id;
+                self.spans[to] = span;
+            }
+        }
         self.arena_limit = slots * NAME_BYTES_PER_SLOT;
         self.reads = 0;
-        self.forget_all();
     }
 
     fn forget_all(&mut self) {
         self.arena.clear();
+        self.forget_slots();
+    }
+
+    fn forget_slots(&mut self) {
         // An empty slot holds an id that is not its own (slots are two at
         // least).
         for (slot, held) in (0u32..).zip(self.held.iter_mut()) {
@@ -343,11 +358,12 @@ mod tests {
         #![proptest_config(ProptestConfig::with_cases(16))]
 
         /// Whatever order ids are asked in, and however few names are
-        /// remembered, each id gets its own name.
+        /// remembered (or however many, the slots growing on the way and
+        /// keeping the names they hold), each id gets its own name.
         #[test]
         fn every_id_is_named_as_its_stream_began(
             asked in proptest::collection::vec(0u32..300, 1..400),
-            recent in 1usize..8,
+            recent in prop_oneof![1usize..8, 256usize..2048],
         ) {
             let dir = tempfile::tempdir().unwrap();
             let log = a_log_of_streams(&dir.path().join("log.redb"), 300);
@@ -360,6 +376,32 @@ mod tests {
             }
             prop_assert!(namer.name(300).unwrap().is_none(), "no stream 300");
         }
+    }
+
+    #[test]
+    fn slots_that_grow_keep_the_names_they_hold() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = a_log_of_streams(&dir.path().join("log.redb"), 600);
+        let txn = log.read_txn().unwrap();
+        let names = log.names();
+        let mut namer = names.namer(&txn, 4096).unwrap();
+        let reads = |namer: &StreamNamer<'_>| match &namer.0 {
+            Source::Table(table) => (table.held.len(), table.reads),
+            _ => panic!("a log of this format names its streams from the table"),
+        };
+        let mut name_all = |namer: &mut StreamNamer<'_>| {
+            for id in 0..600 {
+                let name = namer.name(id).unwrap().map(str::to_string);
+                assert_eq!(name, Some(format!("s-{id}")));
+            }
+        };
+        name_all(&mut namer);
+        // 600 names read: the slots grew from 256 to 1,024 on the way.
+        let (slots, read) = reads(&namer);
+        assert_eq!(slots, 1024);
+        // Every one is still held, those read before the growth too.
+        name_all(&mut namer);
+        assert_eq!(reads(&namer), (slots, read));
     }
 
     #[test]
