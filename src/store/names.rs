@@ -389,7 +389,7 @@ mod tests {
             Source::Table(table) => (table.held.len(), table.reads),
             _ => panic!("a log of this format names its streams from the table"),
         };
-        let mut name_all = |namer: &mut StreamNamer<'_>| {
+        let name_all = |namer: &mut StreamNamer<'_>| {
             for id in 0..600 {
                 let name = namer.name(id).unwrap().map(str::to_string);
                 assert_eq!(name, Some(format!("s-{id}")));
