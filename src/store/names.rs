@@ -201,12 +201,14 @@ impl TableNames {
     /// each in its slot of the larger table: a scan that grows its slots
     /// does not read again every name it already holds.
     fn resize(&mut self, slots: usize) {
+        debug_assert!(slots.is_power_of_two() && slots > self.held.len());
         let held = std::mem::replace(&mut self.held, vec![0; slots]);
         let spans = std::mem::replace(&mut self.spans, vec![(0, 0); slots]);
         self.forget_slots();
         let was = held.len();
         for (slot, (id, span)) in held.into_iter().zip(spans).enumerate() {
-            // An empty slot holds an id of another slot.
+            // An empty slot holds an id whose low bits give another slot:
+            // it is left out.
             if id as usize & (was - 1) == slot {
                 let to = id as usize & (slots - 1);
                 self.held[to] = id;
@@ -362,11 +364,11 @@ mod tests {
         /// keeping the names they hold), each id gets its own name.
         #[test]
         fn every_id_is_named_as_its_stream_began(
-            asked in proptest::collection::vec(0u32..300, 1..400),
-            recent in prop_oneof![1usize..8, 256usize..2048],
+            asked in proptest::collection::vec(0u32..1500, 1..3000),
+            recent in prop_oneof![1usize..8, 256usize..4096],
         ) {
             let dir = tempfile::tempdir().unwrap();
-            let log = a_log_of_streams(&dir.path().join("log.redb"), 300);
+            let log = a_log_of_streams(&dir.path().join("log.redb"), 1500);
             let txn = log.read_txn().unwrap();
             let names = log.names();
             let mut namer = names.namer(&txn, recent).unwrap();
@@ -374,7 +376,7 @@ mod tests {
                 let name = namer.name(id).unwrap().map(|name| name.to_string());
                 prop_assert_eq!(name, Some(format!("s-{id}")));
             }
-            prop_assert!(namer.name(300).unwrap().is_none(), "no stream 300");
+            prop_assert!(namer.name(1500).unwrap().is_none(), "no stream 1500");
         }
     }
 
@@ -389,19 +391,22 @@ mod tests {
             Source::Table(table) => (table.held.len(), table.reads),
             _ => panic!("a log of this format names its streams from the table"),
         };
-        let name_all = |namer: &mut StreamNamer<'_>| {
-            for id in 0..600 {
+        let name_all = |namer: &mut StreamNamer<'_>, ids: std::ops::Range<u32>| {
+            for id in ids {
                 let name = namer.name(id).unwrap().map(str::to_string);
                 assert_eq!(name, Some(format!("s-{id}")));
             }
         };
-        name_all(&mut namer);
-        // 600 names read: the slots grew from 256 to 1,024 on the way.
-        let (slots, read) = reads(&namer);
-        assert_eq!(slots, 1024);
-        // Every one is still held, those read before the growth too.
-        name_all(&mut namer);
-        assert_eq!(reads(&namer), (slots, read));
+        // Ids 256..512 fill the first 256 slots (each in the slot of its
+        // low bits), and the next name read grows them to 1,024.
+        name_all(&mut namer, 256..512);
+        assert_eq!(reads(&namer), (256, 256));
+        name_all(&mut namer, 0..1);
+        assert_eq!(reads(&namer), (1024, 0));
+        // Each of them moved to its slot of the larger table: none is read
+        // again.
+        name_all(&mut namer, 256..512);
+        assert_eq!(reads(&namer), (1024, 0));
     }
 
     #[test]
