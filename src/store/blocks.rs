@@ -35,10 +35,7 @@ pub fn push_record(block: &mut Vec<u8>, record: &[u8]) {
 /// their own checksums, so that a block moved under another number does not
 /// match either.
 pub fn sum(block_no: u64, block: &[u8]) -> u32 {
-    let mut hasher = super::checked::hasher();
-    hasher.update(&block_no.to_le_bytes());
-    hasher.update(block);
-    hasher.finalize()
+    super::checked::crc_under(block_no, block)
 }
 
 /// The records of a block, in order. A damaged length prefix surfaces as

@@ -16,6 +16,16 @@ pub fn hasher() -> crc32fast::Hasher {
     MADE.get_or_init(crc32fast::Hasher::new).clone()
 }
 
+/// The CRC-32 of a key (u64, little-endian) and the bytes kept under it:
+/// what an event's record is checked with under its seq, and a block of
+/// events under its number.
+pub fn crc_under(key: u64, bytes: &[u8]) -> u32 {
+    let mut hasher = hasher();
+    hasher.update(&key.to_le_bytes());
+    hasher.update(bytes);
+    hasher.finalize()
+}
+
 /// Hands `take` the bytes a sum covers, in order: each part's length (8
 /// bytes, little-endian), then the part. The length first, so that moving
 /// bytes from one part to the next changes the sum.

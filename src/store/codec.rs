@@ -13,6 +13,7 @@
 
 use std::sync::Arc;
 
+use super::checked::crc_under;
 #[cfg(test)]
 use crate::event::Event;
 use crate::event::{Timestamp, derived_id};
@@ -67,7 +68,7 @@ pub fn encode(parts: &EventParts<'_>, out: &mut Vec<u8>) {
     if let Some(metadata) = parts.metadata {
         put_bytes(out, metadata.as_bytes());
     }
-    let crc = checksum(parts.seq, &out[4..]);
+    let crc = crc_under(parts.seq, &out[4..]);
     out[..4].copy_from_slice(&crc.to_le_bytes());
 }
 
@@ -82,15 +83,8 @@ fn is_derived_id(id: &str, stream: &str, version: u64) -> bool {
 /// a crafted file would hold.
 #[cfg(test)]
 pub fn reseal(seq: u64, record: &mut [u8]) {
-    let crc = checksum(seq, &record[4..]);
+    let crc = crc_under(seq, &record[4..]);
     record[..4].copy_from_slice(&crc.to_le_bytes());
-}
-
-fn checksum(seq: u64, body: &[u8]) -> u32 {
-    let mut hasher = super::checked::hasher();
-    hasher.update(&seq.to_le_bytes());
-    hasher.update(body);
-    hasher.finalize()
 }
 
 /// Why a stored event could not be decoded.
@@ -156,7 +150,7 @@ pub fn decode_raw(seq: u64, bytes: &[u8]) -> Result<Decoded<'_>, DecodeError> {
 pub fn decode_raw_bytes(seq: u64, bytes: &[u8]) -> Result<RawBytes<'_>, DecodeError> {
     let (crc, body) = bytes.split_at_checked(4).ok_or(DecodeError::Checksum)?;
     let stored = u32::from_le_bytes(crc.try_into().map_err(|_| DecodeError::Checksum)?);
-    if checksum(seq, body) != stored {
+    if crc_under(seq, body) != stored {
         return Err(DecodeError::Checksum);
     }
     split(body)

@@ -328,28 +328,7 @@ mod tests {
 
     use redb::{ReadableDatabase, ReadableTable};
 
-    use crate::store::put_meta;
-    use crate::store::tables::{FORMAT_VERSION, FORMAT_WITHOUT_HEADS, HEADS, META, META_FORMAT};
-
-    /// What a log of format 3 was: the same tables without the heads and
-    /// the block sums, and its format figure 3.
-    fn make_format_3(path: &std::path::Path) {
-        let db = redb::Database::open(path).unwrap();
-        let txn = db.begin_write().unwrap();
-        txn.delete_table(HEADS).unwrap();
-        txn.delete_table(crate::store::tables::BLOCK_SUMS).unwrap();
-        {
-            let mut meta = txn.open_table(META).unwrap();
-            put_meta(&mut meta, META_FORMAT, &FORMAT_WITHOUT_HEADS.to_le_bytes()).unwrap();
-        }
-        txn.commit().unwrap();
-    }
-
-    fn format_of(path: &std::path::Path) -> u32 {
-        let db = redb::Database::open(path).unwrap();
-        let txn = db.begin_read().unwrap();
-        crate::store::read_format(&txn.open_table(META).unwrap()).unwrap()
-    }
+    use crate::store::tables::{FORMAT_VERSION, FORMAT_WITHOUT_HEADS, HEADS, META};
 
     /// Rewrites the heads of `block` with `change`, sealed again: damage
     /// that the checksum cannot see, as only `verify` can find it.
@@ -393,7 +372,7 @@ mod tests {
             }
             prop_assert_eq!(seen.last().unwrap().0.len(), batches.iter().sum::<usize>());
             drop(log);
-            make_format_3(&path);
+            crate::store::make_format(&path, FORMAT_WITHOUT_HEADS);
             let log = crate::store::EventLog::open_read_only(&path).unwrap();
             for (scan, heads) in scans.iter().chain([&Scan::whole()]).zip(&seen) {
                 prop_assert_eq!(&heads_of(&log, scan), heads, "format 3, {:?}", scan);
@@ -406,7 +385,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("log.redb");
         drop(a_log(&path, &[100, 30]));
-        make_format_3(&path);
+        crate::store::make_format(&path, FORMAT_WITHOUT_HEADS);
         let log = crate::store::EventLog::open(&path).unwrap();
         let before = heads_of(&log, &Scan::whole());
         assert_eq!(before.0.len(), 130);
@@ -432,7 +411,7 @@ mod tests {
             )
         );
         drop(log);
-        assert_eq!(format_of(&path), FORMAT_VERSION);
+        assert_eq!(crate::store::format_of(&path), FORMAT_VERSION);
         let db = redb::Database::open(&path).unwrap();
         let txn = db.begin_read().unwrap();
         // The heads of the 131 events: three blocks.
@@ -552,7 +531,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("log.redb");
         drop(a_log(&path, &[200]));
-        make_format_3(&path);
+        crate::store::make_format(&path, FORMAT_WITHOUT_HEADS);
         // An event of block 1 (65..=128) and one of the tail block, 3
         // (193..=200), damaged.
         flip(&path, crate::store::tables::EVENTS, 1, 40);

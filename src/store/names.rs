@@ -60,14 +60,10 @@ impl Names {
         if let Some(streams) = &self.streams {
             return Ok(StreamNamer(Source::Loaded(streams)));
         }
-        let table = match txn.open_table(STREAM_NAMES) {
-            Ok(table) => table,
-            // A transaction begun before the append that made a format 2
-            // log format 3 (in this process) sees the log without the table.
-            Err(redb::TableError::TableDoesNotExist(_)) => {
-                return Ok(StreamNamer(Source::Owned(streams_of_format_2(txn)?)));
-            }
-            Err(error) => return Err(error.into()),
+        // A transaction begun before the append that made a format 2 log
+        // format 3 (in this process) sees the log without the table.
+        let Some(table) = super::table_if_any(txn, STREAM_NAMES)? else {
+            return Ok(StreamNamer(Source::Owned(streams_of_format_2(txn)?)));
         };
         Ok(StreamNamer(Source::Table(Box::new(TableNames::new(
             table, recent,
@@ -295,12 +291,11 @@ mod tests {
     use std::path::Path;
 
     use proptest::prelude::*;
-    use redb::ReadableDatabase;
 
-    use super::super::{EventLog, put_meta};
+    use super::super::{EventLog, format_of, make_format};
     use super::*;
     use crate::event::{Json, NewEvent};
-    use crate::store::tables::{FORMAT_VERSION, META, META_FORMAT};
+    use crate::store::tables::FORMAT_VERSION;
 
     fn event(stream: &str) -> NewEvent {
         NewEvent::new(
@@ -328,32 +323,6 @@ mod tests {
         })
         .unwrap();
         seen
-    }
-
-    /// What a log of format 2 was: the same tables without the names of
-    /// stream ids, the heads and the block sums, and its format figure 2.
-    fn make_format_2(path: &Path) {
-        let db = redb::Database::open(path).unwrap();
-        let txn = db.begin_write().unwrap();
-        txn.delete_table(STREAM_NAMES).unwrap();
-        txn.delete_table(crate::store::tables::HEADS).unwrap();
-        txn.delete_table(crate::store::tables::BLOCK_SUMS).unwrap();
-        {
-            let mut meta = txn.open_table(META).unwrap();
-            put_meta(
-                &mut meta,
-                META_FORMAT,
-                &FORMAT_WITHOUT_STREAM_NAMES.to_le_bytes(),
-            )
-            .unwrap();
-        }
-        txn.commit().unwrap();
-    }
-
-    fn format_of(path: &Path) -> u32 {
-        let db = redb::Database::open(path).unwrap();
-        let txn = db.begin_read().unwrap();
-        super::super::read_format(&txn.open_table(META).unwrap()).unwrap()
     }
 
     proptest! {
@@ -437,7 +406,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("log.redb");
         drop(a_log_of_streams(&path, 40));
-        make_format_2(&path);
+        make_format(&path, FORMAT_WITHOUT_STREAM_NAMES);
         let before = {
             let log = EventLog::open_read_only(&path).unwrap();
             assert_eq!(log.stats().unwrap().streams, 40);

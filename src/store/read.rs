@@ -10,7 +10,7 @@ use super::append::time_span;
 use super::names::{Names, StreamNamer};
 use super::scan::Events;
 use super::tables::*;
-use super::{EventLog, Result, StoreError, read_format, read_i64, read_u64};
+use super::{EventLog, Result, StoreError, read_format, read_i64, read_u64, table_if_any};
 use super::{blocks, checked, codec};
 use crate::event::{Event, Timestamp};
 use crate::event_view::{EventHead, EventView};
@@ -463,17 +463,14 @@ impl EventLog {
         if let Some(streams) = &self.names().streams {
             return Ok(streams.len() as u64);
         }
-        let last = match txn.open_table(STREAM_NAMES) {
-            Ok(table) => table.last()?.map(|(id, value)| {
-                let id = id.value();
-                checked::open_stream_name(id, value.value()).map(|_| u64::from(id) + 1)
-            }),
-            // Begun before this process made a format 2 log format 3.
-            Err(redb::TableError::TableDoesNotExist(_)) => {
-                return count_entries(&txn.open_table(STREAMS)?);
-            }
-            Err(error) => return Err(error.into()),
+        // None: begun before this process made a format 2 log format 3.
+        let Some(table) = table_if_any(txn, STREAM_NAMES)? else {
+            return count_entries(&txn.open_table(STREAMS)?);
         };
+        let last = table.last()?.map(|(id, value)| {
+            let id = id.value();
+            checked::open_stream_name(id, value.value()).map(|_| u64::from(id) + 1)
+        });
         Ok(last.transpose()?.unwrap_or(0))
     }
 

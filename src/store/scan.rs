@@ -19,7 +19,7 @@ use redb::{ReadOnlyTable, ReadTransaction};
 use super::codec::{self, Decoded, RawBytes};
 use super::names::StreamNamer;
 use super::tables::{BLOCK_SUMS, EVENTS};
-use super::{Result, StoreError, blocks, guard, heads};
+use super::{Result, StoreError, blocks, guard, heads, table_if_any};
 use crate::event::Timestamp;
 use crate::event_view::{EventHead, EventView};
 use crate::projection::Visitor;
@@ -32,15 +32,11 @@ pub(super) struct Events {
 
 impl Events {
     pub(super) fn open(txn: &ReadTransaction) -> Result<Events> {
-        let sums = match txn.open_table(BLOCK_SUMS) {
-            Ok(table) => Some(table),
-            // A log of format 4 or older: every event is checked alone.
-            Err(redb::TableError::TableDoesNotExist(_)) => None,
-            Err(error) => return Err(error.into()),
-        };
         Ok(Events {
             blocks: txn.open_table(EVENTS)?,
-            sums,
+            // None in a log of format 4 or older: every event is checked
+            // alone.
+            sums: table_if_any(txn, BLOCK_SUMS)?,
         })
     }
 }
@@ -666,7 +662,8 @@ mod tests {
     use proptest::prelude::*;
     use redb::{ReadableDatabase, ReadableTable};
 
-    use super::super::EventLog;
+    use super::super::tables::{FORMAT_VERSION, FORMAT_WITHOUT_BLOCK_SUMS};
+    use super::super::{EventLog, format_of, make_format};
     use super::*;
     use crate::event::{Json, NewEvent};
 
@@ -1220,25 +1217,6 @@ mod tests {
         }
     }
 
-    /// What a log of format 4 was: the same tables without the block sums,
-    /// and its format figure 4.
-    fn make_format_4(path: &Path) {
-        let db = redb::Database::open(path).unwrap();
-        let txn = db.begin_write().unwrap();
-        txn.delete_table(BLOCK_SUMS).unwrap();
-        {
-            let mut meta = txn.open_table(super::super::tables::META).unwrap();
-            let format = super::super::tables::FORMAT_WITHOUT_BLOCK_SUMS;
-            super::super::put_meta(
-                &mut meta,
-                super::super::tables::META_FORMAT,
-                &format.to_le_bytes(),
-            )
-            .unwrap();
-        }
-        txn.commit().unwrap();
-    }
-
     fn one_more(log: &EventLog, n: u64) {
         log.append([NewEvent::new(
             format!("more-{n}"),
@@ -1254,7 +1232,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("log.redb");
         drop(a_log(&path));
-        make_format_4(&path);
+        make_format(&path, FORMAT_WITHOUT_BLOCK_SUMS);
         // The first event of block 15 damaged before the upgrade.
         let seq = blocks::first_seq_of(15);
         damage_block(&path, 15, 30);
@@ -1278,13 +1256,9 @@ mod tests {
                     false => assert_eq!(sum, Some(blocks::sum(block.value(), bytes.value()))),
                 }
             }
-            let meta = txn.open_table(super::super::tables::META).unwrap();
-            assert_eq!(
-                super::super::read_format(&meta).unwrap(),
-                super::super::tables::FORMAT_VERSION
-            );
         }
         drop(db);
+        assert_eq!(format_of(&path), FORMAT_VERSION);
         // The damage is still damage, where it was.
         let log = EventLog::open_read_only(&path).unwrap();
         for two in [false, true] {

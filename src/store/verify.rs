@@ -7,7 +7,7 @@ use super::codec::decode_raw;
 use super::heads::{self, Head};
 use super::names::Names;
 use super::tables::*;
-use super::{EventLog, Result, StoreError, checked, ids, read_format, read_u64};
+use super::{EventLog, Result, StoreError, checked, ids, read_format, read_u64, table_if_any};
 
 /// What a successful verification checked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -78,13 +78,10 @@ impl EventLog {
         let heads_fault = |seq| fault(seq, "its head (stream, version, type, time) disagrees");
         // Each block's sum, matching it.
         let sums_table = match format > FORMAT_WITHOUT_BLOCK_SUMS {
-            true => match txn.open_table(BLOCK_SUMS) {
-                Ok(table) => Some(table),
-                Err(redb::TableError::TableDoesNotExist(_)) => {
-                    return Err(fault_in("the table of block checksums is missing"));
-                }
-                Err(error) => return Err(error.into()),
-            },
+            true => Some(
+                table_if_any(&txn, BLOCK_SUMS)?
+                    .ok_or_else(|| fault_in("the table of block checksums is missing"))?,
+            ),
             false => None,
         };
         for entry in events.iter()? {
@@ -158,15 +155,16 @@ impl EventLog {
                 ));
             }
         }
+        let block_count = events.len()?;
         if let Some(table) = &sums_table
-            && table.len()? != events.len()?
+            && table.len()? != block_count
         {
             return Err(fault_in(
                 "the block checksums hold blocks of events the log does not",
             ));
         }
         if let Some(table) = &heads_table
-            && table.len()? != events.len()?
+            && table.len()? != block_count
         {
             return Err(fault_in("the heads hold blocks of events the log does not"));
         }
@@ -277,10 +275,7 @@ impl EventLog {
             types: type_counts.iter().filter(|&&c| c > 0).count() as u64,
             index_entries,
             heads: heads_table.is_some().then_some(count),
-            block_sums: match &sums_table {
-                Some(_) => Some(events.len()?),
-                None => None,
-            },
+            block_sums: sums_table.is_some().then_some(block_count),
         })
     }
 }
