@@ -7,8 +7,9 @@ Builds eventscope (release), generates a retail log of N events (default
 1,000,000) as JSONL under target/peers/, installs DuckDB into a virtual
 environment there when it cannot be imported, and times each piece of work
 as a whole process, the three tools interleaved round by round. Prints the
-median of each and the ratio eventscope / DuckDB as a Markdown table, ready
-for BENCHMARKS.md. Every process writes its answer (all of it: per order,
+median of each and the ratio eventscope / DuckDB as Markdown tables, ready
+for BENCHMARKS.md: one of wall-clock time, one of processor time (user and
+system, every thread of the process: what it asks of the two cores). Every process writes its answer (all of it: per order,
 per type, per day) to /dev/null, as eventscope's JSON does.
 
 The work:
@@ -31,6 +32,7 @@ The work:
 import argparse
 import os
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -51,11 +53,16 @@ def run(cmd, **kw):
 
 
 def timed(cmd, stdin=None):
-    """Seconds a whole process takes, its output thrown away."""
+    """Seconds a whole process takes, its output thrown away: (wall clock,
+    processor time in user and system mode on all its threads)."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with open(os.devnull, "wb") as null:
         subprocess.run(cmd, check=True, stdout=null, stderr=null, stdin=stdin)
-    return time.perf_counter() - started
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
 
 
 def duckdb_python():
@@ -197,15 +204,18 @@ def main():
     print(f"{args.events:,} retail events (seed {args.seed}), {jsonl.stat().st_size / 2**20:.0f} MiB "
           f"of JSONL; median of {args.rounds} interleaved rounds, whole processes; "
           f"time travel to seq {travel_at:,}\n")
-    print("| work | eventscope | DuckDB | DuckDB on the JSONL | SQLite | eventscope / DuckDB |")
-    print("|---|---|---|---|---|---|")
-    for name in ("start", "load", "types", "orders", "travel"):
-        cell = {tool: statistics.median(times[(name, tool)])
-                for (n, tool) in times if n == name}
-        fmt = lambda tool: f"{cell[tool]:.3f} s" if tool in cell else ""
-        ratio = cell["eventscope"] / cell["DuckDB"]
-        print(f"| {name} | {fmt('eventscope')} | {fmt('DuckDB')} | {fmt('DuckDB on the JSONL')} "
-              f"| {fmt('SQLite')} | {ratio:.2f}x |")
+    for title, part in (("Wall clock", 0), ("Processor time, user and system, all threads", 1)):
+        print(f"{title}:\n")
+        print("| work | eventscope | DuckDB | DuckDB on the JSONL | SQLite | eventscope / DuckDB |")
+        print("|---|---|---|---|---|---|")
+        for name in ("start", "load", "types", "orders", "travel"):
+            cell = {tool: statistics.median(t[part] for t in times[(name, tool)])
+                    for (n, tool) in times if n == name}
+            fmt = lambda tool: f"{cell[tool]:.3f} s" if tool in cell else ""
+            ratio = cell["eventscope"] / cell["DuckDB"]
+            print(f"| {name} | {fmt('eventscope')} | {fmt('DuckDB')} | {fmt('DuckDB on the JSONL')} "
+                  f"| {fmt('SQLite')} | {ratio:.2f}x |")
+        print()
 
 
 if __name__ == "__main__":
