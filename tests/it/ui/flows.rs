@@ -133,6 +133,28 @@ fn the_outage_runs_from_where_it_was_started_to_where_it_was_ended() {
 }
 
 #[test]
+fn an_outage_ended_where_it_began_leaves_the_source_up() {
+    let mut h = flows(80, 24);
+    step_to(&mut h, 120);
+    h.keys("o");
+    assert!(h.app.flows_source_down());
+    h.keys("o");
+    assert!(!h.app.flows_source_down());
+    assert!(h.app.flows_simulation().params().outages.is_empty());
+    // At the end of the log, where the clock can no longer pass an event.
+    h.app.seek_flows(u64::MAX);
+    h.settle();
+    let end = h.app.flows_seq();
+    assert!(end > 120);
+    h.keys("o");
+    assert!(h.app.flows_source_down());
+    h.keys("o");
+    assert_eq!(h.app.flows_seq(), end);
+    assert!(!h.app.flows_source_down(), "{}", h.screen(80, 24));
+    assert!(h.app.flows_simulation().params().outages.is_empty());
+}
+
+#[test]
 fn changing_a_rate_runs_again_to_the_same_moment_with_the_same_results() {
     let mut h = flows(80, 24);
     step_to(&mut h, 150);

@@ -209,10 +209,13 @@ impl FlowsState {
         let seq = flows.run.seq().max(1);
         match flows.open_outage.take() {
             None => flows.open_outage = Some(seq),
-            Some(first) => {
-                // Ended at `seq`: the source is up again from `seq` on.
-                let last = seq.saturating_sub(1).max(first);
-                flows.toggled.push(SeqRange::new(first, last));
+            // Ended at `seq`: the source is up again from `seq` on. Ended
+            // where it began (at the end of the log, say), it kept no event
+            // from the source, and nothing is recorded: an outage of one
+            // event there would keep the source down for good.
+            Some(first) if seq > first => flows.toggled.push(SeqRange::new(first, seq - 1)),
+            Some(_) => {
+                ctx.info("the outage ended before the next event: the source was never down")
             }
         }
         self.restart(ctx);
