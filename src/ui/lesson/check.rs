@@ -19,6 +19,10 @@ pub struct Baseline {
     flows_seq: u64,
     log_last: u64,
     lags: Vec<(u64, u64)>,
+    /// The command the step typed ready, by its name and stream: the one
+    /// a command check judges, so that a typo's rejection is not taken for
+    /// the rejection the step shows.
+    typed: Option<(String, String)>,
 }
 
 impl Baseline {
@@ -33,6 +37,13 @@ impl Baseline {
             flows_seq: app.flows.run.seq(),
             log_last: app.log.last_seq().unwrap_or(0),
             lags: lags(app),
+            typed: app
+                .step_playing()
+                .and_then(|step| step.scene.command.as_deref())
+                .and_then(|text| {
+                    let mut words = text.split_whitespace();
+                    Some((words.next()?.to_owned(), words.next()?.to_owned()))
+                }),
         }
     }
 }
@@ -54,12 +65,18 @@ fn view_of(view: SceneView) -> View {
     }
 }
 
-/// The first step outcome of the last command the CQRS view handled.
-fn first_step(app: &App) -> Option<&StepOutcome> {
-    match &app.cqrs.outcome {
-        Some(Outcome::Handled(handled)) => handled.steps.first().map(|s| &s.outcome),
-        _ => None,
-    }
+/// The first step outcome of the last command the CQRS view handled, if
+/// that command is the one the step typed (when it typed one).
+fn first_step<'a>(app: &'a App, base: &Baseline) -> Option<&'a StepOutcome> {
+    let Some(Outcome::Handled(handled)) = &app.cqrs.outcome else {
+        return None;
+    };
+    let step = handled.steps.first()?;
+    let typed = base
+        .typed
+        .as_ref()
+        .is_none_or(|(name, stream)| step.command.name() == name && step.command.stream == *stream);
+    typed.then_some(&step.outcome)
 }
 
 /// Whether `check` holds now, against `base`.
@@ -73,11 +90,11 @@ pub fn passes(check: &Check, app: &App, base: &Baseline) -> bool {
         Check::VersionChecksToggled => params.version_checks != base.version_checks,
         Check::FlowsStepped => app.flows.run.seq() > base.flows_seq,
         Check::CommandAccepted => {
-            matches!(first_step(app), Some(StepOutcome::Accepted { .. }))
+            matches!(first_step(app, base), Some(StepOutcome::Accepted { .. }))
                 && app.log.last_seq().unwrap_or(0) > base.log_last
         }
-        Check::CommandRejected => matches!(first_step(app), Some(StepOutcome::Rejected(_))),
-        Check::Conflict => matches!(first_step(app), Some(StepOutcome::Conflict { .. })),
+        Check::CommandRejected => matches!(first_step(app, base), Some(StepOutcome::Rejected(_))),
+        Check::Conflict => matches!(first_step(app, base), Some(StepOutcome::Conflict { .. })),
         Check::Blame(field) => {
             let wanted = Path::parse(field).map(|p| p.to_string()).ok();
             matches!(&app.projections.blame, Some((path, Ok(Some(_)))) if Some(path) == wanted.as_ref())

@@ -61,16 +61,28 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         playing.lesson.steps.len(),
         printable(&step.title)
     );
-    let keys = Line::from(vec![
-        Span::styled(" > ", t.hint_key),
-        Span::styled("next ", t.hint_label),
-        Span::styled(" < ", t.hint_key),
-        Span::styled("back ", t.hint_label),
-        Span::styled(" X ", t.hint_key),
-        Span::styled("leave ", t.hint_label),
-        Span::styled(" L ", t.hint_key),
-        Span::styled("lessons ", t.hint_label),
-    ]);
+    // On the command line, keys type: the lesson's keys wait until it is
+    // left, and the dock says so rather than offer keys that would type.
+    let keys: &[(&str, &str)] = if app.editing_command() {
+        &[("Enter", "send"), ("Esc", "leave the line, then > next")]
+    } else {
+        &[
+            (">", "next"),
+            ("<", "back"),
+            ("X", "leave"),
+            ("L", "lessons"),
+        ]
+    };
+    let keys = Line::from(
+        keys.iter()
+            .flat_map(|(key, label)| {
+                [
+                    Span::styled(format!(" {key} "), t.hint_key),
+                    Span::styled(format!("{label} "), t.hint_label),
+                ]
+            })
+            .collect::<Vec<_>>(),
+    );
     frame.render_widget(Clear, area);
     let block = Block::bordered()
         .title(Span::styled(place, t.title))

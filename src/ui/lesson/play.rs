@@ -185,6 +185,7 @@ impl App {
             return;
         }
         let (name, step) = (playing.lesson.name.clone(), playing.step);
+        let last = step + 1 == playing.lesson.steps.len();
         if let Some(playing) = &mut self.lessons.playing {
             playing.passed = true;
         }
@@ -192,7 +193,11 @@ impl App {
         if !progress.passed.contains(&step) {
             progress.passed.push(step);
         }
-        self.notice = Some(Notice::Info("✓ well done: > for the next step".into()));
+        let next = match last {
+            true => "that was the last step: X leaves the lesson, L picks another",
+            false => "> for the next step",
+        };
+        self.notice = Some(Notice::Info(format!("✓ well done: {next}")));
     }
 
     /// The step playing, if a lesson is.

@@ -204,3 +204,48 @@ fn a_broken_lesson_says_where_and_the_explorer_keeps_working() {
         "the explorer still moves"
     );
 }
+
+#[test]
+fn a_command_step_passes_for_its_own_command_and_the_dock_says_how_to_go_on() {
+    let mut harness = retail(100, 30);
+    start(&mut harness, "cqrs");
+    // Step 2 types `ShipOrder order-68` ready, the line focused: keys type
+    // there, so the dock offers Enter and Esc, not `>`.
+    harness.app.go_to_step(1);
+    harness.settle();
+    let screen = ui::render_text(&harness.app, 100, 30);
+    assert!(
+        screen.contains("Esc leave the line, then > next"),
+        "{screen}"
+    );
+    assert!(!screen.contains("└ > next"), "{screen}");
+    // A typo is rejected too (no such order), but it is not the step's
+    // command: the check still waits.
+    harness.press(KeyCode::Char('9'));
+    harness.press(KeyCode::Enter);
+    let screen = ui::render_text(&harness.app, 100, 30);
+    assert!(screen.contains("order-689"), "{screen}");
+    assert_eq!(harness.app.lesson_check(), Some(CheckState::Waiting));
+    // Sent as typed, it passes; the line is left and `>` is the lesson's.
+    harness.press(KeyCode::Char(':'));
+    harness.keys("ShipOrder order-68");
+    harness.press(KeyCode::Enter);
+    assert_eq!(harness.app.lesson_check(), Some(CheckState::Passed));
+    let screen = ui::render_text(&harness.app, 100, 30);
+    assert!(screen.contains("└ > next"), "{screen}");
+    assert!(screen.contains("> for the next step"), "{screen}");
+    // The last step's praise says how to leave, not to go on.
+    let last = bundled()
+        .iter()
+        .find(|l| l.name == "cqrs")
+        .unwrap()
+        .steps
+        .len()
+        - 1;
+    harness.app.go_to_step(last);
+    harness.settle();
+    harness.press(KeyCode::Char('+'));
+    assert_eq!(harness.app.lesson_check(), Some(CheckState::Passed));
+    let screen = ui::render_text(&harness.app, 100, 30);
+    assert!(screen.contains("that was the last step"), "{screen}");
+}
