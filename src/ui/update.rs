@@ -385,15 +385,13 @@ impl App {
         }
         if view == View::Cqrs {
             self.load_streams();
-            let domain = self
-                .stats
-                .as_ref()
-                .ok()
-                .and_then(|s| Domain::recognise(s.types.iter().map(|(t, _)| t.as_str())));
+            let types = self.stats.as_ref().map_or(&[][..], |s| &s.types[..]);
+            let domain = Domain::recognise(types.iter().map(|(t, _)| t.as_str()));
+            let foreign = domain.is_none() && !types.is_empty();
             // Borrowed, not taken: a failed read stays unread and is tried
             // again, rather than kept as "no streams".
             let streams = self.streams.as_deref().unwrap_or(&[]);
-            self.cqrs.enter(&mut ctx!(self), domain, streams);
+            self.cqrs.enter(&mut ctx!(self), domain, foreign, streams);
         }
     }
 

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::support::{Harness, render_screen};
+use super::support::{self, Harness, render_screen};
 use eventscope::Timestamp;
 use eventscope::cqrs::{Handled, StepOutcome};
 use eventscope::ui::Msg;
@@ -455,4 +455,41 @@ fn a_domain_file_named_that_is_not_there_is_one_line_and_exit_1() {
         "{stderr}"
     );
     assert_eq!(std::fs::read(&log).unwrap(), before, "the log as it was");
+}
+
+#[test]
+fn a_log_of_a_domain_of_its_own_is_offered_neither_the_samples_commands_nor_their_read_models() {
+    let events = vec![
+        support::event(
+            "room-1",
+            "RoomBooked",
+            1,
+            json!({"guest": "Ada", "nights": 2}),
+        ),
+        support::event("room-1", "GuestCheckedIn", 2, json!({"guest": "Ada"})),
+    ];
+    let mut h = Harness::with_events(events, 100, 30);
+    in_cqrs(&mut h);
+    h.settle();
+    let screen = h.screen(100, 30);
+    assert!(
+        screen.contains("no command knows this log's events yet"),
+        "{screen}"
+    );
+    for sample in ["RegisterCustomer", "customers", "address-book", "balances"] {
+        assert!(!screen.contains(sample), "{sample}: {screen}");
+    }
+    let names: Vec<&str> = h
+        .app
+        .cqrs()
+        .read_models
+        .iter()
+        .map(|m| m.name.as_str())
+        .collect();
+    assert_eq!(names, ["streams"]);
+    // Enter on the empty line says the same, rather than suggest retail.
+    h.keys(":");
+    h.press(KeyCode::Enter);
+    let screen = h.screen(100, 30);
+    assert!(!screen.contains("e.g."), "{screen}");
 }

@@ -19,7 +19,7 @@ fn at(minute: i64) -> Timestamp {
     Timestamp::from_unix_millis(START_MILLIS + minute * 60_000)
 }
 
-fn event(stream: &str, event_type: &str, minute: i64, data: serde_json::Value) -> NewEvent {
+pub fn event(stream: &str, event_type: &str, minute: i64, data: serde_json::Value) -> NewEvent {
     NewEvent::new(stream, event_type, at(minute), Json::from_value(&data))
 }
 

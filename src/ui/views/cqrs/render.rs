@@ -131,6 +131,9 @@ fn hint_line(app: &App) -> Line<'static> {
             Span::styled(printable(&entry.usage).into_owned(), t.hint_key),
             Span::styled(format!("  {}", printable(&entry.summary)), t.muted),
         ]),
+        None if first.is_empty() && state.commands_unknown() => {
+            Line::from(Span::styled(super::update::NO_COMMANDS, t.muted))
+        }
         None if first.is_empty() => Line::from(vec![
             Span::styled("e.g. ", t.muted),
             Span::styled(state.example.clone(), t.hint_label),

@@ -64,6 +64,10 @@ pub struct CqrsState {
     pub selected: usize,
     /// A command to try, for the empty state.
     pub example: String,
+    /// Whether the log has events and they are of neither sample domain:
+    /// then their read models, which would answer nothing about it, are
+    /// not offered, nor (unless a domain file brings its own) a command.
+    pub foreign: bool,
     /// The command line takes the keys.
     pub(super) editing: bool,
     pub(super) clock: Clock,
@@ -92,6 +96,7 @@ impl Default for CqrsState {
             rows: Vec::new(),
             selected: 0,
             example: String::new(),
+            foreign: false,
             editing: false,
             clock: Arc::new(system_now),
             entered: false,
@@ -133,6 +138,15 @@ impl CqrsState {
     }
 
     /// The domain file's domain in use, if any.
+    /// Whether no command the write side knows is for this log's events:
+    /// a log of a domain of its own without a domain file's commands.
+    pub fn commands_unknown(&self) -> bool {
+        self.foreign
+            && self
+                .file_domain()
+                .is_none_or(|file| file.commands.is_empty())
+    }
+
     pub fn file_domain(&self) -> Option<&FileDomain> {
         self.file_domain.as_deref()
     }

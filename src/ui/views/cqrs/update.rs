@@ -36,10 +36,18 @@ pub enum Request {
 impl CqrsState {
     /// On entering the view: the stream names for completion, an example,
     /// and the read models (built once, on a worker).
-    /// `domain` is the log's, if it is a sample domain's; `streams` its
-    /// stream names, sorted.
-    pub fn enter(&mut self, ctx: &mut Ctx, domain: Option<Domain>, streams: &[String]) {
+    /// `domain` is the log's, if it is a sample domain's; `foreign` says
+    /// that the log has events and they are of neither sample domain;
+    /// `streams` its stream names, sorted.
+    pub fn enter(
+        &mut self,
+        ctx: &mut Ctx,
+        domain: Option<Domain>,
+        foreign: bool,
+        streams: &[String],
+    ) {
         self.editing = false;
+        self.foreign = foreign;
         // Chosen each time: a saved domain file may bring other commands.
         self.example = match self.file_domain() {
             Some(file) if !file.commands.is_empty() => file_example(file, streams),
@@ -53,9 +61,10 @@ impl CqrsState {
             Some(Domain::Retail) => RETAIL.to_vec(),
             // One domain read model only: the generic `streams` joins it.
             Some(Domain::Bank) => BANK.into_iter().chain([Streams::NAME]).collect(),
-            // A log of the domain file's own: the built-in domains' read
-            // models would answer nothing about it.
-            None if self.file_domain.is_some() => vec![Streams::NAME],
+            // A log of the domain file's own, or of a domain of its own:
+            // the built-in domains' read models would answer nothing about
+            // it.
+            None if self.file_domain.is_some() || foreign => vec![Streams::NAME],
             None => RETAIL.into_iter().chain(BANK).collect(),
         };
         // The domain file's projections are read models too, first.
@@ -264,7 +273,10 @@ impl CqrsState {
     fn submit(&mut self, ctx: &mut Ctx) -> Option<Request> {
         let text = self.input.trim().to_string();
         if text.is_empty() {
-            ctx.info(format!("type a command, e.g. {}", self.example));
+            ctx.info(match self.commands_unknown() {
+                true => NO_COMMANDS.to_string(),
+                false => format!("type a command, e.g. {}", self.example),
+            });
             return None;
         }
         if self.history.last() != Some(&text) {
@@ -402,6 +414,10 @@ fn file_example(file: &crate::domain_file::Domain, streams: &[String]) -> String
     }
     text
 }
+
+/// Said instead of an example on a log of a domain of its own.
+pub const NO_COMMANDS: &str = "no command knows this log's events yet: a domain file gives it its own \
+     (NAME.domain.toml beside the log, or --domain FILE; see the README's \"Your own domain\")";
 
 /// A command worth trying on this log, naming a stream it has.
 fn example(domain: Option<Domain>, streams: &[String]) -> String {
