@@ -100,18 +100,31 @@ pub fn open_sample_in(
             sample.name
         ),
     };
+    sample_copy(sample, Some(notice))
+}
+
+/// A fresh copy of a bundled sample in a temporary log, not kept; `notice`
+/// says why, if anything must.
+fn sample_copy(
+    sample: eventscope::lesson::Sample,
+    notice: Option<String>,
+) -> anyhow::Result<OpenedSample> {
     let (log, temporary) = import_temporary(sample.name, Box::new(sample.jsonl.as_bytes()))?;
     let (domain, notice) = match SampleDomain::temporary(sample) {
         Ok(domain) => (domain, notice),
-        Err(error) => (
-            None,
-            format!("{notice}; {}", sample_domain::not_written(sample, &error)),
-        ),
+        Err(error) => {
+            let not_written = sample_domain::not_written(sample, &error);
+            let notice = match notice {
+                Some(notice) => format!("{notice}; {not_written}"),
+                None => not_written,
+            };
+            (None, Some(notice))
+        }
     };
     Ok(OpenedSample {
         log,
         temporary: Some(temporary),
-        notice: Some(notice),
+        notice,
         domain,
     })
 }
@@ -274,6 +287,15 @@ pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<Exit
     // leaves the log as it was.
     let domain = domain_file(options.domain.as_deref(), named.as_deref())?;
     let (opened, temporary, notice, sample_domain) = match (sample, &lesson_file) {
+        // A lesson is written for its sample as bundled, and its steps send
+        // commands: played on the cached sample, a second class would find
+        // the first one's events (an order already paid, 298 events where
+        // it says 290). It plays on a fresh copy of its own.
+        // The title says so.
+        (Some(sample), _) if lesson.is_some() => {
+            let opened = sample_copy(sample, None)?;
+            (opened.log, opened.temporary, opened.notice, opened.domain)
+        }
         (Some(sample), _) => {
             let opened = open_sample(sample, options.fresh)?;
             (opened.log, opened.temporary, opened.notice, opened.domain)
@@ -292,6 +314,9 @@ pub fn run(log: Option<PathBuf>, options: ExploreOptions) -> anyhow::Result<Exit
     let domain = domain.or_else(|| sample_domain.as_ref().map(|d| d.path().to_path_buf()));
     let source = named.clone();
     let title = match (sample, &named, &temporary) {
+        (Some(sample), _, _) if lesson.is_some() => {
+            Some(format!("a fresh copy of the {} sample", sample.name))
+        }
         (Some(sample), _, _) => Some(format!("the bundled {} sample", sample.name)),
         (None, Some(path), Some(_)) => {
             Some(format!("{} (imported for this session)", path.display()))

@@ -10,6 +10,16 @@ pub struct Sample {
     pub domain: Option<&'static str>,
 }
 
+impl Sample {
+    /// How many events the sample holds as bundled: one a line.
+    pub fn events(&self) -> u64 {
+        self.jsonl
+            .lines()
+            .filter(|line| !line.trim().is_empty())
+            .count() as u64
+    }
+}
+
 /// The bundled samples.
 pub const SAMPLES: [Sample; 3] = [
     Sample {

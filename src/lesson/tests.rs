@@ -20,11 +20,7 @@ fn facts_of(log: &str) -> LogFacts {
     }
     let refs: Vec<&str> = types.iter().map(String::as_str).collect();
     LogFacts {
-        last_seq: sample
-            .jsonl
-            .lines()
-            .filter(|l| !l.trim().is_empty())
-            .count() as u64,
+        last_seq: sample.events(),
         projections: crate::projection::applicable(&refs)
             .into_iter()
             .map(String::from)

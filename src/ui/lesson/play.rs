@@ -68,6 +68,22 @@ impl App {
             last_seq: self.log.last_seq().map_err(|e| e.to_string())?,
             projections: self.projections.names.clone(),
         };
+        // A sample that commands have grown is not the one the lesson's
+        // figures and tasks were written for.
+        if let Some(sample) = crate::lesson::sample(&lesson.log)
+            && self.lessons.sample.as_deref() == Some(sample.name)
+            && facts.last_seq != sample.events()
+        {
+            return Err(format!(
+                "the {} sample here holds {} events, not the {} the lesson `{}` was written for \
+                 (commands were sent in it): `eventscope --lesson {}` plays it on a fresh copy",
+                sample.name,
+                facts.last_seq,
+                sample.events(),
+                lesson.name,
+                lesson.name
+            ));
+        }
         lesson.check_against(&facts).map_err(|e| e.to_string())?;
         let saved = match self.lessons.playing.take() {
             // From one lesson to another: the App before the first one.

@@ -249,3 +249,24 @@ fn a_command_step_passes_for_its_own_command_and_the_dock_says_how_to_go_on() {
     let screen = ui::render_text(&harness.app, 100, 30);
     assert!(screen.contains("that was the last step"), "{screen}");
 }
+
+#[test]
+fn a_lesson_is_refused_on_a_sample_that_commands_have_grown() {
+    let mut harness = retail(100, 30);
+    let grown = super::support::event(
+        "customer-1",
+        "CustomerEmailChanged",
+        9_000,
+        serde_json::json!({"email": "new@example.com"}),
+    );
+    harness.app.event_log().append(vec![grown]).unwrap();
+    harness.send(Msg::Tick);
+    harness.settle();
+    let problem = harness.app.open_lesson("introduction").unwrap_err();
+    assert!(
+        problem.contains("holds 291 events, not the 290")
+            && problem.contains("eventscope --lesson introduction"),
+        "{problem}"
+    );
+    assert!(harness.app.lesson_position().is_none());
+}

@@ -284,6 +284,51 @@ fn fresh_starts_the_sample_over_and_a_broken_lesson_is_said_on_screen() {
     session.quit();
 }
 
+/// A lesson's tasks are written for its sample as bundled: on a sample a
+/// class has already paid order-67 in, "pay order-67" would be rejected.
+#[test]
+fn a_lesson_plays_on_a_fresh_copy_of_its_sample_and_the_cache_is_kept() {
+    let cache = tempfile::tempdir().unwrap();
+    let env = [("XDG_CACHE_HOME", cache.path().as_os_str())];
+    let mut session = Session::start(&[], &env);
+    session.screen.wait_for("Ada Lovelace");
+    session.press(b"3:PayOrder order-67 amount=4896\r");
+    session.screen.wait_for("PaymentReceived");
+    session.quit();
+    let args = [
+        std::ffi::OsStr::new("--lesson"),
+        std::ffi::OsStr::new("cqrs"),
+    ];
+    let mut session = Session::start(&args, &env);
+    session.screen.wait_for("step 1 of 6");
+    session.screen.wait_for("a fresh copy of the retail sample");
+    // Step 3 types `PayOrder order-67 amount=4896`: accepted on the copy.
+    session.press(b">");
+    session.screen.wait_for("step 2 of 6");
+    session.press(b"\r");
+    session.screen.wait_for("rejected");
+    session.press(b">");
+    session.screen.wait_for("step 3 of 6");
+    session.press(b"\r");
+    session.screen.wait_for("✓ done");
+    session.quit();
+    let cached: Vec<_> = std::fs::read_dir(cache.path().join("eventscope"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "redb"))
+        .collect();
+    assert_eq!(cached.len(), 1);
+    let lines = include_str!("../../../sample-data/retail.jsonl")
+        .lines()
+        .count() as u64;
+    let log = EventLog::open(&cached[0]).unwrap();
+    assert_eq!(
+        log.last_seq().unwrap(),
+        lines + 2,
+        "the class's command, not the lesson's"
+    );
+}
+
 #[test]
 fn saving_the_domain_file_while_the_explorer_runs_reloads_it() {
     let dir = tempfile::tempdir().unwrap();
