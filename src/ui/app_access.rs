@@ -168,6 +168,13 @@ impl App {
     }
 
     /// Whether keys go to the CQRS command line.
+    /// Whether the terminal is below the smallest size the explorer draws
+    /// in (it says so instead).
+    pub fn too_small(&self) -> bool {
+        let (width, height) = self.lessons.screen.unwrap_or(self.size);
+        width < crate::ui::layout::MIN_WIDTH || height < crate::ui::layout::MIN_HEIGHT
+    }
+
     pub fn editing_command(&self) -> bool {
         self.view == View::Cqrs && self.cqrs.is_editing()
     }

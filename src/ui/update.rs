@@ -55,6 +55,13 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Msg> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
+    // Too small a terminal says only "enlarge it, or press q to quit": q
+    // quits whatever was open, and a key pressed blind does nothing else.
+    if app.too_small() {
+        let quit = key.code == KeyCode::Char('q')
+            || (key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL));
+        return quit.then_some(Msg::Action(Action::Quit));
+    }
     let contexts = app.contexts();
     if let Some(action) = keymap::lookup(&contexts, &key) {
         return Some(Msg::Action(action));

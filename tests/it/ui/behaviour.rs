@@ -74,6 +74,19 @@ fn jumping_goes_to_a_seq_and_says_where_the_log_ends() {
     h.keys(":");
     h.press(KeyCode::Esc);
     assert_eq!(h.seq(), total, "Esc leaves the cursor where it was");
+    // Nothing typed (letters are not taken), zero, and a number past any
+    // seq are each told as what they are, not as a filter's doing.
+    let told = |h: &mut Harness, keys: &str| -> String {
+        h.keys(keys);
+        h.press(KeyCode::Enter);
+        match h.app.notice() {
+            Some(Notice::Info(text) | Notice::Error(text)) => text.clone(),
+            None => String::new(),
+        }
+    };
+    assert_eq!(told(&mut h, ":abc"), "type a seq (digits), then Enter");
+    assert_eq!(told(&mut h, ":0"), "seqs start at 1; showing seq 1");
+    assert!(told(&mut h, ":99999999999999999999").contains("past any seq"));
 }
 
 #[test]
@@ -272,6 +285,25 @@ fn below_the_minimum_size_the_screen_says_so() {
     let screen = h.screen(60, 16);
     assert!(!screen.contains("at least"), "{screen}");
     assert!(screen.contains("Log: 36 events"), "{screen}");
+}
+
+#[test]
+fn below_the_minimum_size_keys_pressed_blind_do_nothing_but_quit() {
+    let mut h = Harness::sample(40, 10);
+    h.keys("jj4?:");
+    h.send(eventscope::ui::Msg::Resize(100, 30));
+    assert_eq!(h.app.view(), eventscope::ui::View::Log);
+    assert_eq!(h.app.selected_seq(), Some(1));
+    let screen = h.screen(100, 30);
+    assert!(
+        !screen.contains("Jump to seq") && !screen.contains("Everywhere"),
+        "{screen}"
+    );
+    // q quits there even with a prompt open, where it would type.
+    h.keys(":");
+    h.send(eventscope::ui::Msg::Resize(40, 10));
+    h.keys("q");
+    assert!(h.app.should_quit());
 }
 
 fn hostile_events() -> Vec<NewEvent> {

@@ -87,10 +87,16 @@ impl App {
 
     fn jump(&mut self, text: &str) {
         let Ok(seq) = text.parse::<u64>() else {
-            self.notice = Some(Notice::Error(format!(
-                "`{}` is not a seq: type a number",
-                printable(text)
-            )));
+            // The prompt takes digits only: what is left is nothing, or a
+            // number too large for a seq.
+            self.notice = Some(Notice::Error(match text.is_empty() {
+                true => "type a seq (digits), then Enter".to_string(),
+                false => format!(
+                    "`{}` is past any seq: the log ends at seq {}",
+                    printable(text),
+                    self.list.total
+                ),
+            }));
             return;
         };
         if self.list.is_empty() {
@@ -105,6 +111,10 @@ impl App {
             Some(Notice::Info(format!(
                 "the log ends at seq {}",
                 self.list.total
+            )))
+        } else if seq == 0 {
+            Some(Notice::Info(format!(
+                "seqs start at 1; showing seq {shown}"
             )))
         } else {
             Some(Notice::Info(format!(
