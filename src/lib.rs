@@ -48,6 +48,7 @@ pub mod projection;
 pub mod simulation;
 pub mod store;
 pub mod tail;
+pub mod text_file;
 pub mod ui;
 pub mod varint;
 

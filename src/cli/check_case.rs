@@ -26,7 +26,7 @@ pub struct Args {
 pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let shown = printable(&args.case.display().to_string()).into_owned();
     let text =
-        std::fs::read_to_string(&args.case).with_context(|| format!("cannot read {shown}"))?;
+        eventscope::text_file::read(&args.case).with_context(|| format!("cannot read {shown}"))?;
     let case: Case = serde_json::from_str(&text)
         .map_err(|e| anyhow::anyhow!("{shown}:{}:{}: not a case: {e}", e.line(), e.column()))?;
     let domain = match &args.domain {

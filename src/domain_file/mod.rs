@@ -204,7 +204,7 @@ pub struct Located<T> {
 /// Reads and compiles the domain file at `path`.
 pub fn load(path: &Path) -> Result<Domain, DomainError> {
     let label = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|error| DomainError {
+    let text = crate::text_file::read(path).map_err(|error| DomainError {
         file: label.clone(),
         line: 1,
         column: 1,

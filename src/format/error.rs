@@ -61,6 +61,10 @@ pub enum FormatErrorKind {
     UnexpectedInArray { found: char, expected: &'static str },
     /// A CloudEvents JSON array the input ends inside of.
     UnclosedArray,
+    /// A line longer than any line of events: input that never ends a
+    /// line (`/dev/zero`, a binary file) is refused, not read into memory
+    /// for ever.
+    LineTooLong { limit: u64 },
 }
 
 /// Keeps quoted input short enough for a one-line message, and on one
@@ -132,6 +136,15 @@ impl fmt::Display for FormatErrorKind {
                 write!(f, "expected {expected} in the JSON array, found `{found}`")
             }
             UnclosedArray => f.write_str("the input ends inside the JSON array: `]` is missing"),
+            LineTooLong { limit } if *limit >= 1 << 20 => write!(
+                f,
+                "the line is longer than {} MiB without ending: not a line of JSON events",
+                limit >> 20
+            ),
+            LineTooLong { limit } => write!(
+                f,
+                "the line is longer than {limit} bytes without ending: not a line of JSON events"
+            ),
         }
     }
 }

@@ -2,15 +2,21 @@
 //! found inside a piece of text (a line, or an array element spanning lines)
 //! at a line and column of the input.
 
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 use super::error::{FormatError, FormatErrorKind, ReadError, one_line};
+
+/// The longest line read: far past any event (a CloudEvents array on one
+/// line of a million events is about 300 MiB), and a bound on what input
+/// that never ends a line can cost.
+pub const MAX_LINE: u64 = 1 << 30;
 
 /// Lines of UTF-8 text without their `\n` or `\r\n` ends.
 pub(super) struct LineReader<R> {
     reader: R,
     buffer: Vec<u8>,
     line: u64,
+    max_line: u64,
 }
 
 impl<R: BufRead> LineReader<R> {
@@ -19,14 +25,41 @@ impl<R: BufRead> LineReader<R> {
             reader,
             buffer: Vec::with_capacity(1024),
             line: 0,
+            max_line: MAX_LINE,
         }
+    }
+
+    /// The same reader with a shorter limit on a line (for the tests).
+    #[cfg(test)]
+    pub(super) fn with_max_line(mut self, max_line: u64) -> Self {
+        self.max_line = max_line;
+        self
     }
 
     /// The next line and its 1-based number, or `None` at the end of the input.
     pub(super) fn next_line<E>(&mut self) -> Result<Option<(u64, &str)>, ReadError<E>> {
         self.buffer.clear();
-        let read = self
-            .reader
+        // A control character (NUL, say) can begin no line of JSON: refused
+        // at once, before a line that may never end is read.
+        let first = self.reader.fill_buf().map_err(|error| ReadError::Io {
+            line: self.line + 1,
+            error,
+        })?;
+        if let Some(&byte) = first.first()
+            && byte.is_ascii_control()
+            && !matches!(byte, b'\t' | b'\n' | b'\r')
+        {
+            return Err(ReadError::Format(FormatError {
+                line: self.line + 1,
+                column: Some(1),
+                element: None,
+                kind: FormatErrorKind::Json(format!(
+                    "a control character (U+{byte:04X}) cannot begin a line of JSON"
+                )),
+            }));
+        }
+        let read = (&mut self.reader)
+            .take(self.max_line + 1)
             .read_until(b'\n', &mut self.buffer)
             .map_err(|error| ReadError::Io {
                 line: self.line + 1,
@@ -36,6 +69,16 @@ impl<R: BufRead> LineReader<R> {
             return Ok(None);
         }
         self.line += 1;
+        if read as u64 > self.max_line {
+            return Err(ReadError::Format(FormatError {
+                line: self.line,
+                column: None,
+                element: None,
+                kind: FormatErrorKind::LineTooLong {
+                    limit: self.max_line,
+                },
+            }));
+        }
         let mut bytes = self.buffer.as_slice();
         if let Some(rest) = bytes.strip_suffix(b"\n") {
             bytes = rest.strip_suffix(b"\r").unwrap_or(rest);
@@ -217,6 +260,39 @@ mod tests {
             Ok("c".into()),
         ];
         assert_eq!(got, want);
+    }
+
+    /// Input that never ends a line is refused, not held in memory for
+    /// ever: the chain of readers below never ends at all.
+    #[test]
+    fn a_line_that_never_ends_is_refused_at_the_limit() {
+        let endless = std::io::repeat(b'x');
+        let mut reader = LineReader::new(std::io::BufReader::new(endless)).with_max_line(4096);
+        let error = reader.next_line::<String>().unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "line 1: the line is longer than 4096 bytes without ending: not a line of JSON events"
+        );
+        let mut reader = LineReader::new(&b"{}\n"[..]).with_max_line(3);
+        assert_eq!(reader.next_line::<String>().unwrap().unwrap().1, "{}");
+    }
+
+    #[test]
+    fn a_control_character_beginning_a_line_is_refused_before_the_line_is_read() {
+        let zeros = std::io::BufReader::new(std::io::repeat(0));
+        let mut reader = LineReader::new(zeros);
+        assert_eq!(
+            reader.next_line::<String>().unwrap_err().to_string(),
+            "line 1, column 1: a control character (U+0000) cannot begin a line of JSON"
+        );
+        let got = lines(b"{}\n\t{}\n\x01");
+        assert_eq!(got[1], Ok("\t{}".into()));
+        assert_eq!(
+            got[2],
+            Err(
+                "line 3, column 1: a control character (U+0001) cannot begin a line of JSON".into()
+            )
+        );
     }
 
     #[test]

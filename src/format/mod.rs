@@ -113,6 +113,7 @@ use std::str::FromStr;
 pub use detect::detect;
 pub use error::{FormatError, FormatErrorKind, ReadError};
 pub use event_text::EventText;
+pub use lines::MAX_LINE;
 
 use crate::event::{Event, NewEvent};
 use array::ArraySplitter;

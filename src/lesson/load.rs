@@ -67,7 +67,7 @@ pub fn load(file: &str, text: &str) -> Result<Lesson, LessonError> {
 /// Reads the lesson file at `path`.
 pub fn load_file(path: &Path) -> Result<Lesson, LessonError> {
     let file = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|error| LessonError {
+    let text = crate::text_file::read(path).map_err(|error| LessonError {
         file: file.clone(),
         line: 0,
         step: None,

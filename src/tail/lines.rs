@@ -31,6 +31,7 @@ pub struct TailLines<R> {
     /// Where the last line handed over lies in the input.
     last: LineSpan,
     ended: bool,
+    max_line: u64,
 }
 
 /// Where a line lies in its input, line end included, and the CRC-32 of
@@ -76,6 +77,7 @@ impl<R: Read> TailLines<R> {
             line: 0,
             last: LineSpan::default(),
             ended: false,
+            max_line: crate::format::MAX_LINE,
         }
     }
 
@@ -105,6 +107,17 @@ impl<R: Read> TailLines<R> {
             self.searched = self.buffer.len();
             if self.ended {
                 return Ok(Next::End);
+            }
+            // Input that never ends a line is refused, not held for ever.
+            if self.buffer.len() as u64 > self.max_line {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "line {}: longer than {} bytes without ending: not a line of JSON events",
+                        self.line + 1,
+                        self.max_line
+                    ),
+                ));
             }
             let start = self.buffer.len();
             self.buffer.resize(start + CHUNK, 0);
@@ -178,6 +191,18 @@ mod tests {
             out[..part.len()].copy_from_slice(part);
             Ok(part.len())
         }
+    }
+
+    #[test]
+    fn a_stream_that_never_ends_a_line_is_refused_past_the_limit() {
+        let mut lines = TailLines::stream(std::io::repeat(b'x'));
+        lines.max_line = 1 << 16;
+        let error = lines.next_line().unwrap_err();
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData);
+        assert_eq!(
+            error.to_string(),
+            "line 1: longer than 65536 bytes without ending: not a line of JSON events"
+        );
     }
 
     #[test]

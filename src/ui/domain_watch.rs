@@ -74,7 +74,7 @@ impl DomainWatch {
 
     /// Reads the file again; compiles it when its text changed.
     pub fn look(&mut self) -> Seen {
-        let text = std::fs::read_to_string(&self.path);
+        let text = crate::text_file::read(&self.path);
         if let (Ok(new), Some(old)) = (&text, &self.text)
             && new == old
         {

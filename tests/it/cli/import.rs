@@ -580,3 +580,40 @@ fn a_failed_import_leaves_the_existing_file_byte_for_byte() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(streams_in(&db).last().map(String::as_str), Some("fresh"));
 }
+
+/// Input that never ends (a device, a binary file without line ends) is
+/// refused promptly with its place, never read into memory for ever; so is
+/// a domain file or a case that never ends.
+#[test]
+fn input_that_never_ends_is_refused_promptly_and_changes_nothing() {
+    let f = Fixture::new();
+    let db = f.log("log");
+    let before = std::fs::read(&db).unwrap();
+    for format in ["native", "cloudevents"] {
+        let out = run_within_a_minute(&["import", "/dev/zero", "--db", s(&db), "--format", format]);
+        assert_eq!(out.status.code(), Some(1), "{format}: {}", stderr(&out));
+        let message = stderr(&out);
+        assert_eq!(message.lines().count(), 1, "{message}");
+        assert!(
+            message.contains("line 1, column 1") && message.contains("U+0000"),
+            "{message}"
+        );
+        assert!(
+            std::fs::read(&db).unwrap() == before,
+            "{format}: the bytes are as they were"
+        );
+    }
+    for args in [
+        vec!["replay", s(&db), "--domain", "/dev/zero"],
+        vec!["check-case", "/dev/zero"],
+    ] {
+        let out = run_within_a_minute(&args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("larger than 16 MiB"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    assert!(std::fs::read(&db).unwrap() == before);
+}

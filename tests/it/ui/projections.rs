@@ -109,6 +109,15 @@ fn a_rebuild_finishes_saves_snapshots_and_the_paths_agree() {
     h.keys("a");
     let screen = h.screen(120, 40);
     assert!(screen.contains("agree: snapshot #"), "{screen}");
+    // Another projection shown: the rebuild says whose it was.
+    let rebuilt = h.app.projection_name().unwrap().to_string();
+    h.app.select_projection("streams").unwrap();
+    h.settle();
+    let screen = h.screen(120, 40);
+    assert!(
+        screen.contains(&format!("{rebuilt}: rebuilt 36 events")),
+        "{screen}"
+    );
 }
 
 /// An explorer on the sample log at 120x40, driven message by message:

@@ -193,45 +193,52 @@ fn render_engine(app: &App, frame: &mut Frame, area: Rect) {
     let width = (area.width as usize).saturating_sub(2);
     match &p.rebuild {
         None => lines.push(Line::from(Span::styled("r rebuilds from scratch", t.muted))),
-        Some(rebuild) => match &rebuild.outcome {
-            None => {
-                let (done, total, rate) = rebuild
-                    .progress
-                    .map_or((0, 0, 0.0), |pr| (pr.done, pr.total, pr.events_per_sec));
-                let percent = (done * 100).checked_div(total).unwrap_or(0);
-                lines.push(Line::from(Span::styled(
-                    bar(done, total, width.saturating_sub(6)) + &format!(" {percent:>3}%"),
-                    t.gauge,
-                )));
-                let left = if rate > 0.0 {
-                    format!("{:.1}s left", (total - done.min(total)) as f64 / rate)
-                } else {
-                    String::new()
-                };
-                lines.push(Line::raw(format!(
-                    "rebuilding {done}/{total} · {rate:.0} events/s · {:.1?} so far · {left} · Esc cancels",
+        Some(rebuild) => {
+            // A rebuild of another projection than the one shown says whose.
+            let of = match p.name() == Some(rebuild.name.as_str()) {
+                true => String::new(),
+                false => format!("{}: ", printable(&rebuild.name)),
+            };
+            match &rebuild.outcome {
+                None => {
+                    let (done, total, rate) = rebuild
+                        .progress
+                        .map_or((0, 0, 0.0), |pr| (pr.done, pr.total, pr.events_per_sec));
+                    let percent = (done * 100).checked_div(total).unwrap_or(0);
+                    lines.push(Line::from(Span::styled(
+                        bar(done, total, width.saturating_sub(6)) + &format!(" {percent:>3}%"),
+                        t.gauge,
+                    )));
+                    let left = if rate > 0.0 {
+                        format!("{:.1}s left", (total - done.min(total)) as f64 / rate)
+                    } else {
+                        String::new()
+                    };
+                    lines.push(Line::raw(format!(
+                    "{of}rebuilding {done}/{total} · {rate:.0} events/s · {:.1?} so far · {left} · Esc cancels",
                     rebuild.started.elapsed()
                 )));
+                }
+                Some(Ok(RebuildOutcome::Completed(report))) => {
+                    lines.push(Line::from(Span::styled(
+                        format!(
+                            "{of}rebuilt {} events, took {:.1?}",
+                            report.done, report.elapsed
+                        ),
+                        t.info,
+                    )));
+                    lines.push(snapshot_line(rebuild.snapshots.as_ref(), t));
+                }
+                Some(Ok(RebuildOutcome::Cancelled(report))) => lines.push(Line::raw(format!(
+                    "{of}rebuild cancelled at {} of {} events after {:.1?}",
+                    report.done, report.total, report.elapsed
+                ))),
+                Some(Err(problem)) => lines.push(Line::from(Span::styled(
+                    format!("{of}{}", printable(problem)),
+                    t.error,
+                ))),
             }
-            Some(Ok(RebuildOutcome::Completed(report))) => {
-                lines.push(Line::from(Span::styled(
-                    format!(
-                        "rebuilt {} events, took {:.1?}",
-                        report.done, report.elapsed
-                    ),
-                    t.info,
-                )));
-                lines.push(snapshot_line(rebuild.snapshots.as_ref(), t));
-            }
-            Some(Ok(RebuildOutcome::Cancelled(report))) => lines.push(Line::raw(format!(
-                "rebuild cancelled at {} of {} events after {:.1?}",
-                report.done, report.total, report.elapsed
-            ))),
-            Some(Err(problem)) => lines.push(Line::from(Span::styled(
-                printable(problem).into_owned(),
-                t.error,
-            ))),
-        },
+        }
     }
     let checking = app.jobs.is_running(Job::Check);
     match &p.agreement {
