@@ -436,7 +436,9 @@ pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
     // is left as it was, and a read-only file can be drawn.
     let (log, _temporary) = match EventLog::open_read_only(path) {
         Ok(log) => (log, None),
-        Err(StoreError::NotALog { .. }) => open(Some(path))?,
+        // A JSONL file is drawn from a temporary log; any other file that
+        // is not a log is said to be so, never opened for writing.
+        Err(StoreError::NotALog { .. }) if is_text(path) => open(Some(path))?,
         Err(error) => return Err(error.into()),
     };
     let (tx, rx) = mpsc::channel();

@@ -68,10 +68,22 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let registry = super::domain::projections(args.domain.as_deref(), &args.log)?;
-    // Snapshots are written to the log's cache table, so a replay that may
-    // save them opens the log for writing; one that may not, read-only.
+    for name in &args.projections {
+        if registry.create(name).is_none() {
+            anyhow::bail!(
+                "unknown projection `{}`; known: {}",
+                printable(name),
+                printable(&registry.names().join(", "))
+            );
+        }
+    }
+    // Snapshots are written to the log's cache table by a rebuild of the
+    // whole log only (time travel, blame, a diff and a what-if read them),
+    // so only that replay opens the log for writing: a replay that fails
+    // or saves nothing leaves the file byte for byte as it was.
+    let saves = args.at.is_none() && args.blame.is_none() && !args.diff && skip.is_none();
     let mut no_snapshots = args.no_snapshots || args.list;
-    let log = if no_snapshots {
+    let log = if no_snapshots || !saves {
         EventLog::open_read_only(&args.log)?
     } else {
         match EventLog::open(&args.log) {

@@ -50,3 +50,27 @@ fn render_still_imports_a_jsonl_file_for_the_drawing() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(stdout(&out).contains("account-1"), "{}", stdout(&out));
 }
+
+/// A redb file that is not an eventscope log is said to be so, and never
+/// opened for writing (which rewrites a redb file's header).
+#[test]
+fn render_of_a_redb_file_that_is_not_a_log_leaves_it_as_it_was() {
+    let f = Fixture::new();
+    let path = f.path("other.redb");
+    {
+        let db = redb::Database::create(&path).unwrap();
+        let txn = db.begin_write().unwrap();
+        let table: redb::TableDefinition<u64, u64> = redb::TableDefinition::new("not-ours");
+        txn.open_table(table).unwrap().insert(1, 2).unwrap();
+        txn.commit().unwrap();
+    }
+    let before = std::fs::read(&path).unwrap();
+    let out = eventscope(&["render", s(&path)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("not an eventscope log"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(std::fs::read(&path).unwrap() == before, "the bytes changed");
+}
