@@ -8,6 +8,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use anyhow::Context;
+use eventscope::escape::printable;
 use eventscope::format::{self, Format};
 use eventscope::ingest;
 use eventscope::store::{EventLog, StoreError};
@@ -482,6 +483,11 @@ pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
     let mut stdout = super::output::Stdout::lock();
     stdout.text(&ui::render_text(&app, width, height))?;
     stdout.finish()?;
+    // The screen shows the damage; the exit status says it too, as `info`
+    // and `verify` do.
+    if let Some(damage) = app.damage() {
+        anyhow::bail!("{}", printable(damage));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -168,6 +168,13 @@ impl App {
     }
 
     /// Whether keys go to the CQRS command line.
+    /// Why the log's statistics (its count of events and types) could not
+    /// be read, if they could not: the log is damaged there, and its list
+    /// is not "no events".
+    pub fn damage(&self) -> Option<&str> {
+        self.stats.as_ref().err().map(String::as_str)
+    }
+
     /// Whether the terminal is below the smallest size the explorer draws
     /// in (it says so instead).
     pub fn too_small(&self) -> bool {

@@ -74,3 +74,34 @@ fn render_of_a_redb_file_that_is_not_a_log_leaves_it_as_it_was() {
     );
     assert!(std::fs::read(&path).unwrap() == before, "the bytes changed");
 }
+
+/// A log whose event types cannot be read is drawn as damaged, never as a
+/// log of no events, and render exits 1 saying so.
+#[test]
+fn render_of_a_log_whose_types_are_damaged_shows_damage_not_an_empty_log() {
+    let f = Fixture::new();
+    let db = f.retail();
+    let mut bytes = std::fs::read(&db).unwrap();
+    let at = bytes
+        .windows(b"CustomerDeactivated".len())
+        .position(|w| w == b"CustomerDeactivated")
+        .unwrap();
+    bytes[at + 3] ^= 0x20;
+    std::fs::write(&db, &bytes).unwrap();
+    let out = eventscope(&["render", s(&db)]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let screen = String::from_utf8(out.stdout.clone()).unwrap();
+    assert!(
+        screen.contains("Log: damaged") && screen.contains("Types: damaged"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("(no events)") && !screen.contains("Log: 0 events"),
+        "{screen}"
+    );
+    assert!(
+        stderr(&out).contains("the log is damaged"),
+        "{}",
+        stderr(&out)
+    );
+}

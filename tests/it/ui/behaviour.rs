@@ -354,24 +354,33 @@ fn no_key_panics_at_any_size_in_any_state() {
         .iter()
         .map(|b| b.key)
         .collect();
-    for (width, height) in [(1, 1), (20, 5), (80, 24)] {
-        for events in [sample_events(), Vec::new(), hostile_events()] {
-            let mut h = Harness::with_events(events, width, height);
-            for round in 0..2 {
-                for key in &keys {
-                    let modifiers = if key.ctrl {
-                        ratatui::crossterm::event::KeyModifiers::CONTROL
-                    } else {
-                        ratatui::crossterm::event::KeyModifiers::NONE
-                    };
-                    let event = ratatui::crossterm::event::KeyEvent::new(key.code, modifiers);
+    // Keys act at 80x24 (below 60x16 they do nothing but quit); every state
+    // they reach is drawn at each size, the terminal resized to it.
+    let sizes = [(1, 1), (20, 5), (59, 15), (80, 24)];
+    for events in [sample_events(), Vec::new(), hostile_events()] {
+        let mut h = Harness::with_events(events, 80, 24);
+        for round in 0..2 {
+            for key in &keys {
+                let modifiers = if key.ctrl {
+                    ratatui::crossterm::event::KeyModifiers::CONTROL
+                } else {
+                    ratatui::crossterm::event::KeyModifiers::NONE
+                };
+                let event = ratatui::crossterm::event::KeyEvent::new(key.code, modifiers);
+                if let Some(msg) = eventscope::ui::map_key(&h.app, event) {
+                    h.send(msg);
+                }
+                for (width, height) in sizes {
+                    h.send(eventscope::ui::Msg::Resize(width, height));
+                    let _ = h.screen(width, height);
+                    // A key pressed at that size, blind.
                     if let Some(msg) = eventscope::ui::map_key(&h.app, event) {
                         h.send(msg);
                     }
-                    let _ = h.screen(width, height);
-                    if round == 1 {
-                        h.keys("x1");
-                    }
+                }
+                h.send(eventscope::ui::Msg::Resize(80, 24));
+                if round == 1 {
+                    h.keys("x1");
                 }
             }
         }

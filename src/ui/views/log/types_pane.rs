@@ -18,9 +18,11 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .as_ref()
         .map(|s| s.types.as_slice())
         .unwrap_or(&[]);
-    let block = Block::bordered()
-        .title(format!(" Types ({}) ", types.len()))
-        .border_style(t.border);
+    let title = match app.damage() {
+        Some(_) => " Types: damaged ".to_string(),
+        None => format!(" Types ({}) ", types.len()),
+    };
+    let block = Block::bordered().title(title).border_style(t.border);
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let current = app.selected_event().map(|e| e.event_type.clone());
