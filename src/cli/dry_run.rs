@@ -35,6 +35,9 @@ pub fn run(
             printable(&file.display().to_string())
         );
     }
+    if let Some(file) = what_if.gwt {
+        super::output::refuse_a_database(file, "the case")?;
+    }
     let log = super::exec::wait_for_lock(|| EventLog::open_read_only(log))?;
     let last = log.last_seq()?;
     let at = what_if.at.unwrap_or(last);

@@ -96,6 +96,7 @@ impl Target {
         if metadata.is_dir() {
             anyhow::bail!("{} is a directory: name a file", shown(path));
         }
+        super::output::refuse_a_database(path, "the export")?;
         if !metadata.is_file() {
             return Ok(Target::InPlace);
         }

@@ -64,6 +64,9 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     }
     let output = args.output.unwrap_or_else(|| PathBuf::from("-"));
     let to_stdout = output.as_os_str() == "-";
+    if !to_stdout {
+        super::output::refuse_a_database(&output, "the generated JSONL")?;
+    }
     let sink: Box<dyn Write> = if to_stdout {
         Box::new(std::io::stdout().lock())
     } else {

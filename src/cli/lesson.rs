@@ -175,7 +175,7 @@ pub fn render_step(
 pub struct ExportArgs {
     /// The lesson: a bundled lesson's name or a lesson file.
     pub lesson: String,
-    /// The Markdown file to write.
+    /// The Markdown file to write; `-` for standard output.
     #[arg(short, long)]
     pub output: PathBuf,
     /// The screens' size, WIDTHxHEIGHT.
@@ -196,10 +196,20 @@ pub fn run(command: LessonCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn export(args: ExportArgs) -> anyhow::Result<ExitCode> {
+    let to_stdout = args.output.as_os_str() == "-";
+    if !to_stdout {
+        super::output::refuse_a_database(&args.output, "the lesson's Markdown")?;
+    }
     let found = resolve(&args.lesson)?;
     let (log, drawing) = open_for_drawing(&found)?;
     let (mut app, rx) = playing(&found, log, drawing.domain(), args.size)?;
     let markdown = markdown(&found, |step| draw_step(&mut app, &rx, step, args.size));
+    if to_stdout {
+        let mut stdout = super::output::Stdout::lock();
+        stdout.text(&markdown)?;
+        stdout.finish()?;
+        return Ok(ExitCode::SUCCESS);
+    }
     // Written whole to a temporary file beside it, then renamed: a failed
     // export leaves no half a handout.
     let partial = args.output.with_extension("md.partial");

@@ -10,9 +10,10 @@
 //! on where the output goes.
 
 use std::fmt;
-use std::io::{self, BufWriter, StdoutLock, Write};
+use std::io::{self, BufWriter, Read, StdoutLock, Write};
+use std::path::Path;
 
-use eventscope::escape::json_printable;
+use eventscope::escape::{json_printable, printable};
 use eventscope::json_writer::JsonWriter;
 use serde_json::Value;
 
@@ -148,5 +149,55 @@ mod tests {
         assert!(is_closed_pipe(&error));
         let full = anyhow::Error::from(StdoutError(io::Error::from_raw_os_error(28)));
         assert!(!is_closed_pipe(&full));
+    }
+}
+
+/// The first bytes of every redb file.
+const REDB_MAGIC: &[u8] = b"redb\x1a\x0a\xa9\x0d\x0a";
+
+/// Refuses to write text over a database: `path` (a link followed) being
+/// a redb file, an eventscope log most likely, `what` (the command's text
+/// output) would replace it and every event in it.
+pub fn refuse_a_database(path: &Path, what: &str) -> anyhow::Result<()> {
+    // Only a regular file is read: opening a FIFO would wait for a writer.
+    if !std::fs::metadata(path).is_ok_and(|m| m.is_file()) {
+        return Ok(());
+    }
+    let mut start = [0; REDB_MAGIC.len()];
+    let is_redb = std::fs::File::open(path)
+        .and_then(|mut file| file.read_exact(&mut start))
+        .is_ok_and(|()| start == REDB_MAGIC);
+    if is_redb {
+        anyhow::bail!(
+            "{} is a redb database, an eventscope log perhaps: {what} would replace it; name another file, or remove it first",
+            printable(&path.display().to_string())
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod database_tests {
+    use super::*;
+
+    #[test]
+    fn text_is_not_written_over_a_redb_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("log.redb");
+        drop(redb::Database::create(&db).unwrap());
+        let error = refuse_a_database(&db, "the export")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("is a redb database") && error.contains("the export"),
+            "{error}"
+        );
+        let link = dir.path().join("link");
+        std::os::unix::fs::symlink(&db, &link).unwrap();
+        assert!(refuse_a_database(&link, "the export").is_err());
+        let text = dir.path().join("old.jsonl");
+        std::fs::write(&text, "{}\n").unwrap();
+        assert!(refuse_a_database(&text, "the export").is_ok());
+        assert!(refuse_a_database(&dir.path().join("none"), "the export").is_ok());
     }
 }

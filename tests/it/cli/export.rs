@@ -220,3 +220,55 @@ fn export_to_a_file_touches_nothing_else_beside_it() {
     assert!(stderr(&missing).contains("/no/such/dir/x.jsonl"));
     assert_eq!(std::fs::read_dir(f.dir.path()).unwrap().count(), files);
 }
+
+/// Text is never written over a log: not by `export -o` through a link to
+/// another log, nor by `generate -o`, `lesson export -o` or `exec --gwt`.
+#[test]
+fn text_output_never_replaces_a_log() {
+    let f = Fixture::new();
+    let db = f.retail();
+    let other = f.log("other");
+    let before = std::fs::read(&other).unwrap();
+    let link = f.path("link-to-other");
+    std::os::unix::fs::symlink(&other, &link).unwrap();
+    let runs: [&[&str]; 5] = [
+        &["export", "--db", s(&db), "-o", s(&link)],
+        &["export", "--db", s(&db), "-o", s(&other)],
+        &[
+            "generate",
+            "--domain",
+            "bank",
+            "--events",
+            "10",
+            "-o",
+            s(&other),
+        ],
+        &["lesson", "export", "introduction", "-o", s(&other)],
+        &[
+            "exec",
+            s(&db),
+            "--dry-run",
+            "--gwt",
+            s(&other),
+            "PayOrder order-67 amount=4896",
+        ],
+    ];
+    for args in runs {
+        let out = eventscope(args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("is a redb database"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(
+            std::fs::read(&other).unwrap() == before,
+            "{args:?}: the log was replaced"
+        );
+    }
+    // `-` is standard output for the handout, as for generate.
+    let out = eventscope(&["lesson", "export", "introduction", "-o", "-"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(String::from_utf8(out.stdout).unwrap().starts_with('#'));
+    assert!(!f.path("-").exists());
+}
