@@ -22,7 +22,8 @@ pub enum StoreError {
     /// A stored event does not match its checksum, or is malformed.
     EventDamaged { seq: u64 },
     /// A name, count, index entry or meta figure does not match its
-    /// checksum.
+    /// checksum, or a table of the log is not as the log writes it (redb
+    /// finds it corrupt, of other types, missing, or its pages cut short).
     IndexDamaged { what: String },
     /// An appended event has an id the log already holds.
     /// `earlier_in_batch`: the seq holding it is one this same append
@@ -206,9 +207,38 @@ macro_rules! storage_error_from {
     )*};
 }
 
-storage_error_from!(
-    redb::TransactionError,
-    redb::TableError,
-    redb::StorageError,
-    redb::CommitError
-);
+storage_error_from!(redb::TransactionError, redb::CommitError);
+
+/// What redb says of a table of a file already known to be a log: a table
+/// it finds corrupt, of other types than the log writes, missing, or whose
+/// pages end early is damage, named as such; anything else (an I/O error, a
+/// value too large) is the storage's failure.
+impl From<redb::StorageError> for StoreError {
+    fn from(error: redb::StorageError) -> StoreError {
+        match error {
+            redb::StorageError::Corrupted(detail) => StoreError::IndexDamaged { what: detail },
+            redb::StorageError::Io(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+                StoreError::IndexDamaged {
+                    what: format!("a page of the file ends early ({io})"),
+                }
+            }
+            other => StoreError::storage(other),
+        }
+    }
+}
+
+impl From<redb::TableError> for StoreError {
+    fn from(error: redb::TableError) -> StoreError {
+        match error {
+            redb::TableError::Storage(storage) => storage.into(),
+            damage @ (redb::TableError::TableTypeMismatch { .. }
+            | redb::TableError::TypeDefinitionChanged { .. }
+            | redb::TableError::TableDoesNotExist(_)
+            | redb::TableError::TableIsMultimap(_)
+            | redb::TableError::TableIsNotMultimap(_)) => StoreError::IndexDamaged {
+                what: format!("a table is not as the log writes it ({damage})"),
+            },
+            other => StoreError::storage(other),
+        }
+    }
+}

@@ -54,3 +54,44 @@ fn verify_names_the_seq_of_a_flipped_byte() {
         )
     );
 }
+
+/// A table of the log that redb finds missing, or of other types than the
+/// log writes, is damage, said as such: never a storage engine's message.
+#[test]
+fn a_table_missing_or_of_other_types_is_reported_as_damage() {
+    for (what, name) in [("missing", "type-names-2"), ("other types", "types-2")] {
+        let f = Fixture::new();
+        let db = f.retail();
+        {
+            let database = redb::Database::open(&db).unwrap();
+            let txn = database.begin_write().unwrap();
+            assert!(
+                txn.delete_table(redb::TableDefinition::<u32, u32>::new(name))
+                    .unwrap()
+            );
+            if what == "other types" {
+                let table = redb::TableDefinition::<u64, u64>::new(name);
+                txn.open_table(table).unwrap().insert(1, 1).unwrap();
+            }
+            txn.commit().unwrap();
+        }
+        for command in ["verify", "info"] {
+            let out = eventscope(&[command, s(&db)]);
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "{what}, {command}: {}",
+                stderr(&out)
+            );
+            let message = stderr(&out);
+            assert!(
+                message.contains("the log is damaged"),
+                "{what}, {command}: {message}"
+            );
+            assert!(
+                !message.contains("storage error"),
+                "{what}, {command}: {message}"
+            );
+        }
+    }
+}
