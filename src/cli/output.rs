@@ -127,31 +127,6 @@ pub fn is_closed_pipe(error: &anyhow::Error) -> bool {
         .any(StdoutError::is_closed_pipe)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn os_errors_are_worded_without_their_number() {
-        let full = io::Error::from_raw_os_error(28);
-        assert_eq!(
-            StdoutError(full).to_string(),
-            "cannot write to stdout: No space left on device"
-        );
-        let plain = io::Error::other("odd");
-        assert_eq!(describe(&plain), "odd");
-    }
-
-    #[test]
-    fn a_closed_pipe_is_found_under_context() {
-        let pipe = StdoutError(io::Error::from(io::ErrorKind::BrokenPipe));
-        let error = anyhow::Error::from(pipe).context("while showing the state");
-        assert!(is_closed_pipe(&error));
-        let full = anyhow::Error::from(StdoutError(io::Error::from_raw_os_error(28)));
-        assert!(!is_closed_pipe(&full));
-    }
-}
-
 /// The first bytes of every redb file.
 const REDB_MAGIC: &[u8] = b"redb\x1a\x0a\xa9\x0d\x0a";
 
@@ -177,8 +152,28 @@ pub fn refuse_a_database(path: &Path, what: &str) -> anyhow::Result<()> {
 }
 
 #[cfg(test)]
-mod database_tests {
+mod tests {
     use super::*;
+
+    #[test]
+    fn os_errors_are_worded_without_their_number() {
+        let full = io::Error::from_raw_os_error(28);
+        assert_eq!(
+            StdoutError(full).to_string(),
+            "cannot write to stdout: No space left on device"
+        );
+        let plain = io::Error::other("odd");
+        assert_eq!(describe(&plain), "odd");
+    }
+
+    #[test]
+    fn a_closed_pipe_is_found_under_context() {
+        let pipe = StdoutError(io::Error::from(io::ErrorKind::BrokenPipe));
+        let error = anyhow::Error::from(pipe).context("while showing the state");
+        assert!(is_closed_pipe(&error));
+        let full = anyhow::Error::from(StdoutError(io::Error::from_raw_os_error(28)));
+        assert!(!is_closed_pipe(&full));
+    }
 
     #[test]
     fn text_is_not_written_over_a_redb_file() {

@@ -254,14 +254,21 @@ fn a_second_explorer_on_the_sample_says_so_on_screen() {
     drop(second);
 }
 
+/// The explorer on the cached sample (in `env`'s cache), where a class
+/// has paid order-67 from the CQRS view.
+fn class_pays_order_67(env: &[(&str, &std::ffi::OsStr)]) -> Session {
+    let mut session = Session::start(&[], env);
+    session.screen.wait_for("Ada Lovelace");
+    session.press(b"3:PayOrder order-67 amount=4896\r");
+    session.screen.wait_for("PaymentReceived");
+    session
+}
+
 #[test]
 fn fresh_starts_the_sample_over_and_a_broken_lesson_is_said_on_screen() {
     let cache = tempfile::tempdir().unwrap();
     let env = [("XDG_CACHE_HOME", cache.path().as_os_str())];
-    let mut session = Session::start(&[], &env);
-    session.screen.wait_for("Ada Lovelace");
-    session.press(b"3:PayOrder order-67 amount=4896\r");
-    session.screen.wait_for("PaymentReceived");
+    let mut session = class_pays_order_67(&env);
     session.press(b"1G");
     session.screen.wait_for("of 292");
     session.quit();
@@ -290,11 +297,7 @@ fn fresh_starts_the_sample_over_and_a_broken_lesson_is_said_on_screen() {
 fn a_lesson_plays_on_a_fresh_copy_of_its_sample_and_the_cache_is_kept() {
     let cache = tempfile::tempdir().unwrap();
     let env = [("XDG_CACHE_HOME", cache.path().as_os_str())];
-    let mut session = Session::start(&[], &env);
-    session.screen.wait_for("Ada Lovelace");
-    session.press(b"3:PayOrder order-67 amount=4896\r");
-    session.screen.wait_for("PaymentReceived");
-    session.quit();
+    class_pays_order_67(&env).quit();
     let args = [
         std::ffi::OsStr::new("--lesson"),
         std::ffi::OsStr::new("cqrs"),
