@@ -485,7 +485,7 @@ pub fn render(args: RenderArgs) -> anyhow::Result<ExitCode> {
     stdout.finish()?;
     // The screen shows the damage; the exit status says it too, as `info`
     // and `verify` do.
-    if let Some(damage) = app.damage() {
+    if let Some(damage) = app.unreadable() {
         anyhow::bail!("{}", printable(damage));
     }
     Ok(ExitCode::SUCCESS)

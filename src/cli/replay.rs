@@ -4,7 +4,6 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use anyhow::Context;
 use eventscope::domain_file::Projections;
 use eventscope::escape::printable;
 use eventscope::projection::{
@@ -68,14 +67,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         None => None,
     };
     let registry = super::domain::projections(args.domain.as_deref(), &args.log)?;
-    for name in &args.projections {
-        if registry.create(name).is_none() {
-            anyhow::bail!(
-                "unknown projection `{}`; known: {}",
-                printable(name),
-                printable(&registry.names().join(", "))
-            );
-        }
+    let unknown = |name: &str| {
+        anyhow::anyhow!(
+            "unknown projection `{}`; known: {}",
+            printable(name),
+            printable(&registry.names().join(", "))
+        )
+    };
+    if let Some(name) = args
+        .projections
+        .iter()
+        .find(|n| registry.create(n).is_none())
+    {
+        return Err(unknown(name));
     }
     // Snapshots are written to the log's cache table by a rebuild of the
     // whole log only (time travel, blame, a diff and a what-if read them),
@@ -118,14 +122,7 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     };
     let mut fresh = Vec::new();
     for name in &names {
-        let projection = registry.create(name).with_context(|| {
-            format!(
-                "unknown projection `{}`; known: {}",
-                printable(name),
-                printable(&registry.names().join(", "))
-            )
-        })?;
-        fresh.push(projection);
+        fresh.push(registry.create(name).ok_or_else(|| unknown(name))?);
     }
     let last = log.last_seq()?;
     let at = args.at.unwrap_or(last);

@@ -11,6 +11,12 @@ use super::error::{FormatError, FormatErrorKind, ReadError, one_line};
 /// that never ends a line can cost.
 pub const MAX_LINE: u64 = 1 << 30;
 
+/// Whether `byte`, first on a line, is a control character no line of
+/// JSON (nor a blank line) begins with: not whitespace, never text.
+pub fn cannot_begin_a_line(byte: u8) -> bool {
+    byte.is_ascii_control() && !byte.is_ascii_whitespace()
+}
+
 /// Lines of UTF-8 text without their `\n` or `\r\n` ends.
 pub(super) struct LineReader<R> {
     reader: R,
@@ -41,14 +47,19 @@ impl<R: BufRead> LineReader<R> {
         self.buffer.clear();
         // A control character (NUL, say) can begin no line of JSON: refused
         // at once, before a line that may never end is read.
-        let first = self.reader.fill_buf().map_err(|error| ReadError::Io {
-            line: self.line + 1,
-            error,
-        })?;
-        if let Some(&byte) = first.first()
-            && byte.is_ascii_control()
-            && !matches!(byte, b'\t' | b'\n' | b'\r')
-        {
+        let first = loop {
+            match self.reader.fill_buf() {
+                Ok(first) => break first.first().copied(),
+                Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+                Err(error) => {
+                    return Err(ReadError::Io {
+                        line: self.line + 1,
+                        error,
+                    });
+                }
+            }
+        };
+        if let Some(byte) = first.filter(|&b| cannot_begin_a_line(b)) {
             return Err(ReadError::Format(FormatError {
                 line: self.line + 1,
                 column: Some(1),
@@ -285,12 +296,14 @@ mod tests {
             reader.next_line::<String>().unwrap_err().to_string(),
             "line 1, column 1: a control character (U+0000) cannot begin a line of JSON"
         );
-        let got = lines(b"{}\n\t{}\n\x01");
+        // Whitespace, a form feed too, may begin a line.
+        let got = lines(b"{}\n\t{}\n\x0c\n\x01");
         assert_eq!(got[1], Ok("\t{}".into()));
+        assert_eq!(got[2], Ok("\x0c".into()));
         assert_eq!(
-            got[2],
+            got[3],
             Err(
-                "line 3, column 1: a control character (U+0001) cannot begin a line of JSON".into()
+                "line 4, column 1: a control character (U+0001) cannot begin a line of JSON".into()
             )
         );
     }

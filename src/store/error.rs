@@ -197,17 +197,23 @@ impl fmt::Display for StoreError {
 
 impl std::error::Error for StoreError {}
 
-macro_rules! storage_error_from {
-    ($($source:ty),*) => {$(
-        impl From<$source> for StoreError {
-            fn from(error: $source) -> StoreError {
-                StoreError::storage(error)
-            }
+impl From<redb::TransactionError> for StoreError {
+    fn from(error: redb::TransactionError) -> StoreError {
+        match error {
+            redb::TransactionError::Storage(storage) => storage.into(),
+            other => StoreError::storage(other),
         }
-    )*};
+    }
 }
 
-storage_error_from!(redb::TransactionError, redb::CommitError);
+impl From<redb::CommitError> for StoreError {
+    fn from(error: redb::CommitError) -> StoreError {
+        match error {
+            redb::CommitError::Storage(storage) => storage.into(),
+            other => StoreError::storage(other),
+        }
+    }
+}
 
 /// What redb says of a table of a file already known to be a log: a table
 /// it finds corrupt, of other types than the log writes, missing, or whose

@@ -104,6 +104,19 @@ impl<R: Read> TailLines<R> {
                 self.searched = 0;
                 return self.hand_over(line);
             }
+            // A control character (NUL, say) can begin no line of JSON:
+            // refused at once, before a line that may never end is read.
+            if let Some(&byte) = self.buffer.first()
+                && crate::format::cannot_begin_a_line(byte)
+            {
+                return Err(io::Error::new(
+                    io::ErrorKind::InvalidData,
+                    format!(
+                        "line {}, column 1: a control character (U+{byte:04X}) cannot begin a line of JSON",
+                        self.line + 1
+                    ),
+                ));
+            }
             self.searched = self.buffer.len();
             if self.ended {
                 return Ok(Next::End);
@@ -202,6 +215,25 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "line 1: longer than 65536 bytes without ending: not a line of JSON events"
+        );
+    }
+
+    #[test]
+    fn a_control_character_beginning_a_line_is_refused_at_once() {
+        let mut lines = TailLines::stream(std::io::repeat(0));
+        assert_eq!(
+            lines.next_line().unwrap_err().to_string(),
+            "line 1, column 1: a control character (U+0000) cannot begin a line of JSON"
+        );
+        let mut lines = TailLines::stream(&b"{}\n\x0c\n\x07"[..]);
+        assert!(matches!(lines.next_line().unwrap(), Next::Line(1, _)));
+        assert!(matches!(lines.next_line().unwrap(), Next::Line(2, _)));
+        assert!(
+            lines
+                .next_line()
+                .unwrap_err()
+                .to_string()
+                .contains("U+0007")
         );
     }
 

@@ -167,21 +167,21 @@ impl App {
         )
     }
 
-    /// Whether keys go to the CQRS command line.
     /// Why the log's statistics (its count of events and types) could not
-    /// be read, if they could not: the log is damaged there, and its list
-    /// is not "no events".
-    pub fn damage(&self) -> Option<&str> {
+    /// be read, if they could not (damage, most often): its list is then
+    /// unreadable, not "no events".
+    pub fn unreadable(&self) -> Option<&str> {
         self.stats.as_ref().err().map(String::as_str)
     }
 
-    /// Whether the terminal is below the smallest size the explorer draws
-    /// in (it says so instead).
+    /// Whether the view is drawn below the smallest size it is drawn in
+    /// (it says so instead): the terminal, less a lesson's dock.
     pub fn too_small(&self) -> bool {
-        let (width, height) = self.lessons.screen.unwrap_or(self.size);
+        let (width, height) = self.size;
         width < crate::ui::layout::MIN_WIDTH || height < crate::ui::layout::MIN_HEIGHT
     }
 
+    /// Whether keys go to the CQRS command line.
     pub fn editing_command(&self) -> bool {
         self.view == View::Cqrs && self.cqrs.is_editing()
     }

@@ -55,14 +55,27 @@ pub fn map_key(app: &App, key: KeyEvent) -> Option<Msg> {
     if key.kind == KeyEventKind::Release {
         return None;
     }
-    // Too small a terminal says only "enlarge it, or press q to quit": q
-    // quits whatever was open, and a key pressed blind does nothing else.
+    // Too small a view says only "enlarge it, or press q to quit": q quits
+    // whatever was open, a lesson's dock (drawn below) keeps its keys, and a
+    // key pressed blind does nothing else.
+    let contexts = app.contexts();
     if app.too_small() {
         let quit = key.code == KeyCode::Char('q')
             || (key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL));
-        return quit.then_some(Msg::Action(Action::Quit));
+        if quit {
+            return Some(Msg::Action(Action::Quit));
+        }
+        let lesson = contexts.first() == Some(&Context::Lesson);
+        return keymap::lookup(&contexts, &key)
+            .filter(|action| {
+                lesson
+                    && matches!(
+                        action,
+                        Action::NextStep | Action::PreviousStep | Action::LeaveLesson
+                    )
+            })
+            .map(Msg::Action);
     }
-    let contexts = app.contexts();
     if let Some(action) = keymap::lookup(&contexts, &key) {
         return Some(Msg::Action(action));
     }

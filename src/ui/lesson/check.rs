@@ -2,6 +2,7 @@
 //! when the step's scene was set, so no check passes before the learner
 //! acts.
 
+use crate::cqrs::Command;
 use crate::cqrs::outcome::StepOutcome;
 use crate::lesson::{Check, SceneView};
 use crate::projection::Path;
@@ -37,13 +38,13 @@ impl Baseline {
             flows_seq: app.flows.run.seq(),
             log_last: app.log.last_seq().unwrap_or(0),
             lags: lags(app),
+            // Read as the command line reads it, in either form; the
+            // lesson's check of its log has already read it once.
             typed: app
                 .step_playing()
                 .and_then(|step| step.scene.command.as_deref())
-                .and_then(|text| {
-                    let mut words = text.split_whitespace();
-                    Some((words.next()?.to_owned(), words.next()?.to_owned()))
-                }),
+                .and_then(|text| Command::parse_in(text, app.cqrs.file_domain()).ok())
+                .map(|command| (command.name().to_owned(), command.stream)),
         }
     }
 }

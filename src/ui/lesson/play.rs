@@ -210,7 +210,7 @@ impl App {
             progress.passed.push(step);
         }
         let next = match last {
-            true => "that was the last step: X leaves the lesson, L picks another",
+            true => "that was the last step: X leaves the lesson",
             false => "> for the next step",
         };
         self.notice = Some(Notice::Info(format!("✓ well done: {next}")));

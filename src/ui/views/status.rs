@@ -36,7 +36,7 @@ pub fn render_status(app: &App, frame: &mut Frame, area: Rect) {
             app.cursor + 1,
             app.list.len()
         )),
-        None if app.damage().is_some() => parts.push("damaged".into()),
+        None if app.unreadable().is_some() => parts.push("unreadable".into()),
         None => parts.push("empty".into()),
     }
     if let Some(mark) = crate::ui::live::mark(app) {

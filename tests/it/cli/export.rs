@@ -267,8 +267,12 @@ fn text_output_never_replaces_a_log() {
         );
     }
     // `-` is standard output for the handout, as for generate.
-    let out = eventscope(&["lesson", "export", "introduction", "-o", "-"]);
+    let out = Command::new(env!("CARGO_BIN_EXE_eventscope"))
+        .args(["lesson", "export", "introduction", "-o", "-"])
+        .current_dir(f.path(""))
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(String::from_utf8(out.stdout).unwrap().starts_with('#'));
-    assert!(!f.path("-").exists());
+    assert!(!f.path("-").exists(), "no file named -");
 }

@@ -75,8 +75,8 @@ fn render_of_a_redb_file_that_is_not_a_log_leaves_it_as_it_was() {
     assert!(std::fs::read(&path).unwrap() == before, "the bytes changed");
 }
 
-/// A log whose event types cannot be read is drawn as damaged, never as a
-/// log of no events, and render exits 1 saying so.
+/// A log whose event types cannot be read is drawn as unreadable, with
+/// its damage, never as a log of no events, and render exits 1 saying so.
 #[test]
 fn render_of_a_log_whose_types_are_damaged_shows_damage_not_an_empty_log() {
     let f = Fixture::new();
@@ -92,7 +92,7 @@ fn render_of_a_log_whose_types_are_damaged_shows_damage_not_an_empty_log() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let screen = String::from_utf8(out.stdout.clone()).unwrap();
     assert!(
-        screen.contains("Log: damaged") && screen.contains("Types: damaged"),
+        screen.contains("Log: unreadable") && screen.contains("Types: unreadable"),
         "{screen}"
     );
     assert!(

@@ -270,3 +270,22 @@ fn a_lesson_is_refused_on_a_sample_that_commands_have_grown() {
     );
     assert!(harness.app.lesson_position().is_none());
 }
+
+#[test]
+fn with_the_dock_leaving_too_small_a_view_only_the_lessons_keys_and_quit_act() {
+    // 18 rows: the dock takes at least four, and the view above is too
+    // small to draw, so it says so.
+    let mut harness = retail(80, 18);
+    start(&mut harness, "introduction");
+    let screen = ui::render_text(&harness.app, 80, 18);
+    assert!(screen.contains("at least 60x16"), "{screen}");
+    let seq = harness.app.selected_seq();
+    harness.press(KeyCode::Char('j'));
+    harness.press(KeyCode::Char('2'));
+    assert_eq!(harness.app.selected_seq(), seq);
+    assert_eq!(harness.app.view(), View::Log);
+    harness.press(KeyCode::Char('>'));
+    assert_eq!(harness.app.lesson_position().map(|(_, n, _)| n), Some(2));
+    harness.press(KeyCode::Char('X'));
+    assert!(harness.app.lesson_position().is_none());
+}

@@ -137,7 +137,6 @@ impl CqrsState {
         self.followed = true;
     }
 
-    /// The domain file's domain in use, if any.
     /// Whether no command the write side knows is for this log's events:
     /// a log of a domain of its own without a domain file's commands.
     pub fn commands_unknown(&self) -> bool {
@@ -147,6 +146,7 @@ impl CqrsState {
                 .is_none_or(|file| file.commands.is_empty())
     }
 
+    /// The domain file's domain in use, if any.
     pub fn file_domain(&self) -> Option<&FileDomain> {
         self.file_domain.as_deref()
     }

@@ -95,7 +95,7 @@ pub(crate) fn render_list(app: &App, frame: &mut Frame, area: Rect) {
     let t = theme();
     let focused = app.focus == Focus::List;
     let title = match &app.list.filter {
-        None if app.damage().is_some() => " Log: damaged ".to_string(),
+        None if app.unreadable().is_some() => " Log: unreadable ".to_string(),
         None => format!(" Log: {} events ", app.list.total),
         Some(filter) => format!(
             " Log: {} of {} events ({}) ",
@@ -121,7 +121,7 @@ pub(crate) fn render_list(app: &App, frame: &mut Frame, area: Rect) {
         ),
         t.muted,
     ))];
-    if let Some(damage) = app.damage().filter(|_| app.list.is_empty()) {
+    if let Some(damage) = app.unreadable().filter(|_| app.list.is_empty()) {
         // Damage, never shown as an empty log.
         lines.push(Line::from(Span::styled(
             format!("  {}", printable(damage)),

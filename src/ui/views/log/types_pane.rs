@@ -18,8 +18,8 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .as_ref()
         .map(|s| s.types.as_slice())
         .unwrap_or(&[]);
-    let title = match app.damage() {
-        Some(_) => " Types: damaged ".to_string(),
+    let title = match app.unreadable() {
+        Some(_) => " Types: unreadable ".to_string(),
         None => format!(" Types ({}) ", types.len()),
     };
     let block = Block::bordered().title(title).border_style(t.border);
