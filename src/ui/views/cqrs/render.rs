@@ -271,6 +271,16 @@ fn outcome_lines(app: &App, width: usize) -> Vec<Line<'static>> {
     let t = theme();
     let state = app.cqrs();
     match &state.outcome {
+        None if state.commands_unknown() => vec![
+            Line::from(Span::styled("No command for this log yet.", t.title)),
+            Line::from(Span::styled(
+                "Its events are of no domain eventscope knows. A domain file, NAME.domain.toml \
+                 beside the log, describes its commands: the write model each folds from its \
+                 stream, the rules that refuse it, the events it becomes. The README shows one \
+                 (\"Your own domain\").",
+                t.muted,
+            )),
+        ],
         None => vec![
             Line::from(Span::styled("No command sent yet.", t.title)),
             Line::from(Span::styled(

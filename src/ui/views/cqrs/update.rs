@@ -416,8 +416,7 @@ fn file_example(file: &crate::domain_file::Domain, streams: &[String]) -> String
 }
 
 /// Said instead of an example on a log of a domain of its own.
-pub const NO_COMMANDS: &str = "no command knows this log's events yet: a domain file gives it its own \
-     (NAME.domain.toml beside the log, or --domain FILE; see the README's \"Your own domain\")";
+pub const NO_COMMANDS: &str = "no commands for these events: add NAME.domain.toml beside the log";
 
 /// A command worth trying on this log, naming a stream it has.
 fn example(domain: Option<Domain>, streams: &[String]) -> String {
