@@ -118,7 +118,15 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
         }
         applicable.iter().map(|n| n.to_string()).collect()
     } else {
-        args.projections.clone()
+        // Each once, in the order first named: a state is one key of the
+        // answer.
+        let mut named = Vec::new();
+        for name in &args.projections {
+            if !named.contains(name) {
+                named.push(name.clone());
+            }
+        }
+        named
     };
     let mut fresh = Vec::new();
     for name in &names {

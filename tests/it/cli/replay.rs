@@ -177,3 +177,25 @@ fn a_replay_that_fails_or_saves_nothing_leaves_the_file_as_it_was() {
         );
     }
 }
+
+#[test]
+fn a_projection_named_twice_is_answered_once() {
+    let f = Fixture::new();
+    let db = f.retail();
+    let out = eventscope(&[
+        "replay",
+        s(&db),
+        "-p",
+        "types",
+        "-p",
+        "customers",
+        "-p",
+        "types",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(text.matches("\"types\":").count(), 1, "{text}");
+    let answer: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let keys: Vec<&String> = answer.as_object().unwrap().keys().collect();
+    assert_eq!(keys, ["types", "customers"]);
+}
