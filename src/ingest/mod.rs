@@ -207,9 +207,14 @@ pub fn import_into_with<R: BufRead + Send>(
     duplicates: Duplicates,
     progress: impl FnMut(u64),
 ) -> anyhow::Result<AppendSummary> {
-    write_into(db, |log| {
-        import_with(log, reader, format, duplicates, progress)
-    })
+    // An import that writes no event (no input, or every event already
+    // stored) leaves the file byte for byte as it was, as a failed one does.
+    let wrote = |summary: &AppendSummary| summary.last_seq >= summary.first_seq;
+    write_into_keeping(
+        db,
+        |log| import_with(log, reader, format, duplicates, progress),
+        wrote,
+    )
 }
 
 /// Runs `fill` on the log at `db`, creating it if needed, all or nothing:
@@ -224,8 +229,19 @@ pub fn write_into<T, E: std::fmt::Display>(
     db: &Path,
     fill: impl FnOnce(&EventLog) -> Result<T, E>,
 ) -> anyhow::Result<T> {
+    write_into_keeping(db, fill, |_| true)
+}
+
+/// [`write_into`], where an existing log is also put back byte for byte
+/// when `fill` succeeds with an outcome that `keep` says wrote nothing
+/// worth keeping.
+fn write_into_keeping<T, E: std::fmt::Display>(
+    db: &Path,
+    fill: impl FnOnce(&EventLog) -> Result<T, E>,
+    keep: impl FnOnce(&T) -> bool,
+) -> anyhow::Result<T> {
     if db.exists() {
-        return write_into_existing(db, fill);
+        return write_into_existing(db, fill, keep);
     }
     let folder = match db.parent() {
         Some(folder) if !folder.as_os_str().is_empty() => folder,
@@ -266,11 +282,16 @@ pub fn write_into<T, E: std::fmt::Display>(
 fn write_into_existing<T, E: std::fmt::Display>(
     db: &Path,
     fill: impl FnOnce(&EventLog) -> Result<T, E>,
+    keep: impl FnOnce(&T) -> bool,
 ) -> anyhow::Result<T> {
     let (log, undo) = EventLog::open_undoable(db)?;
     match fill(&log) {
-        Ok(outcome) => {
+        Ok(outcome) if keep(&outcome) => {
             undo.keep(log);
+            Ok(outcome)
+        }
+        Ok(outcome) => {
+            undo.roll_back(log)?;
             Ok(outcome)
         }
         Err(error) => match undo.roll_back(log) {

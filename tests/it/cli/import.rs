@@ -617,3 +617,36 @@ fn input_that_never_ends_is_refused_promptly_and_changes_nothing() {
     }
     assert!(std::fs::read(&db).unwrap() == before);
 }
+
+/// An import that writes no event, of an empty file or of events all
+/// already stored, leaves the log byte for byte as it was.
+#[test]
+fn an_import_that_writes_nothing_leaves_the_log_byte_for_byte() {
+    let f = Fixture::new();
+    let db = f.log("log");
+    let before = std::fs::read(&db).unwrap();
+    let empty = f.write("empty.jsonl", "");
+    // Exported, every event has its stream version: each is found stored.
+    let again = f.write("again.jsonl", f.export_as(&db, "native"));
+    for args in [
+        vec!["import", s(&empty), "--db", s(&db)],
+        vec!["import", s(&again), "--db", s(&db), "--skip-existing"],
+    ] {
+        let out = run_within_a_minute(&args);
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        assert!(
+            std::fs::read(&db).unwrap() == before,
+            "{args:?}: the bytes changed"
+        );
+    }
+    // An import that writes keeps what it wrote.
+    let out = run_within_a_minute(&[
+        "import",
+        s(&f.write("one.jsonl", native_line("fresh", None))),
+        "--db",
+        s(&db),
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(std::fs::read(&db).unwrap() != before);
+    assert!(f.export_as(&db, "native").contains("\"fresh\""));
+}
