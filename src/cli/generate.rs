@@ -10,7 +10,7 @@ use eventscope::domain::Domain;
 use eventscope::domain::generate::generate;
 use eventscope::escape::printable;
 use eventscope::format::{Format, write_event};
-use eventscope::store::{EventLog, StoreError};
+use eventscope::store::StoreError;
 
 use super::output::{StdoutError, describe};
 use super::progress::Progress;
@@ -40,16 +40,19 @@ pub fn run(args: Args) -> anyhow::Result<ExitCode> {
     let mut progress = Progress::new("generating");
     let total = args.events;
     if let Some(db) = &args.db {
-        let log = EventLog::create(db)?;
+        // All or nothing, as an import: a conflict with an existing log
+        // leaves it byte for byte, and a new log appears only when whole.
         let mut done = 0;
-        let summary = log.append_with(|appender| {
-            generate(args.domain, total, args.seed, |event| {
-                appender.push(&event)?;
-                done += 1;
-                if done % 65_536 == 0 {
-                    progress.update(done, Some(total));
-                }
-                Ok::<_, StoreError>(())
+        let summary = eventscope::ingest::write_into(db, |log| {
+            log.append_with(|appender| {
+                generate(args.domain, total, args.seed, |event| {
+                    appender.push(&event)?;
+                    done += 1;
+                    if done % 65_536 == 0 {
+                        progress.update(done, Some(total));
+                    }
+                    Ok::<_, StoreError>(())
+                })
             })
         })?;
         progress.finish();

@@ -53,3 +53,26 @@ fn generate_is_deterministic_and_its_logs_verify() {
         );
     }
 }
+
+/// Generating into a log whose streams conflict fails and leaves it byte
+/// for byte.
+#[test]
+fn a_generate_into_a_log_that_conflicts_changes_nothing() {
+    let f = Fixture::new();
+    let db = f.path("bank.redb");
+    let args = [
+        "generate",
+        "--domain",
+        "bank",
+        "--events",
+        "10",
+        "--db",
+        s(&db),
+    ];
+    assert!(eventscope(&args).status.success());
+    let before = std::fs::read(&db).unwrap();
+    let out = eventscope(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(stderr(&out).contains("conflict"), "{}", stderr(&out));
+    assert!(std::fs::read(&db).unwrap() == before, "the bytes changed");
+}
