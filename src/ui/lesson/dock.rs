@@ -9,6 +9,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use crate::escape::printable;
+use crate::lesson::Step;
 use crate::ui::app::App;
 use crate::ui::layout::MIN_HEIGHT;
 use crate::ui::lesson::CheckState;
@@ -20,16 +21,49 @@ const MOST: u16 = 9;
 const FEWEST: u16 = 4;
 
 /// The dock's height on a screen of `screen` while a lesson plays (0 when
-/// none does): what the scene can spare above its smallest size.
+/// none does): the rows its step's text needs at that width, as far as the
+/// scene can spare them above its smallest size. Rows the text does not
+/// need stay the scene's, for the panes a step points at.
 pub fn height(app: &App, screen: (u16, u16)) -> u16 {
-    if !app.lessons.is_playing() {
+    let Some(step) = app.step_playing().filter(|_| app.lessons.is_playing()) else {
         return 0;
-    }
-    screen
-        .1
-        .saturating_sub(MIN_HEIGHT)
+    };
+    let inner = screen.0.saturating_sub(2).max(1);
+    let wrapped = |paragraph: Paragraph| paragraph.wrap(Wrap { trim: true }).line_count(inner);
+    // Sized for the task still waiting, its longer state: the scene does
+    // not move when the check passes.
+    let text = wrapped(Paragraph::new(printable(&step.narration).into_owned()))
+        + wrapped(Paragraph::new(pinned(step, CheckState::Waiting)));
+    let needed = u16::try_from(text + 2).unwrap_or(u16::MAX);
+    needed
+        .min(screen.1.saturating_sub(MIN_HEIGHT))
         .clamp(FEWEST, MOST)
         .min(screen.1)
+}
+
+/// Pinned to the bottom of the dock: what to notice, then the task with
+/// its state.
+fn pinned(step: &Step, state: CheckState) -> Vec<Line<'static>> {
+    let t = theme();
+    let mut pinned: Vec<Line> = Vec::new();
+    if let Some(notice) = &step.notice {
+        pinned.push(Line::from(vec![
+            Span::styled("Notice: ", t.highlight),
+            Span::raw(printable(notice).into_owned()),
+        ]));
+    }
+    if let Some(try_it) = &step.try_it {
+        let state = match state {
+            CheckState::Passed => Span::styled("  ✓ done", t.added),
+            _ => Span::styled("  … waiting", t.warning),
+        };
+        pinned.push(Line::from(vec![
+            Span::styled("Try: ", t.highlight),
+            Span::raw(printable(&try_it.ask).into_owned()),
+            state,
+        ]));
+    }
+    pinned
 }
 
 /// The size the views lay out for on a screen of `screen`.
@@ -90,31 +124,15 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         .border_style(t.border_focused);
     let inner = block.inner(area);
     frame.render_widget(block, area);
-    // Pinned to the bottom: the task, then what to notice; the narration
+    // Pinned to the bottom: what to notice, then the task; the narration
     // takes the rows above them.
-    let mut pinned: Vec<Line> = Vec::new();
-    if let Some(notice) = &step.notice {
-        pinned.push(Line::from(vec![
-            Span::styled("Notice: ", t.highlight),
-            Span::raw(printable(notice).into_owned()),
-        ]));
-    }
-    if let Some(try_it) = &step.try_it {
-        let state = match app.lesson_check() {
-            Some(CheckState::Passed) => Span::styled("  ✓ done", t.added),
-            _ => Span::styled("  … waiting", t.warning),
-        };
-        pinned.push(Line::from(vec![
-            Span::styled("Try: ", t.highlight),
-            Span::raw(printable(&try_it.ask).into_owned()),
-            state,
-        ]));
-    }
-    let width = inner.width.max(1);
-    let pinned_rows: u16 = pinned
-        .iter()
-        .map(|line| wrapped_rows(line, width))
-        .sum::<u16>()
+    let pinned = Paragraph::new(pinned(
+        step,
+        app.lesson_check().unwrap_or(CheckState::Waiting),
+    ))
+    .wrap(Wrap { trim: true });
+    let pinned_rows = u16::try_from(pinned.line_count(inner.width.max(1)))
+        .unwrap_or(u16::MAX)
         .min(inner.height.saturating_sub(1));
     let narration_rows = inner.height - pinned_rows;
     let narration = Rect::new(inner.x, inner.y, inner.width, narration_rows);
@@ -123,12 +141,5 @@ pub fn render(app: &App, frame: &mut Frame, area: Rect) {
         narration,
     );
     let rest = Rect::new(inner.x, inner.y + narration_rows, inner.width, pinned_rows);
-    frame.render_widget(Paragraph::new(pinned).wrap(Wrap { trim: true }), rest);
-}
-
-/// Rows a line takes wrapped at `width` (an estimate by cells, which is
-/// what word wrapping never goes under).
-fn wrapped_rows(line: &Line, width: u16) -> u16 {
-    let cells = line.width() as u16;
-    cells.div_ceil(width).max(1)
+    frame.render_widget(pinned, rest);
 }

@@ -116,6 +116,9 @@ impl App {
         let name = playing.lesson.name.clone();
         let progress = self.lessons.progress.entry(name).or_default();
         progress.reached = progress.reached.max(index + 1);
+        // The dock is sized for this step's text: the scene is laid out
+        // for what it leaves.
+        self.resize_for_lesson();
         let field = scene::set(self, &scene);
         if let Some(playing) = &mut self.lessons.playing {
             playing.pending_field = field;
