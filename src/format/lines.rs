@@ -11,10 +11,29 @@ use super::error::{FormatError, FormatErrorKind, ReadError, one_line};
 /// that never ends a line can cost.
 pub const MAX_LINE: u64 = 1 << 30;
 
-/// Whether `byte`, first on a line, is a control character no line of
-/// JSON (nor a blank line) begins with: not whitespace, never text.
-pub fn cannot_begin_a_line(byte: u8) -> bool {
-    byte.is_ascii_control() && !byte.is_ascii_whitespace()
+/// The error for line `line` beginning with `byte`, if no line of JSON
+/// (nor a blank line) begins with it: a control character, not
+/// whitespace. Told at once, before a line that may never end is read.
+pub fn line_start_error(line: u64, byte: u8) -> Option<FormatError> {
+    (byte.is_ascii_control() && !byte.is_ascii_whitespace()).then(|| FormatError {
+        line,
+        column: Some(1),
+        element: None,
+        kind: FormatErrorKind::Json(format!(
+            "a control character (U+{byte:04X}) cannot begin a line of JSON"
+        )),
+    })
+}
+
+/// The error for line `line` once it has run past `limit` bytes without
+/// ending.
+pub fn line_too_long(line: u64, limit: u64) -> FormatError {
+    FormatError {
+        line,
+        column: None,
+        element: None,
+        kind: FormatErrorKind::LineTooLong { limit },
+    }
 }
 
 /// Lines of UTF-8 text without their `\n` or `\r\n` ends.
@@ -45,8 +64,7 @@ impl<R: BufRead> LineReader<R> {
     /// The next line and its 1-based number, or `None` at the end of the input.
     pub(super) fn next_line<E>(&mut self) -> Result<Option<(u64, &str)>, ReadError<E>> {
         self.buffer.clear();
-        // A control character (NUL, say) can begin no line of JSON: refused
-        // at once, before a line that may never end is read.
+        // The first byte of the line, to refuse a control character at once.
         let first = loop {
             match self.reader.fill_buf() {
                 Ok(first) => break first.first().copied(),
@@ -59,15 +77,8 @@ impl<R: BufRead> LineReader<R> {
                 }
             }
         };
-        if let Some(byte) = first.filter(|&b| cannot_begin_a_line(b)) {
-            return Err(ReadError::Format(FormatError {
-                line: self.line + 1,
-                column: Some(1),
-                element: None,
-                kind: FormatErrorKind::Json(format!(
-                    "a control character (U+{byte:04X}) cannot begin a line of JSON"
-                )),
-            }));
+        if let Some(error) = first.and_then(|byte| line_start_error(self.line + 1, byte)) {
+            return Err(ReadError::Format(error));
         }
         let read = (&mut self.reader)
             .take(self.max_line + 1)
@@ -81,14 +92,7 @@ impl<R: BufRead> LineReader<R> {
         }
         self.line += 1;
         if read as u64 > self.max_line {
-            return Err(ReadError::Format(FormatError {
-                line: self.line,
-                column: None,
-                element: None,
-                kind: FormatErrorKind::LineTooLong {
-                    limit: self.max_line,
-                },
-            }));
+            return Err(ReadError::Format(line_too_long(self.line, self.max_line)));
         }
         let mut bytes = self.buffer.as_slice();
         if let Some(rest) = bytes.strip_suffix(b"\n") {

@@ -113,7 +113,7 @@ use std::str::FromStr;
 pub use detect::detect;
 pub use error::{FormatError, FormatErrorKind, ReadError};
 pub use event_text::EventText;
-pub use lines::{MAX_LINE, cannot_begin_a_line};
+pub use lines::{MAX_LINE, line_start_error, line_too_long};
 
 use crate::event::{Event, NewEvent};
 use array::ArraySplitter;

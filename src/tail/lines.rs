@@ -104,33 +104,29 @@ impl<R: Read> TailLines<R> {
                 self.searched = 0;
                 return self.hand_over(line);
             }
-            // A control character (NUL, say) can begin no line of JSON:
-            // refused at once, before a line that may never end is read.
-            if let Some(&byte) = self.buffer.first()
-                && crate::format::cannot_begin_a_line(byte)
-            {
-                return Err(io::Error::new(
+            // Refused as the import's line reader refuses them: a line that
+            // begins with a control character (NUL, say), at once, and one
+            // that never ends, past the limit, never held for ever.
+            let refused = |error: crate::format::FormatError| {
+                Err(io::Error::new(
                     io::ErrorKind::InvalidData,
-                    format!(
-                        "line {}, column 1: a control character (U+{byte:04X}) cannot begin a line of JSON",
-                        self.line + 1
-                    ),
-                ));
+                    error.to_string(),
+                ))
+            };
+            let line = self.line + 1;
+            if let Some(error) = self
+                .buffer
+                .first()
+                .and_then(|&byte| crate::format::line_start_error(line, byte))
+            {
+                return refused(error);
             }
             self.searched = self.buffer.len();
             if self.ended {
                 return Ok(Next::End);
             }
-            // Input that never ends a line is refused, not held for ever.
             if self.buffer.len() as u64 > self.max_line {
-                return Err(io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    format!(
-                        "line {}: longer than {} bytes without ending: not a line of JSON events",
-                        self.line + 1,
-                        self.max_line
-                    ),
-                ));
+                return refused(crate::format::line_too_long(line, self.max_line));
             }
             let start = self.buffer.len();
             self.buffer.resize(start + CHUNK, 0);
@@ -214,7 +210,7 @@ mod tests {
         assert_eq!(error.kind(), io::ErrorKind::InvalidData);
         assert_eq!(
             error.to_string(),
-            "line 1: longer than 65536 bytes without ending: not a line of JSON events"
+            "line 1: the line is longer than 65536 bytes without ending: not a line of JSON events"
         );
     }
 

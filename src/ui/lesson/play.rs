@@ -98,7 +98,7 @@ impl App {
             pending_field: None,
             saved,
         });
-        self.resize_for_lesson();
+        // Laid out for its first step's dock there.
         self.go_to_step(0);
         Ok(())
     }
